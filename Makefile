@@ -1,0 +1,181 @@
+# stubrun: build, test, demo, install.
+#
+#   make            build/stubrun and build/librsp.a
+#   make demo       install what is missing, build, run the examples
+#   make check      install what is missing, build, run every test
+#   make SANITIZE=1 ...   the same with AddressSanitizer + UBSan (in build/san)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Layering is enforced by include paths: rsp/ (libgdb-remote) sees its private
+# header; src/ and targets/ see only include/ (the public API), src/ and targets/.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+EXAMPLES_OUT := $(abspath build/examples)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
+CSTD := -std=c11 -D_GNU_SOURCE
+OPT ?= -O2 -g
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(CFLAGS)
+
+# Libraries, resolved when a recipe runs (after `make deps` installed them).
+LIBS_RSP = $(shell pkg-config --libs expat)
+LIBS_APP = $(shell pkg-config --libs libdw libelf capstone inih) $(LIBS_RSP)
+CFLAGS_PKG = $(shell pkg-config --cflags libdw libelf capstone inih expat)
+LIBS_TEST = $(shell pkg-config --libs criterion)
+
+RSP_SRC := $(wildcard rsp/*.c)
+APP_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard targets/*.c)
+RSP_OBJ := $(RSP_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ := $(APP_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+
+LIB := $(BUILD)/librsp.a
+BIN := $(BUILD)/stubrun
+
+TEST_RSP_SRC := $(wildcard tests/rsp/*.c)
+TEST_UNIT_SRC := $(wildcard tests/src/*.c tests/targets/*.c)
+TEST_INT_SRC := $(wildcard tests/integration/*.c)
+TEST_RSP := $(BUILD)/tests/rsp_tests
+TEST_UNIT := $(BUILD)/tests/unit_tests
+TEST_INT := $(BUILD)/tests/integration_tests
+
+ALL_OBJ := $(RSP_OBJ) $(APP_OBJ) $(MAIN_OBJ) \
+	$(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(TEST_UNIT_SRC:%.c=$(BUILD)/%.o) \
+	$(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/harness.o
+
+.PHONY: all deps demo check test test-unit test-integration examples headers \
+	install clean bench fuzz
+
+all: $(BIN) $(LIB) $(BUILD)/stubrun-rsp-example
+
+# --- objects -----------------------------------------------------------------
+$(BUILD)/rsp/%.o: rsp/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(CFLAGS_PKG) -c $< -o $@
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets $(CFLAGS_PKG) -c $< -o $@
+
+$(BUILD)/targets/%.o: targets/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Itargets $(CFLAGS_PKG) -c $< -o $@
+
+$(BUILD)/tests/rsp/%.o: tests/rsp/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Irsp -Itests $(CFLAGS_PKG) -c $< -o $@
+
+$(BUILD)/tests/integration/%.o: tests/integration/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Itests $(CFLAGS_PKG) -c $< -o $@
+
+$(BUILD)/tests/src/%.o: tests/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
+
+$(BUILD)/tests/targets/%.o: tests/targets/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
+
+# --- binaries ------------------------------------------------------------------
+$(LIB): $(RSP_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(APP_OBJ) $(LIB)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_OBJ) $(LIB) $(LIBS_APP)
+
+# The library example: uses only the public header and librsp.
+$(BUILD)/stubrun-rsp-example: examples/rsp_client.c $(LIB) include/rsp.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
+
+HARNESS_OBJ := $(BUILD)/tests/harness.o
+$(HARNESS_OBJ): tests/harness.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
+
+$(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
+
+$(TEST_UNIT): $(TEST_UNIT_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(APP_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_APP) $(LIBS_TEST)
+
+$(TEST_INT): $(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
+
+# --- setup, demo, tests ----------------------------------------------------------
+deps:
+	@sh scripts/deps.sh
+
+examples:
+	@$(MAKE) --no-print-directory -C examples OUT=$(EXAMPLES_OUT)
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all examples
+	@sh scripts/demo.sh $(BUILD)/stubrun $(EXAMPLES_OUT)
+
+# The README's test command: setup, build, every test.
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all examples headers
+	@$(MAKE) --no-print-directory test
+
+TEST_ENV = STUBRUN=$(abspath $(BIN)) STUBRUN_EXAMPLES=$(EXAMPLES_OUT) \
+	STUBRUN_RSP_EXAMPLE=$(abspath $(BUILD)/stubrun-rsp-example) \
+	STUBRUN_SRCDIR=$(CURDIR)
+
+test: test-unit test-integration
+
+test-unit: $(TEST_RSP) $(TEST_UNIT)
+	$(TEST_ENV) $(TEST_RSP)
+	$(TEST_ENV) $(TEST_UNIT)
+
+test-integration: $(TEST_INT) $(BIN)
+	$(TEST_ENV) $(TEST_INT)
+
+# Each public header must compile on its own.
+headers:
+	@mkdir -p $(BUILD)/headers
+	@for h in include/*.h include/stubrun/*.h; do \
+		[ -f "$$h" ] || continue; \
+		echo "#include \"$$(pwd)/$$h\"" > $(BUILD)/headers/t.c; \
+		$(CC) $(CSTD) $(WARN) -fsyntax-only $(BUILD)/headers/t.c || exit 1; \
+	done
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all examples
+	@sh bench/run.sh $(abspath $(BIN)) $(EXAMPLES_OUT)
+
+# --- install -------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/stubrun
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/librsp.a
+	install -m 644 include/rsp.h $(DESTDIR)$(PREFIX)/include/rsp.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		rsp/librsp.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/librsp.pc
+
+clean:
+	rm -rf build
+
+-include $(ALL_OBJ:.o=.d)

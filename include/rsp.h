@@ -1,0 +1,302 @@
+/*
+ * libgdb-remote: a client for the GDB Remote Serial Protocol.
+ *
+ * This is the whole public API. It implements the client side of the GDB
+ * manual's "Remote Protocol" appendix (packets, stop replies, qSupported,
+ * qXfer target descriptions, File-I/O) well enough to drive QEMU's system
+ * and user-mode stubs and gdbserver.
+ *
+ * Conventions, the same in every call:
+ *  - Functions return 0 (RSP_OK) or a negative rsp_error; results go to
+ *    out-parameters, which come first, then the connection, then inputs.
+ *  - On an error the connection holds a one-line message: rsp_errmsg().
+ *    The library never prints, exits or aborts, and keeps no global state.
+ *  - Every call that waits for the stub is bounded by the connection's
+ *    timeout (rsp_config.timeout_ms) unless it takes its own.
+ *  - Callbacks take a trailing `void *arg`, given back as registered.
+ *  - Register values are in the target's byte order (little-endian for all
+ *    targets stubrun supports); the *_u64 helpers assume little-endian.
+ */
+#ifndef RSP_H
+#define RSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes. Kept small on purpose: callers branch on these few cases and
+ * read rsp_errmsg() for the details. */
+typedef enum rsp_error {
+	RSP_OK = 0,
+	RSP_ETIMEOUT = -1,     /* the stub did not answer within the timeout */
+	RSP_ECLOSED = -2,      /* the connection was closed by the stub */
+	RSP_EPROTO = -3,       /* malformed, oversized or unexpected data */
+	RSP_EREMOTE = -4,      /* the stub answered Exx; see rsp_remote_errno() */
+	RSP_EUNSUPPORTED = -5, /* the stub answered "" (packet not supported) */
+	RSP_ESYS = -6,         /* an OS call failed; errno was saved in the message */
+	RSP_ENOTFOUND = -7,    /* no such register, feature or thread */
+} rsp_error;
+
+/* Short static name of an error code, e.g. "timeout". Never NULL. */
+const char *rsp_strerror(int err);
+
+typedef struct rsp_conn rsp_conn;
+
+/* Direction of a traced packet. */
+typedef enum rsp_trace_dir {
+	RSP_TRACE_SEND = 0,
+	RSP_TRACE_RECV = 1,
+} rsp_trace_dir;
+
+/* Called with the raw bytes of every packet sent or received, framing
+ * included ('$', '#', checksum; acks and the 0x03 interrupt byte too).
+ * `data` is valid only during the call. */
+typedef void (*rsp_trace_fn)(rsp_trace_dir dir, const char *data, size_t len,
+			     void *arg);
+
+/* Called with console output the stub sends while the target runs ('O'
+ * packets, already hex-decoded). `data` is valid only during the call. */
+typedef void (*rsp_console_fn)(const char *data, size_t len, void *arg);
+
+typedef struct rsp_config {
+	int timeout_ms;          /* per request; <= 0 means 5000 */
+	int no_ack;              /* ask for QStartNoAckMode when offered (default 1) */
+	rsp_trace_fn trace;      /* optional */
+	void *trace_arg;
+	rsp_console_fn console;  /* optional; without it 'O' output is dropped */
+	void *console_arg;
+} rsp_config;
+
+/* Fills `cfg` with the defaults. */
+void rsp_config_init(rsp_config *cfg);
+
+/*
+ * Opening and closing.
+ *
+ * rsp_connect() takes "unix:PATH", "HOST:PORT" or "tcp:HOST:PORT" and retries
+ * until `deadline_ms` has passed, because a stub that was just started may not
+ * be listening yet. TCP connections get TCP_NODELAY. rsp_open_fd() adopts a
+ * connected stream socket (or socketpair end); the connection closes it.
+ *
+ * None of them talks to the stub: call rsp_handshake() next. `cfg` may be NULL
+ * for the defaults; it is copied. On failure *out is NULL and, when `errbuf`
+ * is not NULL, a message is written there (there is no connection to hold it).
+ */
+int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
+		const rsp_config *cfg, char *errbuf, size_t errlen);
+int rsp_open_fd(rsp_conn **out, int fd, const rsp_config *cfg);
+
+/* Closes the socket and frees everything. NULL is a no-op. Does not send
+ * 'k' or 'D': call rsp_kill() or rsp_detach() first for that. */
+void rsp_close(rsp_conn *c);
+
+/* The message of the last error on `c`. Valid until the next call on `c`.
+ * Never NULL (empty when there was no error). */
+const char *rsp_errmsg(const rsp_conn *c);
+
+/* The number from the last "Exx" reply, or -1. */
+int rsp_remote_errno(const rsp_conn *c);
+
+/* The file descriptor of the connection, for poll() loops. */
+int rsp_fd(const rsp_conn *c);
+
+/*
+ * Handshake: qSupported negotiation, QStartNoAckMode when offered and
+ * wanted, the target description (qXfer:features:read:target.xml with
+ * xi:include resolved) when offered, and vCont? probing.
+ * A stub without a target description is fine: the register table is then
+ * empty and only the raw 'g'/'p' calls work.
+ */
+int rsp_handshake(rsp_conn *c);
+
+/* 1 when qSupported named `feature` as supported ("name+" or "name=value"),
+ * else 0. E.g. rsp_has_feature(c, "qXfer:features:read"). */
+int rsp_has_feature(const rsp_conn *c, const char *feature);
+
+/* The negotiated PacketSize (bytes of packet data the stub accepts). */
+size_t rsp_packet_size(const rsp_conn *c);
+
+/* 1 when no-ack mode is in effect. */
+int rsp_no_ack(const rsp_conn *c);
+
+/*
+ * Raw request: sends `packet` (plain text; '$', '#', '}' and '*' are escaped
+ * by the library) and waits for one reply. The reply is copied into `reply`
+ * (decoded: run-length expanded, unescaped) and NUL-terminated; *len gets its
+ * length without the NUL. A reply that does not fit is RSP_EPROTO.
+ * "Exx" replies and the empty reply are returned as they are, not as errors:
+ * this is the escape hatch for packets the library does not wrap.
+ */
+int rsp_request(char *reply, size_t cap, size_t *len, rsp_conn *c,
+		const char *packet);
+
+/*
+ * Registers, from the target description.
+ */
+typedef struct rsp_reg {
+	const char *name;   /* as in target.xml, e.g. "rip", "x0", "a0", "cpsr" */
+	int regnum;         /* number used in p/P and in stop replies */
+	int bitsize;
+	const char *type;   /* target.xml type, e.g. "int", "code_ptr"; never NULL */
+	const char *group;  /* "general", "float", "" ...; never NULL */
+	const char *feature;/* name of the <feature> it came from; never NULL */
+	long g_offset;      /* byte offset in the 'g' packet, or -1 when not there */
+} rsp_reg;
+
+/* The register table. Pointers stay valid until rsp_close(). */
+size_t rsp_reg_count(const rsp_conn *c);
+const rsp_reg *rsp_reg_at(const rsp_conn *c, size_t index);
+/* Lookup by exact name, then case-insensitively. NULL when absent. */
+const rsp_reg *rsp_reg_find(const rsp_conn *c, const char *name);
+
+/* Reads all registers with 'g'. Bytes in target order into buf; *len gets
+ * the count. RSP_EPROTO when they do not fit in cap. */
+int rsp_regs_read_all(uint8_t *buf, size_t cap, size_t *len, rsp_conn *c);
+
+/* Reads one register: 'p', falling back to 'g' when 'p' is not supported.
+ * Needs (bitsize+7)/8 bytes of room. Unavailable registers ('x' in the
+ * reply) are RSP_ENOTFOUND. */
+int rsp_reg_read(uint8_t *buf, size_t cap, size_t *len, rsp_conn *c,
+		 const rsp_reg *reg);
+/* Writes one register with 'P' (falling back to 'g' + 'G'). */
+int rsp_reg_write(rsp_conn *c, const rsp_reg *reg, const uint8_t *value,
+		  size_t len);
+
+/* By name, as integers (registers of up to 64 bits; little-endian). */
+int rsp_reg_get_u64(uint64_t *value, rsp_conn *c, const char *name);
+int rsp_reg_set_u64(rsp_conn *c, const char *name, uint64_t value);
+
+/*
+ * Memory. Requests are split to fit the PacketSize. Writes use the binary
+ * 'X' packet when the stub supports it (probed once) and 'M' otherwise.
+ * A fault (e.g. QEMU's E14) is RSP_EREMOTE; nothing is guaranteed about
+ * how much of `buf` was filled.
+ */
+int rsp_mem_read(void *buf, rsp_conn *c, uint64_t addr, size_t len);
+int rsp_mem_write(rsp_conn *c, uint64_t addr, const void *buf, size_t len);
+
+/*
+ * Breakpoints and watchpoints: Z/z packets. `kind` is the breakpoint kind of
+ * the GDB manual (instruction length for software breakpoints, e.g. 2 for
+ * Thumb, 4 for A64; watched length for watchpoints).
+ */
+typedef enum rsp_bp_type {
+	RSP_BP_SW = 0,
+	RSP_BP_HW = 1,
+	RSP_WP_WRITE = 2,
+	RSP_WP_READ = 3,
+	RSP_WP_ACCESS = 4,
+} rsp_bp_type;
+
+int rsp_bp_insert(rsp_conn *c, rsp_bp_type type, uint64_t addr, int kind);
+int rsp_bp_remove(rsp_conn *c, rsp_bp_type type, uint64_t addr, int kind);
+
+/*
+ * Stop replies. rsp_stop_parse() decodes one reply packet (S, T, W, X, F)
+ * completely; it is pure and safe on any input.
+ */
+typedef enum rsp_stop_kind {
+	RSP_STOP_NONE = 0,
+	RSP_STOP_SIGNAL,     /* S or T: the target stopped with a signal */
+	RSP_STOP_EXITED,     /* W: the process exited with exit_status */
+	RSP_STOP_TERMINATED, /* X: the process was killed by `signal` */
+	RSP_STOP_FILEIO,     /* F: a File-I/O request, see fileio_* */
+} rsp_stop_kind;
+
+typedef enum rsp_stop_reason {
+	RSP_REASON_NONE = 0,
+	RSP_REASON_SWBREAK,
+	RSP_REASON_HWBREAK,
+	RSP_REASON_WATCH,
+	RSP_REASON_RWATCH,
+	RSP_REASON_AWATCH,
+	RSP_REASON_OTHER,    /* library, fork, exec, ... : not decoded further */
+} rsp_stop_reason;
+
+/* Why these caps: a T packet carries the "expedited" registers the stub
+ * chooses (QEMU sends none, gdbserver a few: PC, SP, FP); 32 covers any
+ * stub seen, further ones are ignored. 64 bytes holds a 512-bit register. */
+#define RSP_STOP_MAX_REGS 32
+#define RSP_STOP_REG_BYTES 64
+#define RSP_FILEIO_MAX_ARGS 8
+
+typedef struct rsp_stop_reg {
+	int regnum;
+	size_t len;
+	uint8_t value[RSP_STOP_REG_BYTES];
+} rsp_stop_reg;
+
+typedef struct rsp_stop {
+	rsp_stop_kind kind;
+	int signal;              /* SIGNAL, TERMINATED: GDB signal number */
+	int exit_status;         /* EXITED */
+	int has_thread;          /* "thread:" was present */
+	int64_t pid;             /* from "thread:pPID.TID", else -1 */
+	int64_t tid;             /* thread id (-1 = all, 0 = any) */
+	int has_core;
+	int core;
+	rsp_stop_reason reason;
+	uint64_t watch_addr;     /* WATCH, RWATCH, AWATCH */
+	size_t nregs;
+	rsp_stop_reg regs[RSP_STOP_MAX_REGS];
+	/* FILEIO: "Fname,a1,a2/len,..."; pointer/length pairs give two args. */
+	char fileio_call[16];
+	size_t fileio_argc;
+	uint64_t fileio_args[RSP_FILEIO_MAX_ARGS];
+} rsp_stop;
+
+/* RSP_EPROTO on anything malformed. `pkt` need not be NUL-terminated. */
+int rsp_stop_parse(rsp_stop *out, const char *pkt, size_t len);
+
+/* Asks why the target is stopped ('?'). */
+int rsp_halt_reason(rsp_stop *stop, rsp_conn *c);
+
+/*
+ * Execution. rsp_continue() and rsp_step_async() send the resume packet
+ * (vCont when the stub offers it, else c/s) and return without waiting;
+ * rsp_wait() then waits up to `timeout_ms` (-1: forever) for the stop
+ * reply, passing any 'O' output to the console callback meanwhile.
+ * RSP_ETIMEOUT from rsp_wait() leaves the target running: the caller may
+ * rsp_interrupt() and wait again.
+ */
+int rsp_continue(rsp_conn *c);
+int rsp_step_async(rsp_conn *c);
+int rsp_wait(rsp_stop *stop, rsp_conn *c, int timeout_ms);
+
+/* Single step and wait for its stop (bounded by the connection timeout). */
+int rsp_step(rsp_stop *stop, rsp_conn *c);
+
+/* Sends the 0x03 interrupt byte; the stop reply comes through rsp_wait(). */
+int rsp_interrupt(rsp_conn *c);
+
+/* Answers a File-I/O request: "Fresult[,errno[,C]]". The stub then resumes
+ * the target by itself; the next stop comes through rsp_wait(). */
+int rsp_fileio_reply(rsp_conn *c, int64_t result, int err, int ctrl_c);
+
+/*
+ * Monitor commands (qRcmd): the hex-encoded 'O' output is collected until
+ * OK. *out is a NUL-terminated malloc'd string the caller frees with free().
+ */
+int rsp_monitor(char **out, rsp_conn *c, const char *command);
+
+/*
+ * Threads. rsp_thread_list() fills up to `cap` ids from qfThreadInfo /
+ * qsThreadInfo; *count gets the total seen (may exceed cap).
+ * rsp_thread_select() sends Hg or Hc (`op` 'g' or 'c'); tid -1 = all, 0 = any.
+ */
+int rsp_thread_list(int64_t *tids, size_t cap, size_t *count, rsp_conn *c);
+int rsp_thread_select(rsp_conn *c, char op, int64_t tid);
+
+/* 'k': kill the target. QEMU closes the connection without a reply, which is
+ * success here. 'D': detach and let the target run. */
+int rsp_kill(rsp_conn *c);
+int rsp_detach(rsp_conn *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RSP_H */

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian packages stubrun needs to build, test and run its
+# examples. Idempotent and quiet when everything is present (`make deps`).
+set -eu
+
+PACKAGES="
+make gcc pkg-config
+qemu-system-x86 qemu-system-arm qemu-system-misc qemu-user
+libelf-dev libdw-dev libcapstone-dev libcriterion-dev libexpat1-dev libinih-dev
+gcc-arm-none-eabi gcc-aarch64-linux-gnu gcc-riscv64-unknown-elf nasm
+binutils-arm-none-eabi binutils-riscv64-unknown-elf
+picolibc-arm-none-eabi picolibc-aarch64-linux-gnu picolibc-riscv64-unknown-elf
+libnewlib-arm-none-eabi
+gdbserver gdb-multiarch
+"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: run 'make deps' as root, or: apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,0 +1,77 @@
+/*
+ * The guest image: an ELF file read with libelf (symbols, sections, entry)
+ * and libdw (file:line for an address), or a raw image (a boot sector).
+ * Every offset and size read from the file is bounds-checked: the file is
+ * untrusted input.
+ */
+#ifndef IMAGE_H
+#define IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct image image;
+
+/* Errors of image_open(). Each comes with a one-line message naming the file. */
+enum {
+	IMAGE_ENOENT = -1,   /* missing, unreadable, a directory */
+	IMAGE_EFORMAT = -2,  /* empty, not an ELF, truncated, malformed */
+	IMAGE_EMACHINE = -3, /* an ELF for a machine no target supports */
+	IMAGE_ENOTFOUND = -4,/* lookups: no such symbol / no symbol there */
+};
+
+typedef struct image_symbol {
+	const char *name;
+	uint64_t addr;
+	uint64_t size;
+	int is_func;         /* STT_FUNC (others: STT_OBJECT, STT_NOTYPE) */
+} image_symbol;
+
+typedef struct image_section {
+	const char *name;
+	uint64_t addr;       /* sh_addr */
+	uint64_t size;
+	int executable;      /* SHF_EXECINSTR */
+	const uint8_t *data; /* contents, NULL for NOBITS; owned by the image */
+} image_section;
+
+/*
+ * Opens `path`. `raw` nonzero reads it as a raw image (no ELF parsing; one
+ * section named "raw" at `raw_base`, e.g. 0x7c00 for a boot sector).
+ * On failure *out is NULL and errbuf holds "PATH: problem".
+ */
+int image_open(image **out, const char *path, int raw, uint64_t raw_base,
+	       char *errbuf, size_t errlen);
+void image_free(image *img);
+
+const char *image_path(const image *img);
+int image_is_elf(const image *img);
+/* ELF header fields (0 for raw images). */
+int image_elf_machine(const image *img);
+int image_elf_class(const image *img);      /* ELFCLASS32 / ELFCLASS64 */
+uint32_t image_elf_flags(const image *img);
+uint64_t image_entry(const image *img);
+
+/* Symbols, sorted by address. Pointers live as long as the image. */
+size_t image_symbol_count(const image *img);
+const image_symbol *image_symbol_at_index(const image *img, size_t i);
+/* By exact name; IMAGE_ENOTFOUND when absent. */
+int image_symbol_find(const image_symbol **out, const image *img,
+		      const char *name);
+/* The symbol containing addr (or the nearest one below it, for symbols of
+ * size 0), and the offset into it; IMAGE_ENOTFOUND when none. */
+int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
+			const image *img, uint64_t addr);
+
+size_t image_section_count(const image *img);
+const image_section *image_section_at(const image *img, size_t i);
+/* Copies `len` bytes of the image's contents at guest address `addr`, when
+ * they lie wholly inside one section with file contents; else
+ * IMAGE_ENOTFOUND. Used for disassembly without a round trip to the stub. */
+int image_read(void *buf, const image *img, uint64_t addr, size_t len);
+
+/* Source file and line for addr from DWARF (libdw), when present.
+ * *file points into the image. IMAGE_ENOTFOUND without line info. */
+int image_line(const char **file, int *line, const image *img, uint64_t addr);
+
+#endif /* IMAGE_H */

@@ -1,0 +1,84 @@
+/*
+ * Target descriptions: one file per architecture in targets/, each exporting
+ * one `const target_desc`, and one table (targets/table.c) listing them.
+ * Adding an architecture is one file and one row in that table.
+ */
+#ifndef TARGET_H
+#define TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How QEMU is given the image. */
+typedef enum target_load {
+	TARGET_LOAD_KERNEL = 0,   /* -kernel IMAGE (ELF; multiboot/PVH on x86) */
+	TARGET_LOAD_BOOTSECTOR,   /* -drive file=IMAGE,format=raw,if=floppy|ide */
+} target_load;
+
+/* Where the first integer argument of a call is, on function entry. */
+typedef enum target_arg_kind {
+	TARGET_ARG_REGISTER = 0,  /* in register arg_reg */
+	TARGET_ARG_STACK,         /* at [sp + arg_stack_offset], ptr_size bytes */
+} target_arg_kind;
+
+/* Semihosting convention of the architecture (see the semihosting work). */
+typedef enum target_semihosting {
+	TARGET_SEMIHOSTING_NONE = 0,
+	TARGET_SEMIHOSTING_ARM,    /* A64 HLT 0xF000; A32/T32 SVC/HLT; M BKPT 0xAB */
+	TARGET_SEMIHOSTING_RISCV,  /* slli x0,x0,0x1f; ebreak; srai x0,x0,7 */
+} target_semihosting;
+
+typedef struct target_desc {
+	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
+				    * "riscv64", "riscv32" */
+	const char *qemu;          /* QEMU binary name, e.g. "qemu-system-aarch64" */
+	const char *machine;       /* default -machine */
+	const char *cpu;           /* default -cpu, or NULL for QEMU's */
+	const char *memory;        /* default -m, or NULL for QEMU's */
+	const char *const *extra_args; /* NULL-terminated default QEMU args, or NULL
+				    * (e.g. "-bios", "none"; the exit device) */
+	target_load load;
+
+	/* ELF identification: e_machine and ELFCLASS32/ELFCLASS64. */
+	int elf_machine;
+	int elf_class;
+
+	unsigned ptr_size;         /* bytes in a pointer: 2, 4 or 8 */
+
+	/* Register names as QEMU's target.xml spells them. */
+	const char *pc_reg;
+	const char *sp_reg;
+	const char *fp_reg;        /* frame pointer, for frame-pointer unwinding */
+	const char *lr_reg;        /* link register, or NULL when the return
+				    * address is on the stack (x86) */
+
+	/* First integer argument on function entry. */
+	target_arg_kind arg_kind;
+	const char *arg_reg;       /* TARGET_ARG_REGISTER */
+	int arg_stack_offset;      /* TARGET_ARG_STACK: bytes above sp */
+	const char *ret_reg;       /* where results are written, e.g. "x0", "a0" */
+
+	/* Software breakpoint kind for Z0 (GDB's "kind": instruction length). */
+	int bp_kind;
+
+	/* Capstone arch and mode (cs_arch, cs_mode as ints, so this header does
+	 * not need capstone's). The Thumb mode is chosen from the PC at use. */
+	int cs_arch;
+	int cs_mode;
+
+	target_semihosting semihosting;
+} target_desc;
+
+/* The table of all targets, NULL-terminated. */
+extern const target_desc *const target_table[];
+
+/* The target named `name`, or NULL. */
+const target_desc *target_by_name(const char *name);
+
+/* The target for an ELF header (e_machine, class, e_flags), or NULL.
+ * EM_386 gives i386, EM_X86_64 x86_64, EM_ARM arm, EM_AARCH64 aarch64,
+ * EM_RISCV riscv32 or riscv64 by class. */
+const target_desc *target_from_elf(int e_machine, int elf_class,
+				   uint32_t e_flags);
+
+#endif /* TARGET_H */

@@ -1,0 +1,34 @@
+/*
+ * Test harness shared by the integration tests: run a command with a time
+ * limit and capture its output and status; find the built binaries and
+ * example guests (paths come from the environment `make test` sets).
+ */
+#ifndef TESTS_HARNESS_H
+#define TESTS_HARNESS_H
+
+#include <stddef.h>
+
+typedef struct harness_result {
+	int status;      /* exit status; 128+N when killed by signal N; -1 on error */
+	int timed_out;   /* the command outlived its limit and was killed */
+	char *out;       /* all of stdout, NUL-terminated (never NULL) */
+	char *err;       /* all of stderr, NUL-terminated (never NULL) */
+	size_t out_len;
+	size_t err_len;
+} harness_result;
+
+/* Runs argv (argv[0] searched in PATH) with stdin from /dev/null, in its own
+ * process group, killing the group after `timeout_s` seconds. */
+int harness_run(harness_result *res, const char *const argv[], int timeout_s);
+void harness_result_free(harness_result *res);
+
+/* $STUBRUN, or "build/stubrun". */
+const char *harness_stubrun(void);
+/* Writes "$STUBRUN_EXAMPLES/name" to buf and returns buf. */
+const char *harness_example(char *buf, size_t len, const char *name);
+
+/* Number of processes whose command line contains `needle` (via /proc),
+ * used to check that no QEMU outlives a test. */
+int harness_count_processes(const char *needle);
+
+#endif
