@@ -56,7 +56,7 @@ ALL_OBJ := $(RSP_OBJ) $(APP_OBJ) $(MAIN_OBJ) \
 	$(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/harness.o
 
 .PHONY: all deps demo check test test-unit test-integration examples headers \
-	install clean bench fuzz
+	install clean bench fuzz testdata
 
 all: $(BIN) $(LIB) $(BUILD)/stubrun-rsp-example
 
@@ -108,6 +108,11 @@ $(HARNESS_OBJ): tests/harness.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
 
+# Protocol ceilings for `make bench`: public header and librsp only.
+$(BUILD)/rsp_bench: bench/rsp_bench.c $(LIB) include/rsp.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
+
 $(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
@@ -138,13 +143,19 @@ check:
 	@$(MAKE) --no-print-directory all examples headers
 	@$(MAKE) --no-print-directory test
 
+# Test ELF files built with the cross compilers (tests/data/elf/Makefile).
+TESTDATA_OUT := $(abspath $(BUILD)/tests/data/elf)
+testdata:
+	@$(MAKE) --no-print-directory -s -C tests/data/elf OUT=$(TESTDATA_OUT)
+
 TEST_ENV = STUBRUN=$(abspath $(BIN)) STUBRUN_EXAMPLES=$(EXAMPLES_OUT) \
+	STUBRUN_TESTDATA=$(TESTDATA_OUT) \
 	STUBRUN_RSP_EXAMPLE=$(abspath $(BUILD)/stubrun-rsp-example) \
 	STUBRUN_SRCDIR=$(CURDIR)
 
 test: test-unit test-integration
 
-test-unit: $(TEST_RSP) $(TEST_UNIT)
+test-unit: $(TEST_RSP) $(TEST_UNIT) testdata
 	$(TEST_ENV) $(TEST_RSP)
 	$(TEST_ENV) $(TEST_UNIT)
 
@@ -162,8 +173,12 @@ headers:
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all examples
-	@sh bench/run.sh $(abspath $(BIN)) $(EXAMPLES_OUT)
+	@$(MAKE) --no-print-directory all examples $(BUILD)/rsp_bench
+	@sh bench/run.sh $(abspath $(BUILD)) $(EXAMPLES_OUT)
+
+# libFuzzer harnesses (clang), each run for FUZZ_SECONDS (default 30).
+fuzz:
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile run
 
 # --- install -------------------------------------------------------------------
 install: all

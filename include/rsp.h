@@ -84,6 +84,7 @@ void rsp_config_init(rsp_config *cfg);
  * None of them talks to the stub: call rsp_handshake() next. `cfg` may be NULL
  * for the defaults; it is copied. On failure *out is NULL and, when `errbuf`
  * is not NULL, a message is written there (there is no connection to hold it).
+ * rsp_open_fd() closes `fd` on failure too (only RSP_ESYS: out of memory).
  */
 int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
 		const rsp_config *cfg, char *errbuf, size_t errlen);
@@ -108,7 +109,9 @@ int rsp_fd(const rsp_conn *c);
  * wanted, the target description (qXfer:features:read:target.xml with
  * xi:include resolved) when offered, and vCont? probing.
  * A stub without a target description is fine: the register table is then
- * empty and only the raw 'g'/'p' calls work.
+ * empty and only the raw 'g'/'p' calls work. Before reading target.xml it
+ * sends "Hg0" as GDB does: gdbserver 13 aborts on qXfer:features:read when
+ * no thread is selected.
  */
 int rsp_handshake(rsp_conn *c);
 
@@ -261,6 +264,10 @@ int rsp_halt_reason(rsp_stop *stop, rsp_conn *c);
  * reply, passing any 'O' output to the console callback meanwhile.
  * RSP_ETIMEOUT from rsp_wait() leaves the target running: the caller may
  * rsp_interrupt() and wait again.
+ * Resuming at an address that holds an inserted breakpoint reports that
+ * breakpoint again at once, without executing anything (QEMU and gdbserver
+ * alike): to get past it, remove it, rsp_step(), insert it again, as GDB
+ * does -- rsp_step_over() below.
  */
 int rsp_continue(rsp_conn *c);
 int rsp_step_async(rsp_conn *c);
@@ -268,6 +275,12 @@ int rsp_wait(rsp_stop *stop, rsp_conn *c, int timeout_ms);
 
 /* Single step and wait for its stop (bounded by the connection timeout). */
 int rsp_step(rsp_stop *stop, rsp_conn *c);
+
+/* Steps past the inserted software breakpoint at `addr` (the PC): removes
+ * it, single-steps, and inserts it again unless the step ended the process.
+ * *stop gets the stop of the step. Call it before resuming from a
+ * breakpoint (see above). */
+int rsp_step_over(rsp_stop *stop, rsp_conn *c, uint64_t addr, int kind);
 
 /* Sends the 0x03 interrupt byte; the stop reply comes through rsp_wait(). */
 int rsp_interrupt(rsp_conn *c);

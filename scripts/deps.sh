@@ -12,6 +12,7 @@ binutils-arm-none-eabi binutils-riscv64-unknown-elf
 picolibc-arm-none-eabi picolibc-aarch64-linux-gnu picolibc-riscv64-unknown-elf
 libnewlib-arm-none-eabi
 gdbserver gdb-multiarch
+hyperfine time
 "
 
 missing=""

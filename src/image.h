@@ -74,4 +74,12 @@ int image_read(void *buf, const image *img, uint64_t addr, size_t len);
  * *file points into the image. IMAGE_ENOTFOUND without line info. */
 int image_line(const char **file, int *line, const image *img, uint64_t addr);
 
+/* The libelf and libdw handles, for modules that read more than this one
+ * offers (unwind.c reads the CFI). NULL for raw images / without DWARF.
+ * Owned by the image; valid until image_free(). */
+struct Elf;
+struct Dwarf;
+struct Elf *image_elf_handle(const image *img);
+struct Dwarf *image_dwarf_handle(const image *img);
+
 #endif /* IMAGE_H */

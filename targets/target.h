@@ -28,6 +28,9 @@ typedef enum target_semihosting {
 	TARGET_SEMIHOSTING_RISCV,  /* slli x0,x0,0x1f; ebreak; srai x0,x0,7 */
 } target_semihosting;
 
+/* cs_arch value of targets capstone 4 cannot disassemble. */
+#define TARGET_CS_NONE (-1)
+
 typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
 				    * "riscv64", "riscv32" */
@@ -62,9 +65,24 @@ typedef struct target_desc {
 	int bp_kind;
 
 	/* Capstone arch and mode (cs_arch, cs_mode as ints, so this header does
-	 * not need capstone's). The Thumb mode is chosen from the PC at use. */
+	 * not need capstone's). The Thumb mode is chosen from the PC at use.
+	 * TARGET_CS_NONE when capstone 4 cannot decode the ISA (RISC-V: it came
+	 * in capstone 5); disasm.c then prints raw instruction words. */
 	int cs_arch;
 	int cs_mode;
+
+	/* Unwinding (src/unwind.c). DWARF register numbers, as in .eh_frame and
+	 * .debug_frame, of the stack pointer, frame pointer and link register
+	 * (-1: none). */
+	int dwarf_sp;
+	int dwarf_fp;
+	int dwarf_lr;
+	/* Frame-pointer walking: the caller's frame pointer and the return
+	 * address are saved at fp + fp_prev_offset and fp + fp_ret_offset
+	 * (ptr_size bytes each). Meaningful only when fp_walk is nonzero. */
+	int fp_walk;
+	int fp_prev_offset;
+	int fp_ret_offset;
 
 	target_semihosting semihosting;
 } target_desc;

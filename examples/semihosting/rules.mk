@@ -1,0 +1,62 @@
+# Semihosting guests (included by examples/Makefile): picolibc with its
+# semihosting OS layer (--oslib=semihost) and crt0-semihost (argv from
+# SYS_GET_CMDLINE, exit status through SYS_EXIT), plus one newlib/rdimon
+# guest for Arm. Memory comes from picolibc.ld's __flash/__ram symbols.
+
+SH_ARCHES := arm aarch64 riscv64 riscv32
+SH_EXITS := 0 1 3 255
+SH_PROGS := sh-hello sh-files sh-writec $(SH_EXITS:%=sh-exit-%)
+SH_IMAGES := $(foreach a,$(SH_ARCHES),$(SH_PROGS:%=$(OUT)/$(a)-%.elf)) \
+	$(OUT)/arm-sh-rdimon.elf
+
+SH_CFLAGS := -std=c11 -g -O2 -Wall -Wextra -Werror -fno-omit-frame-pointer
+SH_PICOLIBC = --specs=/usr/lib/picolibc/$(1)/picolibc.specs --oslib=semihost \
+	--crt0=semihost
+
+# -mthumb -mcpu=cortex-m3: picolibc's thumb/v7-m multilib, whose crt0 brings
+# the M-profile vector table. Flash and RAM are the board's two 4 MiB SSRAMs.
+sh_arm_CC := arm-none-eabi-gcc
+sh_arm_FLAGS := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft \
+	$(call SH_PICOLIBC,arm-none-eabi) \
+	-Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
+	-Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000
+# virt: RAM at 0x40000000, the device tree in its first 512 KiB.
+sh_aarch64_CC := aarch64-linux-gnu-gcc
+sh_aarch64_FLAGS := -mcpu=cortex-a57 $(call SH_PICOLIBC,aarch64-linux-gnu) \
+	-Wl,--defsym=__flash=0x40080000 -Wl,--defsym=__flash_size=0x400000 \
+	-Wl,--defsym=__ram=0x40480000 -Wl,--defsym=__ram_size=0x1000000
+# virt: RAM at 0x80000000. Plain rv64imac / rv32imac match picolibc's
+# multilib directories.
+sh_riscv64_CC := riscv64-unknown-elf-gcc
+sh_riscv64_FLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany \
+	$(call SH_PICOLIBC,riscv64-unknown-elf) \
+	-Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x400000 \
+	-Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=0x1000000
+sh_riscv32_CC := riscv64-unknown-elf-gcc
+sh_riscv32_FLAGS := -march=rv32imac -mabi=ilp32 -mcmodel=medany \
+	$(call SH_PICOLIBC,riscv64-unknown-elf) \
+	-Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x400000 \
+	-Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=0x1000000
+
+semihosting: $(SH_IMAGES)
+
+define SH_RULES
+$(OUT)/$(1)-sh-%.elf: semihosting/sh-%.c
+	@mkdir -p $$(@D)
+	$(Q)$(sh_$(1)_CC) $(SH_CFLAGS) -DSH_ARCH='"$(1)"' $(sh_$(1)_FLAGS) \
+		-Wl,--no-warn-rwx-segments -o $$@ $$<
+$(OUT)/$(1)-sh-exit-%.elf: semihosting/sh-exit.c
+	@mkdir -p $$(@D)
+	$(Q)$(sh_$(1)_CC) $(SH_CFLAGS) -DEXIT_STATUS=$$* $(sh_$(1)_FLAGS) \
+		-Wl,--no-warn-rwx-segments -o $$@ $$<
+endef
+$(foreach a,$(SH_ARCHES),$(eval $(call SH_RULES,$(a))))
+
+# newlib + rdimon: newlib's crt0 has no M-profile vector table, so
+# rdimon-vectors.S supplies one and rdimon.ld places it at 0.
+$(OUT)/arm-sh-rdimon.elf: semihosting/rdimon-hello.c semihosting/rdimon-vectors.S semihosting/rdimon.ld
+	@mkdir -p $(@D)
+	$(Q)arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -mfloat-abi=soft -g -O2 \
+		-Wall -Wextra -Werror --specs=rdimon.specs \
+		-T semihosting/rdimon.ld -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -o $@ \
+		semihosting/rdimon-hello.c semihosting/rdimon-vectors.S

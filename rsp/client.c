@@ -1,0 +1,263 @@
+/*
+ * Connection set-up of libgdb-remote: the handshake (qSupported,
+ * QStartNoAckMode, qXfer:features:read target description, vCont?; GDB
+ * manual "General Query Packets"), feature lookup and the raw request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rsp_int.h"
+
+/* What we tell the stub (GDB manual, "qSupported"): no multiprocess thread
+ * ids (plain tids are all we use), swbreak/hwbreak stop reasons welcome,
+ * no instruction relocation, and vCont? answers we can use. */
+#define QSUPPORTED "qSupported:multiprocess-;swbreak+;hwbreak+;qRelocInsn-;" \
+	"xmlRegisters=i386,arm,aarch64,riscv;vContSupported+"
+
+/* Below this, not even an 'm' request with a 64-bit address fits. */
+#define MIN_PACKET_SIZE 64
+
+/* The value of feature `name` in c->features: points after "name" (at '+',
+ * '-', '?' or '='), or NULL. */
+static const char *find_feature(const rsp_conn *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = c->features; p && *p;) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > n && memcmp(p, name, n) == 0 && strchr("+-?=", p[n]))
+			return p + n;
+		p += len + (end != NULL);
+	}
+	return NULL;
+}
+
+int rsp_has_feature(const rsp_conn *c, const char *feature)
+{
+	const char *v = find_feature(c, feature);
+
+	return v && (*v == '+' || *v == '=');
+}
+
+size_t rsp_packet_size(const rsp_conn *c)
+{
+	return c->packet_size;
+}
+
+int rsp_no_ack(const rsp_conn *c)
+{
+	return c->no_ack;
+}
+
+int rsp_request(char *reply, size_t cap, size_t *len, rsp_conn *c,
+		const char *packet)
+{
+	const char *r;
+	size_t rlen;
+	int err;
+
+	rsp_begin(c);
+	err = rsp_exchange(c, &r, &rlen, packet, strlen(packet));
+	if (err)
+		return err;
+	if (rlen + 1 > cap)
+		return rsp_seterr(c, RSP_EPROTO,
+				  "reply of %zu bytes does not fit in %zu", rlen, cap);
+	memcpy(reply, r, rlen + 1);
+	*len = rlen;
+	return 0;
+}
+
+static int parse_packet_size(rsp_conn *c)
+{
+	const char *v = find_feature(c, "PacketSize");
+	uint64_t size;
+
+	if (!v || *v != '=')
+		return 0;
+	if (rsp_parse_hex_u64(&size, NULL, v + 1) || size < MIN_PACKET_SIZE)
+		return rsp_seterr(c, RSP_EPROTO, "bad PacketSize in qSupported");
+	/* Our own frames are capped too; more than that buys nothing. */
+	c->packet_size = size > RSP_MAX_PACKET ? RSP_MAX_PACKET : (size_t)size;
+	return 0;
+}
+
+static int negotiate(rsp_conn *c)
+{
+	const char *r;
+	size_t rlen;
+	int err;
+
+	err = rsp_exchange(c, &r, &rlen, QSUPPORTED, strlen(QSUPPORTED));
+	if (err)
+		return err;
+	free(c->features);
+	c->features = NULL;
+	err = rsp_check_reply(c, r, rlen, "qSupported");
+	if (err == RSP_EUNSUPPORTED)
+		return 0;       /* an old stub: no features, defaults apply */
+	if (err)
+		return err;
+	c->features = strdup(r);
+	if (!c->features)
+		return rsp_seterr(c, RSP_ESYS, "out of memory");
+	return parse_packet_size(c);
+}
+
+static int start_no_ack(rsp_conn *c)
+{
+	const char *r;
+	size_t rlen;
+	int err;
+
+	if (!c->cfg.no_ack || c->no_ack || !rsp_has_feature(c, "QStartNoAckMode"))
+		return 0;
+	/* Our '+' for the OK is the last ack either side sends. */
+	err = rsp_exchangef(c, &r, &rlen, "QStartNoAckMode");
+	if (err)
+		return err;
+	err = rsp_expect_ok(c, r, rlen, "QStartNoAckMode");
+	if (err)
+		return err;
+	c->no_ack = 1;
+	return 0;
+}
+
+/* Annex names come from the stub's own XML: allow only what a file name
+ * needs, so that one cannot smuggle ':' or frame characters in. */
+static int annex_ok(const char *annex)
+{
+	size_t n = strlen(annex);
+
+	if (n == 0 || n > 100)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._-", annex[i]))
+			return 0;
+	return 1;
+}
+
+/* tdesc_fetch_fn: one annex through qXfer:features:read, in chunks. */
+static int fetch_annex(char **out, size_t *len, const char *annex, void *arg)
+{
+	rsp_conn *c = arg;
+	size_t total = 0, chunk = c->packet_size - 8;
+	char *buf = NULL;
+	int err = 0;
+
+	*out = NULL;
+	if (!annex_ok(annex)) {
+		err = rsp_seterr(c, RSP_EPROTO, "bad annex name");
+		goto out;
+	}
+	for (;;) {
+		const char *r;
+		size_t rlen;
+		err = rsp_exchangef(c, &r, &rlen, "qXfer:features:read:%s:%zx,%zx",
+				    annex, total, chunk);
+		if (!err)
+			err = rsp_check_reply(c, r, rlen, "qXfer:features:read");
+		if (err)
+			goto out;
+		size_t n = rlen - 1;
+		if ((r[0] != 'm' && r[0] != 'l') || n > chunk ||
+		    (r[0] == 'm' && n == 0)) {
+			err = rsp_seterr(c, RSP_EPROTO, "bad qXfer reply for %s", annex);
+			goto out;
+		}
+		if (total + n > RSP_MAX_XFER) {
+			err = rsp_seterr(c, RSP_EPROTO, "%s exceeds %d bytes", annex,
+					 RSP_MAX_XFER);
+			goto out;
+		}
+		char *nb = realloc(buf, total + n + 1);
+		if (!nb) {
+			err = rsp_seterr(c, RSP_ESYS, "out of memory");
+			goto out;
+		}
+		buf = nb;
+		memcpy(buf + total, r + 1, n);
+		total += n;
+		if (r[0] == 'l')
+			break;
+	}
+	buf[total] = '\0';
+	*out = buf;
+	*len = total;
+	buf = NULL;
+out:
+	free(buf);
+	return err;
+}
+
+static int load_tdesc(rsp_conn *c)
+{
+	char msg[200] = "";
+	int err;
+
+	tdesc_free(c->tdesc);
+	c->tdesc = NULL;
+	if (!rsp_has_feature(c, "qXfer:features:read"))
+		return 0;
+	/* gdbserver describes the current thread's process and fails an
+	 * assertion when none is selected yet: select any, as GDB does.
+	 * The reply does not matter (QEMU and gdbserver say OK). */
+	const char *r;
+	size_t rlen;
+	err = rsp_exchangef(c, &r, &rlen, "Hg0");
+	if (err)
+		return err;
+	c->errmsg[0] = '\0';
+	err = tdesc_load(&c->tdesc, "target.xml", fetch_annex, c, msg, sizeof(msg));
+	if (err) {
+		char inner[sizeof(c->errmsg)];
+		snprintf(inner, sizeof(inner), "%s", c->errmsg);
+		return rsp_seterr(c, err, "target description: %s%s%s", msg,
+				  inner[0] ? ": " : "", inner);
+	}
+	return 0;
+}
+
+/* vCont? -> "vCont;c;C;s;S": we use vCont only when both c and s exist. */
+static int probe_vcont(rsp_conn *c)
+{
+	const char *r;
+	size_t rlen;
+	int err, has_c = 0, has_s = 0;
+
+	c->vcont = 0;
+	err = rsp_exchangef(c, &r, &rlen, "vCont?");
+	if (err)
+		return err;
+	if (rlen < 5 || memcmp(r, "vCont", 5) != 0)
+		return 0;
+	for (const char *p = r + 5; *p == ';';) {
+		size_t n = strcspn(++p, ";");
+		has_c |= n == 1 && *p == 'c';
+		has_s |= n == 1 && *p == 's';
+		p += n;
+	}
+	c->vcont = has_c && has_s;
+	return 0;
+}
+
+int rsp_handshake(rsp_conn *c)
+{
+	int err;
+
+	rsp_begin(c);
+	err = negotiate(c);
+	if (!err)
+		err = start_no_ack(c);
+	if (!err)
+		err = load_tdesc(c);
+	if (!err)
+		err = probe_vcont(c);
+	/* QEMU <= 8.1 answers 'p' with "" until target.xml was read: probe
+	 * 'p'/'P' afresh now. */
+	c->p_probe = c->P_probe = RSP_PROBE_UNKNOWN;
+	return err;
+}

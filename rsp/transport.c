@@ -1,0 +1,302 @@
+/*
+ * Transport of libgdb-remote: opening TCP and unix-socket connections (with
+ * retry until a deadline), adopting a connected fd, and nonblocking reads
+ * and writes bounded by deadlines. Everything above works on bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rsp_int.h"
+
+/* Pause between connection attempts: a freshly started QEMU opens its
+ * socket within milliseconds, so polling faster only burns CPU. */
+#define RETRY_PAUSE_MS 20
+
+long rsp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+long rsp_deadline(int timeout_ms)
+{
+	return timeout_ms < 0 ? -1 : rsp_now_ms() + timeout_ms;
+}
+
+/* Milliseconds left for poll(): -1 forever, 0 expired. */
+static int left_ms(long deadline)
+{
+	if (deadline < 0)
+		return -1;
+	long left = deadline - rsp_now_ms();
+	if (left <= 0)
+		return 0;
+	return left > 1000000 ? 1000000 : (int)left;
+}
+
+static int wait_fd(int fd, short events, long deadline)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int n = poll(&p, 1, left_ms(deadline));
+		if (n > 0)
+			return 0;
+		if (n == 0)
+			return RSP_ETIMEOUT;
+		if (errno != EINTR)
+			return RSP_ESYS;
+	}
+}
+
+int rsp_fd_prepare(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return RSP_ESYS;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+int rsp_io_write(rsp_conn *c, const void *data, size_t len, long deadline)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		/* send() with MSG_NOSIGNAL: a stub that hung up must give us
+		 * EPIPE, not kill the process with SIGPIPE. */
+		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == ENOTSOCK)
+			n = write(c->fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int err = wait_fd(c->fd, POLLOUT, deadline);
+			if (err == RSP_ETIMEOUT)
+				return rsp_seterr(c, err, "timed out sending to the stub");
+			if (err)
+				return rsp_seterr(c, err, "poll: %s", strerror(errno));
+			continue;
+		}
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			c->closed = 1;
+			return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
+		}
+		return rsp_seterr(c, RSP_ESYS, "send: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int rsp_io_fill(rsp_conn *c, long deadline)
+{
+	if (c->closed)
+		return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
+	for (;;) {
+		ssize_t n = recv(c->fd, c->inbuf, sizeof(c->inbuf), 0);
+		if (n < 0 && errno == ENOTSOCK)
+			n = read(c->fd, c->inbuf, sizeof(c->inbuf));
+		if (n > 0) {
+			c->in_pos = 0;
+			c->in_len = (size_t)n;
+			return 0;
+		}
+		if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+			c->closed = 1;
+			return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return rsp_seterr(c, RSP_ESYS, "recv: %s", strerror(errno));
+		int err = wait_fd(c->fd, POLLIN, deadline);
+		if (err == RSP_ETIMEOUT)
+			return rsp_seterr(c, err, "timed out waiting for the stub");
+		if (err)
+			return rsp_seterr(c, err, "poll: %s", strerror(errno));
+	}
+}
+
+/* ---- connecting ---------------------------------------------------------- */
+
+static void set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* One nonblocking connect(), finished by polling until `deadline`.
+ * Returns the fd, or -1 with errno set. */
+static int try_connect(int family, const struct sockaddr *sa, socklen_t salen,
+		       long deadline)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, sa, salen) == 0)
+		return fd;
+	if (errno != EINPROGRESS && errno != EINTR)
+		goto fail;
+	if (wait_fd(fd, POLLOUT, deadline)) {
+		errno = ETIMEDOUT;
+		goto fail;
+	}
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+		goto fail;
+	if (soerr == 0)
+		return fd;
+	errno = soerr;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+static int connect_unix(const char *path, long deadline)
+{
+	struct sockaddr_un sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	return try_connect(AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), deadline);
+}
+
+/* "host:port" or "[v6]:port" into host and port (copied to the buffers). */
+static int split_host_port(char *host, size_t hlen, char *port, size_t plen,
+			   const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	const char *h = addr;
+	size_t n;
+
+	if (!colon || !colon[1] || strlen(colon + 1) >= plen)
+		return -1;
+	n = (size_t)(colon - addr);
+	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') {
+		h++;
+		n -= 2;
+	}
+	if (n >= hlen)
+		return -1;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	strcpy(port, colon + 1);
+	if (!host[0])
+		strcpy(host, "localhost");
+	return 0;
+}
+
+static int connect_tcp(const char *host, const char *port, long deadline,
+		       int *gai_err)
+{
+	struct addrinfo hints, *res = NULL;
+	int fd = -1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	*gai_err = getaddrinfo(host, port, &hints, &res);
+	if (*gai_err)
+		return -1;
+	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
+		fd = try_connect(ai->ai_family, ai->ai_addr, ai->ai_addrlen, deadline);
+	int saved = errno;
+	freeaddrinfo(res);
+	if (fd >= 0) {
+		int one = 1;
+		/* Packets are small request/reply pairs: Nagle would add
+		 * up to 40 ms of delay to each of them. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+	errno = saved;
+	return fd;
+}
+
+/* Errors worth retrying: the stub is not listening yet. */
+static int transient(int err)
+{
+	return err == ECONNREFUSED || err == ENOENT || err == ETIMEDOUT ||
+	       err == EAGAIN || err == ECONNRESET || err == EINTR;
+}
+
+int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
+		const rsp_config *cfg, char *errbuf, size_t errlen)
+{
+	char host[256], port[32];
+	long deadline = rsp_now_ms() + (deadline_ms > 0 ? deadline_ms : 0);
+	int is_unix = strncmp(address, "unix:", 5) == 0;
+	const char *rest = address;
+	int fd = -1, gai_err = 0, err;
+
+	*out = NULL;
+	if (!is_unix) {
+		if (strncmp(address, "tcp:", 4) == 0)
+			rest += 4;
+		if (split_host_port(host, sizeof(host), port, sizeof(port), rest)) {
+			set_errbuf(errbuf, errlen, "bad address '%s'", address);
+			return RSP_EPROTO;
+		}
+	}
+	for (;;) {
+		if (is_unix)
+			fd = connect_unix(address + 5, deadline);
+		else
+			fd = connect_tcp(host, port, deadline, &gai_err);
+		if (fd >= 0)
+			break;
+		if (gai_err) {
+			set_errbuf(errbuf, errlen, "%s: %s", address,
+				   gai_strerror(gai_err));
+			return RSP_ESYS;
+		}
+		int saved = errno;
+		if (!transient(saved) || rsp_now_ms() + RETRY_PAUSE_MS > deadline) {
+			set_errbuf(errbuf, errlen, "connect %s: %s", address,
+				   strerror(saved));
+			return saved == ETIMEDOUT || transient(saved) ? RSP_ETIMEOUT
+								      : RSP_ESYS;
+		}
+		struct timespec ts = { 0, RETRY_PAUSE_MS * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	err = rsp_open_fd(out, fd, cfg);
+	if (err)
+		set_errbuf(errbuf, errlen, "%s: out of memory", address);
+	return err;
+}

@@ -1,0 +1,190 @@
+/* The --events JSON-lines writer (begin, end and verdict events). */
+#include "events.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct events {
+	int fd;
+};
+
+int events_open(events **out, const char *path, char *errbuf, size_t errlen)
+{
+	events *ev = calloc(1, sizeof(*ev));
+
+	*out = NULL;
+	if (!ev) {
+		util_errf(errbuf, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	ev->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (ev->fd < 0) {
+		util_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		free(ev);
+		return -1;
+	}
+	*out = ev;
+	return 0;
+}
+
+void events_close(events *ev)
+{
+	if (!ev)
+		return;
+	close(ev->fd);
+	free(ev);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	size_t n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+static void put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++, (*at)++)
+		if (*at + 1 < cap)
+			buf[*at] = s[i];
+}
+
+size_t events_json_escape(char *buf, size_t cap, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t at = 0;
+
+	for (size_t i = 0; i < len;) {
+		char esc[8];
+		size_t n;
+		if (u[i] == '"' || u[i] == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)u[i];
+			put(buf, cap, &at, esc, 2);
+		} else if (u[i] == '\n') {
+			put(buf, cap, &at, "\\n", 2);
+		} else if (u[i] == '\t') {
+			put(buf, cap, &at, "\\t", 2);
+		} else if (u[i] == '\r') {
+			put(buf, cap, &at, "\\r", 2);
+		} else if (u[i] < 0x20 || u[i] == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
+			put(buf, cap, &at, esc, 6);
+		} else if (u[i] >= 0x80) {
+			if ((n = utf8_len(u + i, len - i)) > 0) {
+				put(buf, cap, &at, s + i, n);
+				i += n;
+				continue;
+			}
+			/* Not UTF-8: keep the byte visible as its Latin-1
+			 * code point rather than emit invalid JSON. */
+			snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
+			put(buf, cap, &at, esc, 6);
+		} else {
+			put(buf, cap, &at, s + i, 1);
+		}
+		i++;
+	}
+	if (cap)
+		buf[at < cap ? at : cap - 1] = '\0';
+	return at;
+}
+
+/* Escapes into a malloc'd string; NULL when out of memory. */
+static char *escape_alloc(const char *s, size_t len)
+{
+	size_t need = events_json_escape(NULL, 0, s, len) + 1;
+	char *buf = malloc(need);
+
+	if (buf)
+		events_json_escape(buf, need, s, len);
+	return buf;
+}
+
+int events_begin(events *ev, const char *name, int64_t time_ms)
+{
+	char *n = escape_alloc(name, strlen(name));
+	char *line = NULL;
+	int ret = -1, len;
+
+	if (!n)
+		return -1;
+	if (!ev) {
+		free(n);
+		return 0;
+	}
+	len = asprintf(&line, "{\"event\":\"begin\",\"name\":\"%s\","
+		       "\"time_ms\":%" PRId64 "}\n", n, time_ms);
+	if (len >= 0)
+		ret = util_write_all(ev->fd, line, (size_t)len);
+	free(line);
+	free(n);
+	return ret;
+}
+
+int events_end(events *ev, const char *name, int status, int64_t time_ms,
+	       const char *output, size_t output_len)
+{
+	char *n = escape_alloc(name, strlen(name));
+	char *o = escape_alloc(output ? output : "", output ? output_len : 0);
+	int ret = -1, len;
+	char *line = NULL;
+
+	if (n && o && ev) {
+		len = asprintf(&line, "{\"event\":\"end\",\"name\":\"%s\","
+			       "\"status\":%d,\"time_ms\":%" PRId64 ","
+			       "\"output\":\"%s\"}\n", n, status, time_ms, o);
+		if (len >= 0)
+			ret = util_write_all(ev->fd, line, (size_t)len);
+	} else if (n && o) {
+		ret = 0;
+	}
+	free(line);
+	free(n);
+	free(o);
+	return ret;
+}
+
+int events_verdict(events *ev, int status, const char *reason,
+		   int64_t time_ms)
+{
+	char *r = escape_alloc(reason, strlen(reason));
+	int ret = -1, len;
+	char *line = NULL;
+
+	if (!r)
+		return -1;
+	if (!ev) {
+		free(r);
+		return 0;
+	}
+	len = asprintf(&line, "{\"event\":\"verdict\",\"status\":%d,"
+		       "\"reason\":\"%s\",\"time_ms\":%" PRId64 "}\n", status, r,
+		       time_ms);
+	if (len >= 0)
+		ret = util_write_all(ev->fd, line, (size_t)len);
+	free(line);
+	free(r);
+	return ret;
+}

@@ -1,0 +1,34 @@
+/*
+ * The --events file of `stubrun run` (docs/DESIGN.md, "run -> test
+ * contract"): JSON lines appended one object per event, each written with
+ * one write(2) on an O_APPEND descriptor so lines never interleave.
+ *   {"event":"begin","name":"...","time_ms":N}
+ *   {"event":"end","name":"...","status":N,"time_ms":N,"output":"..."}
+ *   {"event":"verdict","status":N,"reason":"...","time_ms":N}
+ */
+#ifndef EVENTS_H
+#define EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct events events;
+
+/* Opens (creates, appends to) `path`. On failure *out is NULL and errbuf
+ * holds "PATH: reason". */
+int events_open(events **out, const char *path, char *errbuf, size_t errlen);
+void events_close(events *ev);
+
+int events_begin(events *ev, const char *name, int64_t time_ms);
+int events_end(events *ev, const char *name, int status, int64_t time_ms,
+	       const char *output, size_t output_len);
+int events_verdict(events *ev, int status, const char *reason,
+		   int64_t time_ms);
+
+/* Appends `s` (len bytes, any content) to buf as a JSON string body,
+ * escaping quotes, backslashes, control bytes and bytes >= 0x80 that are
+ * not valid UTF-8 (as \u00XX, so the line stays valid JSON). Returns the
+ * length the full escape needs; writes at most cap-1 bytes plus a NUL. */
+size_t events_json_escape(char *buf, size_t cap, const char *s, size_t len);
+
+#endif /* EVENTS_H */

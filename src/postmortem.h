@@ -1,0 +1,33 @@
+/*
+ * The post-mortem of a failed run, printed to a caller-owned stream: every
+ * register by its target.xml name, PC as symbol+offset and file:line, the
+ * disassembly around PC with the current instruction marked, the stack
+ * words above SP, a backtrace, and QEMU's `info registers` (system
+ * registers) through the monitor. Every read goes through the stub and may
+ * fail; a part that cannot be read says so and the rest still prints.
+ */
+#ifndef POSTMORTEM_H
+#define POSTMORTEM_H
+
+#include <stdio.h>
+
+#include "image.h"
+#include "rsp.h"
+#include "target.h"
+
+typedef struct postmortem_in {
+	rsp_conn *conn;          /* stopped target */
+	const target_desc *tgt;
+	const image *img;        /* may be a raw image */
+	const char *title;       /* one line saying why, e.g. "timeout after 2 s" */
+	int at_entry;            /* stopped at a function's first instruction
+				  * (exit or fail symbol): the backtrace then
+				  * starts from the caller's frame */
+	int monitor;             /* ask QEMU for `info registers` */
+} postmortem_in;
+
+/* Prints the post-mortem to `out`. Returns 0, or a negative rsp error when
+ * not even the registers could be read (what could be printed was). */
+int postmortem_print(FILE *out, const postmortem_in *in);
+
+#endif /* POSTMORTEM_H */

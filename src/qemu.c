@@ -1,0 +1,383 @@
+/* The QEMU launcher: private stub socket, process group, pipes, and the
+ * guarantee that QEMU is killed, reaped and its directory removed. */
+#include "qemu.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Why 512: a QEMU error line ("qemu-system-x86_64: -machine foo: ...") is
+ * well under it; longer lines are cut, never grown without bound. */
+#define LINE_MAX_BYTES 512
+
+struct qemu_proc {
+	pid_t pid;              /* -1 once reaped */
+	int out_fd, err_fd;
+	char dir[128];          /* "" when none */
+	char sock[160];         /* unix socket path, "" for TCP */
+	char address[192];
+	char line[LINE_MAX_BYTES];   /* stderr line being collected */
+	size_t line_len;
+	char last_line[LINE_MAX_BYTES];
+	char last_qemu_line[LINE_MAX_BYTES]; /* last "qemu-system-...: ..." */
+};
+
+static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	/* sun_path holds 108 bytes: a long TMPDIR falls back to /tmp. */
+	if (!tmp || !*tmp || strlen(tmp) > 60)
+		tmp = "/tmp";
+	snprintf(q->dir, sizeof(q->dir), "%s/stubrun-XXXXXX", tmp);
+	if (!mkdtemp(q->dir)) {
+		int e = errno;
+		util_errf(errbuf, errlen, "mkdtemp %s: %s", q->dir, strerror(e));
+		q->dir[0] = '\0';
+		return QEMU_ESYS;
+	}
+	return 0;
+}
+
+/* A free TCP port on 127.0.0.1, chosen by the kernel. Another process may
+ * take it before QEMU binds it; QEMU then fails at once, with a message. */
+static int free_port(int *port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0) {
+		*port = ntohs(sa.sin_port);
+		ret = 0;
+	}
+	close(fd);
+	return ret;
+}
+
+static int build_argv(char ***out, const qemu_spec *spec, const char *gdbarg)
+{
+	size_t n = 0, i = 0;
+	char **argv;
+
+	while (spec->args && spec->args[n])
+		n++;
+	argv = calloc(n + 5, sizeof(*argv));
+	if (!argv)
+		return -1;
+	argv[i++] = (char *)spec->binary;
+	argv[i++] = (char *)"-S";
+	argv[i++] = (char *)"-gdb";
+	argv[i++] = (char *)gdbarg;
+	for (size_t k = 0; k < n; k++)
+		argv[i++] = (char *)spec->args[k];
+	argv[i] = NULL;
+	*out = argv;
+	return 0;
+}
+
+/* In the child: never returns. Reports exec's errno through `report`. */
+static void child_exec(char **argv, int out_w, int err_w, int report,
+		       pid_t parent, const char *tmpdir)
+{
+	sigset_t none;
+	int e, devnull;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(125); /* the parent died before prctl took effect */
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* QEMU's own temporary files (snapshot=on) go in our directory,
+	 * which qemu_free() empties. */
+	setenv("TMPDIR", tmpdir, 1);
+	devnull = open("/dev/null", O_RDONLY);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 ||
+	    dup2(err_w, 2) < 0)
+		e = errno;
+	else {
+		execvp(argv[0], argv);
+		e = errno;
+	}
+	if (write(report, &e, sizeof(e)) < 0)
+		_exit(125);
+	_exit(127);
+}
+
+static int start(qemu_proc *q, char **argv, char *errbuf, size_t errlen)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	int ret = QEMU_ESYS, e = 0;
+	pid_t parent = getpid();
+	ssize_t n;
+
+	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) ||
+	    pipe2(rep, O_CLOEXEC)) {
+		util_errf(errbuf, errlen, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	q->pid = fork();
+	if (q->pid < 0) {
+		util_errf(errbuf, errlen, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (q->pid == 0)
+		child_exec(argv, outp[1], errp[1], rep[1], parent, q->dir);
+	setpgid(q->pid, q->pid); /* also here: no race with an early kill */
+	close(rep[1]);
+	rep[1] = -1;
+	do
+		n = read(rep[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(e)) {
+		ret = (e == ENOENT || e == ENOTDIR) ? QEMU_ENOENT :
+		      (e == EACCES || e == ENOEXEC || e == EISDIR ||
+		       e == EPERM) ? QEMU_ENOEXEC : QEMU_ESYS;
+		util_errf(errbuf, errlen, "%s: %s", argv[0],
+			  ret == QEMU_ENOENT ? "QEMU not found" : strerror(e));
+		goto out;
+	}
+	q->out_fd = outp[0];
+	q->err_fd = errp[0];
+	outp[0] = errp[0] = -1;
+	fcntl(q->out_fd, F_SETFL, fcntl(q->out_fd, F_GETFL) | O_NONBLOCK);
+	fcntl(q->err_fd, F_SETFL, fcntl(q->err_fd, F_GETFL) | O_NONBLOCK);
+	ret = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (rep[i] >= 0)
+			close(rep[i]);
+	}
+	return ret;
+}
+
+int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
+	       size_t errlen)
+{
+	qemu_proc *q = calloc(1, sizeof(*q));
+	char gdbarg[256];
+	char **argv = NULL;
+	int ret = QEMU_ESYS, port = spec->tcp_port;
+
+	*out = NULL;
+	if (!q) {
+		util_errf(errbuf, errlen, "out of memory");
+		return QEMU_ESYS;
+	}
+	q->pid = -1;
+	q->out_fd = q->err_fd = -1;
+	if ((ret = make_dir(q, errbuf, errlen)) < 0)
+		goto out;
+	if (spec->tcp) {
+		if (port == 0 && free_port(&port) < 0) {
+			util_errf(errbuf, errlen, "no free TCP port: %s",
+				  strerror(errno));
+			ret = QEMU_ESYS;
+			goto out;
+		}
+		snprintf(gdbarg, sizeof(gdbarg), "tcp:127.0.0.1:%d", port);
+		snprintf(q->address, sizeof(q->address), "127.0.0.1:%d", port);
+	} else {
+		snprintf(q->sock, sizeof(q->sock), "%s/gdb.sock", q->dir);
+		/* QEMU 7.2 takes a chardev spec after -gdb. */
+		snprintf(gdbarg, sizeof(gdbarg), "unix:%s,server=on,wait=off",
+			 q->sock);
+		snprintf(q->address, sizeof(q->address), "unix:%s", q->sock);
+	}
+	ret = QEMU_ESYS;
+	if (build_argv(&argv, spec, gdbarg) < 0) {
+		util_errf(errbuf, errlen, "out of memory");
+		goto out;
+	}
+	ret = start(q, argv, errbuf, errlen);
+out:
+	free(argv);
+	if (ret < 0) {
+		qemu_free(q);
+		return ret;
+	}
+	*out = q;
+	return 0;
+}
+
+static void reap(qemu_proc *q, int *wstatus)
+{
+	int st = 0;
+	pid_t r;
+
+	do
+		r = waitpid(q->pid, &st, 0);
+	while (r < 0 && errno == EINTR);
+	if (wstatus)
+		*wstatus = st;
+	q->pid = -1;
+}
+
+/* Removes the private directory and the files in it (the socket, QEMU's
+ * temporary files); it has no subdirectories. */
+static void remove_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+void qemu_kill(qemu_proc *q)
+{
+	if (q && q->pid > 0) {
+		kill(-q->pid, SIGKILL);
+		kill(q->pid, SIGKILL); /* in case setpgid had not happened */
+	}
+}
+
+void qemu_free(qemu_proc *q)
+{
+	if (!q)
+		return;
+	if (q->pid > 0) {
+		qemu_kill(q);
+		reap(q, NULL);
+	}
+	if (q->out_fd >= 0)
+		close(q->out_fd);
+	if (q->err_fd >= 0)
+		close(q->err_fd);
+	if (q->dir[0])
+		remove_dir(q->dir);
+	free(q);
+}
+
+const char *qemu_gdb_address(const qemu_proc *q)
+{
+	return q->address;
+}
+
+const char *qemu_dir(const qemu_proc *q)
+{
+	return q->dir;
+}
+
+pid_t qemu_pid(const qemu_proc *q)
+{
+	return q->pid;
+}
+
+int qemu_stdout_fd(const qemu_proc *q)
+{
+	return q->out_fd;
+}
+
+int qemu_stderr_fd(const qemu_proc *q)
+{
+	return q->err_fd;
+}
+
+static void keep_stderr(qemu_proc *q, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n' || data[i] == '\r') {
+			if (q->line_len > 0) {
+				memcpy(q->last_line, q->line, q->line_len);
+				q->last_line[q->line_len] = '\0';
+				if (!strncmp(q->line, "qemu", 4))
+					memcpy(q->last_qemu_line, q->last_line,
+					       q->line_len + 1);
+			}
+			q->line_len = 0;
+		} else if (q->line_len < sizeof(q->line) - 1) {
+			q->line[q->line_len++] = data[i];
+		}
+	}
+	q->line[q->line_len] = '\0';
+}
+
+int qemu_read(char *buf, size_t cap, size_t *len, qemu_proc *q, int which)
+{
+	int *fd = which == 2 ? &q->err_fd : &q->out_fd;
+	ssize_t n;
+
+	*len = 0;
+	if (*fd < 0)
+		return 0;
+	do
+		n = read(*fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : QEMU_ESYS;
+	if (n == 0) {
+		close(*fd);
+		*fd = -1;
+		if (which == 2)
+			keep_stderr(q, "\n", 1);
+		return 0;
+	}
+	if (which == 2)
+		keep_stderr(q, buf, (size_t)n);
+	*len = (size_t)n;
+	return 0;
+}
+
+const char *qemu_stderr_last_line(const qemu_proc *q)
+{
+	/* QEMU's own lines name it ("qemu-system-x86_64: -m 1T: ..."); a
+	 * hint such as "Use -machine help ..." may follow the real error. */
+	if (q->last_qemu_line[0])
+		return q->last_qemu_line;
+	return q->line_len ? q->line : q->last_line;
+}
+
+int qemu_wait(int *exited, int *wstatus, qemu_proc *q, int timeout_ms)
+{
+	int64_t deadline = util_now_ms() + timeout_ms;
+
+	*exited = 0;
+	if (q->pid < 0)
+		return QEMU_ESYS;
+	for (;;) {
+		pid_t r = waitpid(q->pid, wstatus, WNOHANG);
+		if (r == q->pid) {
+			q->pid = -1;
+			*exited = 1;
+			return 0;
+		}
+		if (r < 0 && errno != EINTR)
+			return QEMU_ESYS;
+		if (util_now_ms() >= deadline)
+			return 0;
+		poll(NULL, 0, 5);
+	}
+}

@@ -1,0 +1,65 @@
+/*
+ * JSON lines report: one object per line (RFC 8259 text, escaped by
+ * report_put_json), for scripts: a "suite" line per suite file, a "test"
+ * line per result, and a closing "summary" line.
+ */
+#include "report.h"
+
+#include <errno.h>
+
+static void put_counts(FILE *f, const report_counts *c)
+{
+	fprintf(f, "\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
+		"\"timed_out\":%zu,\"errors\":%zu,\"not_run\":%zu",
+		c->total, c->passed, c->failed, c->timed_out, c->errors,
+		c->not_run);
+}
+
+static void put_case(FILE *f, const report_suite *s, const report_case *c)
+{
+	fputs("{\"event\":\"test\",\"suite\":", f);
+	report_put_json_string(f, s->name);
+	fputs(",\"name\":", f);
+	report_put_json_string(f, c->name);
+	fprintf(f, ",\"status\":\"%s\"", report_outcome_name(c->outcome));
+	if (c->exit_status >= 0)
+		fprintf(f, ",\"exit\":%d", c->exit_status);
+	else
+		fputs(",\"exit\":null", f);
+	fprintf(f, ",\"duration_ms\":%ld,\"message\":", c->duration_ms);
+	report_put_json_string(f, c->message);
+	fputs(",\"output\":", f);
+	report_put_json_string(f, c->output ? c->output : "");
+	fputs(",\"log\":", f);
+	report_put_json_string(f, c->log ? c->log : "");
+	fputs("}\n", f);
+}
+
+int report_json_write(FILE *f, const report *r)
+{
+	report_counts c;
+
+	for (size_t i = 0; i < r->nsuites; i++) {
+		const report_suite *s = &r->suites[i];
+		report_count(&c, r, s);
+		fputs("{\"event\":\"suite\",\"suite\":", f);
+		report_put_json_string(f, s->name);
+		fputc(',', f);
+		put_counts(f, &c);
+		fprintf(f, ",\"duration_ms\":%ld}\n", s->duration_ms);
+		for (size_t k = 0; k < s->ncases; k++)
+			put_case(f, s, &s->cases[k]);
+	}
+	report_count(&c, r, NULL);
+	fputs("{\"event\":\"summary\",", f);
+	put_counts(f, &c);
+	fprintf(f, ",\"duration_ms\":%ld", r->duration_ms);
+	if (r->timestamp) {
+		fputs(",\"timestamp\":", f);
+		report_put_json_string(f, r->timestamp);
+	}
+	fputs("}\n", f);
+	if (fflush(f) != 0 || ferror(f))
+		return -EIO;
+	return 0;
+}

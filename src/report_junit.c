@@ -1,0 +1,130 @@
+/*
+ * JUnit XML report: the de facto schema read by Jenkins, GitLab and GitHub
+ * (<testsuites>/<testsuite>/<testcase> with <failure>, <error>, <skipped>,
+ * <system-out>, <system-err>). One <testsuite> per suite file.
+ */
+#include "report.h"
+
+#include <errno.h>
+
+static void put_seconds(FILE *f, long ms)
+{
+	if (ms < 0)
+		ms = 0;
+	fprintf(f, "%ld.%03ld", ms / 1000, ms % 1000);
+}
+
+/* classname: the suite file without directory and ".ini", so CI tools
+ * group a suite's tests together. */
+static void put_classname(FILE *f, const char *suite)
+{
+	const char *base = suite, *p;
+	size_t n;
+	char buf[256];
+
+	for (p = suite; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	n = (size_t)(p - base);
+	if (n > 4 && p[-4] == '.' && p[-3] == 'i' && p[-2] == 'n' && p[-1] == 'i')
+		n -= 4;
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = base[i];
+	buf[n] = '\0';
+	report_put_xml(f, buf, 1);
+}
+
+static void put_counts(FILE *f, const report_counts *c)
+{
+	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"",
+		c->total, c->failed + c->timed_out, c->errors, c->not_run);
+}
+
+/* The failure body: the verdict, then the console and the post-mortem,
+ * so the CI page of a failure shows everything without another click. */
+static void put_problem(FILE *f, const report_case *c)
+{
+	const char *tag = c->outcome == REPORT_ERROR ? "error" : "failure";
+
+	fprintf(f, "      <%s message=\"", tag);
+	report_put_xml(f, c->message ? c->message : report_outcome_name(c->outcome), 1);
+	fprintf(f, "\" type=\"%s\">", report_outcome_name(c->outcome));
+	report_put_xml(f, c->message, 0);
+	if (c->output && *c->output) {
+		fputs("\n--- console ---\n", f);
+		report_put_xml(f, c->output, 0);
+	}
+	if (c->log && *c->log) {
+		fputs("\n--- stubrun ---\n", f);
+		report_put_xml(f, c->log, 0);
+	}
+	fprintf(f, "</%s>\n", tag);
+}
+
+static void put_case(FILE *f, const report_suite *s, const report_case *c)
+{
+	fputs("    <testcase name=\"", f);
+	report_put_xml(f, c->name, 1);
+	fputs("\" classname=\"", f);
+	put_classname(f, s->name);
+	fputs("\" time=\"", f);
+	put_seconds(f, c->duration_ms);
+	fputs("\">\n", f);
+	if (c->outcome == REPORT_NOTRUN) {
+		fputs("      <skipped message=\"", f);
+		report_put_xml(f, c->message ? c->message : "not run", 1);
+		fputs("\"/>\n", f);
+	} else if (c->outcome != REPORT_PASS) {
+		put_problem(f, c);
+	}
+	if (c->output && *c->output) {
+		fputs("      <system-out>", f);
+		report_put_xml(f, c->output, 0);
+		fputs("</system-out>\n", f);
+	}
+	if (c->log && *c->log) {
+		fputs("      <system-err>", f);
+		report_put_xml(f, c->log, 0);
+		fputs("</system-err>\n", f);
+	}
+	fputs("    </testcase>\n", f);
+}
+
+int report_junit_write(FILE *f, const report *r)
+{
+	report_counts c;
+
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	report_count(&c, r, NULL);
+	fputs("<testsuites name=\"stubrun\"", f);
+	put_counts(f, &c);
+	fputs(" time=\"", f);
+	put_seconds(f, r->duration_ms);
+	fputs("\">\n", f);
+	for (size_t i = 0; i < r->nsuites; i++) {
+		const report_suite *s = &r->suites[i];
+		report_count(&c, r, s);
+		fprintf(f, "  <testsuite name=\"");
+		report_put_xml(f, s->name, 1);
+		fputs("\"", f);
+		put_counts(f, &c);
+		fputs(" time=\"", f);
+		put_seconds(f, s->duration_ms);
+		fputs("\"", f);
+		if (r->timestamp) {
+			fputs(" timestamp=\"", f);
+			report_put_xml(f, r->timestamp, 1);
+			fputs("\"", f);
+		}
+		fputs(">\n", f);
+		for (size_t k = 0; k < s->ncases; k++)
+			put_case(f, s, &s->cases[k]);
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	if (fflush(f) != 0 || ferror(f))
+		return -EIO;
+	return 0;
+}

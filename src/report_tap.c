@@ -1,0 +1,157 @@
+/*
+ * TAP version 14 report (testanything.org/tap-version-14-specification):
+ * the plan, one test point per result, "# SKIP" for results that never ran,
+ * and a YAML diagnostic block (YAML 1.2) under each failure.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Description text: '#' and '\' escaped as the specification asks, line
+ * breaks and other controls (which would end or corrupt the line) as '?'. */
+static void put_description(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '#' || *s == '\\')
+			fputc('\\', f);
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	}
+}
+
+/* YAML's printable set (YAML 1.2 section 5.1), minus the BOM and the
+ * characters YAML 1.1 readers take as line breaks. */
+static int yaml_printable(unsigned cp)
+{
+	if (cp == '\t' || cp == '\n')
+		return 1;
+	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		return 0;
+	if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff)
+		return 0;
+	return cp <= 0xd7ff || (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000;
+}
+
+static int block_safe(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = report_utf8_decode(&cp, s + i, n - i);
+		if (len == 0 || !yaml_printable(cp))
+			return 0;
+		i += len;
+	}
+	return n > 0;
+}
+
+static void put_quoted(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+
+	fputc('"', f);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = report_utf8_decode(&cp, s + i, n - i);
+		if (len == 0) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (char)cp);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else if (cp == '\t')
+			fputs("\\t", f);
+		else if (!yaml_printable(cp))
+			fprintf(f, "\\u%04x", cp);
+		else
+			fwrite(s + i, 1, len, f);
+		i += len;
+	}
+	fputc('"', f);
+}
+
+/* A literal block keeps console output readable; its chomping indicator
+ * keeps the exact number of trailing newlines, and the explicit
+ * indentation indicator allows a first line that starts with blanks. */
+static void put_block(FILE *f, const char *s)
+{
+	size_t n = strlen(s), nl = 0;
+
+	while (nl < n && s[n - 1 - nl] == '\n')
+		nl++;
+	fprintf(f, "|2%s\n", nl == 0 ? "-" : nl == 1 ? "" : "+");
+	while (*s) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (len)
+			fputs("    ", f);
+		fwrite(s, 1, len, f);
+		fputc('\n', f);
+		s += len + (e ? 1 : 0);
+	}
+}
+
+static void put_field(FILE *f, const char *key, const char *value)
+{
+	if (!value || !*value)
+		return;
+	fprintf(f, "  %s: ", key);
+	if (block_safe(value) && strchr(value, '\n')) {
+		put_block(f, value);
+	} else {
+		put_quoted(f, value);
+		fputc('\n', f);
+	}
+}
+
+static void put_diagnostics(FILE *f, const report_case *c)
+{
+	fputs("  ---\n", f);
+	put_field(f, "message", c->message);
+	fprintf(f, "  severity: %s\n", report_outcome_name(c->outcome));
+	if (c->exit_status >= 0)
+		fprintf(f, "  exit: %d\n", c->exit_status);
+	fprintf(f, "  duration_ms: %ld\n", c->duration_ms);
+	put_field(f, "output", c->output);
+	put_field(f, "log", c->log);
+	fputs("  ...\n", f);
+}
+
+int report_tap_write(FILE *f, const report *r)
+{
+	report_counts c;
+	size_t n = 0;
+
+	report_count(&c, r, NULL);
+	fprintf(f, "TAP version 14\n1..%zu\n", c.total);
+	for (size_t i = 0; i < r->nsuites; i++) {
+		const report_suite *s = &r->suites[i];
+		fputs("# suite: ", f);
+		put_description(f, s->name);
+		fputc('\n', f);
+		for (size_t k = 0; k < s->ncases; k++) {
+			const report_case *rc = &s->cases[k];
+			int ok = rc->outcome == REPORT_PASS ||
+				 rc->outcome == REPORT_NOTRUN;
+			fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", ++n);
+			put_description(f, rc->name);
+			if (rc->outcome == REPORT_NOTRUN) {
+				fputs(" # SKIP ", f);
+				put_description(f, rc->message ? rc->message
+								: "not run");
+			}
+			fputc('\n', f);
+			if (!ok)
+				put_diagnostics(f, rc);
+		}
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return -EIO;
+	return 0;
+}

@@ -1,0 +1,370 @@
+/* `stubrun run`: the run loop (continue, wait, dispatch, step over), the
+ * timeout and signals, and the one verdict every path ends in. */
+#include "run.h"
+#include "run_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "postmortem.h"
+#include "regs.h"
+#include "util.h"
+
+void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->done)
+		return;
+	r->done = 1;
+	r->status = status;
+	r->postmortem = postmortem;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void test_record(run_ctx *r, const char *data, size_t len)
+{
+	if (!r->in_test || r->test_cut)
+		return;
+	if (!r->test_out && !(r->test_out = malloc(RUN_TEST_OUTPUT_MAX + 64))) {
+		r->test_cut = 1;
+		return;
+	}
+	if (len > RUN_TEST_OUTPUT_MAX - r->test_len) {
+		len = RUN_TEST_OUTPUT_MAX - r->test_len;
+		r->test_cut = 1;
+	}
+	memcpy(r->test_out + r->test_len, data, len);
+	r->test_len += len;
+}
+
+void run_console(run_ctx *r, const char *data, size_t len)
+{
+	/* A closed stdout (EPIPE: SIGPIPE is blocked) must not end the run. */
+	util_write_all(1, data, len);
+	test_record(r, data, len);
+}
+
+void run_drain_qemu(run_ctx *r)
+{
+	char buf[4096];
+	size_t n;
+
+	if (!r->qemu)
+		return;
+	/* Bounded: a guest printing without pause must not starve the loop. */
+	for (int i = 0; i < 64; i++) {
+		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 1) < 0 || n == 0)
+			break;
+		run_console(r, buf, n);
+	}
+	for (int i = 0; i < 64; i++) {
+		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 2) < 0 || n == 0)
+			break;
+		util_write_all(2, buf, n);
+	}
+}
+
+/* --- signals ------------------------------------------------------------ */
+
+/* Signals arrive through a signalfd, read in the loop like any other fd:
+ * no handler, so no global state at all. They stay blocked for the whole
+ * run; the QEMU child unblocks them before exec. SIGPIPE is blocked too,
+ * so a closed stdout is an EPIPE error, not a death that orphans QEMU. */
+static int signals_block(int *sfd, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return -1;
+	*sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return *sfd < 0 ? -1 : 0;
+}
+
+static int signal_pending(run_ctx *r)
+{
+	struct signalfd_siginfo si;
+
+	if (r->sigfd < 0 || read(r->sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	r->signo = (int)si.ssi_signo;
+	run_verdict(r, 128 + r->signo, 0, "interrupted by %s",
+		    sigabbrev_np(r->signo) ? sigabbrev_np(r->signo) : "a signal");
+	return 1;
+}
+
+/* --- waiting ------------------------------------------------------------ */
+
+/* Why 2 s: a halted guest answers an interrupt at once; a QEMU that does
+ * not is wedged and the post-mortem is skipped. */
+#define INTERRUPT_WAIT_MS 2000
+
+static void on_timeout(run_ctx *r)
+{
+	rsp_stop stop;
+	int stopped;
+
+	stopped = rsp_interrupt(r->conn) == 0 &&
+		  rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
+	run_verdict(r, RUN_EXIT_TIMEOUT, stopped, "timeout after %.3g s%s",
+		    r->opt->timeout_ms / 1000.0,
+		    stopped ? "" : " (the guest did not stop when interrupted)");
+}
+
+/* Waits for the next stop while copying the console. 0: *stop is set;
+ * 1: the run is over (timeout, signal, QEMU gone: the verdict is set). */
+static int wait_stop(run_ctx *r, rsp_stop *stop)
+{
+	for (;;) {
+		struct pollfd p[4];
+		nfds_t n = 0;
+		int64_t left = r->deadline - util_now_ms();
+		int err;
+
+		if (left <= 0) {
+			on_timeout(r);
+			return 1;
+		}
+		p[n++] = (struct pollfd){ rsp_fd(r->conn), POLLIN, 0 };
+		if (r->sigfd >= 0)
+			p[n++] = (struct pollfd){ r->sigfd, POLLIN, 0 };
+		if (r->qemu && qemu_stdout_fd(r->qemu) >= 0)
+			p[n++] = (struct pollfd){ qemu_stdout_fd(r->qemu), POLLIN, 0 };
+		if (r->qemu && qemu_stderr_fd(r->qemu) >= 0)
+			p[n++] = (struct pollfd){ qemu_stderr_fd(r->qemu), POLLIN, 0 };
+		/* Why 250 ms: the longest the loop sleeps between deadline
+		 * checks; every fd that matters wakes it earlier. */
+		if (poll(p, n, left < 250 ? (int)left : 250) < 0 && errno != EINTR) {
+			run_verdict(r, RUN_EXIT_ERROR, 0, "poll: %s", strerror(errno));
+			return 1;
+		}
+		run_drain_qemu(r);
+		if (signal_pending(r))
+			return 1;
+		err = rsp_wait(stop, r->conn, 0);
+		if (err == 0) {
+			run_drain_qemu(r);
+			return 0;
+		}
+		if (err == RSP_ECLOSED) {
+			run_stop_closed(r, 0);
+			return 1;
+		}
+		if (err != RSP_ETIMEOUT) {
+			run_verdict(r, RUN_EXIT_ERROR, 0, "waiting for the guest: %s",
+				    rsp_errmsg(r->conn));
+			return 1;
+		}
+	}
+}
+
+/* Steps off the breakpoint at pc, so that continuing does not hit it
+ * again. 0: done; 1: the step itself produced a stop worth dispatching
+ * (*stop); -1: the run is over. */
+static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
+{
+	const run_bp *b = run_find_bp(r, pc);
+	uint64_t npc;
+	int err;
+
+	if (!b || !b->inserted)
+		return 0;
+	if (rsp_bp_remove(r->conn, RSP_BP_SW, pc, b->z_kind) < 0)
+		goto stub_error;
+	err = rsp_step(stop, r->conn);
+	if (err == RSP_ECLOSED) {
+		run_stop_closed(r, 0);
+		return -1;
+	}
+	if (err < 0 || rsp_bp_insert(r->conn, RSP_BP_SW, pc, b->z_kind) < 0)
+		goto stub_error;
+	if (stop->kind != RSP_STOP_SIGNAL || stop->signal != 5)
+		return 1;
+	if (regs_pc(&npc, r->conn, r->tgt) < 0)
+		goto stub_error;
+	return run_find_bp(r, npc) ? 1 : 0;
+stub_error:
+	run_verdict(r, RUN_EXIT_ERROR, 0, "stepping over the breakpoint at "
+		    "0x%" PRIx64 ": %s", pc, rsp_errmsg(r->conn));
+	return -1;
+}
+
+/* The guest is halted at its first instruction: a breakpoint right there
+ * counts as reached (continuing would skip it on some stubs). */
+static int initial_stop(rsp_stop *stop, run_ctx *r)
+{
+	uint64_t pc;
+
+	memset(stop, 0, sizeof(*stop));
+	stop->kind = RSP_STOP_SIGNAL;
+	stop->signal = 5;
+	return regs_pc(&pc, r->conn, r->tgt) == 0 && run_find_bp(r, pc);
+}
+
+static void loop(run_ctx *r)
+{
+	rsp_stop stop;
+	int have = initial_stop(&stop, r), resume, err;
+	uint64_t pc;
+
+	if (!have && rsp_continue(r->conn) < 0)
+		goto stub_error;
+	for (;;) {
+		if (!have && wait_stop(r, &stop))
+			return;
+		have = 0;
+		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
+			return;
+		if (resume == 3)
+			continue; /* the stub resumed the guest itself */
+		if (resume == 1) {
+			if (regs_pc(&pc, r->conn, r->tgt) < 0)
+				goto stub_error;
+			err = step_over(r, &stop, pc);
+			if (err < 0)
+				return;
+			if (err == 1) {
+				have = 1;
+				continue;
+			}
+		}
+		if (util_now_ms() >= r->deadline) {
+			on_timeout(r);
+			return;
+		}
+		if (rsp_continue(r->conn) < 0)
+			goto stub_error;
+	}
+stub_error:
+	if (rsp_errmsg(r->conn)[0] && !r->done)
+		run_verdict(r, RUN_EXIT_ERROR, 0, "resuming the guest: %s",
+			    rsp_errmsg(r->conn));
+}
+
+/* --- the verdict -------------------------------------------------------- */
+
+static void print_postmortem(run_ctx *r)
+{
+	postmortem_in pm = { 0 };
+
+	if (!r->postmortem || !r->conn)
+		return;
+	pm.conn = r->conn;
+	pm.tgt = r->tgt;
+	pm.img = r->img;
+	pm.title = r->reason;
+	pm.at_entry = r->at_entry;
+	pm.monitor = r->qemu != NULL || r->opt->connect != NULL;
+	fflush(stdout);
+	postmortem_print(stderr, &pm);
+	fflush(stderr);
+}
+
+static void report(run_ctx *r)
+{
+	const char *what = r->status == 0 ? "PASS" :
+			   r->status == RUN_EXIT_TIMEOUT ? "TIMEOUT" :
+			   r->status >= RUN_EXIT_ERROR && r->status <= 127 ? "ERROR" :
+			   "FAIL";
+
+	if (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND)
+		fprintf(stderr, "stubrun: %s\n", r->reason);
+	else if (r->status != 0 || !r->opt->quiet)
+		fprintf(stderr, "stubrun: %s: %s (status %d)\n", what, r->reason,
+			r->status);
+	if (r->in_test && r->ev) {
+		/* The run ended inside an in-image test: close it, failed. */
+		events_end(r->ev, r->test_name, r->status ? r->status : 1,
+			   util_now_ms() - r->t0, r->test_out, r->test_len);
+	}
+	events_verdict(r->ev, r->status, r->reason, util_now_ms() - r->t0);
+}
+
+static void run_session(run_ctx *r)
+{
+	if (r->opt->events &&
+	    events_open(&r->ev, r->opt->events, r->err, sizeof(r->err)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--events %s", r->err);
+		return;
+	}
+	if (run_setup_image(r) < 0 || run_setup_plan(r) < 0 ||
+	    run_setup_start(r) < 0 || run_setup_check_names(r) < 0 ||
+	    run_setup_insert(r) < 0)
+		return;
+	loop(r);
+}
+
+static void teardown(run_ctx *r)
+{
+	if (r->conn && r->opt->connect && !r->qemu)
+		rsp_detach(r->conn);
+	rsp_close(r->conn);
+	if (r->qemu) {
+		qemu_kill(r->qemu);
+		run_drain_qemu(r);
+	}
+	qemu_free(r->qemu);
+	semihost_free(r->sh);
+	image_free(r->img);
+	events_close(r->ev);
+	free(r->bps);
+	free(r->test_out);
+	if (r->sigfd >= 0)
+		close(r->sigfd);
+}
+
+int run_main(int argc, char **argv, int first)
+{
+	cli_options opt;
+	run_ctx r;
+	sigset_t old;
+	char err[512];
+	int status;
+
+	memset(&r, 0, sizeof(r));
+	r.sigfd = -1;
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	if (cli_parse(&opt, argc, argv, first, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stubrun: %s\n", err);
+		cli_options_free(&opt);
+		return RUN_EXIT_ERROR;
+	}
+	if (opt.help || opt.version) {
+		fputs(opt.help ? cli_usage() : "stubrun " STUBRUN_VERSION "\n", stdout);
+		cli_options_free(&opt);
+		return 0;
+	}
+	r.opt = &opt;
+	r.t0 = util_now_ms();
+	r.deadline = r.t0 + opt.timeout_ms;
+	if (signals_block(&r.sigfd, &old) < 0)
+		run_verdict(&r, RUN_EXIT_ERROR, 0, "signalfd: %s", strerror(errno));
+	else
+		run_session(&r);
+	if (!r.done)
+		run_verdict(&r, RUN_EXIT_ERROR, 0, "internal error: no verdict");
+	fflush(stdout);
+	print_postmortem(&r);
+	report(&r);
+	status = r.status;
+	teardown(&r);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	cli_options_free(&opt);
+	return status;
+}

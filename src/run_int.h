@@ -1,0 +1,108 @@
+/*
+ * Private state of `stubrun run`, shared by run.c (the loop and the
+ * verdict), run_setup.c (image, symbols, QEMU, connection) and run_stop.c
+ * (what each kind of stop means).
+ */
+#ifndef RUN_INT_H
+#define RUN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "events.h"
+#include "image.h"
+#include "qemu.h"
+#include "run.h"
+#include "rsp.h"
+#include "semihost.h"
+#include "target.h"
+
+typedef enum run_bp_kind {
+	RUN_BP_EXIT = 0,      /* an exit symbol: its argument is the status */
+	RUN_BP_FAIL,          /* a fail symbol */
+	RUN_BP_CHECK,         /* --break / --pass-at, index into opt->checks */
+	RUN_BP_TEST_BEGIN,
+	RUN_BP_TEST_END,
+	RUN_BP_SEMIHOST,      /* a semihosting trap */
+} run_bp_kind;
+
+typedef struct run_bp {
+	uint64_t addr;
+	run_bp_kind kind;
+	int z_kind;           /* Z0 kind */
+	size_t index;         /* RUN_BP_CHECK: which check */
+	const char *name;     /* symbol or LOC, for messages */
+	int inserted;
+} run_bp;
+
+/* Why 1 MiB: the console output of one in-image test kept for its "end"
+ * event; beyond it the output is cut (and says so), bounding memory
+ * whatever the guest prints. */
+#define RUN_TEST_OUTPUT_MAX (1u << 20)
+/* Why 256: a test name or panic message is a short literal. */
+#define RUN_STRING_MAX 256
+
+typedef struct run_ctx {
+	const cli_options *opt;
+	const target_desc *tgt;
+	image *img;
+	qemu_proc *qemu;
+	rsp_conn *conn;
+	events *ev;
+	semihost *sh;
+	int sigfd;
+	int64_t t0, deadline;
+	run_bp *bps;
+	size_t nbps;
+
+	/* the verdict: the first one set wins */
+	int done;
+	int status;
+	char reason[512];
+	int postmortem;       /* print one before QEMU goes */
+	int at_entry;         /* stopped at a function's entry */
+	int signo;            /* we were interrupted by this signal */
+
+	/* in-image test state */
+	int in_test;
+	char test_name[RUN_STRING_MAX + 1];
+	int64_t test_t0;
+	char *test_out;
+	size_t test_len;
+	int test_cut;
+
+	char err[512];        /* scratch for callee messages */
+} run_ctx;
+
+/* Sets the verdict unless one is set already. */
+void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Guest console output: to stdout, and to the current test's record. */
+void run_console(run_ctx *r, const char *data, size_t len);
+/* Reads whatever QEMU wrote to its stdout and stderr and passes it on. */
+void run_drain_qemu(run_ctx *r);
+
+/* run_setup.c: each returns 0 or sets the verdict (125/126/127) and
+ * returns -1. */
+int run_setup_image(run_ctx *r);
+int run_setup_plan(run_ctx *r);        /* symbols -> r->bps */
+int run_setup_start(run_ctx *r);       /* QEMU, connection, handshake */
+int run_setup_check_names(run_ctx *r); /* --expect names are known */
+int run_setup_insert(run_ctx *r);      /* breakpoints into the stub */
+
+/* run_stop.c */
+/* Handles a stop (the target is halted at pc). *resume is 1 when the
+ * guest should go on (stepping over a breakpoint at pc first). */
+int run_stop_dispatch(int *resume, run_ctx *r, const rsp_stop *stop);
+/* The stub closed the connection: what did QEMU's exit mean? */
+void run_stop_closed(run_ctx *r, int got_w);
+const run_bp *run_find_bp(const run_ctx *r, uint64_t pc);
+/* Reads the first integer argument at a function's entry (as int). */
+int run_read_arg(int64_t *out, run_ctx *r, int as_pointer);
+/* Reads a NUL-terminated guest string of at most RUN_STRING_MAX bytes,
+ * made printable. */
+int run_read_string(char *out, size_t cap, run_ctx *r, uint64_t addr);
+
+#endif /* RUN_INT_H */

@@ -1,0 +1,449 @@
+/* What a stop means: exit and fail symbols, checkpoints with their
+ * --expect checks, in-image test hooks, semihosting traps, crashes, and
+ * QEMU's own exit (isa-debug-exit, sifive_test, semihosting). */
+#include "run_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "regs.h"
+#include "util.h"
+
+/* GDB's signal numbers as QEMU's stub reports them. */
+#define GDB_SIGINT 2
+#define GDB_SIGQUIT 3   /* QEMU: the VM stopped for shutdown/reset */
+#define GDB_SIGTRAP 5
+
+const run_bp *run_find_bp(const run_ctx *r, uint64_t pc)
+{
+	for (size_t i = 0; i < r->nbps; i++)
+		if (r->bps[i].addr == pc)
+			return &r->bps[i];
+	return NULL;
+}
+
+int run_read_arg(int64_t *out, run_ctx *r, int as_pointer)
+{
+	const target_desc *t = r->tgt;
+	uint64_t v = 0, sp;
+	int bits = 64, err;
+	/* An int is 32 bits on every target but real mode's 16. */
+	int int_bits = t->ptr_size == 2 ? 16 : 32;
+
+	if (t->arg_kind == TARGET_ARG_REGISTER) {
+		if ((err = regs_get(&v, &bits, r->conn, t, t->arg_reg)) < 0)
+			return err;
+	} else {
+		int bytes = as_pointer ? (int)t->ptr_size :
+			    (int_bits / 8 < (int)t->ptr_size ? int_bits / 8 :
+			     (int)t->ptr_size);
+		if ((err = regs_sp(&sp, r->conn, t)) < 0 ||
+		    (err = regs_mem_uint(&v, r->conn, sp + (uint64_t)t->arg_stack_offset,
+					 bytes)) < 0)
+			return err;
+	}
+	if (as_pointer) {
+		*out = (int64_t)v;
+		return 0;
+	}
+	v &= ((uint64_t)1 << int_bits) - 1;
+	*out = (v & ((uint64_t)1 << (int_bits - 1))) ?
+	       (int64_t)v - ((int64_t)1 << int_bits) : (int64_t)v;
+	return 0;
+}
+
+int run_read_string(char *out, size_t cap, run_ctx *r, uint64_t addr)
+{
+	size_t n = 0;
+	char chunk[32];
+
+	if (cap == 0)
+		return -1;
+	/* Small chunks: a string near the end of mapped memory still reads;
+	 * a chunk that faults is retried a byte at a time. */
+	while (n + 1 < cap && n < RUN_STRING_MAX) {
+		size_t want = sizeof(chunk), got = 0;
+		if (rsp_mem_read(chunk, r->conn, addr + n, want) == 0)
+			got = want;
+		else if (rsp_mem_read(chunk, r->conn, addr + n, 1) == 0)
+			got = 1;
+		if (got == 0)
+			break;
+		for (size_t i = 0; i < got && n + 1 < cap && n < RUN_STRING_MAX; i++) {
+			unsigned char ch = (unsigned char)chunk[i];
+			if (ch == 0) {
+				out[n] = '\0';
+				return 0;
+			}
+			out[n++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+		}
+	}
+	out[n] = '\0';
+	return n ? 0 : -1;
+}
+
+/* An exit status for the host: POSIX keeps the low 8 bits, but a nonzero
+ * status must never become 0 (a pass) by truncation. */
+static int host_status(int64_t st)
+{
+	int s = (int)(st & 0xff);
+
+	return (st != 0 && s == 0) ? 1 : s;
+}
+
+typedef struct check_env {
+	run_ctx *r;
+} check_env;
+
+static int env_name(uint64_t *value, int *bits, void *arg, const char *name)
+{
+	run_ctx *r = ((check_env *)arg)->r;
+	const image_symbol *s;
+	int err = regs_get(value, bits, r->conn, r->tgt, name);
+
+	if (err == 0)
+		return 0;
+	if (err != RSP_ENOTFOUND)
+		return EXPECT_EACCESS;
+	if (image_is_elf(r->img) && image_symbol_find(&s, r->img, name) == 0) {
+		*value = s->addr;
+		*bits = 64;
+		return 0;
+	}
+	return EXPECT_ENAME;
+}
+
+static int env_mem(uint64_t *value, void *arg, uint64_t addr, int bytes)
+{
+	run_ctx *r = ((check_env *)arg)->r;
+
+	return regs_mem_uint(value, r->conn, addr, bytes) < 0 ? EXPECT_EACCESS : 0;
+}
+
+/* Evaluates the checks of a checkpoint; sets the verdict on a failure. */
+static void checkpoint(int *resume, run_ctx *r, const run_bp *b)
+{
+	const cli_check *ck = &r->opt->checks[b->index];
+	check_env ce = { r };
+	expect_env env = { env_name, env_mem, &ce };
+
+	for (size_t i = 0; i < ck->n_expects; i++) {
+		const expect_expr *e = &ck->expects[i];
+		char detail[256];
+		int holds = 0;
+		if (expect_eval(&holds, e, &env, detail, sizeof(detail), r->err,
+				sizeof(r->err)) < 0) {
+			run_verdict(r, RUN_EXIT_FAIL, 1, "at %s: --expect '%s' could "
+				    "not be evaluated: %s", ck->loc, e->text, r->err);
+			return;
+		}
+		if (!holds) {
+			run_verdict(r, RUN_EXIT_FAIL, 1, "at %s: --expect '%s' failed: "
+				    "%s", ck->loc, e->text, detail);
+			return;
+		}
+	}
+	if (ck->pass)
+		run_verdict(r, 0, 0, "reached --pass-at %s%s", ck->loc,
+			    ck->n_expects ? " with every --expect holding" : "");
+	else
+		*resume = 1;
+}
+
+static void test_output_reset(run_ctx *r)
+{
+	r->test_len = 0;
+	r->test_cut = 0;
+}
+
+static void test_begin(run_ctx *r)
+{
+	int64_t ptr;
+
+	if (run_read_arg(&ptr, r, 1) < 0 ||
+	    run_read_string(r->test_name, sizeof(r->test_name), r,
+			    (uint64_t)ptr) < 0)
+		snprintf(r->test_name, sizeof(r->test_name), "(unreadable name)");
+	r->in_test = 1;
+	r->test_t0 = util_now_ms();
+	test_output_reset(r);
+	events_begin(r->ev, r->test_name, util_now_ms() - r->t0);
+}
+
+static void test_end(run_ctx *r)
+{
+	int64_t st = 0;
+	static const char cut[] = "\n[output cut at 1 MiB]\n";
+
+	if (run_read_arg(&st, r, 0) < 0)
+		st = 1;
+	if (!r->in_test)
+		snprintf(r->test_name, sizeof(r->test_name), "(no test begun)");
+	if (r->test_cut && r->test_out && r->test_len + sizeof(cut) <=
+	    RUN_TEST_OUTPUT_MAX + sizeof(cut)) {
+		memcpy(r->test_out + r->test_len, cut, sizeof(cut) - 1);
+		r->test_len += sizeof(cut) - 1;
+	}
+	events_end(r->ev, r->test_name, (int)st, util_now_ms() - r->t0,
+		   r->test_out, r->test_len);
+	r->in_test = 0;
+	test_output_reset(r);
+}
+
+static void exit_symbol(run_ctx *r, const run_bp *b)
+{
+	int64_t st;
+
+	r->at_entry = 1;
+	if (run_read_arg(&st, r, 0) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 1, "reached %s but cannot read its "
+			    "argument: %s", b->name, rsp_errmsg(r->conn));
+		return;
+	}
+	if (host_status(st) != st)
+		run_verdict(r, host_status(st), 1, "the guest called %s(%" PRId64
+			    "), reported as status %d", b->name, st, host_status(st));
+	else
+		run_verdict(r, (int)st, st != 0, "the guest called %s(%" PRId64 ")",
+			    b->name, st);
+}
+
+static void fail_symbol(run_ctx *r, const run_bp *b)
+{
+	char msg[RUN_STRING_MAX + 1];
+	int64_t ptr;
+
+	r->at_entry = 1;
+	if (run_read_arg(&ptr, r, 1) == 0 && ptr != 0 &&
+	    run_read_string(msg, sizeof(msg), r, (uint64_t)ptr) == 0 && msg[0])
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the guest reached fail symbol "
+			    "%s(\"%s\")", b->name, msg);
+	else
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the guest reached fail symbol %s",
+			    b->name);
+}
+
+static int guest_mem_read(void *buf, uint64_t addr, size_t len, void *arg)
+{
+	run_ctx *r = arg;
+	int err = rsp_mem_read(buf, r->conn, addr, len);
+
+	return err == RSP_EREMOTE ? SEMIHOST_IO_FAULT : err;
+}
+
+static int guest_mem_write(uint64_t addr, const void *buf, size_t len,
+			   void *arg)
+{
+	run_ctx *r = arg;
+	int err = rsp_mem_write(r->conn, addr, buf, len);
+
+	return err == RSP_EREMOTE ? SEMIHOST_IO_FAULT : err;
+}
+
+static int guest_reg_get(uint64_t *value, const char *name, void *arg)
+{
+	run_ctx *r = arg;
+
+	return rsp_reg_get_u64(value, r->conn, name);
+}
+
+static int guest_reg_set(const char *name, uint64_t value, void *arg)
+{
+	run_ctx *r = arg;
+
+	return rsp_reg_set_u64(r->conn, name, value);
+}
+
+/* A semihosting trap: serviced here; the PC moves past it on CONTINUE. */
+static int semihosting(int *resume, run_ctx *r, uint64_t pc)
+{
+	semihost_target io = { guest_reg_get, guest_reg_set, guest_mem_read,
+			       guest_mem_write, r };
+	semihost_result res;
+
+	if (semihost_handle(&res, r->sh, &io, pc) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 1, "semihosting: %s",
+			    semihost_errmsg(r->sh));
+		return -1;
+	}
+	switch (res.action) {
+	case SEMIHOST_CONTINUE:
+		*resume = 2; /* PC already past the trap: no step-over */
+		break;
+	case SEMIHOST_EXIT:
+		run_verdict(r, res.status, res.status != 0, "the guest exited "
+			    "through semihosting with status %d", res.status);
+		break;
+	case SEMIHOST_FAIL:
+		run_verdict(r, RUN_EXIT_FAIL, 1, "%s", res.message);
+		break;
+	}
+	return 0;
+}
+
+static void stop_at_bp(int *resume, run_ctx *r, uint64_t pc)
+{
+	for (size_t i = 0; i < r->nbps && !r->done && !*resume; i++) {
+		const run_bp *b = &r->bps[i];
+		if (b->addr != pc)
+			continue;
+		switch (b->kind) {
+		case RUN_BP_CHECK:
+			checkpoint(resume, r, b);
+			/* A --break that held lets later entries at the same
+			 * address (an exit symbol) have their say. */
+			if (*resume == 1 && i + 1 < r->nbps)
+				*resume = 0;
+			break;
+		case RUN_BP_TEST_BEGIN: test_begin(r); break;
+		case RUN_BP_TEST_END: test_end(r); break;
+		case RUN_BP_EXIT: exit_symbol(r, b); break;
+		case RUN_BP_FAIL: fail_symbol(r, b); break;
+		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
+		}
+	}
+	if (!r->done && !*resume)
+		*resume = 1;
+}
+
+static void unexpected_stop(int *resume, run_ctx *r, const rsp_stop *stop,
+			    uint64_t pc)
+{
+	switch (stop->signal) {
+	case GDB_SIGINT:
+		*resume = 2; /* a stray interrupt: go on */
+		return;
+	case GDB_SIGQUIT:
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the guest reset or shut down "
+			    "without an exit status (a triple fault?) at 0x%" PRIx64,
+			    pc);
+		return;
+	default:
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the guest stopped unexpectedly "
+			    "with signal %d at 0x%" PRIx64, stop->signal, pc);
+	}
+}
+
+int run_stop_dispatch(int *resume, run_ctx *r, const rsp_stop *stop)
+{
+	uint64_t pc;
+
+	*resume = 0;
+	switch (stop->kind) {
+	case RSP_STOP_EXITED:
+		/* QEMU exits right after a W: nothing left to inspect. */
+		run_verdict(r, host_status(stop->exit_status), 0,
+			    "the guest exited with status %d "
+			    "(reported by QEMU)", stop->exit_status);
+		return 0;
+	case RSP_STOP_TERMINATED:
+		run_verdict(r, RUN_EXIT_FAIL, 0, "QEMU reports the guest "
+			    "terminated by signal %d", stop->signal);
+		return 0;
+	case RSP_STOP_FILEIO:
+		/* QEMU's semihosting in target=gdb mode; stubrun runs QEMU
+		 * with its own semihosting off, so this is a user's choice we
+		 * refuse politely: ENOSYS (88 in GDB's File-I/O numbering). */
+		rsp_fileio_reply(r->conn, -1, 88, 0);
+		*resume = 3; /* the stub resumes by itself */
+		return 0;
+	case RSP_STOP_SIGNAL:
+		break;
+	case RSP_STOP_NONE:
+		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub sent an empty stop reply");
+		return -1;
+	}
+	if (regs_pc(&pc, r->conn, r->tgt) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "cannot read the PC: %s",
+			    rsp_errmsg(r->conn));
+		return -1;
+	}
+	if (stop->signal == GDB_SIGTRAP && run_find_bp(r, pc))
+		stop_at_bp(resume, r, pc);
+	else
+		unexpected_stop(resume, r, stop, pc);
+	return 0;
+}
+
+static int has_device(const run_ctx *r, const char *name)
+{
+	const char *const *x = r->tgt->extra_args;
+
+	for (size_t i = 0; x && x[i]; i++)
+		if (strstr(x[i], name))
+			return 1;
+	for (size_t i = 0; i < r->opt->n_qemu_args; i++)
+		if (strstr(r->opt->qemu_args[i], name))
+			return 1;
+	return 0;
+}
+
+static int is_riscv_virt(const run_ctx *r)
+{
+	const char *m = r->opt->machine ? r->opt->machine : r->tgt->machine;
+
+	return !strncmp(r->tgt->name, "riscv", 5) && m && !strncmp(m, "virt", 4);
+}
+
+/* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr
+ * and exits 1; the guest's exit devices write nothing there. Warnings
+ * (e.g. an on-board NIC without a backend) are not errors. */
+static int qemu_error_line(const char *line)
+{
+	return !strncmp(line, "qemu", 4) && !strstr(line, ": warning:");
+}
+
+/* Why 3 s: QEMU exits right after closing the stub; only a wedged QEMU
+ * takes longer, and it is then killed. */
+#define EXIT_WAIT_MS 3000
+
+void run_stop_closed(run_ctx *r, int got_w)
+{
+	int exited = 0, st = 0, code;
+	const char *last;
+
+	if (!r->qemu) {
+		if (!got_w)
+			run_verdict(r, RUN_EXIT_ERROR, 0, "the stub closed the "
+				    "connection");
+		return;
+	}
+	qemu_wait(&exited, &st, r->qemu, EXIT_WAIT_MS);
+	run_drain_qemu(r);
+	last = qemu_stderr_last_line(r->qemu);
+	if (got_w)
+		return; /* the W packet's status is the verdict */
+	if (!exited) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub closed the connection "
+			    "but QEMU did not exit");
+		return;
+	}
+	if (WIFSIGNALED(st)) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU died of signal %d%s%s",
+			    WTERMSIG(st), *last ? ": " : "", last);
+		return;
+	}
+	code = WEXITSTATUS(st);
+	if (code == 1 && qemu_error_line(last)) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU exited with status 1: %s",
+			    last);
+	} else if (has_device(r, "isa-debug-exit") && (code & 1)) {
+		run_verdict(r, host_status(code >> 1), 0,
+			    "isa-debug-exit code %d", code >> 1);
+	} else if (is_riscv_virt(r)) {
+		if (code)
+			run_verdict(r, host_status(code), 0,
+				    "sifive_test fail, code %d", code);
+		else
+			run_verdict(r, 0, 0, "sifive_test pass");
+	} else if (code == 0) {
+		run_verdict(r, RUN_EXIT_FAIL, 0, "QEMU exited with status 0 "
+			    "without an exit status from the guest");
+	} else {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU exited with status %d%s%s",
+			    code, *last ? ": " : "", last);
+	}
+}

@@ -1,0 +1,404 @@
+/* Arm semihosting (v2; also RISC-V's) serviced by stubrun: the service
+ * object, its trap list, guest access helpers and the dispatch table. The
+ * operations themselves are in semihost_ops.c. */
+#include "semihost.h"
+#include "semihost_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void semihost_config_init(semihost_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->stdin_fd = -1;
+}
+
+void sh_warn(semihost *sh, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!sh->cfg.warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sh->cfg.warn(msg, sh->cfg.warn_arg);
+}
+
+void sh_output(semihost *sh, int stream, const char *data, size_t len)
+{
+	if (sh->cfg.output && len > 0)
+		sh->cfg.output(stream, data, len, sh->cfg.output_arg);
+}
+
+static int set_errmsg(semihost *sh, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sh->errmsg, sizeof(sh->errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* --- guest access -------------------------------------------------------- */
+
+/* Maps an io callback's failure: a refused address is the guest's EFAULT
+ * (positive), anything else is fatal. */
+static int io_fail(semihost *sh, int rc, const char *what, uint64_t addr)
+{
+	if (rc == SEMIHOST_IO_FAULT)
+		return EFAULT;
+	return set_errmsg(sh, SEMIHOST_EIO,
+			  "semihosting: %s at 0x%llx failed (stub error %d)",
+			  what, (unsigned long long)addr, rc);
+}
+
+int sh_mem_read(semihost *sh, const semihost_target *io, void *buf,
+		uint64_t addr, size_t len)
+{
+	uint8_t *p = buf;
+
+	if (len > 0 && addr + len - 1 < addr)
+		return EFAULT; /* wraps around the address space */
+	if (!sh->wide && len > 0 && addr + len - 1 > UINT32_MAX)
+		return EFAULT;
+	while (len > 0) {
+		size_t n = len < SEMIHOST_IO_CHUNK ? len : SEMIHOST_IO_CHUNK;
+		int rc = io->mem_read(p, addr, n, io->arg);
+		if (rc)
+			return io_fail(sh, rc, "memory read", addr);
+		p += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int sh_mem_write(semihost *sh, const semihost_target *io, uint64_t addr,
+		 const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	if (len > 0 && addr + len - 1 < addr)
+		return EFAULT;
+	if (!sh->wide && len > 0 && addr + len - 1 > UINT32_MAX)
+		return EFAULT;
+	while (len > 0) {
+		size_t n = len < SEMIHOST_IO_CHUNK ? len : SEMIHOST_IO_CHUNK;
+		int rc = io->mem_write(addr, p, n, io->arg);
+		if (rc)
+			return io_fail(sh, rc, "memory write", addr);
+		p += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Little-endian words of the caller's size: all supported targets are LE. */
+static uint64_t get_word(const uint8_t *p, unsigned size)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < size; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static void put_word(uint8_t *p, unsigned size, uint64_t v)
+{
+	for (unsigned i = 0; i < size; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int sh_read_args(semihost *sh, const semihost_target *io, uint64_t *args,
+		 size_t n, uint64_t block)
+{
+	uint8_t buf[8 * SH_MAX_ARGS];
+	unsigned w = sh_word(sh);
+	int rc;
+
+	rc = sh_mem_read(sh, io, buf, block, n * w);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		args[i] = get_word(buf + i * w, w);
+	return 0;
+}
+
+int sh_write_words(semihost *sh, const semihost_target *io, uint64_t addr,
+		   const uint64_t *vals, size_t n)
+{
+	uint8_t buf[8 * SH_MAX_ARGS];
+	unsigned w = sh_word(sh);
+
+	for (size_t i = 0; i < n; i++)
+		put_word(buf + i * w, w, vals[i]);
+	return sh_mem_write(sh, io, addr, buf, n * w);
+}
+
+int sh_read_string(semihost *sh, const semihost_target *io, char *buf,
+		   size_t cap, uint64_t addr, uint64_t len)
+{
+	int rc;
+
+	if (len >= cap)
+		return ENAMETOOLONG;
+	rc = sh_mem_read(sh, io, buf, addr, (size_t)len);
+	if (rc)
+		return rc;
+	buf[len] = '\0'; /* an embedded NUL ends the name, as in QEMU */
+	return 0;
+}
+
+/* --- traps ----------------------------------------------------------------- */
+
+static int trap_cmp(const void *a, const void *b)
+{
+	const semihost_trap *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static const semihost_trap *find_trap(const semihost *sh, uint64_t pc)
+{
+	semihost_trap key = { .addr = pc };
+	if (sh->ntraps == 0)
+		return NULL;
+	return bsearch(&key, sh->traps, sh->ntraps, sizeof(key), trap_cmp);
+}
+
+const semihost_trap *semihost_traps(const semihost *sh, size_t *count)
+{
+	*count = sh->ntraps;
+	return sh->traps;
+}
+
+int semihost_is_trap(const semihost *sh, uint64_t pc)
+{
+	return find_trap(sh, pc) != NULL;
+}
+
+int semihost_add_trap(semihost *sh, const semihost_trap *trap)
+{
+	if (find_trap(sh, trap->addr))
+		return 0;
+	if (sh->ntraps >= SEMIHOST_MAX_TRAPS)
+		return set_errmsg(sh, SEMIHOST_ENOMEM, "too many traps");
+	if (sh->ntraps == sh->traps_cap) {
+		size_t ncap = sh->traps_cap ? sh->traps_cap * 2 : 16;
+		semihost_trap *n = realloc(sh->traps, ncap * sizeof(*n));
+		if (!n)
+			return set_errmsg(sh, SEMIHOST_ENOMEM, "out of memory");
+		sh->traps = n;
+		sh->traps_cap = ncap;
+	}
+	sh->traps[sh->ntraps++] = *trap;
+	qsort(sh->traps, sh->ntraps, sizeof(*sh->traps), trap_cmp);
+	return 0;
+}
+
+/* --- object ---------------------------------------------------------------- */
+
+static void regs_for(semihost *sh, const target_desc *t)
+{
+	sh->pc_reg = t->pc_reg ? t->pc_reg : "pc";
+	if (t->semihosting == TARGET_SEMIHOSTING_RISCV) {
+		sh->op_reg = "a0";
+		sh->arg_reg = "a1";
+	} else if (t->ptr_size == 8) {
+		sh->op_reg = "x0";
+		sh->arg_reg = "x1";
+	} else {
+		sh->op_reg = "r0";
+		sh->arg_reg = "r1";
+	}
+}
+
+int semihost_new(semihost **out, const semihost_config *cfg,
+		 const target_desc *target, const image *img, char *errbuf,
+		 size_t errlen)
+{
+	semihost *sh = NULL;
+	semihost_trap *found = NULL;
+	size_t nfound = 0;
+	int err = 0;
+
+	*out = NULL;
+	if (!target || target->semihosting == TARGET_SEMIHOSTING_NONE ||
+	    (target->ptr_size != 4 && target->ptr_size != 8)) {
+		snprintf(errbuf, errlen, "semihosting: target %s has none",
+			 target ? target->name : "(none)");
+		return SEMIHOST_EINVAL;
+	}
+	sh = calloc(1, sizeof(*sh));
+	if (!sh) {
+		err = SEMIHOST_ENOMEM;
+		snprintf(errbuf, errlen, "out of memory");
+		goto out;
+	}
+	sh->cfg = *cfg;
+	sh->cfg.root = NULL; /* borrowed pointers are not kept */
+	sh->cfg.cmdline = NULL;
+	sh->cfg.protect_path = NULL;
+	sh->target = target;
+	sh->wide = target->ptr_size == 8;
+	regs_for(sh, target);
+	for (size_t i = 0; i < SH_MAX_FILES; i++)
+		sh->files[i].kind = SH_FILE_FREE;
+	clock_gettime(CLOCK_MONOTONIC, &sh->start);
+	if (semihost_fs_new(&sh->fs, cfg->root, errbuf, errlen) < 0) {
+		err = SEMIHOST_EINVAL;
+		goto out;
+	}
+	if ((img && semihost_fs_protect(sh->fs, image_path(img)) < 0) ||
+	    (cfg->protect_path &&
+	     semihost_fs_protect(sh->fs, cfg->protect_path) < 0)) {
+		err = SEMIHOST_EINVAL;
+		snprintf(errbuf, errlen, "semihosting: cannot stat the image");
+		goto out;
+	}
+	const char *cl = cfg->cmdline ? cfg->cmdline :
+			 (img ? image_path(img) : "");
+	sh->cmdline = strdup(cl ? cl : "");
+	if (!sh->cmdline) {
+		err = SEMIHOST_ENOMEM;
+		snprintf(errbuf, errlen, "out of memory");
+		goto out;
+	}
+	sh_heap_init(sh, img);
+	if (img) {
+		err = semihost_scan(&found, &nfound, img, target, errbuf, errlen);
+		if (err)
+			goto out;
+		sh->traps = found;
+		sh->ntraps = sh->traps_cap = nfound;
+		found = NULL;
+	}
+	*out = sh;
+	sh = NULL;
+out:
+	free(found);
+	semihost_free(sh);
+	return err;
+}
+
+void semihost_free(semihost *sh)
+{
+	if (!sh)
+		return;
+	for (size_t i = 0; i < SH_MAX_FILES; i++) {
+		if (sh->files[i].kind == SH_FILE_HOST)
+			close(sh->files[i].fd);
+	}
+	semihost_fs_free(sh->fs);
+	free(sh->cmdline);
+	free(sh->traps);
+	free(sh);
+}
+
+const char *semihost_errmsg(const semihost *sh)
+{
+	return sh->errmsg;
+}
+
+/* --- dispatch -------------------------------------------------------------- */
+
+static const sh_op *find_op(uint64_t nr)
+{
+	for (const sh_op *op = sh_ops; op->name; op++) {
+		if (op->nr == nr)
+			return op;
+	}
+	return NULL;
+}
+
+const char *semihost_op_name(uint64_t nr)
+{
+	const sh_op *op = find_op(nr);
+	return op ? op->name : NULL;
+}
+
+static int set_reg(semihost *sh, const semihost_target *io, const char *reg,
+		   uint64_t value)
+{
+	int rc = io->reg_set(reg, value, io->arg);
+	if (rc)
+		return set_errmsg(sh, SEMIHOST_EIO,
+				  "semihosting: writing %s failed (stub error %d)",
+				  reg, rc);
+	return 0;
+}
+
+static int get_reg(uint64_t *value, semihost *sh, const semihost_target *io,
+		   const char *reg)
+{
+	int rc = io->reg_get(value, reg, io->arg);
+	if (rc)
+		return set_errmsg(sh, SEMIHOST_EIO,
+				  "semihosting: reading %s failed (stub error %d)",
+				  reg, rc);
+	if (!sh->wide)
+		*value &= UINT32_MAX;
+	return 0;
+}
+
+int semihost_handle(semihost_result *res, semihost *sh,
+		    const semihost_target *io, uint64_t pc)
+{
+	const semihost_trap *trap = find_trap(sh, pc);
+	sh_call call;
+	const sh_op *op;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	sh->errmsg[0] = '\0';
+	if (!trap)
+		return set_errmsg(sh, SEMIHOST_ENOTTRAP,
+				  "semihosting: 0x%llx is not a trap",
+				  (unsigned long long)pc);
+	memset(&call, 0, sizeof(call));
+	call.res = res;
+	call.io = io;
+	rc = get_reg(&call.nr, sh, io, sh->op_reg);
+	if (rc)
+		return rc;
+	/* The operation number is 32 bits wide on every architecture. */
+	call.nr &= UINT32_MAX;
+	rc = get_reg(&call.args, sh, io, sh->arg_reg);
+	if (rc)
+		return rc;
+	res->op = call.nr;
+	op = find_op(call.nr);
+	if (!op || (op->a64_only && sh->target->semihosting !=
+		    TARGET_SEMIHOSTING_ARM) || (op->a64_only && !sh->wide)) {
+		sh_warn(sh, "semihosting: unknown operation 0x%llx at 0x%llx",
+			(unsigned long long)call.nr, (unsigned long long)pc);
+		call.ret = UINT64_MAX;
+		sh->err = ENOSYS;
+		call.set_ret = 1;
+	} else {
+		rc = op->fn(&call, sh);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			/* The guest's own mistake: -1 and SYS_ERRNO. */
+			sh->err = rc;
+			call.ret = UINT64_MAX;
+			call.set_ret = 1;
+		}
+	}
+	if (res->action != SEMIHOST_CONTINUE)
+		return 0;
+	if (call.set_ret) {
+		rc = set_reg(sh, io, sh->op_reg,
+			     sh->wide ? call.ret : call.ret & UINT32_MAX);
+		if (rc)
+			return rc;
+	}
+	return set_reg(sh, io, sh->pc_reg, pc + trap->skip);
+}

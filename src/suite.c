@@ -1,0 +1,525 @@
+/*
+ * `stubrun test`: loads the suites, selects tests (--filter, --shard,
+ * Bazel's sharding), runs them through the scheduler as child
+ * `stubrun run` processes, and writes the reports. Entry: suite_main().
+ */
+#include "suite.h"
+#include "suite_cli.h"
+#include "suite_run.h"
+#include "report.h"
+#include "shard.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The default of `stubrun run --timeout`: the parent's deadline needs it. */
+#define RUN_DEFAULT_TIMEOUT_S 60.0
+/* SIGTERM -> SIGKILL: enough for run to interrupt the guest, print its
+ * post-mortem and kill its QEMU. */
+#define SUITE_GRACE_MS 3000
+
+typedef struct ctx {
+	suite_opts o;
+	suite **suites;
+	size_t nsuites;
+	suite_inst *insts;
+	sched_job *jobs;
+	size_t ninsts;
+	char *tmpdir;
+	char *runner;
+	const char *junit;        /* --junit, or $XML_OUTPUT_FILE */
+	suite_progress prog;
+	int sigfd;
+	int mask_saved;
+	sigset_t oldmask;
+	long start_ms;
+	char timestamp[32];
+} ctx;
+
+/* ---- selection ---- */
+
+static int bazel_env(ctx *c, char *err, size_t errlen)
+{
+	const char *status = getenv("TEST_SHARD_STATUS_FILE");
+	int idx, total, rc;
+
+	c->junit = c->o.junit ? c->o.junit : getenv("XML_OUTPUT_FILE");
+	if (c->junit && !*c->junit)
+		c->junit = NULL;
+	if (c->o.shard_total)
+		return 0;
+	rc = shard_from_env(&idx, &total, getenv("TEST_TOTAL_SHARDS"),
+			    getenv("TEST_SHARD_INDEX"), err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		c->o.shard_index = idx;
+		c->o.shard_total = total;
+	}
+	/* Touching the status file tells Bazel we understood sharding. */
+	if (status && *status) {
+		int fd = open(status, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			snprintf(err, errlen, "TEST_SHARD_STATUS_FILE %s: %s",
+				 status, strerror(errno));
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static int load_suites(ctx *c, char *err, size_t errlen)
+{
+	if (!(c->suites = calloc(c->o.nsuites, sizeof(*c->suites))))
+		return -1;
+	for (size_t i = 0; i < c->o.nsuites; i++) {
+		if (suite_parse_file(&c->suites[i], c->o.suites[i], err,
+				     errlen) < 0)
+			return -1;
+		c->nsuites++;
+	}
+	return 0;
+}
+
+static int filtered(const suite_opts *o, const char *name)
+{
+	if (o->nfilters == 0)
+		return 1;
+	for (size_t i = 0; i < o->nfilters; i++)
+		if (fnmatch(o->filters[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+typedef struct pick {
+	size_t suite, test;
+	char *key;
+} pick;
+
+static int add_insts(ctx *c, const pick *p)
+{
+	const suite *s = c->suites[p->suite];
+	const suite_test *t = &s->tests[p->test];
+
+	for (int k = 1; k <= c->o.repeat; k++) {
+		suite_inst *in = &c->insts[c->ninsts];
+		memset(in, 0, sizeof(*in));
+		in->suite = s;
+		in->suite_index = p->suite;
+		in->test = t;
+		if (c->o.repeat > 1 ? asprintf(&in->name, "%s#%d", t->name, k) < 0
+				    : !(in->name = strdup(t->name)))
+			return -1;
+		c->ninsts++;
+	}
+	return 0;
+}
+
+/* --filter, then the shard (over the sorted filtered list), then --repeat. */
+static int select_tests(ctx *c, char *err, size_t errlen)
+{
+	pick *picks = NULL;
+	const char **keys = NULL;
+	unsigned char *keep = NULL;
+	size_t n = 0, total = 0, kept = 0;
+	int rc = -1;
+
+	for (size_t s = 0; s < c->nsuites; s++)
+		total += c->suites[s]->ntests;
+	picks = calloc(total + 1, sizeof(*picks));
+	keys = calloc(total + 1, sizeof(*keys));
+	keep = calloc(total + 1, 1);
+	if (!picks || !keys || !keep)
+		goto nomem;
+	for (size_t s = 0; s < c->nsuites; s++)
+		for (size_t t = 0; t < c->suites[s]->ntests; t++) {
+			if (!filtered(&c->o, c->suites[s]->tests[t].name))
+				continue;
+			picks[n].suite = s;
+			picks[n].test = t;
+			/* Distinct keys even when two suites share names. */
+			if (asprintf(&picks[n].key, "%s%c%s", c->suites[s]->path,
+				     0x1f, c->suites[s]->tests[t].name) < 0)
+				goto nomem;
+			keys[n] = picks[n].key;
+			keep[n++] = 1;
+		}
+	if (c->o.nfilters && n == 0) {
+		snprintf(err, errlen, "no test matches --filter");
+		goto out;
+	}
+	if (c->o.shard_total &&
+	    shard_select(keep, keys, n, c->o.shard_index, c->o.shard_total) < 0)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		kept += keep[i];
+	c->insts = calloc(kept * (size_t)c->o.repeat + 1, sizeof(*c->insts));
+	c->jobs = calloc(kept * (size_t)c->o.repeat + 1, sizeof(*c->jobs));
+	if (!c->insts || !c->jobs)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] && add_insts(c, &picks[i]) < 0)
+			goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "out of memory");
+out:
+	for (size_t i = 0; i < n; i++)
+		free(picks[i].key);
+	free(picks);
+	free(keys);
+	free(keep);
+	return rc;
+}
+
+/* ---- --list ---- */
+
+static void put_json_array(FILE *f, char *const *v, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		report_put_json_string(f, v[i]);
+	}
+	fputc(']', f);
+}
+
+static int list_tests(ctx *c)
+{
+	for (size_t i = 0; i < c->ninsts; i++) {
+		const suite_inst *in = &c->insts[i];
+		if (!c->o.json) {
+			printf("%s\n", in->name);
+			continue;
+		}
+		fputs("{\"suite\":", stdout);
+		report_put_json_string(stdout, in->suite->path);
+		fputs(",\"name\":", stdout);
+		report_put_json_string(stdout, in->name);
+		fprintf(stdout, ",\"line\":%d,\"image\":", in->test->line);
+		report_put_json_string(stdout, in->test->image);
+		fputs(",\"options\":", stdout);
+		put_json_array(stdout, in->test->opts, in->test->nopts);
+		fputs(",\"args\":", stdout);
+		put_json_array(stdout, in->test->args, in->test->nargs);
+		fprintf(stdout, ",\"expect_exit\":%d}\n", in->test->expect_exit);
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? SUITE_EXIT_PASS
+						       : SUITE_EXIT_ERROR;
+}
+
+/* ---- running ---- */
+
+static int find_runner(ctx *c, char *err, size_t errlen)
+{
+	const char *env = getenv("STUBRUN_SUITE_RUNNER");  /* tests only */
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		if (!(c->runner = realpath(env, NULL))) {
+			snprintf(err, errlen, "STUBRUN_SUITE_RUNNER %s: %s", env,
+				 strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		c->runner = strdup("/proc/self/exe");
+	else
+		c->runner = strndup(buf, (size_t)n);
+	return c->runner ? 0 : -1;
+}
+
+static int block_signals(ctx *c, char *err, size_t errlen)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &c->oldmask) < 0)
+		goto fail;
+	c->mask_saved = 1;
+	/* A signalfd instead of handlers: no global state, and the signals
+	 * arrive in the poll loop together with the children's output. */
+	c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (c->sigfd < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "signals: %s", strerror(errno));
+	return -1;
+}
+
+static int prepare(ctx *c, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (block_signals(c, err, errlen) < 0 || find_runner(c, err, errlen) < 0)
+		return -1;
+	if (asprintf(&c->tmpdir, "%s/stubrun-test-XXXXXX",
+		     tmp && *tmp ? tmp : "/tmp") < 0) {
+		c->tmpdir = NULL;
+		goto nomem;
+	}
+	if (!mkdtemp(c->tmpdir)) {
+		snprintf(err, errlen, "%s: %s", c->tmpdir, strerror(errno));
+		free(c->tmpdir);
+		c->tmpdir = NULL;
+		return -1;
+	}
+	for (size_t i = 0; i < c->ninsts; i++) {
+		suite_inst *in = &c->insts[i];
+		const suite_test *t = in->test;
+		double secs = t->timeout_s > 0 ? t->timeout_s
+			    : c->o.timeout_s > 0 ? c->o.timeout_s
+			    : RUN_DEFAULT_TIMEOUT_S;
+		if (asprintf(&in->events_path, "%s/events-%zu.jsonl", c->tmpdir,
+			     i) < 0) {
+			in->events_path = NULL;
+			goto nomem;
+		}
+		if (suite_inst_argv(in, c->runner, c->o.timeout_s) < 0)
+			goto nomem;
+		in->job = &c->jobs[i];
+		in->job->argv = in->argv;
+		in->job->cwd = in->suite->dir;
+		in->job->user = in;
+		/* A backstop behind run's own timeout: QEMU start-up and the
+		 * post-mortem get a quarter more, at least 2 s. */
+		in->job->timeout_ms = (long)(secs * 1000.0) +
+				      (secs / 4 > 2 ? (long)(secs * 250.0) : 2000);
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static int on_done(sched_job *job, void *arg)
+{
+	ctx *c = arg;
+	suite_inst *in = job->user;
+
+	suite_inst_results(in, NULL);
+	suite_progress_result(&c->prog, in);
+	return c->o.fail_fast && in->failed;
+}
+
+static void on_tick(const sched_job *jobs, size_t n, long now, void *arg)
+{
+	ctx *c = arg;
+	suite_progress_tick(&c->prog, jobs, n, now);
+}
+
+static int run_all(int *signo, ctx *c)
+{
+	sched_config cfg;
+	char why[64];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.jobs = c->o.jobs;
+	cfg.grace_ms = SUITE_GRACE_MS;
+	cfg.sigfd = c->sigfd;
+	cfg.child_mask = &c->oldmask;
+	cfg.on_done = on_done;
+	cfg.on_tick = on_tick;
+	cfg.arg = c;
+	c->prog.f = stderr;
+	c->prog.tty = isatty(2);
+	c->prog.total = c->ninsts;
+	if (sched_run(signo, c->jobs, c->ninsts, &cfg) < 0)
+		return -1;
+	if (*signo)
+		snprintf(why, sizeof(why), "interrupted by SIG%s",
+			 sigabbrev_np(*signo) ? sigabbrev_np(*signo) : "?");
+	else
+		snprintf(why, sizeof(why), "cancelled by --fail-fast");
+	for (size_t i = 0; i < c->ninsts; i++)
+		if (c->jobs[i].state == SCHED_CANCELLED &&
+		    suite_inst_results(&c->insts[i], why) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- reports ---- */
+
+static int write_one(const char *path, int (*fn)(FILE *, const report *),
+		     const report *r, char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = fn(f, r);
+	if (f != stdout && fclose(f) != 0)
+		rc = -EIO;
+	if (rc < 0)
+		snprintf(err, errlen, "%s: write error", path);
+	return rc;
+}
+
+static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
+			 size_t errlen)
+{
+	report_case *all = NULL;
+	size_t ncases = 0, at = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < c->ninsts; i++)
+		ncases += c->insts[i].ncases;
+	if (!(all = calloc(ncases + 1, sizeof(*all)))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Cases in suite order, then test order: deterministic whatever
+	 * order the children finished in. */
+	for (size_t s = 0; s < c->nsuites; s++) {
+		rs[s].name = c->suites[s]->path;
+		rs[s].cases = all + at;
+		for (size_t i = 0; i < c->ninsts; i++) {
+			const suite_inst *in = &c->insts[i];
+			if (in->suite_index != s)
+				continue;
+			for (size_t k = 0; k < in->ncases; k++)
+				all[at++] = in->cases[k];
+			if (in->job && in->job->end_ms > in->job->start_ms)
+				rs[s].duration_ms += in->job->end_ms -
+						     in->job->start_ms;
+		}
+		rs[s].ncases = (size_t)(all + at - rs[s].cases);
+	}
+	r->suites = rs;
+	r->nsuites = c->nsuites;
+	r->duration_ms = sched_now_ms() - c->start_ms;
+	r->timestamp = c->timestamp;
+	if (c->junit)
+		rc |= write_one(c->junit, report_junit_write, r, err, errlen);
+	if (c->o.tap)
+		rc |= write_one(c->o.tap, report_tap_write, r, err, errlen);
+	if (c->o.json)
+		rc |= write_one(c->o.json, report_json_write, r, err, errlen);
+	/* `all` stays alive for the summary: freed by the caller via r. */
+	return rc ? -1 : 0;
+}
+
+/* ---- clean-up ---- */
+
+static void remove_tmpdir(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (!dir || !(d = opendir(dir)))
+		return;
+	/* Only our events files live here; remove whatever a child left. */
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
+static void ctx_free(ctx *c)
+{
+	remove_tmpdir(c->tmpdir);
+	free(c->tmpdir);
+	for (size_t i = 0; i < c->ninsts; i++)
+		suite_inst_clear(&c->insts[i]);
+	free(c->insts);
+	free(c->jobs);
+	for (size_t i = 0; i < c->nsuites; i++)
+		suite_free(c->suites[i]);
+	free(c->suites);
+	free(c->runner);
+	if (c->sigfd >= 0)
+		close(c->sigfd);
+	if (c->mask_saved)
+		sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
+	suite_opts_free(&c->o);
+}
+
+static int exit_status(const ctx *c, int signo)
+{
+	if (signo)
+		return 128 + signo;
+	for (size_t i = 0; i < c->ninsts; i++)
+		if (c->insts[i].failed)
+			return SUITE_EXIT_FAIL;
+	return SUITE_EXIT_PASS;
+}
+
+int suite_main(int argc, char **argv)
+{
+	ctx c;
+	report r;
+	report_suite *rs = NULL;
+	char err[1024];
+	int status = SUITE_EXIT_ERROR, signo = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	c.sigfd = -1;
+	c.start_ms = sched_now_ms();
+	strftime(c.timestamp, sizeof(c.timestamp), "%Y-%m-%dT%H:%M:%S",
+		 gmtime_r(&now, &tm));
+	err[0] = '\0';
+	if (suite_opts_parse(&c.o, argc, argv, err, sizeof(err)) < 0)
+		goto fail;
+	if (c.o.help) {
+		suite_usage(stdout);
+		status = SUITE_EXIT_PASS;
+		goto out;
+	}
+	if (bazel_env(&c, err, sizeof(err)) < 0 ||
+	    load_suites(&c, err, sizeof(err)) < 0 ||
+	    select_tests(&c, err, sizeof(err)) < 0)
+		goto fail;
+	if (c.o.list) {
+		status = list_tests(&c);
+		goto out;
+	}
+	if (prepare(&c, err, sizeof(err)) < 0 || run_all(&signo, &c) < 0)
+		goto fail;
+	if (!(rs = calloc(c.nsuites + 1, sizeof(*rs))))
+		goto fail;
+	if (write_reports(&c, &r, rs, err, sizeof(err)) < 0) {
+		suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo);
+		goto fail;
+	}
+	suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo);
+	status = exit_status(&c, signo);
+	goto out;
+fail:
+	suite_progress_clear(&c.prog);
+	fprintf(stderr, "stubrun test: %s\n", err[0] ? err : "out of memory");
+	status = signo ? 128 + signo : SUITE_EXIT_ERROR;
+out:
+	if (rs)
+		free((void *)rs[0].cases);
+	free(rs);
+	ctx_free(&c);
+	return status;
+}

@@ -1,0 +1,52 @@
+/*
+ * Options of `stubrun test` (parsed by src/suite_cli.c) and the console
+ * output of a suite run (src/suite_progress.c). Private to suite*.c.
+ */
+#ifndef SUITE_CLI_H
+#define SUITE_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "suite_run.h"
+
+typedef struct suite_opts {
+	int jobs;                /* -j N (default: online CPUs) */
+	char **filters;          /* --filter GLOB, repeatable */
+	size_t nfilters;
+	int list;                /* --list */
+	int fail_fast;
+	int repeat;              /* --repeat N (default 1) */
+	double timeout_s;        /* --timeout S (0: run's own default) */
+	const char *junit;       /* --junit FILE */
+	const char *tap;         /* --tap [FILE]: "-" for stdout */
+	const char *json;        /* --json [FILE]: "-" for stdout */
+	int shard_index, shard_total; /* --shard K/N as 0-based; total 0: none */
+	int help;
+	char **suites;           /* SUITE... */
+	size_t nsuites;
+} suite_opts;
+
+/* Parses argv[1..] (argv[0] is "test"). -1 with a message on bad usage. */
+int suite_opts_parse(suite_opts *o, int argc, char **argv, char *errbuf,
+		     size_t errlen);
+void suite_opts_free(suite_opts *o);
+void suite_usage(FILE *f);
+
+/* Live progress and per-result lines on `f` (stderr). */
+typedef struct suite_progress {
+	FILE *f;
+	int tty;                 /* a live status line instead of passes */
+	size_t total, done, failed;
+	int line_shown;          /* the live line is on screen */
+} suite_progress;
+
+void suite_progress_result(suite_progress *p, const suite_inst *in);
+void suite_progress_tick(suite_progress *p, const sched_job *jobs, size_t n,
+			 long now_ms);
+void suite_progress_clear(suite_progress *p);
+/* After the run: the stubrun messages of failures, then one summary line. */
+void suite_progress_summary(suite_progress *p, const report *r,
+			    const suite_inst *insts, size_t n, int signo);
+
+#endif /* SUITE_CLI_H */

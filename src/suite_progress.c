@@ -1,0 +1,130 @@
+/*
+ * What `stubrun test` tells the person watching (stderr): a live status line
+ * on a terminal (done/total, failures, the slowest running test) with the
+ * failures printed above it, or one line per result when not a terminal.
+ */
+#include "suite_cli.h"
+
+#include <signal.h>
+#include <string.h>
+
+/* The post-mortem can be long; the end of it is what tells the story. */
+#define SUMMARY_LOG_LINES 40
+
+static const char *label(report_outcome o)
+{
+	switch (o) {
+	case REPORT_PASS: return "PASS   ";
+	case REPORT_FAIL: return "FAIL   ";
+	case REPORT_TIMEOUT: return "TIMEOUT";
+	case REPORT_ERROR: return "ERROR  ";
+	case REPORT_NOTRUN: return "SKIP   ";
+	}
+	return "?      ";
+}
+
+/* Prints s without control characters (a test name or message comes from
+ * a guest or a file: no terminal escapes). */
+static void put_clean(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+void suite_progress_clear(suite_progress *p)
+{
+	if (p->tty && p->line_shown) {
+		fputs("\r\033[K", p->f);
+		p->line_shown = 0;
+	}
+}
+
+void suite_progress_result(suite_progress *p, const suite_inst *in)
+{
+	p->done++;
+	p->failed += in->failed ? 1 : 0;
+	for (size_t i = 0; i < in->ncases; i++) {
+		const report_case *c = &in->cases[i];
+		if (p->tty && c->outcome == REPORT_PASS)
+			continue;
+		suite_progress_clear(p);
+		fprintf(p->f, "%s ", label(c->outcome));
+		put_clean(p->f, c->name);
+		if (c->message) {
+			fputs(": ", p->f);
+			put_clean(p->f, c->message);
+		}
+		fprintf(p->f, " (%ld.%02lds)\n", c->duration_ms / 1000,
+			(c->duration_ms % 1000) / 10);
+	}
+	fflush(p->f);
+}
+
+void suite_progress_tick(suite_progress *p, const sched_job *jobs, size_t n,
+			 long now_ms)
+{
+	const sched_job *slow = NULL;
+	size_t running = 0;
+
+	if (!p->tty)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].state != SCHED_RUNNING)
+			continue;
+		running++;
+		if (!slow || jobs[i].start_ms < slow->start_ms)
+			slow = &jobs[i];
+	}
+	fprintf(p->f, "\r\033[K[%zu/%zu] %zu failed", p->done, p->total,
+		p->failed);
+	if (slow) {
+		const suite_inst *in = slow->user;
+		fprintf(p->f, ", %zu running, slowest: ", running);
+		put_clean(p->f, in->name);
+		fprintf(p->f, " (%lds)", (now_ms - slow->start_ms) / 1000);
+	}
+	p->line_shown = 1;
+	fflush(p->f);
+}
+
+/* The last `lines` lines of s. */
+static const char *tail_lines(const char *s, int lines)
+{
+	const char *p = s + strlen(s);
+
+	if (p > s && p[-1] == '\n')
+		p--;
+	while (p > s) {
+		if (p[-1] == '\n' && --lines == 0)
+			break;
+		p--;
+	}
+	return p;
+}
+
+void suite_progress_summary(suite_progress *p, const report *r,
+			    const suite_inst *insts, size_t n, int signo)
+{
+	report_counts c;
+
+	suite_progress_clear(p);
+	for (size_t i = 0; i < n; i++) {
+		const char *log = insts[i].job ? insts[i].job->err : NULL;
+		if (!insts[i].failed || !log || !*log)
+			continue;
+		fputs("--- ", p->f);
+		put_clean(p->f, insts[i].name);
+		fputs(" (stubrun run, stderr) ---\n", p->f);
+		fputs(tail_lines(log, SUMMARY_LOG_LINES), p->f);
+		if (log[strlen(log) - 1] != '\n')
+			fputc('\n', p->f);
+	}
+	report_count(&c, r, NULL);
+	fprintf(p->f, "stubrun test: %zu passed, %zu failed, %zu timed out, "
+		"%zu errors, %zu not run (%ld.%02lds)%s%s\n", c.passed,
+		c.failed, c.timed_out, c.errors, c.not_run,
+		r->duration_ms / 1000, (r->duration_ms % 1000) / 10,
+		signo ? ", interrupted by SIG" : "",
+		signo && sigabbrev_np(signo) ? sigabbrev_np(signo) : "");
+	fflush(p->f);
+}

@@ -1,0 +1,418 @@
+/*
+ * The scheduler of `stubrun test` (src/suite_sched.h): fork/exec, pipes,
+ * poll, deadlines, and process-group killing. Children are reaped in two
+ * steps (waitid WNOWAIT, then waitpid) so that the group can be killed while
+ * its leader is a zombie: the group id cannot be reused until then.
+ */
+#include "suite_sched.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Upper bound of one poll: progress ticks and missed SIGCHLDs. */
+#define SCHED_POLL_MS 250
+
+long sched_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ---- capture ---- */
+
+static void cap_add(sched_capture *c, const char *buf, size_t n)
+{
+	if (c->head_len < SCHED_CAPTURE_HEAD) {
+		size_t take = SCHED_CAPTURE_HEAD - c->head_len;
+		if (take > n)
+			take = n;
+		if (!c->head && !(c->head = malloc(SCHED_CAPTURE_HEAD)))
+			return;
+		memcpy(c->head + c->head_len, buf, take);
+		c->head_len += take;
+		buf += take;
+		n -= take;
+	}
+	if (n == 0)
+		return;
+	if (!c->tail && !(c->tail = malloc(SCHED_CAPTURE_TAIL)))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (c->tail_len == SCHED_CAPTURE_TAIL)
+			c->dropped++;
+		else
+			c->tail_len++;
+		c->tail[c->tail_pos] = buf[i];
+		c->tail_pos = (c->tail_pos + 1) % SCHED_CAPTURE_TAIL;
+	}
+}
+
+static void put_bytes(char **p, const char *s, size_t n)
+{
+	/* NUL bytes would cut the C string short: U+FFFD stands in. */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i]) {
+			*(*p)++ = s[i];
+		} else {
+			memcpy(*p, "\xef\xbf\xbd", 3);
+			*p += 3;
+		}
+	}
+}
+
+/* Flattens a capture into one string (head, marker, tail). */
+static char *cap_finish(sched_capture *c)
+{
+	char marker[80], *s, *p;
+	size_t start = (c->tail_pos + SCHED_CAPTURE_TAIL - c->tail_len) %
+		       SCHED_CAPTURE_TAIL;
+	size_t mlen = 0, first;
+
+	if (c->dropped)
+		mlen = (size_t)snprintf(marker, sizeof(marker),
+					"\n[... %zu bytes dropped ...]\n",
+					c->dropped);
+	/* Worst case: every byte a NUL expanded to 3 bytes. */
+	s = malloc(3 * (c->head_len + c->tail_len) + mlen + 1);
+	if (s) {
+		p = s;
+		put_bytes(&p, c->head ? c->head : "", c->head_len);
+		memcpy(p, marker, mlen);
+		p += mlen;
+		first = SCHED_CAPTURE_TAIL - start;
+		if (first > c->tail_len)
+			first = c->tail_len;
+		if (c->tail) {
+			put_bytes(&p, c->tail + start, first);
+			put_bytes(&p, c->tail, c->tail_len - first);
+		}
+		*p = '\0';
+	}
+	free(c->head);
+	free(c->tail);
+	memset(c, 0, sizeof(*c));
+	return s;
+}
+
+/* ---- children ---- */
+
+static void child_fail(const char *what, const char *arg)
+{
+	char msg[512];
+	int n = snprintf(msg, sizeof(msg), "stubrun test: %s %s: %s\n", what,
+			 arg, strerror(errno));
+	if (n > 0 && write(2, msg, (size_t)n) < 0)
+		_exit(127);
+}
+
+/* In the child: only async-signal-safe calls until exec. */
+static void child_exec(const sched_job *job, int out, int err,
+		       const sigset_t *mask, pid_t parent)
+{
+	sigset_t empty;
+	int devnull;
+
+	setpgid(0, 0);
+	/* If stubrun test dies without cleaning up, the run gets SIGTERM
+	 * and stops its QEMU; checked against the race with our death. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(125);
+	sigemptyset(&empty);
+	sigprocmask(SIG_SETMASK, mask ? mask : &empty, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	dup2(out, 1);
+	dup2(err, 2);
+	devnull = open("/dev/null", O_RDONLY);
+	if (devnull >= 0)
+		dup2(devnull, 0);
+	if (job->cwd && chdir(job->cwd) < 0) {
+		child_fail("cannot enter", job->cwd);
+		_exit(125);
+	}
+	execv(job->argv[0], job->argv);
+	child_fail("cannot execute", job->argv[0]);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static void start_job(sched_job *job, const sched_config *cfg)
+{
+	int p1[2] = { -1, -1 }, p2[2] = { -1, -1 };
+	pid_t pid, self = getpid();
+
+	job->start_ms = sched_now_ms();
+	job->fd[0] = job->fd[1] = -1;
+	if (pipe2(p1, O_CLOEXEC) < 0 || pipe2(p2, O_CLOEXEC) < 0)
+		goto fail;
+	pid = fork();
+	if (pid < 0)
+		goto fail;
+	if (pid == 0)
+		child_exec(job, p1[1], p2[1], cfg->child_mask, self);
+	/* Also here: whichever of parent and child runs first, the group
+	 * exists before we might signal it. */
+	setpgid(pid, pid);
+	close(p1[1]);
+	close(p2[1]);
+	fcntl(p1[0], F_SETFL, O_NONBLOCK);
+	fcntl(p2[0], F_SETFL, O_NONBLOCK);
+	job->pid = pid;
+	job->fd[0] = p1[0];
+	job->fd[1] = p2[0];
+	job->state = SCHED_RUNNING;
+	return;
+fail:
+	job->spawn_errno = errno ? errno : EAGAIN;
+	for (int i = 0; i < 2; i++) {
+		if (p1[i] >= 0)
+			close(p1[i]);
+		if (p2[i] >= 0)
+			close(p2[i]);
+	}
+	job->end_ms = job->start_ms;
+	job->exit_status = 125;
+	job->state = SCHED_DONE;
+}
+
+/* Reads what is available; closes the pipe at EOF or error. */
+static void drain(sched_job *job, int i)
+{
+	char buf[16384];
+
+	while (job->fd[i] >= 0) {
+		ssize_t n = read(job->fd[i], buf, sizeof(buf));
+		if (n > 0) {
+			cap_add(&job->cap[i], buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		close(job->fd[i]);
+		job->fd[i] = -1;
+	}
+}
+
+static void terminate(sched_job *job, long now, long grace_ms)
+{
+	if (job->term_sent)
+		return;
+	kill(-job->pid, SIGTERM);
+	job->term_sent = 1;
+	job->kill_at_ms = now + grace_ms;
+}
+
+/* Reaps the job if its process has exited: 1 when it did. */
+static int reap(sched_job *job)
+{
+	siginfo_t si;
+	int st;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)job->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0
+	    || si.si_pid == 0)
+		return 0;
+	/* The leader is a zombie: kill what is left of its group, read the
+	 * pipes' last bytes (a grandchild outside the group may hold them
+	 * open: take what is there, do not wait), then reap. */
+	kill(-job->pid, SIGKILL);
+	for (int i = 0; i < 2; i++) {
+		drain(job, i);
+		if (job->fd[i] >= 0)
+			close(job->fd[i]);
+		job->fd[i] = -1;
+	}
+	while (waitpid(job->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st)) {
+		job->term_signal = WTERMSIG(st);
+		job->exit_status = 128 + job->term_signal;
+	} else {
+		job->exit_status = WEXITSTATUS(st);
+	}
+	job->end_ms = sched_now_ms();
+	job->out = cap_finish(&job->cap[0]);
+	job->err = cap_finish(&job->cap[1]);
+	return 1;
+}
+
+/* ---- the loop ---- */
+
+typedef struct loop {
+	sched_job *jobs;
+	size_t njobs, next, running;
+	const sched_config *cfg;
+	int stopping;         /* a signal number, or -1 for on_done */
+	struct pollfd *pfd;
+	sched_job **pjob;     /* the job of each pollfd */
+	int *pidx;            /* which pipe of the job */
+} loop;
+
+static void stop_all(loop *l, long now)
+{
+	for (size_t i = 0; i < l->njobs; i++)
+		if (l->jobs[i].state == SCHED_RUNNING)
+			terminate(&l->jobs[i], now, l->cfg->grace_ms);
+}
+
+static void read_signals(loop *l, long now)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->cfg->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		int s = (int)si.ssi_signo;
+		if ((s == SIGINT || s == SIGTERM || s == SIGHUP) &&
+		    l->stopping <= 0) {
+			l->stopping = s;
+			stop_all(l, now);
+		}
+	}
+}
+
+static void check_job(loop *l, sched_job *job, long now)
+{
+	if (reap(job)) {
+		l->running--;
+		if (l->stopping) {
+			job->state = SCHED_CANCELLED;
+			return;
+		}
+		job->state = SCHED_DONE;
+		if (l->cfg->on_done && l->cfg->on_done(job, l->cfg->arg)) {
+			l->stopping = -1;
+			stop_all(l, now);
+		}
+		return;
+	}
+	if (!job->term_sent && job->timeout_ms > 0 &&
+	    now - job->start_ms >= job->timeout_ms) {
+		job->timed_out = 1;
+		terminate(job, now, l->cfg->grace_ms);
+	} else if (job->term_sent && now >= job->kill_at_ms) {
+		kill(-job->pid, SIGKILL);
+		job->kill_at_ms = now + 1000;
+	}
+}
+
+static int poll_once(loop *l)
+{
+	nfds_t n = 0;
+	long now = sched_now_ms(), wait = SCHED_POLL_MS;
+
+	if (l->cfg->sigfd >= 0) {
+		l->pfd[n].fd = l->cfg->sigfd;
+		l->pfd[n].events = POLLIN;
+		l->pjob[n++] = NULL;
+	}
+	for (size_t i = 0; i < l->njobs; i++) {
+		sched_job *job = &l->jobs[i];
+		if (job->state != SCHED_RUNNING)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			if (job->fd[k] < 0)
+				continue;
+			l->pfd[n].fd = job->fd[k];
+			l->pfd[n].events = POLLIN;
+			l->pjob[n] = job;
+			l->pidx[n++] = k;
+		}
+		long due = job->term_sent ? job->kill_at_ms
+			 : job->timeout_ms > 0 ? job->start_ms + job->timeout_ms
+			 : now + SCHED_POLL_MS;
+		if (due - now < wait)
+			wait = due - now > 0 ? due - now : 0;
+	}
+	if (poll(l->pfd, n, (int)wait) < 0 && errno != EINTR)
+		return -1;
+	for (nfds_t i = 0; i < n; i++) {
+		if (!l->pfd[i].revents)
+			continue;
+		if (l->pjob[i])
+			drain(l->pjob[i], l->pidx[i]);
+		else
+			read_signals(l, sched_now_ms());
+	}
+	return 0;
+}
+
+int sched_run(int *signo, sched_job *jobs, size_t njobs,
+	      const sched_config *cfg)
+{
+	loop l;
+	size_t slots = 1 + 2 * (size_t)(cfg->jobs > 0 ? cfg->jobs : 1);
+	int rc = 0;
+
+	*signo = 0;
+	memset(&l, 0, sizeof(l));
+	l.jobs = jobs;
+	l.njobs = njobs;
+	l.cfg = cfg;
+	l.pfd = calloc(slots, sizeof(*l.pfd));
+	l.pjob = calloc(slots, sizeof(*l.pjob));
+	l.pidx = calloc(slots, sizeof(*l.pidx));
+	if (!l.pfd || !l.pjob || !l.pidx) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		long now;
+		while (!l.stopping && l.next < njobs &&
+		       l.running < (size_t)(cfg->jobs > 0 ? cfg->jobs : 1)) {
+			sched_job *job = &jobs[l.next++];
+			start_job(job, cfg);
+			if (job->state == SCHED_RUNNING)
+				l.running++;
+			else if (cfg->on_done && cfg->on_done(job, cfg->arg))
+				l.stopping = -1;
+		}
+		if (l.running == 0 && (l.stopping || l.next >= njobs))
+			break;
+		if (poll_once(&l) < 0) {
+			/* poll itself failed (EINVAL, ENOMEM): stop all so
+			 * that no child outlives us, then carry on reaping. */
+			if (!l.stopping)
+				l.stopping = -1;
+			stop_all(&l, sched_now_ms());
+			usleep(10000);
+		}
+		now = sched_now_ms();
+		for (size_t i = 0; i < njobs; i++)
+			if (jobs[i].state == SCHED_RUNNING)
+				check_job(&l, &jobs[i], now);
+		if (cfg->on_tick)
+			cfg->on_tick(jobs, njobs, now, cfg->arg);
+	}
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].state == SCHED_PENDING)
+			jobs[i].state = SCHED_CANCELLED;
+	if (l.stopping > 0)
+		*signo = l.stopping;
+out:
+	free(l.pfd);
+	free(l.pjob);
+	free(l.pidx);
+	return rc;
+}
+
+void sched_job_clear(sched_job *job)
+{
+	free(job->out);
+	free(job->err);
+	job->out = job->err = NULL;
+	for (int i = 0; i < 2; i++) {
+		free(job->cap[i].head);
+		free(job->cap[i].tail);
+		memset(&job->cap[i], 0, sizeof(job->cap[i]));
+	}
+}

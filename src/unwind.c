@@ -1,0 +1,425 @@
+/*
+ * Backtraces (src/unwind.h): one step per frame, by DWARF CFI when libdw
+ * has an FDE for the PC, else by the target's frame-pointer layout, with
+ * a sanity check on every step so that a corrupt stack ends the walk.
+ */
+#include "unwind.h"
+
+#include <dwarf.h>
+#include <elf.h>
+#include <elfutils/libdw.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A caller's stack pointer never lies this far above its callee's in
+ * test and kernel code; a larger jump means a corrupt frame pointer. */
+#define UNWIND_MAX_FRAME (16u * 1024 * 1024)
+/* Operand stack of the small DWARF expression evaluator: CFI rules that
+ * GCC and clang emit need 2 or 3 slots. */
+#define UNWIND_EXPR_STACK 8
+
+/* What is known of one frame's registers. */
+typedef struct uw_state {
+	uint64_t pc, sp, fp, lr;
+	int fp_ok, lr_ok;
+	int fp_bad;               /* fp was read but breaks the chain */
+} uw_state;
+
+typedef struct uw_ctx {
+	const image *img;
+	const target_desc *t;
+	unwind_read_fn read;
+	void *arg;
+	Dwarf_CFI *cfi[2];        /* .eh_frame (ours to end), .debug_frame */
+} uw_ctx;
+
+typedef enum step_result {
+	STEP_OK = 0,
+	STEP_NOINFO,
+	STEP_END,
+	STEP_READ,
+	STEP_BAD,
+} step_result;
+
+const char *unwind_stop_name(unwind_stop stop)
+{
+	switch (stop) {
+	case UNWIND_STOP_END: return "end of stack";
+	case UNWIND_STOP_CAP: return "frame limit reached";
+	case UNWIND_STOP_READ: return "unreadable stack memory";
+	case UNWIND_STOP_BAD: return "corrupt frame";
+	case UNWIND_STOP_NOINFO: return "no unwind information";
+	}
+	return "unknown";
+}
+
+static int read_ptr(uint64_t *out, const uw_ctx *c, uint64_t addr)
+{
+	uint8_t b[8];
+	unsigned n = c->t->ptr_size;
+
+	*out = 0;
+	if (n > sizeof(b) || c->read(b, addr, n, c->arg) != 0)
+		return -1;
+	for (unsigned i = n; i-- > 0;)
+		*out = (*out << 8) | b[i];
+	return 0;
+}
+
+static uint64_t mask_ptr(const target_desc *t, uint64_t v)
+{
+	return t->ptr_size >= 8 ? v : v & ((1ull << (t->ptr_size * 8)) - 1);
+}
+
+/* A return address must point into the image's code. Raw images (boot
+ * sectors call into the BIOS) are not checked. */
+static int is_code(const uw_ctx *c, uint64_t addr)
+{
+	if (!c->img || !image_is_elf(c->img))
+		return 1;
+	for (size_t i = 0; i < image_section_count(c->img); i++) {
+		const image_section *s = image_section_at(c->img, i);
+		if (s->executable && addr >= s->addr && addr - s->addr < s->size)
+			return 1;
+	}
+	return 0;
+}
+
+static int reg_value(uint64_t *out, const uw_ctx *c, const uw_state *s, int reg)
+{
+	if (reg < 0)
+		return -1;
+	if (reg == c->t->dwarf_sp)
+		*out = s->sp;
+	else if (reg == c->t->dwarf_fp && s->fp_ok)
+		*out = s->fp;
+	else if (reg == c->t->dwarf_lr && s->lr_ok)
+		*out = s->lr;
+	else
+		return -1;
+	return 0;
+}
+
+/* Evaluates the CFI subset of DWARF expressions. *is_value tells a value
+ * (DW_OP_stack_value, a register) from an address to load from. */
+static int eval(uint64_t *out, int *is_value, const uw_ctx *c, const uw_state *s,
+		const Dwarf_Op *ops, size_t nops, const uint64_t *cfa)
+{
+	uint64_t st[UNWIND_EXPR_STACK], v;
+	size_t n = 0;
+
+	*is_value = 0;
+	for (size_t i = 0; i < nops; i++) {
+		uint8_t op = ops[i].atom;
+		if (op == DW_OP_stack_value) {
+			*is_value = 1;
+			continue;
+		}
+		if (n == UNWIND_EXPR_STACK)
+			return -1;
+		if (op == DW_OP_call_frame_cfa && cfa) {
+			st[n++] = *cfa;
+		} else if (op >= DW_OP_breg0 && op <= DW_OP_breg31) {
+			if (reg_value(&v, c, s, op - DW_OP_breg0) < 0)
+				return -1;
+			st[n++] = v + ops[i].number;
+		} else if (op == DW_OP_bregx) {
+			if (ops[i].number > 255 || reg_value(&v, c, s, (int)ops[i].number) < 0)
+				return -1;
+			st[n++] = v + ops[i].number2;
+		} else if (op == DW_OP_regx || (op >= DW_OP_reg0 && op <= DW_OP_reg31)) {
+			int r = op == DW_OP_regx ? (int)(ops[i].number & 0xff) : op - DW_OP_reg0;
+			if (reg_value(&v, c, s, r) < 0)
+				return -1;
+			st[n++] = v;
+			*is_value = 1;
+		} else if (op >= DW_OP_lit0 && op <= DW_OP_lit31) {
+			st[n++] = op - DW_OP_lit0;
+		} else if (op == DW_OP_constu || op == DW_OP_consts) {
+			st[n++] = ops[i].number;
+		} else if (op == DW_OP_plus_uconst && n >= 1) {
+			st[n - 1] += ops[i].number;
+		} else if ((op == DW_OP_plus || op == DW_OP_minus) && n >= 2) {
+			n--;
+			st[n - 1] = op == DW_OP_plus ? st[n - 1] + st[n] : st[n - 1] - st[n];
+		} else if (op == DW_OP_deref && n >= 1) {
+			if (read_ptr(&st[n - 1], c, mask_ptr(c->t, st[n - 1])) < 0)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	if (n != 1)
+		return -1;
+	*out = mask_ptr(c->t, st[0]);
+	return 0;
+}
+
+/* The caller's value of DWARF register `reg` under `fr`: 0 with *out,
+ * 1 when undefined, -1 when it cannot be computed, -2 when guest memory
+ * could not be read. `same` is the value to use for "same value". */
+static int cfi_reg(uint64_t *out, const uw_ctx *c, const uw_state *s,
+		   Dwarf_Frame *fr, int reg, const uint64_t *same, uint64_t cfa)
+{
+	Dwarf_Op mem[3], *ops = NULL;
+	size_t nops = 0;
+	uint64_t v;
+	int is_value;
+
+	if (reg < 0 || dwarf_frame_register(fr, reg, mem, &ops, &nops) != 0)
+		return -1;
+	if (nops == 0 && ops == NULL) {
+		if (!same)
+			return -1;
+		*out = *same;
+		return 0;
+	}
+	if (nops == 0)
+		return 1;
+	if (eval(&v, &is_value, c, s, ops, nops, &cfa) < 0)
+		return -1;
+	if (!is_value && read_ptr(&v, c, v) < 0)
+		return -2;
+	*out = v;
+	return 0;
+}
+
+static step_result step_cfi(uw_state *next, const uw_ctx *c, const uw_state *cur,
+			    uint64_t lookup_pc)
+{
+	Dwarf_Frame *fr = NULL;
+	Dwarf_Op *ops;
+	size_t nops;
+	uint64_t cfa, ra, v;
+	int is_value, ra_reg, r;
+	step_result res = STEP_NOINFO;
+
+	for (int i = 0; i < 2 && !fr; i++)
+		if (c->cfi[i] && dwarf_cfi_addrframe(c->cfi[i], lookup_pc, &fr) != 0)
+			fr = NULL;
+	if (!fr)
+		return STEP_NOINFO;
+	ra_reg = dwarf_frame_info(fr, NULL, NULL, NULL);
+	if (dwarf_frame_cfa(fr, &ops, &nops) != 0 || nops == 0 ||
+	    eval(&cfa, &is_value, c, cur, ops, nops, NULL) < 0)
+		goto out;
+	/* The return address register's own "same value" is the LR. */
+	r = cfi_reg(&ra, c, cur, fr, ra_reg,
+		    ra_reg == c->t->dwarf_lr && cur->lr_ok ? &cur->lr : NULL, cfa);
+	if (r == 1) {
+		res = STEP_END;
+		goto out;
+	}
+	if (r < 0) {
+		res = r == -2 ? STEP_READ : STEP_NOINFO;
+		goto out;
+	}
+	memset(next, 0, sizeof(*next));
+	next->pc = ra;
+	/* Most ABIs define the CFA as the caller's SP at the call. */
+	next->sp = cfa;
+	if (cfi_reg(&v, c, cur, fr, c->t->dwarf_sp, &cfa, cfa) == 0)
+		next->sp = v;
+	next->fp_ok = cfi_reg(&next->fp, c, cur, fr, c->t->dwarf_fp,
+			      cur->fp_ok ? &cur->fp : NULL, cfa) == 0;
+	if (c->t->dwarf_lr >= 0)
+		next->lr_ok = cfi_reg(&next->lr, c, cur, fr, c->t->dwarf_lr,
+				      cur->lr_ok ? &cur->lr : NULL, cfa) == 0;
+	res = STEP_OK;
+out:
+	free(fr);
+	return res;
+}
+
+static const image_symbol *symbol_at(const uw_ctx *c, uint64_t addr)
+{
+	const image_symbol *sym;
+	uint64_t off;
+
+	if (!c->img)
+		return NULL;
+	return image_symbol_lookup(&sym, &off, c->img, addr) == 0 ? sym : NULL;
+}
+
+/*
+ * Frame 0 may not have saved its return address yet: a leaf function, or
+ * a PC before the prologue. With a link register: the LR is the return
+ * address when it points into another function and the frame record at
+ * fp does not already hold it. On x86 the prologue is `push bp; mov bp,
+ * sp` (0x55 first): before it completes, at the final `ret`, or in a
+ * function without it, the return address is at the stack top.
+ */
+static step_result step_leaf(uw_state *next, const uw_ctx *c, const uw_state *cur)
+{
+	const image_symbol *fn = symbol_at(c, cur->pc);
+	uint64_t saved = 0, v;
+
+	if (c->t->lr_reg) {
+		if (!cur->lr_ok || !is_code(c, cur->lr) ||
+		    (fn && symbol_at(c, cur->lr - 1) == fn))
+			return STEP_NOINFO;
+		if (cur->fp_ok && cur->fp &&
+		    read_ptr(&saved, c, cur->fp + (int64_t)c->t->fp_ret_offset) == 0 &&
+		    (saved & ~1ull) == (cur->lr & ~1ull))
+			return STEP_NOINFO;   /* saved: the FP walk finds it */
+		*next = *cur;
+		next->pc = cur->lr;
+		next->lr_ok = 0;
+		/* RISC-V GCC leaves save only fp, in the slot just below it. */
+		if (c->t->fp_prev_offset < 0 && cur->fp_ok && read_ptr(&v, c,
+		    cur->fp - c->t->ptr_size) == 0 && !is_code(c, v) &&
+		    v > cur->fp && v - cur->fp < UNWIND_MAX_FRAME)
+			next->fp = v;
+		return STEP_OK;
+	}
+	if (!fn)
+		return STEP_NOINFO;
+	uint8_t first, at_pc = 0;
+	uint64_t off = cur->pc - fn->addr, slot;
+	if (image_read(&first, c->img, fn->addr, 1) != 0)
+		return STEP_NOINFO;
+	/* At a `ret` (0xc3, 0xc2 imm16) the epilogue has popped bp. */
+	image_read(&at_pc, c->img, cur->pc, 1);
+	if (first == 0x55 && off > 1 && at_pc != 0xc3 && at_pc != 0xc2)
+		return STEP_NOINFO;           /* frame set up: walk bp */
+	slot = cur->sp + (first == 0x55 && off == 1 ? c->t->ptr_size : 0);
+	*next = *cur;                       /* bp is still the caller's */
+	if (read_ptr(&next->pc, c, slot) < 0)
+		return STEP_READ;
+	next->sp = slot + c->t->ptr_size;
+	next->lr_ok = 0;
+	return STEP_OK;
+}
+
+static step_result step_fp(uw_state *next, const uw_ctx *c, const uw_state *cur)
+{
+	const target_desc *t = c->t;
+	uint64_t prev, ret;
+
+	if (cur->fp_bad)
+		return STEP_BAD;
+	if (!t->fp_walk || !cur->fp_ok)
+		return STEP_NOINFO;
+	if (cur->fp == 0)
+		return STEP_END;
+	if (read_ptr(&prev, c, cur->fp + (int64_t)t->fp_prev_offset) < 0 ||
+	    read_ptr(&ret, c, cur->fp + (int64_t)t->fp_ret_offset) < 0)
+		return STEP_READ;
+	memset(next, 0, sizeof(*next));
+	next->pc = ret;
+	next->fp = prev;
+	/* Records grow down: the caller's fp is above ours, or 0 at the
+	 * outermost frame. Anything else ends the walk after this frame. */
+	next->fp_ok = prev == 0 || (prev > cur->fp && prev - cur->fp < UNWIND_MAX_FRAME);
+	next->fp_bad = !next->fp_ok;
+	int top = t->fp_prev_offset > t->fp_ret_offset ? t->fp_prev_offset
+						       : t->fp_ret_offset;
+	next->sp = cur->fp + (int64_t)top + t->ptr_size;
+	return STEP_OK;
+}
+
+static void fill_frame(unwind_frame *f, const uw_ctx *c, const uw_state *s,
+		       int caller, unwind_how how)
+{
+	const image_symbol *sym;
+	uint64_t off;
+
+	memset(f, 0, sizeof(*f));
+	f->pc = s->pc;
+	f->sp = s->sp;
+	f->how = how;
+	if (c->img &&
+	    image_symbol_lookup(&sym, &off, c->img, s->pc - (caller ? 1 : 0)) == 0) {
+		f->sym = sym;
+		f->offset = s->pc - sym->addr;
+	}
+}
+
+/* One step from `cur` (frame number `depth`) to its caller. */
+static step_result step(uw_state *next, unwind_how *how, const uw_ctx *c,
+			const uw_state *cur, size_t depth)
+{
+	step_result r = step_cfi(next, c, cur, cur->pc - (depth ? 1 : 0));
+
+	*how = UNWIND_HOW_CFI;
+	if (r != STEP_NOINFO)
+		return r;
+	if (depth == 0) {
+		*how = UNWIND_HOW_LR;
+		r = step_leaf(next, c, cur);
+		if (r != STEP_NOINFO)
+			return r;
+	}
+	*how = UNWIND_HOW_FP;
+	return step_fp(next, c, cur);
+}
+
+/* The caller must sit higher on the stack: equal SPs are allowed once in a
+ * row (a frameless leaf shares its caller's SP), never twice. */
+static int plausible(const uw_ctx *c, const uw_state *cur, const uw_state *next,
+		     int *same_sp)
+{
+	if (next->sp < cur->sp || next->sp - cur->sp > UNWIND_MAX_FRAME)
+		return 0;
+	if (next->sp == cur->sp) {
+		if (*same_sp)
+			return 0;
+		*same_sp = 1;
+	} else {
+		*same_sp = 0;
+	}
+	return is_code(c, next->pc);
+}
+
+int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
+		     size_t cap, const image *img, const target_desc *t,
+		     const unwind_regs *start, unwind_read_fn read_mem,
+		     void *arg)
+{
+	uw_ctx c = { img, t, read_mem, arg, { NULL, NULL } };
+	uw_state cur = { 0 }, next = { 0 };
+	unwind_how how;
+	/* Arm code addresses carry the Thumb state in bit 0. */
+	int same_sp = 0, thumb = t->elf_machine == EM_ARM;
+
+	*count = 0;
+	*stop = UNWIND_STOP_END;
+	if (cap == 0)
+		return -1;
+	if (img && image_elf_handle(img))
+		c.cfi[0] = dwarf_getcfi_elf(image_elf_handle(img));
+	if (img && image_dwarf_handle(img))
+		c.cfi[1] = dwarf_getcfi(image_dwarf_handle(img));
+	cur.pc = start->pc & (thumb ? ~1ull : ~0ull);
+	cur.sp = start->sp;
+	cur.fp = start->fp;
+	cur.fp_ok = t->fp_reg != NULL;
+	cur.lr = start->lr;
+	cur.lr_ok = start->has_lr && t->lr_reg;
+	fill_frame(&frames[(*count)++], &c, &cur, 0, UNWIND_HOW_START);
+	for (;;) {
+		if (*count == cap) {
+			*stop = UNWIND_STOP_CAP;
+			break;
+		}
+		step_result r = step(&next, &how, &c, &cur, *count - 1);
+		if (r == STEP_OK && thumb)
+			next.pc &= ~1ull;
+		if (r == STEP_OK && next.pc == 0)
+			r = STEP_END;
+		if (r == STEP_OK && !plausible(&c, &cur, &next, &same_sp))
+			r = STEP_BAD;
+		if (r != STEP_OK) {
+			*stop = r == STEP_END ? UNWIND_STOP_END
+				: r == STEP_READ ? UNWIND_STOP_READ
+				: r == STEP_BAD ? UNWIND_STOP_BAD
+				: UNWIND_STOP_NOINFO;
+			break;
+		}
+		fill_frame(&frames[(*count)++], &c, &next, 1, how);
+		cur = next;
+	}
+	if (c.cfi[0])
+		dwarf_cfi_end(c.cfi[0]);
+	return 0;
+}

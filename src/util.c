@@ -1,0 +1,114 @@
+/* Helpers shared by the orchestrator: number parsing, messages, clock, I/O. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static int digit_value(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return 99;
+}
+
+int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+	const char *p = s;
+	int ndigits = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B') &&
+		   (p[2] == '0' || p[2] == '1')) {
+		base = 2;
+		p += 2;
+	}
+	for (;; p++) {
+		int d = digit_value((unsigned char)*p);
+		if (*p == '_' && ndigits > 0)
+			continue; /* 0xffff_0000: digit grouping */
+		if (d < 0 || (unsigned)d >= base)
+			break;
+		if (v > (UINT64_MAX - (unsigned)d) / base)
+			return -1;
+		v = v * base + (unsigned)d;
+		ndigits++;
+	}
+	if (ndigits == 0)
+		return -1;
+	*out = v;
+	*end = p;
+	return 0;
+}
+
+int util_parse_u64(uint64_t *out, const char *s)
+{
+	const char *end;
+	uint64_t v;
+
+	if (!s || util_parse_u64_prefix(&v, &end, s) < 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int util_parse_i64(uint64_t *out, int *negative, const char *s)
+{
+	int neg = 0;
+	uint64_t v;
+
+	if (!s)
+		return -1;
+	if (*s == '-' || *s == '+')
+		neg = (*s++ == '-');
+	if (util_parse_u64(&v, s) < 0)
+		return -1;
+	*out = neg ? (uint64_t)0 - v : v;
+	*negative = neg;
+	return 0;
+}
+
+void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int64_t util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int util_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

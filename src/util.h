@@ -1,0 +1,36 @@
+/*
+ * Small helpers shared by the orchestrator: strict number parsing, bounded
+ * formatting into caller-owned buffers, and a monotonic clock.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses a whole string as an unsigned number: decimal, 0x hex, 0b binary
+ * (a leading 0 is decimal, not octal: "010" is ten, the way
+ * users of a test runner mean it). -1 on anything else, including empty
+ * input, trailing garbage and overflow. */
+int util_parse_u64(uint64_t *out, const char *s);
+
+/* The same with an optional leading '-' or '+'. *negative says whether it
+ * had a '-'; the value is then the two's complement of the magnitude. */
+int util_parse_i64(uint64_t *out, int *negative, const char *s);
+
+/* Parses the prefix of `s` that forms a number; *end gets what follows.
+ * -1 when there is no digit or the number overflows. */
+int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s);
+
+/* snprintf into errbuf that tolerates a NULL or empty buffer. */
+void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t util_now_ms(void);
+
+/* Writes `data` fully to `fd`, retrying on EINTR and short writes.
+ * 0 or -1 (errno set). */
+int util_write_all(int fd, const void *data, size_t len);
+
+#endif /* UTIL_H */

@@ -1,0 +1,35 @@
+/* Target description: AArch64 under qemu-system-aarch64 (virt, Cortex-A57). */
+#include "target.h"
+
+#include <capstone/capstone.h>
+#include <elf.h>
+
+const target_desc target_aarch64 = {
+	.name = "aarch64",
+	.qemu = "qemu-system-aarch64",
+	.machine = "virt",
+	.cpu = "cortex-a57",       /* virt has no default A-profile 64-bit CPU */
+	.memory = NULL,
+	.extra_args = NULL,
+	.load = TARGET_LOAD_KERNEL,
+	.elf_machine = EM_AARCH64,
+	.elf_class = ELFCLASS64,
+	.ptr_size = 8,
+	.pc_reg = "pc",
+	.sp_reg = "sp",
+	.fp_reg = "x29",
+	.lr_reg = "x30",
+	.arg_kind = TARGET_ARG_REGISTER,
+	.arg_reg = "x0",           /* AAPCS64 */
+	.ret_reg = "x0",
+	.bp_kind = 4,              /* fixed 4-byte A64 instructions */
+	.cs_arch = CS_ARCH_ARM64,
+	.cs_mode = CS_MODE_ARM,
+	.semihosting = TARGET_SEMIHOSTING_ARM,
+	.dwarf_sp = 31,            /* DWARF for AArch64: x0-x30 = 0-30, sp 31 */
+	.dwarf_fp = 29,
+	.dwarf_lr = 30,
+	.fp_walk = 1,              /* frame record {x29, x30} at x29 */
+	.fp_prev_offset = 0,
+	.fp_ret_offset = 8,
+};

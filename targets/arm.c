@@ -1,0 +1,44 @@
+/* Target description: Arm Cortex-M (Thumb) under qemu-system-arm (mps2-an385). */
+#include "target.h"
+
+#include <capstone/capstone.h>
+#include <elf.h>
+
+/*
+ * M-profile executes Thumb only, and Thumb code keeps its frame pointer in
+ * r7 (r11 is the A32 one): GCC and clang both use r7 with -mthumb. The walk
+ * expects the AAPCS frame record {r7, lr} at r7 (clang's and GCC's layout
+ * for functions without locals); GCC places r7 below its locals otherwise,
+ * so unwind.c prefers the .debug_frame CFI that -g emits and validates
+ * every return address it reads. A-profile boards are reached by the user
+ * overriding machine and cpu.
+ */
+const target_desc target_arm = {
+	.name = "arm",
+	.qemu = "qemu-system-arm",
+	.machine = "mps2-an385",
+	.cpu = NULL,               /* the board's Cortex-M3 */
+	.memory = NULL,
+	.extra_args = NULL,
+	.load = TARGET_LOAD_KERNEL,
+	.elf_machine = EM_ARM,
+	.elf_class = ELFCLASS32,
+	.ptr_size = 4,
+	.pc_reg = "pc",
+	.sp_reg = "sp",
+	.fp_reg = "r7",
+	.lr_reg = "lr",
+	.arg_kind = TARGET_ARG_REGISTER,
+	.arg_reg = "r0",           /* AAPCS */
+	.ret_reg = "r0",
+	.bp_kind = 2,              /* 16-bit Thumb BKPT */
+	.cs_arch = CS_ARCH_ARM,
+	.cs_mode = CS_MODE_THUMB | CS_MODE_MCLASS,
+	.semihosting = TARGET_SEMIHOSTING_ARM,
+	.dwarf_sp = 13,            /* DWARF for the Arm architecture: r0-r15 */
+	.dwarf_fp = 7,
+	.dwarf_lr = 14,
+	.fp_walk = 1,
+	.fp_prev_offset = 0,
+	.fp_ret_offset = 4,
+};

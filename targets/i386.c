@@ -1,0 +1,43 @@
+/* Target description: 32-bit x86 under qemu-system-i386 (PC, multiboot -kernel). */
+#include "target.h"
+
+#include <capstone/capstone.h>
+#include <elf.h>
+
+/* isa-debug-exit at 0xf4: see x86_64.c. */
+static const char *const i386_args[] = {
+	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
+};
+
+const target_desc target_i386 = {
+	.name = "i386",
+	.qemu = "qemu-system-i386",
+	.machine = "pc",
+	.cpu = NULL,
+	.memory = NULL,
+	.extra_args = i386_args,
+	.load = TARGET_LOAD_KERNEL,
+	.elf_machine = EM_386,
+	.elf_class = ELFCLASS32,
+	.ptr_size = 4,
+	.pc_reg = "eip",
+	.sp_reg = "esp",
+	.fp_reg = "ebp",
+	.lr_reg = NULL,
+	/* cdecl: on entry [esp] is the return address, the first argument
+	 * is just above it. */
+	.arg_kind = TARGET_ARG_STACK,
+	.arg_reg = NULL,
+	.arg_stack_offset = 4,
+	.ret_reg = "eax",
+	.bp_kind = 1,
+	.cs_arch = CS_ARCH_X86,
+	.cs_mode = CS_MODE_32,
+	.semihosting = TARGET_SEMIHOSTING_NONE,
+	.dwarf_sp = 4,             /* i386 psABI: esp 4, ebp 5, eip 8 */
+	.dwarf_fp = 5,
+	.dwarf_lr = -1,
+	.fp_walk = 1,
+	.fp_prev_offset = 0,
+	.fp_ret_offset = 4,
+};

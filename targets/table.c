@@ -1,0 +1,45 @@
+/* The table of every target description, and lookups by name and ELF header. */
+#include "target.h"
+
+#include <string.h>
+
+extern const target_desc target_x86_64, target_i386, target_i8086,
+	target_aarch64, target_arm, target_riscv64, target_riscv32;
+
+const target_desc *const target_table[] = {
+	&target_x86_64,
+	&target_i386,
+	&target_i8086,
+	&target_aarch64,
+	&target_arm,
+	&target_riscv64,
+	&target_riscv32,
+	NULL,
+};
+
+const target_desc *target_by_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; target_table[i]; i++)
+		if (strcmp(target_table[i]->name, name) == 0)
+			return target_table[i];
+	return NULL;
+}
+
+/* e_flags does not select a target today (Arm's EABI version and RISC-V's
+ * float ABI do not change how QEMU is run); it is in the signature so that
+ * a future target can (e.g. MIPS ISA levels). elf_machine 0 (raw images)
+ * never matches. */
+const target_desc *target_from_elf(int e_machine, int elf_class,
+				   uint32_t e_flags)
+{
+	(void)e_flags;
+	if (e_machine == 0)
+		return NULL;
+	for (size_t i = 0; target_table[i]; i++)
+		if (target_table[i]->elf_machine == e_machine &&
+		    target_table[i]->elf_class == elf_class)
+			return target_table[i];
+	return NULL;
+}

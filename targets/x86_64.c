@@ -1,0 +1,41 @@
+/* Target description: x86-64 under qemu-system-x86_64 (PC machine, -kernel). */
+#include "target.h"
+
+#include <capstone/capstone.h>
+#include <elf.h>
+
+/* isa-debug-exit at 0xf4: a guest `outl` there makes QEMU exit with
+ * (value << 1) | 1, the usual exit path of kernel test suites. */
+static const char *const x86_64_args[] = {
+	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
+};
+
+const target_desc target_x86_64 = {
+	.name = "x86_64",
+	.qemu = "qemu-system-x86_64",
+	.machine = "pc",
+	.cpu = NULL,
+	.memory = NULL,
+	.extra_args = x86_64_args,
+	.load = TARGET_LOAD_KERNEL,
+	.elf_machine = EM_X86_64,
+	.elf_class = ELFCLASS64,
+	.ptr_size = 8,
+	.pc_reg = "rip",
+	.sp_reg = "rsp",
+	.fp_reg = "rbp",
+	.lr_reg = NULL,
+	.arg_kind = TARGET_ARG_REGISTER,
+	.arg_reg = "rdi",          /* System V AMD64 ABI */
+	.ret_reg = "rax",
+	.bp_kind = 1,              /* int3 is one byte */
+	.cs_arch = CS_ARCH_X86,
+	.cs_mode = CS_MODE_64,
+	.semihosting = TARGET_SEMIHOSTING_NONE,
+	.dwarf_sp = 7,             /* System V psABI DWARF numbering */
+	.dwarf_fp = 6,
+	.dwarf_lr = -1,
+	.fp_walk = 1,              /* push rbp; mov rbp, rsp */
+	.fp_prev_offset = 0,
+	.fp_ret_offset = 8,
+};

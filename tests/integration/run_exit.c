@@ -1,0 +1,130 @@
+/* Integration: `stubrun run` on every example guest of every architecture
+ * (pass, fail, crash, hang): exit status, console output, verdict line,
+ * post-mortem, and no QEMU left behind. Real QEMU. */
+#include "run_common.h"
+
+static void check_pass(const char *arch)
+{
+	char img[64], hello[64];
+	harness_result res;
+
+	snprintf(img, sizeof(img), "%s-pass.elf", arch);
+	snprintf(hello, sizeof(hello), "hello from %s", arch);
+	stubrun(&res, EXAMPLE(img), NULL);
+	cr_expect_eq(res.status, 0, "%s: status %d\n%s", arch, res.status, res.err);
+	expect_in(res.out, hello, "stdout");
+	expect_in(res.err, "PASS: the guest called stubrun_exit(0)", "stderr");
+	cr_expect(!strstr(res.err, "post-mortem"), "a passing run has a post-mortem");
+	harness_result_free(&res);
+}
+
+static void check_fail(const char *arch)
+{
+	char img[64];
+	harness_result res;
+
+	snprintf(img, sizeof(img), "%s-fail.elf", arch);
+	stubrun(&res, EXAMPLE(img), NULL);
+	cr_expect_eq(res.status, 3, "%s: status %d\n%s", arch, res.status, res.err);
+	expect_in(res.out, "check failed: answer = 41, expected 42", "stdout");
+	expect_in(res.err, "FAIL: the guest called stubrun_exit(3) (status 3)", "stderr");
+	expect_postmortem(&res);
+	expect_in(res.err, "pc: 0x", "stderr");
+	expect_in(res.err, "in stubrun_exit", "stderr (PC as a symbol)");
+	/* an exit-symbol stop: the backtrace goes on from the caller */
+	expect_in(res.err, "#1 0x", "stderr");
+	expect_in(res.err, "check_value", "stderr (the caller of stubrun_exit)");
+	expect_in(res.err, "fail.c:", "stderr (file:line)");
+	harness_result_free(&res);
+}
+
+static void check_crash(const char *arch)
+{
+	char img[64];
+	harness_result res;
+	int x86 = !strcmp(arch, "i386") || !strcmp(arch, "x86_64");
+
+	snprintf(img, sizeof(img), "%s-crash.elf", arch);
+	stubrun(&res, EXAMPLE(img), NULL);
+	cr_expect_eq(res.status, 1, "%s: status %d\n%s", arch, res.status, res.err);
+	expect_in(res.out, "crash variant on", "stdout");
+	expect_postmortem(&res);
+	if (x86)
+		expect_in(res.err, "triple fault", "stderr");
+	else
+		expect_in(res.err, "reached fail symbol stubrun_panic(\"", "stderr");
+	expect_in(res.err, "QEMU info registers:", "stderr");
+	harness_result_free(&res);
+}
+
+static void check_hang(const char *arch)
+{
+	char img[64];
+	harness_result res;
+
+	snprintf(img, sizeof(img), "%s-hang.elf", arch);
+	stubrun(&res, "--timeout", "2", EXAMPLE(img), NULL);
+	cr_expect_eq(res.status, 124, "%s: status %d\n%s", arch, res.status, res.err);
+	expect_in(res.err, "TIMEOUT: timeout after 2 s", "stderr");
+	expect_postmortem(&res);
+	expect_in(res.err, "spin_forever", "stderr (where it hangs)");
+	harness_result_free(&res);
+}
+
+#define ARCH_TESTS(a)                                              \
+	Test(run_exit, a##_pass) { check_pass(#a); }               \
+	Test(run_exit, a##_fail) { check_fail(#a); }               \
+	Test(run_exit, a##_crash) { check_crash(#a); }             \
+	Test(run_exit, a##_hang) { check_hang(#a); }
+
+ARCH_TESTS(i386)
+ARCH_TESTS(x86_64)
+ARCH_TESTS(aarch64)
+ARCH_TESTS(arm)
+ARCH_TESTS(riscv64)
+ARCH_TESTS(riscv32)
+
+/* `stubrun IMAGE` is `stubrun run IMAGE`. */
+Test(run_exit, image_without_run_word)
+{
+	harness_result res;
+	const char *argv[] = { harness_stubrun(), EXAMPLE("riscv64-pass.elf"), NULL };
+
+	cr_assert_eq(harness_run(&res, argv, RUN_LIMIT_S), 0);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	expect_in(res.out, "hello from riscv64", "stdout");
+	harness_result_free(&res);
+}
+
+/* Semihosting guests: stubrun services the traps itself; the status of
+ * SYS_EXIT is the run's. */
+Test(run_exit, semihosting_exit_statuses)
+{
+	static const char *const arches[] = { "aarch64", "arm", "riscv64", "riscv32" };
+	static const int codes[] = { 0, 1, 3, 255 };
+
+	for (size_t a = 0; a < 4; a++) {
+		for (size_t c = 0; c < 4; c++) {
+			char img[64];
+			harness_result res;
+			snprintf(img, sizeof(img), "%s-sh-exit-%d.elf", arches[a], codes[c]);
+			stubrun(&res, EXAMPLE(img), NULL);
+			cr_expect_eq(res.status, codes[c], "%s: %d\n%s", img, res.status,
+				     res.err);
+			expect_in(res.err, "semihosting", "stderr");
+			harness_result_free(&res);
+		}
+	}
+}
+
+Test(run_exit, semihosting_console_and_guest_args)
+{
+	harness_result res;
+
+	stubrun(&res, EXAMPLE("aarch64-sh-hello.elf"), "--", "alpha", "beta", NULL);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	expect_in(res.out, "hello from semihosting on aarch64", "stdout");
+	expect_in(res.out, "=alpha\n", "stdout");
+	expect_in(res.out, "=beta\n", "stdout");
+	harness_result_free(&res);
+}

@@ -1,0 +1,422 @@
+/* `stubrun test` end to end with a stand-in for `stubrun run`
+ * (tests/integration/suite_runner.sh, chosen by STUBRUN_SUITE_RUNNER):
+ * statuses, reports, deadlines, signals, sharding, filters. The suites are
+ * the .ini files of tests/integration/suite_data. Each test gets a private TMPDIR and
+ * checks that stubrun test left nothing in it. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char tmpdir[64];
+
+static const char *srcdir(void)
+{
+	const char *d = getenv("STUBRUN_SRCDIR");
+	return d ? d : ".";
+}
+
+static const char *data(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/tests/integration/suite_data/%s", srcdir(), name);
+	return buf;
+}
+
+static const char *tmp(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", tmpdir, name);
+	return buf;
+}
+
+static void setup(void)
+{
+	char runner[1024];
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/stubrun-suite-it-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	setenv("TMPDIR", tmpdir, 1);
+	snprintf(runner, sizeof(runner), "%s/tests/integration/suite_runner.sh",
+		 srcdir());
+	setenv("STUBRUN_SUITE_RUNNER", runner, 1);
+	unsetenv("TEST_TOTAL_SHARDS");
+	unsetenv("TEST_SHARD_INDEX");
+	unsetenv("TEST_SHARD_STATUS_FILE");
+	unsetenv("XML_OUTPUT_FILE");
+}
+
+/* Removes the files a test asked for; anything else (an events file, a
+ * stubrun-test-* directory) is a leak. */
+static void teardown(void)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	int leaked = 0;
+	char path[512];
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		leaked |= strncmp(e->d_name, "out.", 4) != 0;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(tmpdir);
+	cr_expect_not(leaked, "stubrun test left a file in TMPDIR");
+}
+
+TestSuite(suite_cli, .init = setup, .fini = teardown);
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = NULL;
+	size_t cap = 0;
+
+	cr_assert_not_null(f, "%s missing", path);
+	if (getdelim(&s, &cap, '\0', f) < 0) {
+		free(s);
+		s = strdup("");
+	}
+	fclose(f);
+	return s;
+}
+
+#define RUN(res, ...) do { \
+	const char *argv_[] = { harness_stubrun(), "test", __VA_ARGS__, NULL }; \
+	cr_assert_eq(harness_run(res, argv_, 60), 0); \
+	cr_assert_not((res)->timed_out); \
+} while (0)
+
+Test(suite_cli, mixed_suite_reports_every_kind_of_result)
+{
+	char suite[512], xml[256], json[256];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "mixed.ini"), "--tap",
+	    "--junit", tmp(xml, sizeof(xml), "out.xml"),
+	    "--json", tmp(json, sizeof(json), "out.jsonl"), "-j", "3");
+	cr_assert_eq(r.status, 1, "%.1500s", r.err);
+	/* TAP on stdout, in suite order whatever finished first. */
+	cr_assert(strncmp(r.out, "TAP version 14\n1..10\n", 21) == 0, "%.1500s", r.out);
+	cr_assert(strstr(r.out, "\nok 1 - pass\nnot ok 2 - fail\n"), "%.1500s", r.out);
+	cr_assert(strstr(r.out, "ok 9 - crash/third # SKIP not run"), "%.1500s", r.out);
+	cr_assert(strstr(r.out, "ok 10 - args\n"), "%.1500s", r.out);
+
+	char *j = slurp(json);
+	cr_assert(strstr(j, "\"name\":\"fail\",\"status\":\"fail\",\"exit\":3,"), "%.1500s", j);
+	cr_assert(strstr(j, "\"message\":\"exit status 3, expected 0\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"log\":\"post-mortem: pc=0x1234 <check_value+8>\\n\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"timeout\",\"status\":\"timeout\",\"exit\":124"), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"error\",\"status\":\"error\",\"exit\":125"), "%.1500s", j);
+	cr_assert(strstr(j, "stubrun run status 125: stubrun: /no/such.elf: No such file"), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"guest/alloc\",\"status\":\"pass\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"guest/sched\",\"status\":\"fail\",\"exit\":2"), "%.1500s", j);
+	cr_assert(strstr(j, "\"output\":\"sched: bad \\\"tick\\\"\\n\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"crash/first\",\"status\":\"pass\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"crash/second\",\"status\":\"fail\""), "%.1500s", j);
+	cr_assert(strstr(j, "began but did not end"), "%.1500s", j);
+	cr_assert(strstr(j, "post-mortem: stubrun_panic(\\\"page fault\\\") pc=0xdead"), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"crash/third\",\"status\":\"notrun\""), "%.1500s", j);
+	/* Arguments, options in file order, and the suite's directory as cwd. */
+	cr_assert(strstr(j, "argc=3 [one] [two words] [three]"), "%.1500s", j);
+	cr_assert(strstr(j, "opts= --timeout 10 --qemu-arg -smp --qemu-arg 2"), "%.1500s", j);
+	cr_assert(strstr(j, "cwd=/"), "%.1500s", j);
+	cr_assert(strstr(j, "tests/integration/suite_data\\n"), "%.1500s", j);
+	cr_assert(strstr(j, "{\"event\":\"summary\",\"total\":10,\"passed\":4,"
+			 "\"failed\":3,\"timed_out\":1,\"errors\":1,\"not_run\":1"), "%.1500s", j);
+	free(j);
+
+	char *x = slurp(xml);
+	cr_assert(strstr(x, "<testsuite name=\"") && strstr(x, "mixed.ini\" tests=\"10\" "
+			 "failures=\"4\" errors=\"1\" skipped=\"1\""), "%.1500s", x);
+	cr_assert(strstr(x, "<failure message=\"exit status 3, expected 0\" type=\"fail\">"), "%.1500s", x);
+	cr_assert(strstr(x, "<error message=\"stubrun run status 125"), "%.1500s", x);
+	cr_assert(strstr(x, "<skipped message=\"not run: the run ended before it began\"/>"), "%.1500s", x);
+	free(x);
+	/* The human summary on stderr. */
+	cr_assert(strstr(r.err, "stubrun test: 4 passed, 3 failed, 1 timed out, 1 errors, 1 not run"),
+		  "%.1500s", r.err);
+	harness_result_free(&r);
+}
+
+Test(suite_cli, passing_suite_exits_0_with_a_line_per_test)
+{
+	char suite[512];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "pass.ini"), "-j", "2");
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	cr_assert(strstr(r.err, "PASS    a ("), "%.1500s", r.err);
+	cr_assert(strstr(r.err, "PASS    b ("), "%.1500s", r.err);
+	cr_assert(strstr(r.err, "PASS    c ("), "%.1500s", r.err);
+	cr_assert_str_eq(r.out, "");
+	harness_result_free(&r);
+}
+
+Test(suite_cli, suite_errors_exit_125_naming_file_and_line)
+{
+	char suite[512], want[600];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "bad.ini"));
+	cr_assert_eq(r.status, 125);
+	snprintf(want, sizeof(want), "stubrun test: %s:3: unknown key 'imagee'\n", suite);
+	cr_assert_str_eq(r.err, want);
+	harness_result_free(&r);
+
+	RUN(&r, "/nonexistent/suite.ini");
+	cr_assert_eq(r.status, 125);
+	cr_assert(strstr(r.err, "/nonexistent/suite.ini: No such file"), "%.1500s", r.err);
+	harness_result_free(&r);
+}
+
+Test(suite_cli, usage_errors_exit_125)
+{
+	static const char *const bad[][3] = {
+		{ "--bogus", "x.ini", NULL }, { "--shard", "0/2", "x.ini" },
+		{ "-j", "0", "x.ini" }, { "--repeat", "x", "x.ini" },
+		{ "--timeout", "-3", "x.ini" }, { "--junit", NULL, NULL },
+		{ "--list", NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		harness_result r;
+		const char *argv[] = { harness_stubrun(), "test", bad[i][0],
+				       bad[i][1], bad[i][2], NULL };
+		cr_assert_eq(harness_run(&r, argv, 30), 0);
+		cr_expect_eq(r.status, 125, "case %zu: %d", i, r.status);
+		cr_expect(strncmp(r.err, "stubrun test: ", 14) == 0, "case %zu: %s", i, r.err);
+		harness_result_free(&r);
+	}
+}
+
+Test(suite_cli, deadline_kills_a_run_that_ignores_sigterm)
+{
+	char suite[512], json[256];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "hang.ini"), "--json",
+	    tmp(json, sizeof(json), "out.jsonl"));
+	cr_assert_eq(r.status, 1, "%.1500s", r.err);
+	char *j = slurp(json);
+	cr_assert(strstr(j, "\"name\":\"wedged\",\"status\":\"timeout\",\"exit\":137"), "%.1500s", j);
+	cr_assert(strstr(j, "killed by stubrun test"), "%.1500s", j);
+	cr_assert(strstr(j, "\"output\":\"wedged\\n\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"after\",\"status\":\"pass\""), "%.1500s", j);
+	free(j);
+	cr_assert_eq(harness_count_processes("sleep 1.0417"), 0);
+	harness_result_free(&r);
+}
+
+static void wait_for(const char *needle, int n)
+{
+	for (int i = 0; i < 400 && harness_count_processes(needle) < n; i++)
+		usleep(25000);
+	cr_assert_eq(harness_count_processes(needle), n, "%s never reached %d", needle, n);
+}
+
+/* Starts stubrun test on slow.ini, signals it once 3 tests run, and checks
+ * the status, that no child survives, and the partial report. */
+static void interrupt(int sig, const char *slow, int want_status, const char *why)
+{
+	char suite[512], xml[256], needle[64];
+	pid_t pid;
+	int st = 0;
+
+	setenv("SLOW", slow, 1);
+	snprintf(needle, sizeof(needle), "sleep %s", slow);
+	data(suite, sizeof(suite), "slow.ini");
+	tmp(xml, sizeof(xml), "out.xml");
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(harness_stubrun(), harness_stubrun(), "test", "-j", "3",
+		      "--junit", xml, suite, (char *)NULL);
+		_exit(127);
+	}
+	wait_for(needle, 3);
+	kill(pid, sig);
+	for (int i = 0; i < 600 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(25000);
+	if (waitpid(pid, &st, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		cr_assert_fail("stubrun test did not stop on signal %d", sig);
+	}
+	cr_assert(WIFEXITED(st), "killed by signal %d", WTERMSIG(st));
+	cr_assert_eq(WEXITSTATUS(st), want_status);
+	cr_assert_eq(harness_count_processes(needle), 0, "a child survived");
+	char *x = slurp(xml);
+	cr_assert(strstr(x, "tests=\"5\" failures=\"0\" errors=\"0\" skipped=\"5\""), "%.1500s", x);
+	cr_assert(strstr(x, why), "%.1500s", x);
+	free(x);
+}
+
+Test(suite_cli, sigint_stops_every_child_and_writes_partial_reports)
+{
+	interrupt(SIGINT, "29.71", 130, "<skipped message=\"interrupted by SIGINT\"/>");
+}
+
+Test(suite_cli, sigterm_stops_every_child_and_exits_143)
+{
+	interrupt(SIGTERM, "29.72", 143, "<skipped message=\"interrupted by SIGTERM\"/>");
+}
+
+static char *list(const char *const *extra)
+{
+	char suite[512];
+	const char *argv[12] = { harness_stubrun(), "test", "--list",
+				 data(suite, sizeof(suite), "glob.ini") };
+	harness_result r;
+	int n = 4;
+
+	for (; extra && *extra; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	cr_assert_eq(harness_run(&r, argv, 30), 0);
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	char *out = strdup(r.out);
+	harness_result_free(&r);
+	return out;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Every name of `all` appears in exactly one of the shards. */
+static void assert_partition(const char *all, char *const *shards, int n)
+{
+	size_t total = 0;
+
+	for (int k = 0; k < n; k++)
+		total += count_lines(shards[k]);
+	cr_assert_eq(total, count_lines(all));
+	for (const char *p = all; *p;) {
+		const char *e = strchr(p, '\n');
+		char line[256];
+		int hits = 0;
+		snprintf(line, sizeof(line), "%.*s\n", (int)(e - p), p);
+		for (int k = 0; k < n; k++) {
+			const char *s = shards[k];
+			for (const char *q = s; (q = strstr(q, line)); q++)
+				hits += q == s || q[-1] == '\n';
+		}
+		cr_assert_eq(hits, 1, "%s in %d shards", line, hits);
+		p = e + 1;
+	}
+}
+
+Test(suite_cli, shards_partition_the_tests)
+{
+	char *all = list(NULL), *shards[3], *bazel[3], spec[8], idx[8];
+	char status[256];
+
+	cr_assert_gt(count_lines(all), 3);
+	for (int k = 0; k < 3; k++) {
+		snprintf(spec, sizeof(spec), "%d/3", k + 1);
+		const char *extra[] = { "--shard", spec, NULL };
+		shards[k] = list(extra);
+		cr_assert_gt(count_lines(shards[k]), 0);
+		/* Bazel's protocol gives the same shards, and we touch the
+		 * status file to say we support it. */
+		snprintf(idx, sizeof(idx), "%d", k);
+		setenv("TEST_TOTAL_SHARDS", "3", 1);
+		setenv("TEST_SHARD_INDEX", idx, 1);
+		setenv("TEST_SHARD_STATUS_FILE", tmp(status, sizeof(status), "out.status"), 1);
+		bazel[k] = list(NULL);
+		cr_assert_eq(access(status, F_OK), 0);
+		unlink(status);
+		unsetenv("TEST_TOTAL_SHARDS");
+		unsetenv("TEST_SHARD_INDEX");
+		unsetenv("TEST_SHARD_STATUS_FILE");
+		cr_assert_str_eq(bazel[k], shards[k]);
+	}
+	assert_partition(all, shards, 3);
+	for (int k = 0; k < 3; k++) {
+		free(shards[k]);
+		free(bazel[k]);
+	}
+	free(all);
+}
+
+Test(suite_cli, bazel_xml_output_file_receives_the_junit_report)
+{
+	char suite[512], xml[256];
+	harness_result r;
+
+	setenv("XML_OUTPUT_FILE", tmp(xml, sizeof(xml), "out.xml"), 1);
+	RUN(&r, data(suite, sizeof(suite), "pass.ini"));
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	char *x = slurp(xml);
+	cr_assert(strstr(x, "tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\""), "%.1500s", x);
+	free(x);
+	harness_result_free(&r);
+}
+
+Test(suite_cli, filter_and_repeat_select_instances)
+{
+	char suite[512];
+	harness_result r;
+
+	RUN(&r, "--list", "--filter", "a", "--filter", "[c]",
+	    data(suite, sizeof(suite), "pass.ini"), "--repeat", "2");
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	cr_assert_str_eq(r.out, "a#1\na#2\nc#1\nc#2\n");
+	harness_result_free(&r);
+
+	RUN(&r, "--filter", "nothing*", data(suite, sizeof(suite), "pass.ini"));
+	cr_assert_eq(r.status, 125);
+	cr_assert(strstr(r.err, "no test matches --filter"), "%.1500s", r.err);
+	harness_result_free(&r);
+}
+
+Test(suite_cli, fail_fast_cancels_the_rest)
+{
+	char suite[512], json[256];
+	harness_result r;
+
+	RUN(&r, "--fail-fast", "-j", "1", data(suite, sizeof(suite), "mixed.ini"),
+	    "--json", tmp(json, sizeof(json), "out.jsonl"));
+	cr_assert_eq(r.status, 1);
+	char *j = slurp(json);
+	cr_assert(strstr(j, "\"name\":\"pass\",\"status\":\"pass\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"fail\",\"status\":\"fail\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"name\":\"args\",\"status\":\"notrun\""), "%.1500s", j);
+	cr_assert(strstr(j, "\"message\":\"cancelled by --fail-fast\""), "%.1500s", j);
+	free(j);
+	harness_result_free(&r);
+}
+
+Test(suite_cli, list_json_describes_each_test)
+{
+	char suite[512];
+	harness_result r;
+
+	RUN(&r, "--list", "--json", data(suite, sizeof(suite), "mixed.ini"),
+	    "--filter", "args");
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	cr_assert_eq(count_lines(r.out), 1);
+	cr_assert(strstr(r.out, "\"name\":\"args\",\"line\":26,"), "%.1500s", r.out);
+	cr_assert(strstr(r.out, "\"options\":[\"--timeout\",\"10\",\"--qemu-arg\","
+			 "\"-smp\",\"--qemu-arg\",\"2\"],\"args\":[\"one\","
+			 "\"two words\",\"three\"],\"expect_exit\":0}"), "%.1500s", r.out);
+	harness_result_free(&r);
+}

@@ -1,0 +1,2 @@
+echo "hello from the stand-in"
+exit 0

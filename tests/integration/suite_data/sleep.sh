@@ -1,0 +1,3 @@
+sleep "${SLEEP:-0.3}"
+echo "slept"
+exit 0

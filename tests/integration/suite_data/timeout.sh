@@ -1,0 +1,3 @@
+echo "spinning"
+echo "timeout: post-mortem at spin_forever" >&2
+exit 124

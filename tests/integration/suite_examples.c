@@ -1,0 +1,203 @@
+/* `stubrun test` with the real `stubrun run`, real QEMU and the example
+ * guests of build/examples: -j 4 over 16 images, SIGINT in the middle of a
+ * run (no QEMU survives), and sharding. The images are copied into a
+ * private directory so that QEMU's command line (-kernel DIR/...) tells our
+ * QEMUs apart from those of tests running at the same time. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[64];
+
+static const char *const arches[] = { "i386", "aarch64", "riscv64", "arm" };
+static const char *const variants[] = { "pass", "fail", "crash", "hang" };
+
+static void setup(void)
+{
+	char src[512], cmd[1200];
+
+	snprintf(dir, sizeof(dir), "/tmp/stubrun-suite-ex-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "mkdir %s/img", dir);
+	cr_assert_eq(system(cmd), 0);
+	for (size_t a = 0; a < 4; a++)
+		for (size_t v = 0; v < 4; v++) {
+			char name[64];
+			snprintf(name, sizeof(name), "%s-%s.elf", arches[a], variants[v]);
+			harness_example(src, sizeof(src), name);
+			if (access(src, R_OK) != 0)
+				cr_skip_test("%s not built (make examples)", src);
+			snprintf(cmd, sizeof(cmd), "cp '%s' %s/img/", src, dir);
+			cr_assert_eq(system(cmd), 0);
+		}
+	setenv("TMPDIR", dir, 1);
+	unsetenv("STUBRUN_SUITE_RUNNER");
+	unsetenv("TEST_TOTAL_SHARDS");
+	unsetenv("XML_OUTPUT_FILE");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (dir[0])
+		(void)system(cmd);
+}
+
+TestSuite(suite_examples, .init = setup, .fini = teardown, .timeout = 120);
+
+static void write_suite(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char all16[] =
+	"[defaults]\ntimeout = 30\n"
+	"[test \"pass\"]\nimage = img/*-pass.elf\nexpect-output = hello from\n"
+	"[test \"fail\"]\nimage = img/*-fail.elf\nexpect-exit = 3\n"
+	"[test \"crash\"]\nimage = img/*-crash.elf\nexpect-exit = 1\n"
+	"[test \"hang\"]\nimage = img/*-hang.elf\ntimeout = 2\nexpect-exit = 124\n";
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = NULL;
+	size_t cap = 0;
+
+	cr_assert_not_null(f, "%s missing", path);
+	if (getdelim(&s, &cap, '\0', f) < 0)
+		s = strdup("");
+	fclose(f);
+	return s;
+}
+
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (; (s = strstr(s, needle)); s++)
+		n++;
+	return n;
+}
+
+static int our_qemus(void)
+{
+	char needle[96];
+	snprintf(needle, sizeof(needle), "-kernel %s/", dir);
+	return harness_count_processes(needle);
+}
+
+Test(suite_examples, j4_over_16_images_all_behave_as_expected)
+{
+	char suite[128], xml[128];
+	harness_result r;
+
+	write_suite("all.ini", all16);
+	snprintf(suite, sizeof(suite), "%s/all.ini", dir);
+	snprintf(xml, sizeof(xml), "%s/all.xml", dir);
+	const char *argv[] = { harness_stubrun(), "test", "-j", "4", "--junit",
+			       xml, suite, NULL };
+	cr_assert_eq(harness_run(&r, argv, 110), 0);
+	cr_assert_not(r.timed_out);
+	cr_assert_eq(r.status, 0, "%.3000s", r.err);
+	char *x = slurp(xml);
+	cr_assert(strstr(x, "tests=\"16\" failures=\"0\" errors=\"0\" skipped=\"0\""),
+		  "%.3000s", x);
+	for (size_t a = 0; a < 4; a++) {
+		char name[80];
+		snprintf(name, sizeof(name), "name=\"hang/%s-hang.elf\"", arches[a]);
+		cr_assert(strstr(x, name), "%s missing", name);
+	}
+	/* The console of every pass variant is in the report. */
+	cr_assert_eq(count(x, "<system-out>hello from "), 4, "%.3000s", x);
+	free(x);
+	cr_assert_eq(our_qemus(), 0);
+	harness_result_free(&r);
+}
+
+Test(suite_examples, sigint_mid_run_leaves_no_qemu)
+{
+	char suite[128], xml[128];
+	pid_t pid;
+	int st = 0, i;
+
+	write_suite("hang.ini", "[test \"h\"]\nimage = img/*-hang.elf\ntimeout = 60\n");
+	snprintf(suite, sizeof(suite), "%s/hang.ini", dir);
+	snprintf(xml, sizeof(xml), "%s/hang.xml", dir);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(harness_stubrun(), harness_stubrun(), "test", "-j", "4",
+		      "--junit", xml, suite, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 800 && our_qemus() < 4; i++)
+		usleep(25000);
+	cr_assert_eq(our_qemus(), 4, "4 QEMUs never ran at once");
+	kill(pid, SIGINT);
+	for (i = 0; i < 1200 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(25000);
+	if (i == 1200) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		cr_assert_fail("stubrun test ignored SIGINT");
+	}
+	cr_assert(WIFEXITED(st));
+	cr_assert_eq(WEXITSTATUS(st), 130);
+	cr_assert_eq(our_qemus(), 0, "a QEMU survived SIGINT");
+	cr_assert_eq(harness_count_processes(suite), 0);
+	char *x = slurp(xml);
+	cr_assert(strstr(x, "tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"4\""),
+		  "%.3000s", x);
+	cr_assert_eq(count(x, "interrupted by SIGINT"), 4);
+	free(x);
+}
+
+Test(suite_examples, shards_run_every_test_exactly_once)
+{
+	char suite[128], xml[2][128], spec[8];
+	char *x[2];
+
+	write_suite("all.ini", all16);
+	snprintf(suite, sizeof(suite), "%s/all.ini", dir);
+	for (int k = 0; k < 2; k++) {
+		harness_result r;
+		snprintf(xml[k], sizeof(xml[k]), "%s/shard%d.xml", dir, k);
+		snprintf(spec, sizeof(spec), "%d/2", k + 1);
+		const char *argv[] = { harness_stubrun(), "test", "-j", "4",
+				       "--filter", "pass/*", "--filter", "fail/*",
+				       "--shard", spec, "--junit", xml[k], suite, NULL };
+		cr_assert_eq(harness_run(&r, argv, 110), 0);
+		cr_assert_eq(r.status, 0, "%.3000s", r.err);
+		x[k] = slurp(xml[k]);
+		cr_assert(strstr(x[k], "<testsuites name=\"stubrun\" tests=\"4\" "
+				 "failures=\"0\""), "%.3000s", x[k]);
+		harness_result_free(&r);
+	}
+	for (size_t a = 0; a < 4; a++)
+		for (size_t v = 0; v < 2; v++) {
+			char name[80];
+			snprintf(name, sizeof(name), "name=\"%s/%s-%s.elf\"",
+				 variants[v], arches[a], variants[v]);
+			cr_assert_eq(count(x[0], name) + count(x[1], name), 1,
+				     "%s", name);
+		}
+	free(x[0]);
+	free(x[1]);
+	cr_assert_eq(our_qemus(), 0);
+}

@@ -1,0 +1,221 @@
+/*
+ * Tests of rsp/client.c: the handshake (qSupported, QStartNoAckMode,
+ * target.xml in chunks, vCont?) against the scripted fake stub.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fakestub.h"
+#include "rsp_int.h"
+
+static rsp_config quick(int timeout_ms, fs_log *log)
+{
+	rsp_config cfg;
+
+	rsp_config_init(&cfg);
+	cfg.timeout_ms = timeout_ms;
+	if (log) {
+		cfg.trace = fs_trace;
+		cfg.trace_arg = log;
+	}
+	return cfg;
+}
+
+Test(client, handshake_no_ack)
+{
+	static fs_log log;
+	rsp_config cfg = quick(2000, &log);
+	fakestub *fs = fakestub_new();
+	char reply[32];
+	size_t len;
+
+	fs_add_steps(fs, FS_HANDSHAKE_NOACK);
+	fs_add(fs, FS_EXPECT, "qC", 0);
+	fs_add(fs, FS_REPLY, "QC1", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_no_ack(c), 1);
+	cr_assert_eq(rsp_packet_size(c), 0x1000);
+	cr_assert(rsp_has_feature(c, "vContSupported"));
+	cr_assert(rsp_has_feature(c, "PacketSize"));
+	cr_assert_not(rsp_has_feature(c, "qXfer:features:read"));
+	cr_assert_not(rsp_has_feature(c, "vCont"));
+	cr_assert_eq(rsp_reg_count(c), 0);
+	cr_assert_null(rsp_reg_find(c, "pc"));
+	size_t before = log.len;
+	cr_assert_eq(rsp_request(reply, sizeof(reply), &len, c, "qC"), 0, "%s",
+		     rsp_errmsg(c));
+	cr_assert_str_eq(reply, "QC1");
+	/* No acks either way once no-ack mode is on. */
+	cr_assert_str_eq(log.text + before, "> $qC#b4\n< $QC1#c5\n");
+	cr_assert(strstr(log.text, "> $qSupported:multiprocess-;swbreak+;hwbreak+;"),
+		  "%s", log.text);
+	FS_FINISH(fs, c);
+}
+
+Test(client, no_ack_not_requested_when_disabled)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	cfg.no_ack = 0;
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=200;QStartNoAckMode+", 0);
+	fs_add(fs, FS_EXPECT, "vCont?", 0);
+	fs_add(fs, FS_REPLY, "vCont;c;C", 0);
+	fs_add(fs, FS_EXPECT_ACK, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_no_ack(c), 0);
+	cr_assert_eq(rsp_packet_size(c), 0x200);
+	FS_FINISH(fs, c);
+}
+
+Test(client, old_stub_without_qsupported)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "", 0);
+	fs_add(fs, FS_EXPECT, "vCont?", 0);
+	fs_add(fs, FS_REPLY, "", 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_packet_size(c), 400);
+	cr_assert_eq(rsp_no_ack(c), 0);
+	FS_FINISH(fs, c);
+}
+
+Test(client, bad_packet_size)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=10", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
+	cr_assert(strstr(rsp_errmsg(c), "PacketSize"), "%s", rsp_errmsg(c));
+	FS_FINISH(fs, c);
+}
+
+Test(client, huge_packet_size_is_capped)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=7fffffff", 0);
+	fs_add(fs, FS_EXPECT, "vCont?", 0);
+	fs_add(fs, FS_REPLY, "", 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_packet_size(c), RSP_MAX_PACKET);
+	FS_FINISH(fs, c);
+}
+
+/* target.xml served 100 bytes at a time ('m' replies, then 'l'). */
+Test(client, target_xml_in_chunks)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add_handshake_xml(fs, FS_TEST_XML, 100);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_reg_count(c), 4);
+	const rsp_reg *pc = rsp_reg_find(c, "pc");
+	cr_assert(pc);
+	cr_assert_eq(pc->regnum, 2);
+	cr_assert_eq(pc->bitsize, 64);
+	cr_assert_eq(pc->g_offset, 8);
+	cr_assert_str_eq(pc->type, "code_ptr");
+	cr_assert_str_eq(pc->feature, "org.test.core");
+	cr_assert_eq(rsp_reg_find(c, "PC"), pc);
+	cr_assert_eq(rsp_reg_at(c, 3)->g_offset, 16);
+	cr_assert_null(rsp_reg_at(c, 4));
+	FS_FINISH(fs, c);
+}
+
+Test(client, target_xml_with_include)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
+	fs_add(fs, FS_EXPECT, "Hg0", 0);
+	fs_add(fs, FS_REPLY, "OK", 0);
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY,
+	       "l<?xml version=\"1.0\"?><target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+	       "<xi:include href=\"core-1.xml\"/></target>", 0);
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:core-1.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY,
+	       "l<feature name=\"core\"><reg name=\"x0\" bitsize=\"64\"/></feature>", 0);
+	fs_add(fs, FS_EXPECT, "vCont?", 0);
+	fs_add(fs, FS_REPLY, "", 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_reg_count(c), 1);
+	cr_assert_str_eq(rsp_reg_at(c, 0)->name, "x0");
+	FS_FINISH(fs, c);
+}
+
+Test(client, target_xml_error)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
+	fs_add(fs, FS_EXPECT, "Hg0", 0);
+	fs_add(fs, FS_REPLY, "OK", 0);
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY, "E00", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), RSP_EREMOTE);
+	cr_assert(strstr(rsp_errmsg(c), "target description"), "%s", rsp_errmsg(c));
+	FS_FINISH(fs, c);
+}
+
+Test(client, target_xml_no_progress)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
+	fs_add(fs, FS_EXPECT, "Hg0", 0);
+	fs_add(fs, FS_REPLY, "OK", 0);
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY, "m", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
+	FS_FINISH(fs, c);
+}
+
+Test(client, bad_annex_name_not_requested)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
+	fs_add(fs, FS_EXPECT, "Hg0", 0);
+	fs_add(fs, FS_REPLY, "OK", 0);
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY,
+	       "l<target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+	       "<xi:include href=\"a:b.xml\"/></target>", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
+	FS_FINISH(fs, c);
+}

@@ -1,0 +1,199 @@
+/* Tests for src/cli.c: tables of good and bad command lines. */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "cli.h"
+
+#define MAXARGS 64
+
+/* Parses a NULL-terminated list of arguments (after "run"). */
+static int parse(cli_options *o, char *err, size_t errlen,
+		 const char *const *args)
+{
+	static char *argv[MAXARGS];
+	int argc = 0;
+
+	argv[argc++] = (char *)"stubrun";
+	argv[argc++] = (char *)"run";
+	while (*args && argc < MAXARGS - 1)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return cli_parse(o, argc, argv, 2, err, errlen);
+}
+
+#define PARSE(o, err, ...) \
+	parse((o), (err), sizeof(err), (const char *[]){ __VA_ARGS__, NULL })
+
+Test(cli, defaults)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "k.elf"), 0, "%s", err);
+	cr_assert_str_eq(o.image, "k.elf");
+	cr_assert_eq(o.timeout_ms, 60000);
+	cr_assert_eq(o.gdb_mode, CLI_GDB_UNIX);
+	cr_assert_null(o.arch);
+	cr_assert_null(o.connect);
+	cr_assert_null(o.test_begin_symbol);
+	cr_assert_eq(o.n_checks, 0);
+	cr_assert_eq(o.trace_rsp, 0);
+	cli_options_free(&o);
+}
+
+Test(cli, every_option)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--arch", "i8086", "--machine=q35", "--cpu",
+			   "max", "--memory", "64M", "--qemu", "/opt/q",
+			   "--qemu-arg", "-smp", "--qemu-arg=2", "--exit-symbol", "ex",
+			   "--fail-symbol", "f1", "--fail-symbol", "f2",
+			   "--timeout", "2.5", "--gdb", "tcp:1234", "--trace-rsp",
+			   "--events", "ev.jsonl", "--test-begin-symbol", "tb",
+			   "--test-end-symbol", "te", "-q", "boot.img", "--", "a", "-b"),
+		     0, "%s", err);
+	cr_assert_str_eq(o.arch, "i8086");
+	cr_assert_str_eq(o.machine, "q35");
+	cr_assert_str_eq(o.cpu, "max");
+	cr_assert_str_eq(o.memory, "64M");
+	cr_assert_str_eq(o.qemu, "/opt/q");
+	cr_assert_eq(o.n_qemu_args, 2);
+	cr_assert_str_eq(o.qemu_args[0], "-smp");
+	cr_assert_str_eq(o.qemu_args[1], "2");
+	cr_assert_eq(o.n_exit_symbols, 1);
+	cr_assert_eq(o.n_fail_symbols, 2);
+	cr_assert_str_eq(o.fail_symbols[1], "f2");
+	cr_assert_eq(o.timeout_ms, 2500);
+	cr_assert_eq(o.gdb_mode, CLI_GDB_TCP);
+	cr_assert_eq(o.tcp_port, 1234);
+	cr_assert_eq(o.trace_rsp, 1);
+	cr_assert_str_eq(o.events, "ev.jsonl");
+	cr_assert_str_eq(o.test_begin_symbol, "tb");
+	cr_assert_str_eq(o.test_end_symbol, "te");
+	cr_assert_eq(o.quiet, 1);
+	cr_assert_str_eq(o.image, "boot.img");
+	cr_assert_eq(o.n_guest_args, 2);
+	cr_assert_str_eq(o.guest_args[1], "-b");
+	cli_options_free(&o);
+}
+
+Test(cli, expects_attach_to_the_preceding_checkpoint)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--break", "kmain+8", "--expect", "eax == 1",
+			   "--pass-at", "0x7c00", "--expect", "dl == 0x80",
+			   "--expect", "mem16[0x7dfe] == 0xaa55", "img"), 0, "%s", err);
+	cr_assert_eq(o.n_checks, 2);
+	cr_assert_eq(o.checks[0].pass, 0);
+	cr_assert_str_eq(o.checks[0].loc, "kmain+8");
+	cr_assert_eq(o.checks[0].where.kind, EXPECT_NAME);
+	cr_assert_eq(o.checks[0].where.value, 8);
+	cr_assert_eq(o.checks[0].n_expects, 1);
+	cr_assert_eq(o.checks[1].pass, 1);
+	cr_assert_eq(o.checks[1].where.kind, EXPECT_NUM);
+	cr_assert_eq(o.checks[1].where.value, 0x7c00);
+	cr_assert_eq(o.checks[1].n_expects, 2);
+	cr_assert_str_eq(o.checks[1].expects[1].text, "mem16[0x7dfe] == 0xaa55");
+	cli_options_free(&o);
+}
+
+Test(cli, gdb_modes)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--gdb", "tcp", "i"), 0);
+	cr_assert_eq(o.gdb_mode, CLI_GDB_TCP);
+	cr_assert_eq(o.tcp_port, 0);
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--gdb", "unix", "i"), 0);
+	cr_assert_eq(o.gdb_mode, CLI_GDB_UNIX);
+	cli_options_free(&o);
+}
+
+Test(cli, help_and_version_need_no_image)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--help"), 0);
+	cr_assert_eq(o.help, 1);
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--version"), 0);
+	cr_assert_eq(o.version, 1);
+	cli_options_free(&o);
+}
+
+Test(cli, usage_documents_every_option_and_status)
+{
+	static const char *const words[] = {
+		"--arch", "--machine", "--cpu", "--memory", "--qemu ", "--qemu-arg",
+		"--exit-symbol", "--fail-symbol", "--break", "--expect", "--pass-at",
+		"--timeout", "--gdb", "--connect", "--trace-rsp", "--events",
+		"--test-begin-symbol", "--test-end-symbol", "124", "125", "126", "127",
+		"i8086", "mem16[X]",
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		cr_expect(strstr(cli_usage(), words[i]), "usage lacks %s", words[i]);
+}
+
+typedef struct bad_case {
+	const char *args[6];
+	const char *why;   /* a part of the message */
+} bad_case;
+
+static const bad_case bad[] = {
+	{ { NULL }, "no IMAGE" },
+	{ { "--bogus", "i", NULL }, "--bogus: unknown option" },
+	{ { "--bogus=3", "i", NULL }, "--bogus: unknown option" },
+	{ { "-x", "i", NULL }, "-x: unknown option" },
+	{ { "i", "--arch", NULL }, "--arch: needs a value" },
+	{ { "--arch=", "i", NULL }, "--arch: empty value" },
+	{ { "--trace-rsp=1", "i", NULL }, "--trace-rsp: takes no value" },
+	{ { "a", "b", NULL }, "only one IMAGE" },
+	{ { "--expect", "eax == 1", "i", NULL }, "needs a --break or --pass-at" },
+	{ { "--break", "f", "--expect", "eax = 1", "i", NULL }, "--expect 'eax = 1'" },
+	{ { "--break", "f", "--expect", "eax ==", "i", NULL }, "expected a number" },
+	{ { "--break", "mem8[3]", "i", NULL }, "--break 'mem8[3]'" },
+	{ { "--pass-at", "-4", "i", NULL }, "--pass-at '-4'" },
+	{ { "--pass-at", "f g", "i", NULL }, "--pass-at 'f g'" },
+	{ { "--timeout", "0", "i", NULL }, "--timeout '0'" },
+	{ { "--timeout", "-1", "i", NULL }, "--timeout '-1'" },
+	{ { "--timeout", "abc", "i", NULL }, "--timeout 'abc'" },
+	{ { "--timeout", "1e9", "i", NULL }, "--timeout '1e9'" },
+	{ { "--timeout", "nan", "i", NULL }, "--timeout 'nan'" },
+	{ { "--gdb", "udp", "i", NULL }, "--gdb 'udp'" },
+	{ { "--gdb", "tcp:0", "i", NULL }, "--gdb 'tcp:0'" },
+	{ { "--gdb", "tcp:70000", "i", NULL }, "--gdb 'tcp:70000'" },
+};
+
+Test(cli, rejects_bad_table_naming_the_option)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cli_options o;
+		char err[256];
+		cr_expect_eq(parse(&o, err, sizeof(err), bad[i].args), -1,
+			     "case %zu accepted", i);
+		cr_expect(strstr(err, bad[i].why), "case %zu: '%s' lacks '%s'", i,
+			  err, bad[i].why);
+		cli_options_free(&o);
+	}
+}
+
+Test(cli, free_is_idempotent)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--break", "f", "--expect", "a0 == 1", "i"), 0);
+	cli_options_free(&o);
+	cli_options_free(&o);
+	cli_options_free(NULL);
+	cr_assert_eq(o.n_checks, 0);
+}

@@ -1,0 +1,108 @@
+/* Tests for src/events.c: the JSON lines of --events, and the escaping
+ * that keeps any console output valid JSON. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "events.h"
+
+typedef struct esc_case {
+	const char *in;
+	size_t len;
+	const char *out;
+} esc_case;
+
+static const esc_case escapes[] = {
+	{ "plain", 5, "plain" },
+	{ "a\"b\\c", 5, "a\\\"b\\\\c" },
+	{ "l1\nl2\r\t", 7, "l1\\nl2\\r\\t" },
+	{ "\x01\x1f\x7f", 3, "\\u0001\\u001f\\u007f" },
+	{ "nul\0x", 5, "nul\\u0000x" },
+	{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },            /* valid UTF-8 kept */
+	{ "bad\xff", 4, "bad\\u00ff" },                  /* invalid byte */
+	{ "cut\xe2\x82", 5, "cut\\u00e2\\u0082" },       /* truncated sequence */
+	{ "\xc0\xaf", 2, "\\u00c0\\u00af" },             /* overlong */
+};
+
+Test(events, escape_table)
+{
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		char buf[128];
+		size_t need = events_json_escape(buf, sizeof(buf), escapes[i].in,
+						 escapes[i].len);
+		cr_expect_str_eq(buf, escapes[i].out, "case %zu", i);
+		cr_expect_eq(need, strlen(escapes[i].out), "case %zu", i);
+	}
+}
+
+Test(events, escape_truncates_safely)
+{
+	char buf[4];
+	size_t need = events_json_escape(buf, sizeof(buf), "\"\"\"\"", 4);
+
+	cr_assert_eq(need, 8);
+	cr_assert_eq(strlen(buf), 3);
+	cr_assert_eq(events_json_escape(NULL, 0, "ab", 2), 2);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char buf[4096];
+	size_t n;
+
+	cr_assert_not_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+Test(events, writes_begin_end_verdict_lines_and_appends)
+{
+	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	events *ev;
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(events_begin(ev, "t\"1", 5), 0);
+	cr_assert_eq(events_end(ev, "t\"1", 3, 9, "out\n", 4), 0);
+	cr_assert_eq(events_verdict(ev, 3, "the guest called x(3)", 12), 0);
+	events_close(ev);
+	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(events_verdict(ev, 0, "again", 1), 0);
+	events_close(ev);
+
+	const char *text = slurp(path);
+	unlink(path);
+	cr_assert_str_eq(text,
+		"{\"event\":\"begin\",\"name\":\"t\\\"1\",\"time_ms\":5}\n"
+		"{\"event\":\"end\",\"name\":\"t\\\"1\",\"status\":3,\"time_ms\":9,"
+		"\"output\":\"out\\n\"}\n"
+		"{\"event\":\"verdict\",\"status\":3,\"reason\":\"the guest called "
+		"x(3)\",\"time_ms\":12}\n"
+		"{\"event\":\"verdict\",\"status\":0,\"reason\":\"again\",\"time_ms\":1}\n");
+}
+
+Test(events, open_failure_names_the_file)
+{
+	events *ev = (events *)1;
+	char err[256];
+
+	cr_assert_lt(events_open(&ev, "/nonexistent/dir/ev.jsonl", err, sizeof(err)), 0);
+	cr_assert_null(ev);
+	cr_assert(strstr(err, "/nonexistent/dir/ev.jsonl"), "%s", err);
+}
+
+Test(events, null_writer_is_a_no_op)
+{
+	cr_assert_eq(events_begin(NULL, "x", 0), 0);
+	cr_assert_eq(events_end(NULL, "x", 0, 0, NULL, 0), 0);
+	cr_assert_eq(events_verdict(NULL, 0, "x", 0), 0);
+	events_close(NULL);
+}

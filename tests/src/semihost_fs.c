@@ -1,0 +1,172 @@
+/* Tests for src/semihost_fs.c: the sandbox, path by path. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "semihost_fake.h"
+#include "semihost_fs.h"
+
+typedef struct fsenv {
+	fake_guest *g;   /* only for its scratch root */
+	semihost_fs *fs;
+	char path[256];
+} fsenv;
+
+static void fsenv_open(fsenv *e)
+{
+	char err[256];
+	e->g = fake_new();
+	cr_assert_eq(semihost_fs_new(&e->fs, e->g->root, err, sizeof(err)), 0,
+		     "%s", err);
+}
+
+static void fsenv_close(fsenv *e)
+{
+	semihost_fs_free(e->fs);
+	fake_free(e->g);
+}
+
+static const char *in_root(fsenv *e, const char *name)
+{
+	return fake_path(e->path, sizeof(e->path), e->g, name);
+}
+
+static int try_open(fsenv *e, const char *p, int flags)
+{
+	int fd;
+	int rc = semihost_fs_open(&fd, e->fs, p, flags, 0644);
+	if (rc == 0) {
+		cr_assert_geq(fd, 0);
+		close(fd);
+	} else {
+		cr_assert_eq(fd, -1);
+	}
+	return rc;
+}
+
+Test(semihost_fs, nested_relative_paths_work)
+{
+	fsenv e;
+	fsenv_open(&e);
+	cr_assert_eq(mkdir(in_root(&e, "a"), 0755), 0);
+	cr_assert_eq(mkdir(in_root(&e, "a/b"), 0755), 0);
+	cr_assert_eq(try_open(&e, "a/b/c.txt", O_CREAT | O_WRONLY), 0);
+	cr_assert_eq(access(in_root(&e, "a/b/c.txt"), F_OK), 0);
+	cr_assert_eq(try_open(&e, "./a//b/./c.txt", O_RDONLY), 0);
+	struct stat st;
+	cr_assert_eq(semihost_fs_stat(&st, e.fs, "a/b/c.txt"), 0);
+	cr_assert(S_ISREG(st.st_mode));
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, escapes_are_eacces)
+{
+	static const char *const bad[] = { "..", "../x", "a/../x", "a/..",
+		"/etc/passwd", "/", "dir/../../x" };
+	fsenv e;
+	fsenv_open(&e);
+	cr_assert_eq(mkdir(in_root(&e, "a"), 0755), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(try_open(&e, bad[i], O_RDONLY), -EACCES, "%s",
+			     bad[i]);
+	/* Names that merely contain dots are fine. */
+	cr_assert_eq(try_open(&e, "..x", O_CREAT | O_WRONLY), 0);
+	cr_assert_eq(try_open(&e, "a/x..", O_CREAT | O_WRONLY), 0);
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, symlinks_anywhere_are_refused)
+{
+	fsenv e;
+	fsenv_open(&e);
+	cr_assert_eq(symlink("/etc", in_root(&e, "dirlink")), 0);
+	cr_assert_eq(symlink("/etc/passwd", in_root(&e, "filelink")), 0);
+	cr_assert_eq(symlink("inside", in_root(&e, "innerlink")), 0);
+	cr_assert_eq(try_open(&e, "dirlink/passwd", O_RDONLY), -EACCES);
+	cr_assert_eq(try_open(&e, "filelink", O_RDONLY), -EACCES);
+	cr_assert_eq(try_open(&e, "filelink", O_WRONLY | O_TRUNC), -EACCES);
+	cr_assert_eq(try_open(&e, "innerlink", O_CREAT | O_WRONLY), -EACCES);
+	cr_assert_eq(semihost_fs_rename(e.fs, "filelink", "dirlink/x"),
+		     -EACCES);
+	/* Removing a link removes the link, never its target. */
+	cr_assert_eq(semihost_fs_remove(e.fs, "filelink"), 0);
+	cr_assert_eq(access("/etc/passwd", F_OK), 0);
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, fifos_and_directories_are_not_files)
+{
+	fsenv e;
+	fsenv_open(&e);
+	cr_assert_eq(mkfifo(in_root(&e, "fifo"), 0644), 0);
+	cr_assert_eq(mkdir(in_root(&e, "d"), 0755), 0);
+	cr_assert_eq(try_open(&e, "fifo", O_RDONLY), -EACCES, "no hang");
+	cr_assert_eq(try_open(&e, "d", O_RDONLY), -EISDIR);
+	cr_assert_eq(try_open(&e, "d/", O_RDONLY), -EISDIR);
+	cr_assert_eq(semihost_fs_remove(e.fs, "d"), -EISDIR);
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, empty_and_overlong_paths)
+{
+	fsenv e;
+	fsenv_open(&e);
+	cr_assert_eq(try_open(&e, "", O_RDONLY), -ENOENT);
+	char *lng = malloc(SEMIHOST_FS_PATH_MAX + 2);
+	cr_assert(lng);
+	memset(lng, 'a', SEMIHOST_FS_PATH_MAX + 1);
+	lng[SEMIHOST_FS_PATH_MAX + 1] = '\0';
+	cr_assert_eq(try_open(&e, lng, O_RDONLY), -ENAMETOOLONG);
+	free(lng);
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, system_runs_in_the_root)
+{
+	fsenv e;
+	fsenv_open(&e);
+	int status = -1;
+	cr_assert_eq(semihost_fs_system(&status, e.fs, "pwd > where"), 0);
+	cr_assert_eq(status, 0);
+	cr_assert_eq(access(in_root(&e, "where"), F_OK), 0);
+	cr_assert_eq(semihost_fs_system(&status, e.fs, "exit 7"), 0);
+	cr_assert_eq(WEXITSTATUS(status), 7);
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, root_must_be_a_directory)
+{
+	semihost_fs *fs = (semihost_fs *)1;
+	char err[256] = "";
+	cr_assert_lt(semihost_fs_new(&fs, "/nonexistent-root", err,
+				     sizeof(err)), 0);
+	cr_assert_null(fs);
+	cr_assert(strstr(err, "/nonexistent-root"));
+	cr_assert_lt(semihost_fs_new(&fs, "/etc/passwd", err, sizeof(err)),
+		     0);
+	semihost_fs_free(NULL);
+}
+
+Test(semihost_fs, protected_file_cannot_be_written_or_truncated)
+{
+	fsenv e;
+	fsenv_open(&e);
+	FILE *f = fopen(in_root(&e, "image.elf"), "w");
+	cr_assert(f);
+	fputs("ELF", f);
+	fclose(f);
+	cr_assert_eq(semihost_fs_protect(e.fs, in_root(&e, "image.elf")), 0);
+	cr_assert_eq(try_open(&e, "image.elf", O_WRONLY | O_TRUNC), -EACCES);
+	cr_assert_eq(try_open(&e, "image.elf", O_RDWR), -EACCES);
+	cr_assert_eq(try_open(&e, "./image.elf", O_WRONLY | O_APPEND), -EACCES);
+	cr_assert_eq(try_open(&e, "image.elf", O_RDONLY), 0, "reading is fine");
+	struct stat st;
+	cr_assert_eq(stat(in_root(&e, "image.elf"), &st), 0);
+	cr_assert_eq(st.st_size, 3, "not truncated");
+	cr_assert_eq(try_open(&e, "other", O_CREAT | O_WRONLY), 0);
+	cr_assert_eq(semihost_fs_protect(e.fs, in_root(&e, "missing")), 0);
+	fsenv_close(&e);
+}

@@ -1,0 +1,282 @@
+/* Tests of src/suite_parse.c and src/suite_args.c: tables of good and bad
+ * suite files. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suite.h"
+
+static const char *srcdir(void)
+{
+	const char *d = getenv("STUBRUN_SRCDIR");
+	return d ? d : ".";
+}
+
+/* A nominal suite path inside tests/integration/suite_data, where the
+ * stand-in images live (for globs). */
+static char *data_suite(void)
+{
+	char *p = NULL;
+	cr_assert(asprintf(&p, "%s/tests/integration/suite_data/t.ini",
+			   srcdir()) > 0);
+	return p;
+}
+
+struct bad_case {
+	const char *text;
+	const char *message;   /* expected after "t.ini:" */
+};
+
+static const struct bad_case bad[] = {
+	{ "[test \"a\"]\nimage = x\nbogus = 1\n", "3: unknown key 'bogus'" },
+	{ "[test \"a\"]\nimage = x\n[test \"a\"]\nimage = y\n",
+	  "3: duplicate test name \"a\" (first on line 1)" },
+	{ "[test \"a\"]\nimage = nothing-here-*.elf\n",
+	  "2: image glob 'nothing-here-*.elf' matches no file" },
+	{ "[test \"a\"]\nimage = x\njunk\n", "3: malformed line" },
+	{ "[test \"a\"]\nimage = x\n[test \"b\"\n", "3: malformed section header" },
+	{ "[test \"a\"]\narch = x86_64\n", "1: test \"a\" has no image" },
+	{ "[tests]\nimage = x\n", "1: unknown section 'tests'" },
+	{ "[test a]\nimage = x\n", "1: test name must be in double quotes" },
+	{ "[test \"\"]\nimage = x\n", "1: empty test name" },
+	{ "image = x\n[test \"a\"]\n", "1: 'image' outside a section" },
+	{ "[test \"a\"]\nimage = x\narch = a\narch = b\n",
+	  "4: duplicate key 'arch' (first on line 3)" },
+	{ "[defaults]\narch = a\n[defaults]\narch = b\n[test \"t\"]\nimage = x\n",
+	  "4: duplicate key 'arch' (first on line 2)" },
+	{ "[test \"a\"]\nimage = x\nexpect-exit = 256\n",
+	  "3: expect-exit: expected a status 0..255, not '256'" },
+	{ "[test \"a\"]\nimage = x\nexpect-exit = three\n", "3: expect-exit" },
+	{ "[test \"a\"]\nimage = x\ntimeout = -1\n", "3: timeout: expected seconds" },
+	{ "[test \"a\"]\nimage = x\ntimeout = 5s\n", "3: timeout: expected seconds" },
+	{ "[test \"a\"]\nimage = x\ntrace-rsp = maybe\n",
+	  "3: trace-rsp: expected true or false, not 'maybe'" },
+	{ "[test \"a\"]\nimage = x\nargs = 'one\n", "3: args: unterminated ' quote" },
+	{ "[test \"a\"]\nimage = x\nargs = one\\\n", "3: args: trailing backslash" },
+	{ "[test \"a\"]\nimage = x\n  arch = y\n", "3: indented line" },
+	{ "[defaults]\narch = x\n", "2: no [test \"NAME\"] section" },
+	{ "[test \"a\"]\nimage = x\narch =\n", "3: arch: empty value" },
+	{ "[test \"a\"]\nimage = x\nevents = /tmp/e\n", "3: unknown key 'events'" },
+	{ "[test \"a\tb\"]\nimage = x\n", "1: test name contains a quote or control" },
+	{ "[test \"g\"]\nimage = pass.sh\n[test \"h\"]\nimage = *.sh\n"
+	  "[test \"h/pass.sh\"]\nimage = pass.sh\n",
+	  "5: duplicate test name \"h/pass.sh\" (first on line 3)" },
+};
+
+Test(suite_parse, bad_suites_name_file_line_and_problem)
+{
+	char *path = data_suite();
+	size_t plen = strlen(path);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[512] = "";
+		suite *s = (suite *)1;
+		int rc = suite_parse_string(&s, bad[i].text, path, err, sizeof(err));
+		cr_expect_eq(rc, SUITE_ESYNTAX, "case %zu: rc %d (%s)", i, rc, err);
+		cr_expect_null(s, "case %zu", i);
+		cr_expect(strncmp(err, path, plen) == 0 && err[plen] == ':' &&
+			  strstr(err + plen + 1, bad[i].message) == err + plen + 1,
+			  "case %zu: got \"%s\", want \"...:%s\"", i, err,
+			  bad[i].message);
+	}
+	free(path);
+}
+
+Test(suite_parse, line_longer_than_libinih_buffer_is_rejected)
+{
+	char text[600], err[256];
+	suite *s;
+
+	snprintf(text, sizeof(text), "[test \"a\"]\nimage = x\nexpect = %0400d\n", 0);
+	cr_assert_eq(suite_parse_string(&s, text, "t.ini", err, sizeof(err)),
+		     SUITE_ESYNTAX);
+	cr_assert(strstr(err, "t.ini:3: line longer than"), "%s", err);
+}
+
+Test(suite_parse, missing_file_is_enoent_with_reason)
+{
+	char err[256];
+	suite *s;
+
+	cr_assert_eq(suite_parse_file(&s, "/nonexistent/x.ini", err, sizeof(err)),
+		     SUITE_ENOENT);
+	cr_assert_null(s);
+	cr_assert_str_eq(err, "/nonexistent/x.ini: No such file or directory");
+}
+
+static void assert_strv(char **got, size_t n, const char *const *want)
+{
+	size_t k = 0;
+	for (; want[k]; k++) {
+		cr_assert_lt(k, n, "missing \"%s\"", want[k]);
+		cr_assert_str_eq(got[k], want[k], "item %zu", k);
+	}
+	cr_assert_eq(n, k, "%zu items, want %zu", n, k);
+	cr_assert_null(got[n]);
+}
+
+Test(suite_parse, defaults_merge_singles_replaced_repeatables_added_in_order)
+{
+	const char *text =
+		"; a comment\n"
+		"[defaults]\n"
+		"arch = riscv64\n"
+		"qemu-arg = -smp\n"
+		"qemu-arg = 2\n"
+		"timeout = 10\n"
+		"expect-exit = 7\n"
+		"\n"
+		"[test \"a\"]\n"
+		"image = /abs/a.elf ; inline comment\n"
+		"arch = aarch64\n"
+		"qemu-arg = -s\n"
+		"break = foo\n"
+		"expect = x0 == 1\n"
+		"pass-at = bar\n"
+		"trace-rsp = yes\n"
+		"quiet = no\n"
+		"semihosting = stubrun\n"
+		"args = 1 \"2 3\" '$x'\n"
+		"expect-exit = 3\n"
+		"expect-output = hello world\n"
+		"guest-tests = t1 t2\n";
+	static const char *const opts[] = {
+		"--qemu-arg", "-smp", "--qemu-arg", "2", "--timeout", "10",
+		"--arch", "aarch64", "--qemu-arg", "-s", "--break", "foo",
+		"--expect", "x0 == 1", "--pass-at", "bar", "--trace-rsp",
+		"--semihosting=stubrun", NULL };
+	static const char *const args[] = { "1", "2 3", "$x", NULL };
+	static const char *const guests[] = { "t1", "t2", NULL };
+	char err[256] = "";
+	suite *s;
+
+	cr_assert_eq(suite_parse_string(&s, text, "t.ini", err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(s->ntests, 1);
+	suite_test *t = &s->tests[0];
+	cr_assert_str_eq(t->name, "a");
+	cr_assert_eq(t->line, 9);
+	cr_assert_str_eq(t->image, "/abs/a.elf");
+	assert_strv(t->opts, t->nopts, opts);
+	assert_strv(t->args, t->nargs, args);
+	assert_strv(t->guest_tests, t->nguest_tests, guests);
+	cr_assert_eq(t->expect_exit, 3);
+	cr_assert_str_eq(t->expect_output, "hello world");
+	cr_assert_float_eq(t->timeout_s, 10.0, 1e-9);
+	suite_free(s);
+}
+
+Test(suite_parse, defaults_apply_to_every_test_and_relative_image_uses_suite_dir)
+{
+	const char *text = "[test \"one\"]\nimage = pass.sh\n"
+			   "[defaults]\nexpect-exit = 4\nfail-symbol = oops\n"
+			   "[test \"two\"]\nimage = sub/../fail.sh\n";
+	char *path = data_suite(), err[256] = "", *want = NULL;
+	suite *s;
+
+	cr_assert_eq(suite_parse_string(&s, text, path, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(s->ntests, 2);
+	cr_assert_str_eq(s->tests[0].name, "one");
+	cr_assert_str_eq(s->tests[1].name, "two");
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert_eq(s->tests[i].expect_exit, 4);
+		cr_assert_eq(s->tests[i].nopts, 2);
+		cr_assert_str_eq(s->tests[i].opts[1], "oops");
+		cr_assert_null(s->tests[i].expect_output);
+		cr_assert_eq(s->tests[i].nargs, 0);
+	}
+	cr_assert(asprintf(&want, "%s/pass.sh", s->dir) > 0);
+	cr_assert_str_eq(s->tests[0].image, want);
+	cr_assert_eq(s->dir[0], '/', "dir %s made absolute", s->dir);
+	cr_assert(strstr(s->dir, "tests/integration/suite_data"));
+	free(want);
+	free(path);
+	suite_free(s);
+}
+
+Test(suite_parse, image_glob_gives_one_test_per_file_sorted)
+{
+	const char *text = "[test \"g\"]\nimage = *.sh\nexpect-exit = 1\n";
+	char *path = data_suite(), err[256] = "";
+	suite *s;
+	int found = 0;
+
+	cr_assert_eq(suite_parse_string(&s, text, path, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_gt(s->ntests, 1);
+	for (size_t i = 0; i < s->ntests; i++) {
+		const suite_test *t = &s->tests[i];
+		const char *base = strrchr(t->image, '/') + 1;
+		cr_assert(strncmp(t->name, "g/", 2) == 0, "%s", t->name);
+		cr_assert_str_eq(t->name + 2, base);
+		cr_assert_eq(t->expect_exit, 1);
+		if (i > 0)
+			cr_assert_lt(strcmp(s->tests[i - 1].name, t->name), 0);
+		found += strcmp(t->name, "g/pass.sh") == 0;
+	}
+	cr_assert_eq(found, 1);
+	free(path);
+	suite_free(s);
+}
+
+Test(suite_parse, flag_false_is_omitted_and_long_names_are_kept)
+{
+	const char *text =
+		"[test \"a very long test name that libinih would truncate to fifty bytes\"]\n"
+		"image = x\ntrace-rsp = off\n";
+	char err[256] = "";
+	suite *s;
+
+	cr_assert_eq(suite_parse_string(&s, text, "t.ini", err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_str_eq(s->tests[0].name,
+		"a very long test name that libinih would truncate to fifty bytes");
+	cr_assert_eq(s->tests[0].nopts, 0);
+	suite_free(s);
+}
+
+struct split_case {
+	const char *text;
+	const char *words[5];
+	int bad;
+};
+
+static const struct split_case splits[] = {
+	{ "", { NULL }, 0 },
+	{ "   ", { NULL }, 0 },
+	{ "a b\tc", { "a", "b", "c", NULL }, 0 },
+	{ "'a b' \"c d\"", { "a b", "c d", NULL }, 0 },
+	{ "x\\ y", { "x y", NULL }, 0 },
+	{ "\"q\\\"u\\\\o\\n\"", { "q\"u\\o\\n", NULL }, 0 },
+	{ "''", { "", NULL }, 0 },
+	{ "a'b'\"c\"", { "abc", NULL }, 0 },
+	{ "'$HOME' *", { "$HOME", "*", NULL }, 0 },
+	{ "\"open", { NULL }, 1 },
+	{ "end\\", { NULL }, 1 },
+};
+
+Test(suite_parse, split_args_table)
+{
+	for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
+		char **w = NULL, err[64];
+		size_t n = 0, k;
+		int rc = suite_split_args(&w, &n, splits[i].text, err, sizeof(err));
+		if (splits[i].bad) {
+			cr_expect_lt(rc, 0, "case %zu", i);
+			cr_expect_null(w);
+			continue;
+		}
+		cr_assert_eq(rc, 0, "case %zu: %s", i, err);
+		for (k = 0; splits[i].words[k]; k++) {
+			cr_assert_lt(k, n, "case %zu", i);
+			cr_expect_str_eq(w[k], splits[i].words[k], "case %zu", i);
+		}
+		cr_expect_eq(n, k, "case %zu: %zu words", i, n);
+		cr_expect_null(w[n]);
+		for (k = 0; k < n; k++)
+			free(w[k]);
+		free(w);
+	}
+}
