@@ -108,6 +108,13 @@ $(HARNESS_OBJ): tests/harness.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
 
+# The fake stub of the fault-injection tests (tests/faultstub/faultstub.c):
+# a test-only program using the library's private framer.
+FAULTSTUB := $(BUILD)/tests/faultstub
+$(FAULTSTUB): tests/faultstub/faultstub.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
+
 # Protocol ceilings for `make bench`: public header and librsp only.
 $(BUILD)/rsp_bench: bench/rsp_bench.c $(LIB) include/rsp.h
 	@mkdir -p $(@D)
@@ -137,11 +144,13 @@ demo:
 	@$(MAKE) --no-print-directory all examples
 	@sh scripts/demo.sh $(BUILD)/stubrun $(EXAMPLES_OUT)
 
-# The README's test command: setup, build, every test.
+# The README's test command: setup, build, every test; then every test again
+# built with AddressSanitizer + UBSan (in build/san), so CI always runs both.
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all examples headers
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory SANITIZE=1 all test
 
 # Test ELF files built with the cross compilers (tests/data/elf/Makefile).
 TESTDATA_OUT := $(abspath $(BUILD)/tests/data/elf)
@@ -151,7 +160,7 @@ testdata:
 TEST_ENV = STUBRUN=$(abspath $(BIN)) STUBRUN_EXAMPLES=$(EXAMPLES_OUT) \
 	STUBRUN_TESTDATA=$(TESTDATA_OUT) \
 	STUBRUN_RSP_EXAMPLE=$(abspath $(BUILD)/stubrun-rsp-example) \
-	STUBRUN_SRCDIR=$(CURDIR)
+	STUBRUN_SRCDIR=$(CURDIR) STUBRUN_FAULTSTUB=$(abspath $(FAULTSTUB))
 
 test: test-unit test-integration
 
@@ -159,7 +168,7 @@ test-unit: $(TEST_RSP) $(TEST_UNIT) testdata
 	$(TEST_ENV) $(TEST_RSP)
 	$(TEST_ENV) $(TEST_UNIT)
 
-test-integration: $(TEST_INT) $(BIN)
+test-integration: $(TEST_INT) $(BIN) $(FAULTSTUB)
 	$(TEST_ENV) $(TEST_INT)
 
 # Each public header must compile on its own.
@@ -193,4 +202,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(ALL_OBJ:.o=.d)
+-include $(ALL_OBJ:.o=.d) $(FAULTSTUB).d

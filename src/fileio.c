@@ -106,7 +106,7 @@ const char *fileio_errmsg(const fileio *f)
 	return f->errmsg;
 }
 
-/* --- guest memory ------------------------------------------------------------ */
+/* --- guest memory ------------------------------------------------------ */
 
 /* 0, a positive host errno for the guest, or SEMIHOST_EIO. */
 static int io_rc(fileio *f, int rc, const char *what, uint64_t addr)
@@ -161,7 +161,7 @@ static void put_be(uint8_t *p, unsigned size, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * (size - 1 - i)));
 }
 
-/* --- calls ---------------------------------------------------------------------- */
+/* --- calls ------------------------------------------------------------- */
 
 static int done(fio_call *c, int64_t result)
 {

@@ -4,20 +4,7 @@
 #include <string.h>
 
 #include "run.h"
-
-#if defined(__has_include)
-#if __has_include("suite.h")
 #include "suite.h"
-#define HAVE_SUITE_H 1
-#endif
-#endif
-
-#ifndef HAVE_SUITE_H
-int suite_main(int argc, char **argv);
-#endif
-/* Weak until the suite engineer's suite_main() is linked in: then a
- * build without it still runs `stubrun run`. */
-#pragma weak suite_main
 
 static const char top_usage[] =
 "usage: stubrun run [OPTIONS] IMAGE [-- GUEST-ARG...]   run one image\n"
@@ -51,13 +38,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return run_main(argc, argv, 2);
-	if (!strcmp(argv[1], "test")) {
-		if (!suite_main) {
-			fputs("stubrun: test: not built into this binary\n", stderr);
-			return RUN_EXIT_ERROR;
-		}
+	if (!strcmp(argv[1], "test"))
 		return suite_main(argc - 1, argv + 1);
-	}
 	/* stubrun IMAGE ... and stubrun --option ... IMAGE */
 	return run_main(argc, argv, 1);
 }

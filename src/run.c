@@ -97,7 +97,7 @@ static int signals_block(int *sfd, sigset_t *old)
 	return *sfd < 0 ? -1 : 0;
 }
 
-static int signal_pending(run_ctx *r)
+int run_signal_pending(run_ctx *r)
 {
 	struct signalfd_siginfo si;
 
@@ -155,7 +155,7 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 			return 1;
 		}
 		run_drain_qemu(r);
-		if (signal_pending(r))
+		if (run_signal_pending(r))
 			return 1;
 		err = rsp_wait(stop, r->conn, 0);
 		if (err == 0) {
@@ -217,23 +217,38 @@ static int initial_stop(rsp_stop *stop, run_ctx *r)
 	return regs_pc(&pc, r->conn, r->tgt) == 0 && run_find_bp(r, pc);
 }
 
+/* Continues the guest. The stub may be gone already (QEMU exited through
+ * an exit device while stepping): that is an exit to decode, not an error. */
+static int resume_guest(run_ctx *r)
+{
+	int err = rsp_continue(r->conn);
+
+	if (err == RSP_ECLOSED)
+		run_stop_closed(r, 0);
+	else if (err < 0)
+		run_verdict(r, RUN_EXIT_ERROR, 0, "resuming the guest: %s",
+			    rsp_errmsg(r->conn));
+	return err < 0 ? -1 : 0;
+}
+
 static void loop(run_ctx *r)
 {
 	rsp_stop stop;
-	int have = initial_stop(&stop, r), resume, err;
+	int have = initial_stop(&stop, r), err;
+	run_resume resume;
 	uint64_t pc;
 
-	if (!have && rsp_continue(r->conn) < 0)
-		goto stub_error;
+	if (!have && resume_guest(r) < 0)
+		return;
 	for (;;) {
 		if (!have && wait_stop(r, &stop))
 			return;
 		have = 0;
 		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
 			return;
-		if (resume == 3)
-			continue; /* the stub resumed the guest itself */
-		if (resume == 1) {
+		if (resume == RUN_WAIT)
+			continue;
+		if (resume == RUN_STEP_CONTINUE) {
 			if (regs_pc(&pc, r->conn, r->tgt) < 0)
 				goto stub_error;
 			err = step_over(r, &stop, pc);
@@ -248,13 +263,12 @@ static void loop(run_ctx *r)
 			on_timeout(r);
 			return;
 		}
-		if (rsp_continue(r->conn) < 0)
-			goto stub_error;
+		if (resume_guest(r) < 0)
+			return;
 	}
 stub_error:
-	if (rsp_errmsg(r->conn)[0] && !r->done)
-		run_verdict(r, RUN_EXIT_ERROR, 0, "resuming the guest: %s",
-			    rsp_errmsg(r->conn));
+	run_verdict(r, RUN_EXIT_ERROR, 0, "reading the PC: %s",
+		    rsp_errmsg(r->conn));
 }
 
 /* --- the verdict -------------------------------------------------------- */

@@ -79,6 +79,9 @@ typedef struct run_ctx {
 void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* 1 when SIGINT/SIGTERM/SIGHUP arrived (the verdict is then set). */
+int run_signal_pending(run_ctx *r);
+
 /* Guest console output: to stdout, and to the current test's record. */
 void run_console(run_ctx *r, const char *data, size_t len);
 /* Reads whatever QEMU wrote to its stdout and stderr and passes it on. */
@@ -92,10 +95,17 @@ int run_setup_start(run_ctx *r);       /* QEMU, connection, handshake */
 int run_setup_check_names(run_ctx *r); /* --expect names are known */
 int run_setup_insert(run_ctx *r);      /* breakpoints into the stub */
 
+/* What the loop does after a stop was handled. */
+typedef enum run_resume {
+	RUN_STAY = 0,          /* the run is over (or a verdict is due) */
+	RUN_STEP_CONTINUE,     /* step off our breakpoint at pc, then continue */
+	RUN_CONTINUE,          /* continue (pc is not at our breakpoint) */
+	RUN_WAIT,              /* the stub resumes by itself: just wait */
+} run_resume;
+
 /* run_stop.c */
-/* Handles a stop (the target is halted at pc). *resume is 1 when the
- * guest should go on (stepping over a breakpoint at pc first). */
-int run_stop_dispatch(int *resume, run_ctx *r, const rsp_stop *stop);
+/* Handles a stop: sets the verdict, or says how to go on. */
+int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop);
 /* The stub closed the connection: what did QEMU's exit mean? */
 void run_stop_closed(run_ctx *r, int got_w);
 const run_bp *run_find_bp(const run_ctx *r, uint64_t pc);

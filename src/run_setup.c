@@ -485,7 +485,7 @@ static int connect_stub(run_ctx *r)
 		if (rsp_connect(&r->conn, addr, CONNECT_SLICE_MS, &cfg, r->err,
 				sizeof(r->err)) == 0)
 			return 0;
-		if (qemu_died(r))
+		if (qemu_died(r) || run_signal_pending(r))
 			return -1;
 		if (util_now_ms() >= deadline) {
 			run_verdict(r, RUN_EXIT_ERROR, 0, "cannot connect to the "

@@ -124,7 +124,7 @@ static int env_mem(uint64_t *value, void *arg, uint64_t addr, int bytes)
 }
 
 /* Evaluates the checks of a checkpoint; sets the verdict on a failure. */
-static void checkpoint(int *resume, run_ctx *r, const run_bp *b)
+static void checkpoint(run_resume *resume, run_ctx *r, const run_bp *b)
 {
 	const cli_check *ck = &r->opt->checks[b->index];
 	check_env ce = { r };
@@ -150,7 +150,7 @@ static void checkpoint(int *resume, run_ctx *r, const run_bp *b)
 		run_verdict(r, 0, 0, "reached --pass-at %s%s", ck->loc,
 			    ck->n_expects ? " with every --expect holding" : "");
 	else
-		*resume = 1;
+		*resume = RUN_STEP_CONTINUE;
 }
 
 static void test_output_reset(run_ctx *r)
@@ -258,7 +258,7 @@ static int guest_reg_set(const char *name, uint64_t value, void *arg)
 }
 
 /* A semihosting trap: serviced here; the PC moves past it on CONTINUE. */
-static int semihosting(int *resume, run_ctx *r, uint64_t pc)
+static int semihosting(run_resume *resume, run_ctx *r, uint64_t pc)
 {
 	semihost_target io = { guest_reg_get, guest_reg_set, guest_mem_read,
 			       guest_mem_write, r };
@@ -271,7 +271,7 @@ static int semihosting(int *resume, run_ctx *r, uint64_t pc)
 	}
 	switch (res.action) {
 	case SEMIHOST_CONTINUE:
-		*resume = 2; /* PC already past the trap: no step-over */
+		*resume = RUN_CONTINUE; /* PC already past the trap */
 		break;
 	case SEMIHOST_EXIT:
 		run_verdict(r, res.status, res.status != 0, "the guest exited "
@@ -284,9 +284,9 @@ static int semihosting(int *resume, run_ctx *r, uint64_t pc)
 	return 0;
 }
 
-static void stop_at_bp(int *resume, run_ctx *r, uint64_t pc)
+static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 {
-	for (size_t i = 0; i < r->nbps && !r->done && !*resume; i++) {
+	for (size_t i = 0; i < r->nbps && !r->done && *resume == RUN_STAY; i++) {
 		const run_bp *b = &r->bps[i];
 		if (b->addr != pc)
 			continue;
@@ -295,8 +295,8 @@ static void stop_at_bp(int *resume, run_ctx *r, uint64_t pc)
 			checkpoint(resume, r, b);
 			/* A --break that held lets later entries at the same
 			 * address (an exit symbol) have their say. */
-			if (*resume == 1 && i + 1 < r->nbps)
-				*resume = 0;
+			if (*resume == RUN_STEP_CONTINUE && i + 1 < r->nbps)
+				*resume = RUN_STAY;
 			break;
 		case RUN_BP_TEST_BEGIN: test_begin(r); break;
 		case RUN_BP_TEST_END: test_end(r); break;
@@ -305,16 +305,16 @@ static void stop_at_bp(int *resume, run_ctx *r, uint64_t pc)
 		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
 		}
 	}
-	if (!r->done && !*resume)
-		*resume = 1;
+	if (!r->done && *resume == RUN_STAY)
+		*resume = RUN_STEP_CONTINUE;
 }
 
-static void unexpected_stop(int *resume, run_ctx *r, const rsp_stop *stop,
-			    uint64_t pc)
+static void unexpected_stop(run_resume *resume, run_ctx *r,
+			    const rsp_stop *stop, uint64_t pc)
 {
 	switch (stop->signal) {
 	case GDB_SIGINT:
-		*resume = 2; /* a stray interrupt: go on */
+		*resume = RUN_CONTINUE; /* a stray interrupt: go on */
 		return;
 	case GDB_SIGQUIT:
 		run_verdict(r, RUN_EXIT_FAIL, 1, "the guest reset or shut down "
@@ -327,11 +327,11 @@ static void unexpected_stop(int *resume, run_ctx *r, const rsp_stop *stop,
 	}
 }
 
-int run_stop_dispatch(int *resume, run_ctx *r, const rsp_stop *stop)
+int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 {
 	uint64_t pc;
 
-	*resume = 0;
+	*resume = RUN_STAY;
 	switch (stop->kind) {
 	case RSP_STOP_EXITED:
 		/* QEMU exits right after a W: nothing left to inspect. */
@@ -348,7 +348,7 @@ int run_stop_dispatch(int *resume, run_ctx *r, const rsp_stop *stop)
 		 * with its own semihosting off, so this is a user's choice we
 		 * refuse politely: ENOSYS (88 in GDB's File-I/O numbering). */
 		rsp_fileio_reply(r->conn, -1, 88, 0);
-		*resume = 3; /* the stub resumes by itself */
+		*resume = RUN_WAIT;
 		return 0;
 	case RSP_STOP_SIGNAL:
 		break;

@@ -46,7 +46,7 @@ static int set_errmsg(semihost *sh, int err, const char *fmt, ...)
 	return err;
 }
 
-/* --- guest access -------------------------------------------------------- */
+/* --- guest access ------------------------------------------------------ */
 
 /* Maps an io callback's failure: a refused address is the guest's EFAULT
  * (positive), anything else is fatal. */
@@ -156,7 +156,7 @@ int sh_read_string(semihost *sh, const semihost_target *io, char *buf,
 	return 0;
 }
 
-/* --- traps ----------------------------------------------------------------- */
+/* --- traps ------------------------------------------------------------- */
 
 static int trap_cmp(const void *a, const void *b)
 {
@@ -202,7 +202,7 @@ int semihost_add_trap(semihost *sh, const semihost_trap *trap)
 	return 0;
 }
 
-/* --- object ---------------------------------------------------------------- */
+/* --- object ------------------------------------------------------------ */
 
 static void regs_for(semihost *sh, const target_desc *t)
 {
@@ -306,7 +306,7 @@ const char *semihost_errmsg(const semihost *sh)
 	return sh->errmsg;
 }
 
-/* --- dispatch -------------------------------------------------------------- */
+/* --- dispatch ---------------------------------------------------------- */
 
 static const sh_op *find_op(uint64_t nr)
 {

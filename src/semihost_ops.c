@@ -76,7 +76,7 @@ static int ret(sh_call *c, uint64_t value)
 	return 0;
 }
 
-/* --- files ------------------------------------------------------------------ */
+/* --- files ------------------------------------------------------------- */
 
 static int open_host(sh_file *f, semihost *sh, const char *path, uint64_t mode)
 {
@@ -357,7 +357,7 @@ static int op_flen(sh_call *c, semihost *sh)
 	return ret(c, (uint64_t)st.st_size);
 }
 
-/* --- names ------------------------------------------------------------------ */
+/* --- names ------------------------------------------------------------- */
 
 static int op_tmpnam(sh_call *c, semihost *sh)
 {
@@ -432,7 +432,7 @@ static int op_system(sh_call *c, semihost *sh)
 	return ret(c, (uint64_t)(int64_t)status);
 }
 
-/* --- state, time ------------------------------------------------------------- */
+/* --- state, time ------------------------------------------------------- */
 
 static int op_writec(sh_call *c, semihost *sh)
 {
@@ -555,7 +555,7 @@ static int op_heapinfo(sh_call *c, semihost *sh)
 	return ret(c, 0);
 }
 
-/* --- exit -------------------------------------------------------------------- */
+/* --- exit -------------------------------------------------------------- */
 
 static const char *reason_name(uint64_t reason)
 {
@@ -621,7 +621,7 @@ const sh_op sh_ops[] = {
 	{ 0, NULL, NULL, 0 },
 };
 
-/* --- heap ---------------------------------------------------------------------- */
+/* --- heap -------------------------------------------------------------- */
 
 static uint64_t first_symbol(const image *img, const char *const *names)
 {

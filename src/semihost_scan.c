@@ -141,7 +141,7 @@ int semihost_scan_bytes(semihost_trap *traps, size_t cap, size_t *count,
 	return rc;
 }
 
-/* --- mapping symbols ---------------------------------------------------------- */
+/* --- mapping symbols --------------------------------------------------- */
 
 #define MAP_DATA (-1)
 
@@ -156,10 +156,13 @@ static int map_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* "$a", "$t", "$x", "$d", optionally followed by ".anything". */
+/* "$a", "$t", "$x", "$d", optionally followed by ".anything"; RISC-V
+ * also writes "$x<isa string>", e.g. "$xrv64i2p1_m2p0". */
 static int map_kind(int *isa, const char *name, semihost_isa code_isa)
 {
-	if (name[0] != '$' || !name[1] || (name[2] && name[2] != '.'))
+	if (name[0] != '$' || !name[1])
+		return 0;
+	if (name[2] && name[2] != '.' && name[1] != 'x')
 		return 0;
 	switch (name[1]) {
 	case 'a': *isa = SEMIHOST_ISA_A32; return 1;
@@ -237,7 +240,7 @@ static int trap_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* --- whole image ---------------------------------------------------------------- */
+/* --- whole image ------------------------------------------------------- */
 
 typedef struct scan_ctx {
 	csh cs[3];              /* by semihost_isa A64, A32, T32; 0 = unopened */

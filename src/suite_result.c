@@ -171,7 +171,7 @@ static int cancelled(suite_inst *in, const char *why)
 		return -ENOMEM;
 	c->name = in->name;
 	c->outcome = REPORT_NOTRUN;
-	c->message = why ? why : "not run";
+	c->message = ownf(in, "%s", why ? why : "not run");
 	if (in->job->pid) {
 		c->duration_ms = in->job->end_ms - in->job->start_ms;
 		c->output = in->job->out;
@@ -250,6 +250,17 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 				c->duration_ms = ev->verdict_ms - g->begin_ms;
 		}
 		any_bad |= c->outcome != REPORT_PASS;
+	}
+	/* A run that failed in its last guest test (a crash the run turned
+	 * into that test's end): the post-mortem belongs to that test. */
+	if (ev->nguests && run != REPORT_PASS) {
+		report_case *c = &in->cases[in->ncases - 1];
+		if (c->outcome != REPORT_PASS && !c->log) {
+			c->log = in->job->err;
+			if (run_msg)
+				c->message = ownf(in, "%s; the run: %s",
+						  c->message, run_msg);
+		}
 	}
 	return any_bad;
 }

@@ -147,7 +147,7 @@ static void run_stubrun(harness_result *res, const char *img,
 	cr_assert_not(res->timed_out, "stubrun timed out: %s", res->err);
 }
 
-/* --- scratch directories ------------------------------------------------------ */
+/* --- scratch directories ----------------------------------------------- */
 
 static int rm_cb(const char *path, const struct stat *st, int flag,
 		 struct FTW *ftw)
@@ -208,7 +208,7 @@ static char *dir_contents(const char *dir)
 	return s;
 }
 
-/* --- the comparison ----------------------------------------------------------- */
+/* --- the comparison ---------------------------------------------------- */
 
 static void expect_same(const arch *a, const char *img,
 			const char *const *args, int want_status)
@@ -298,7 +298,7 @@ Test(semihost_compare, newlib_rdimon_arm)
 	expect_same(arch_named("arm"), img, args, want);
 }
 
-/* --- files: a guest built here, writing into its working directory -------- */
+/* --- files: a guest built here, writing into its working directory ----- */
 
 static const char files_guest[] =
 	"#include <semihost.h>\n"
@@ -389,7 +389,7 @@ static void files(const char *arch_name)
 }
 PER_ARCH(files, files)
 
-/* --- sandbox and hygiene (stubrun only: QEMU has no sandbox) ------------------- */
+/* --- sandbox and hygiene (stubrun only: QEMU has no sandbox) ----------- */
 
 static const char escape_guest[] =
 	"#include <semihost.h>\n"

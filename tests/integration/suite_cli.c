@@ -202,9 +202,13 @@ Test(suite_cli, usage_errors_exit_125)
 
 Test(suite_cli, deadline_kills_a_run_that_ignores_sigterm)
 {
-	char suite[512], json[256];
+	char suite[512], json[256], hang[32], needle[48];
 	harness_result r;
 
+	/* A sleep of its own, told apart from concurrent runs of this test. */
+	snprintf(hang, sizeof(hang), "1.%06d", (int)getpid() % 1000000);
+	snprintf(needle, sizeof(needle), "sleep %s", hang);
+	setenv("HANG_SLEEP", hang, 1);
 	RUN(&r, data(suite, sizeof(suite), "hang.ini"), "--json",
 	    tmp(json, sizeof(json), "out.jsonl"));
 	cr_assert_eq(r.status, 1, "%.1500s", r.err);
@@ -214,7 +218,7 @@ Test(suite_cli, deadline_kills_a_run_that_ignores_sigterm)
 	cr_assert(strstr(j, "\"output\":\"wedged\\n\""), "%.1500s", j);
 	cr_assert(strstr(j, "\"name\":\"after\",\"status\":\"pass\""), "%.1500s", j);
 	free(j);
-	cr_assert_eq(harness_count_processes("sleep 1.0417"), 0);
+	cr_assert_eq(harness_count_processes(needle), 0);
 	harness_result_free(&r);
 }
 
@@ -227,12 +231,14 @@ static void wait_for(const char *needle, int n)
 
 /* Starts stubrun test on slow.ini, signals it once 3 tests run, and checks
  * the status, that no child survives, and the partial report. */
-static void interrupt(int sig, const char *slow, int want_status, const char *why)
+static void interrupt(int sig, int want_status, const char *why)
 {
-	char suite[512], xml[256], needle[64];
+	char suite[512], xml[256], needle[64], slow[32];
 	pid_t pid;
 	int st = 0;
 
+	/* A sleep of its own, told apart from concurrent runs of this test. */
+	snprintf(slow, sizeof(slow), "29.%06d", (int)getpid() % 1000000);
 	setenv("SLOW", slow, 1);
 	snprintf(needle, sizeof(needle), "sleep %s", slow);
 	data(suite, sizeof(suite), "slow.ini");
@@ -267,12 +273,12 @@ static void interrupt(int sig, const char *slow, int want_status, const char *wh
 
 Test(suite_cli, sigint_stops_every_child_and_writes_partial_reports)
 {
-	interrupt(SIGINT, "29.71", 130, "<skipped message=\"interrupted by SIGINT\"/>");
+	interrupt(SIGINT, 130, "<skipped message=\"interrupted by SIGINT\"/>");
 }
 
 Test(suite_cli, sigterm_stops_every_child_and_exits_143)
 {
-	interrupt(SIGTERM, "29.72", 143, "<skipped message=\"interrupted by SIGTERM\"/>");
+	interrupt(SIGTERM, 143, "<skipped message=\"interrupted by SIGTERM\"/>");
 }
 
 static char *list(const char *const *extra)

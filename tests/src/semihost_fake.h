@@ -2,8 +2,8 @@
  * An in-memory fake guest for the semihosting unit tests: one block of
  * memory at a base address (anything outside it faults, like QEMU's E14),
  * a few named registers, captured console output and warnings, and a
- * scratch sandbox directory removed at the end. Static inline functions only, so
- * each test file that includes it gets its own copy.
+ * scratch sandbox directory removed at the end. Static inline functions
+ * only, so each test file that includes it gets its own copy.
  */
 #ifndef TESTS_SRC_SEMIHOST_FAKE_H
 #define TESTS_SRC_SEMIHOST_FAKE_H

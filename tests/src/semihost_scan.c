@@ -128,7 +128,7 @@ Test(semihost_scan, truncated_and_empty_input)
 	cr_assert_eq(scan(t, 2, code, 0, SEMIHOST_ISA_RV32), 0);
 }
 
-/* --- a real image: mixed Arm/Thumb with a literal pool ------------------------ */
+/* --- a real image: mixed Arm/Thumb with a literal pool ----------------- */
 
 static const char mixed_asm[] =
 	"\t.syntax unified\n"
@@ -149,6 +149,17 @@ static const char mixed_asm[] =
 	"\tbkpt #0xab\n"
 	"\tnop\n";
 
+/* Data first ($d), then code: gas names that code "$x<isa string>". */
+static const char riscv_asm[] =
+	"\t.option norvc\n"
+	"\t.text\n"
+	"\t.globl _start\n"
+	"_start:\n"
+	"\t.word 0x01f01013, 0x00100073, 0x40705013\n"
+	"\tslli x0, x0, 0x1f\n"
+	"\tebreak\n"
+	"\tsrai x0, x0, 7\n";
+
 static int have_tool(const char *tool)
 {
 	char cmd[128];
@@ -156,37 +167,47 @@ static int have_tool(const char *tool)
 	return system(cmd) == 0;
 }
 
-Test(semihost_scan, elf_mapping_symbols_pick_arm_thumb_and_skip_data)
+/* Assembles `source` with `cc FLAGS` at 0x10000 (or `base`), scans it for
+ * `arch`'s traps; *t is malloc'd. Cleans up its files. */
+static void scan_asm(semihost_trap **t, size_t *n, const char *cc,
+		     const char *flags, const char *source, const char *arch)
 {
-	if (!have_tool("arm-none-eabi-gcc"))
-		cr_skip_test("arm-none-eabi-gcc not installed");
 	char dir[] = "/tmp/stubrun-scan-XXXXXX";
+	char src[64], elf[64], cmd[512], err[256] = "";
+	image *img = NULL;
+	int rc = -1;
+
+	if (!have_tool(cc))
+		cr_skip_test("%s not installed", cc);
 	cr_assert(mkdtemp(dir));
-	char src[64], elf[64], cmd[256], err[256];
 	snprintf(src, sizeof(src), "%s/m.s", dir);
 	snprintf(elf, sizeof(elf), "%s/m.elf", dir);
 	FILE *f = fopen(src, "w");
 	cr_assert(f);
-	fputs(mixed_asm, f);
+	fputs(source, f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "arm-none-eabi-gcc -nostdlib -Ttext=0x10000 "
-		 "-o %s %s", elf, src);
-	int rc = system(cmd);
-	image *img = NULL;
-	semihost_trap *t = NULL;
-	size_t n = 0;
-	if (rc == 0 && image_open(&img, elf, 0, 0, err, sizeof(err)) == 0) {
-		const target_desc *arm = target_by_name("arm");
-		cr_assert(arm);
-		rc = semihost_scan(&t, &n, img, arm, err, sizeof(err));
-	} else {
-		rc = -1;
+	snprintf(cmd, sizeof(cmd), "%s %s -nostdlib -o %s %s", cc, flags, elf,
+		 src);
+	if (system(cmd) == 0 &&
+	    image_open(&img, elf, 0, 0, err, sizeof(err)) == 0) {
+		const target_desc *tgt = target_by_name(arch);
+		cr_assert(tgt);
+		rc = semihost_scan(t, n, img, tgt, err, sizeof(err));
 	}
 	image_free(img);
 	unlink(elf);
 	unlink(src);
 	rmdir(dir);
 	cr_assert_eq(rc, 0, "%s", err);
+}
+
+Test(semihost_scan, elf_mapping_symbols_pick_arm_thumb_and_skip_data)
+{
+	semihost_trap *t = NULL;
+	size_t n = 0;
+
+	scan_asm(&t, &n, "arm-none-eabi-gcc", "-Ttext=0x10000", mixed_asm,
+		 "arm");
 	cr_assert_eq(n, 3, "svc (A32), svc + bkpt (T32), none in the pool");
 	cr_assert_eq(t[0].addr, 0x10000);
 	cr_assert_eq(t[0].isa, SEMIHOST_ISA_A32);
@@ -194,5 +215,20 @@ Test(semihost_scan, elf_mapping_symbols_pick_arm_thumb_and_skip_data)
 	cr_assert_eq(t[1].isa, SEMIHOST_ISA_T32);
 	cr_assert_eq(t[1].bp_kind, 2);
 	cr_assert_eq(t[2].addr, t[1].addr + 2);
+	free(t);
+}
+
+Test(semihost_scan, elf_riscv_data_is_skipped_and_isa_named_x_resumes)
+{
+	semihost_trap *t = NULL;
+	size_t n = 0;
+
+	scan_asm(&t, &n, "riscv64-unknown-elf-gcc",
+		 "-march=rv64imac -mabi=lp64 -Ttext=0x80000000", riscv_asm,
+		 "riscv64");
+	cr_assert_eq(n, 1, "the .word copy is data");
+	cr_assert_eq(t[0].addr, 0x80000010, "the ebreak of the real one");
+	cr_assert_eq(t[0].skip, 8);
+	cr_assert_eq(t[0].isa, SEMIHOST_ISA_RV64);
 	free(t);
 }
