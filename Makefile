@@ -120,6 +120,11 @@ $(BUILD)/rsp_bench: bench/rsp_bench.c $(LIB) include/rsp.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
 
+# Peak RSS of one process without its children, for `make bench`.
+$(BUILD)/peak_rss: bench/peak_rss.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
+
 $(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
@@ -182,7 +187,8 @@ headers:
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all examples $(BUILD)/rsp_bench
+	@$(MAKE) --no-print-directory all examples $(BUILD)/rsp_bench \
+		$(BUILD)/peak_rss
 	@sh bench/run.sh $(abspath $(BUILD)) $(EXAMPLES_OUT)
 
 # libFuzzer harnesses (clang), each run for FUZZ_SECONDS (default 30).

@@ -13,6 +13,7 @@ picolibc-arm-none-eabi picolibc-aarch64-linux-gnu picolibc-riscv64-unknown-elf
 libnewlib-arm-none-eabi
 gdbserver gdb-multiarch
 hyperfine time
+valgrind
 "
 
 missing=""

@@ -102,7 +102,9 @@ static const char usage[] =
 "  125      stubrun's own error: bad arguments, unreadable or wrong image,\n"
 "           QEMU died, the stub misbehaved\n"
 "  126      QEMU is not executable\n"
-"  127      QEMU not found\n";
+"  127      QEMU not found\n"
+"  128+N    interrupted by signal N (130 SIGINT, 143 SIGTERM); QEMU is\n"
+"           killed and the temporary directory removed first\n";
 
 const char *cli_usage(void)
 {

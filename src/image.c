@@ -77,7 +77,9 @@ static int map_file(image *img, char *errbuf, size_t errlen)
 	struct stat st;
 	int fd, err = 0;
 
-	fd = open(img->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (forever,
+	 * with our signals blocked); it is refused below as not regular. */
+	fd = open(img->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return fail(errbuf, errlen, IMAGE_ENOENT, img->path, "%s",
 			    strerror(errno));

@@ -53,6 +53,7 @@ typedef struct run_ctx {
 	semihost *sh;
 	int sigfd;
 	int64_t t0, deadline;
+	uint64_t stop_pc;     /* PC of the last stop handled (guest address) */
 	run_bp *bps;
 	size_t nbps;
 
@@ -84,8 +85,9 @@ int run_signal_pending(run_ctx *r);
 
 /* Guest console output: to stdout, and to the current test's record. */
 void run_console(run_ctx *r, const char *data, size_t len);
-/* Reads whatever QEMU wrote to its stdout and stderr and passes it on. */
-void run_drain_qemu(run_ctx *r);
+/* Reads whatever QEMU wrote to its stdout and stderr and passes it on;
+ * returns the number of console bytes. */
+size_t run_drain_qemu(run_ctx *r);
 
 /* run_setup.c: each returns 0 or sets the verdict (125/126/127) and
  * returns -1. */

@@ -476,6 +476,9 @@ static int connect_stub(run_ctx *r)
 	const char *addr = r->qemu ? qemu_gdb_address(r->qemu) : r->opt->connect;
 	int64_t deadline = util_now_ms() + CONNECT_DEADLINE_MS;
 
+	if (deadline > r->deadline)
+		deadline = r->deadline; /* --timeout bounds connecting too */
+
 	rsp_config_init(&cfg);
 	if (r->opt->trace_rsp)
 		cfg.trace = trace_packet;

@@ -361,6 +361,7 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 			    rsp_errmsg(r->conn));
 		return -1;
 	}
+	r->stop_pc = pc;
 	if (stop->signal == GDB_SIGTRAP && run_find_bp(r, pc))
 		stop_at_bp(resume, r, pc);
 	else

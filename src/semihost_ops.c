@@ -679,6 +679,15 @@ void sh_heap_init(semihost *sh, const image *img)
 			h[0] = ram_end ? image_end(img, cfg->ram_base, ram_end) :
 					 image_end(img, 0, UINT64_MAX);
 	}
+	/* A name can be a C variable rather than a linker symbol (newlib's
+	 * __heap_limit is one): values on the wrong side of the heap base are
+	 * not believed. */
+	if (h[1] <= h[0])
+		h[1] = 0;
+	if (h[2] <= h[0])
+		h[2] = 0;
+	if (h[3] >= h[2] && h[2])
+		h[3] = 0;
 	/* QEMU's own rule: the stack at the top of RAM growing down to the
 	 * heap, which ends where the stack starts. */
 	if (!h[2])

@@ -35,6 +35,7 @@ typedef struct ctx {
 	suite_inst *insts;
 	sched_job *jobs;
 	size_t ninsts;
+	report_case *all;         /* every result, in report order */
 	char *tmpdir;
 	char *runner;
 	const char *junit;        /* --junit, or $XML_OUTPUT_FILE */
@@ -382,13 +383,13 @@ static int write_one(const char *path, int (*fn)(FILE *, const report *),
 static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 			 size_t errlen)
 {
-	report_case *all = NULL;
+	report_case *all;
 	size_t ncases = 0, at = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < c->ninsts; i++)
 		ncases += c->insts[i].ncases;
-	if (!(all = calloc(ncases + 1, sizeof(*all)))) {
+	if (!(all = c->all = calloc(ncases + 1, sizeof(*all)))) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -419,7 +420,6 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 		rc |= write_one(c->o.tap, report_tap_write, r, err, errlen);
 	if (c->o.json)
 		rc |= write_one(c->o.json, report_json_write, r, err, errlen);
-	/* `all` stays alive for the summary: freed by the caller via r. */
 	return rc ? -1 : 0;
 }
 
@@ -448,6 +448,7 @@ static void ctx_free(ctx *c)
 		suite_inst_clear(&c->insts[i]);
 	free(c->insts);
 	free(c->jobs);
+	free(c->all);
 	for (size_t i = 0; i < c->nsuites; i++)
 		suite_free(c->suites[i]);
 	free(c->suites);
@@ -517,8 +518,6 @@ fail:
 	fprintf(stderr, "stubrun test: %s\n", err[0] ? err : "out of memory");
 	status = signo ? 128 + signo : SUITE_EXIT_ERROR;
 out:
-	if (rs)
-		free((void *)rs[0].cases);
 	free(rs);
 	ctx_free(&c);
 	return status;

@@ -39,6 +39,7 @@ typedef struct suite_progress {
 	int tty;                 /* a live status line instead of passes */
 	size_t total, done, failed;
 	int line_shown;          /* the live line is on screen */
+	char last[256];          /* its text */
 } suite_progress;
 
 void suite_progress_result(suite_progress *p, const suite_inst *in);

@@ -226,7 +226,7 @@ static char *reader(char *str, int num, void *stream)
 {
 	parser *p = stream;
 	const char *s = p->text + p->pos, *nl;
-	size_t n;
+	size_t n, skip = 0;
 
 	if (p->err || p->pos >= p->len)
 		return NULL;
@@ -237,18 +237,21 @@ static char *reader(char *str, int num, void *stream)
 	 * NUL); a longer line would be split and misread. */
 	if (num < 4 || n + 1 > (size_t)num) {
 		fail_at(p, p->line, SUITE_ESYNTAX,
-			"line longer than %d characters", num > 4 ? num - 4 : 0);
+			"line longer than %d characters", num - 3);
 		return NULL;
 	}
-	if (!is_blank_or_comment(s, n - (nl ? 1 : 0))) {
-		if (s[0] == ' ' || s[0] == '\t') {
+	/* A UTF-8 byte order mark, which libinih skips too. */
+	if (p->line == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	if (!is_blank_or_comment(s + skip, n - skip - (nl ? 1 : 0))) {
+		if (s[skip] == ' ' || s[skip] == '\t') {
 			fail_at(p, p->line, SUITE_ESYNTAX,
 				"indented line (libinih would read it as the "
 				"continuation of the previous value)");
 			return NULL;
 		}
-		if (s[0] == '[')
-			parse_header(p, s, n - (nl ? 1 : 0));
+		if (s[skip] == '[')
+			parse_header(p, s + skip, n - skip - (nl ? 1 : 0));
 	}
 	memcpy(str, s, n);
 	str[n] = '\0';

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 /* The post-mortem can be long; the end of it is what tells the story. */
 #define SUMMARY_LOG_LINES 40
@@ -60,11 +61,23 @@ void suite_progress_result(suite_progress *p, const suite_inst *in)
 	fflush(p->f);
 }
 
+/* Writes s to buf without control characters (see put_clean). */
+static size_t clean_copy(char *buf, size_t len, size_t at, const char *s)
+{
+	for (; s && *s && at + 1 < len; s++)
+		buf[at++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	buf[at < len ? at : len - 1] = '\0';
+	return at;
+}
+
 void suite_progress_tick(suite_progress *p, const sched_job *jobs, size_t n,
 			 long now_ms)
 {
 	const sched_job *slow = NULL;
-	size_t running = 0;
+	size_t running = 0, at;
+	char line[sizeof(p->last)];
+	struct winsize ws;
+	int width = 80;
 
 	if (!p->tty)
 		return;
@@ -75,14 +88,24 @@ void suite_progress_tick(suite_progress *p, const sched_job *jobs, size_t n,
 		if (!slow || jobs[i].start_ms < slow->start_ms)
 			slow = &jobs[i];
 	}
-	fprintf(p->f, "\r\033[K[%zu/%zu] %zu failed", p->done, p->total,
-		p->failed);
-	if (slow) {
+	at = (size_t)snprintf(line, sizeof(line), "[%zu/%zu] %zu failed",
+			      p->done, p->total, p->failed);
+	if (slow && at < sizeof(line)) {
 		const suite_inst *in = slow->user;
-		fprintf(p->f, ", %zu running, slowest: ", running);
-		put_clean(p->f, in->name);
-		fprintf(p->f, " (%lds)", (now_ms - slow->start_ms) / 1000);
+		at += (size_t)snprintf(line + at, sizeof(line) - at,
+				       ", %zu running, slowest %lds: ", running,
+				       (now_ms - slow->start_ms) / 1000);
+		if (at < sizeof(line))
+			clean_copy(line, sizeof(line), at, in->name);
 	}
+	/* Redraw only when the text changes (about once a second), cut to
+	 * the terminal's width so that "\r" can rewrite it. */
+	if (p->line_shown && strcmp(line, p->last) == 0)
+		return;
+	memcpy(p->last, line, sizeof(line));
+	if (ioctl(fileno(p->f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		width = ws.ws_col;
+	fprintf(p->f, "\r\033[K%.*s", width - 1, line);
 	p->line_shown = 1;
 	fflush(p->f);
 }

@@ -172,3 +172,17 @@ Test(run_checks, explicit_exit_symbol)
 		     res.out);
 	harness_result_free(&res);
 }
+
+/* The M-profile core starts at the reset handler: a checkpoint on the
+ * very first instruction is reached, not skipped. */
+Test(run_checks, pass_at_the_first_instruction)
+{
+	harness_result res;
+
+	stubrun(&res, "--pass-at", "reset", "--expect", "pc == reset",
+		EXAMPLE("arm-pass.elf"), NULL);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	expect_in(res.err, "reached --pass-at reset", "stderr");
+	cr_expect_eq(res.out_len, 0, "the guest ran before its first instruction");
+	harness_result_free(&res);
+}

@@ -128,3 +128,31 @@ Test(run_exit, semihosting_console_and_guest_args)
 	expect_in(res.out, "=beta\n", "stdout");
 	harness_result_free(&res);
 }
+
+/* With the exit symbol moved elsewhere (plat_crash is never called by
+ * these variants), stubrun_exit's body ends the run through the machine's
+ * exit device, which stubrun decodes: isa-debug-exit on x86, sifive_test
+ * on RISC-V virt, semihosting SYS_EXIT on Arm. */
+Test(run_exit, exit_devices_are_decoded)
+{
+	static const struct {
+		const char *img;
+		int status;
+		const char *why;
+	} cases[] = {
+		{ "x86_64-fail.elf", 3, "isa-debug-exit code 3" },
+		{ "i386-pass.elf", 0, "isa-debug-exit code 0" },
+		{ "riscv64-pass.elf", 0, "sifive_test pass" },
+		{ "riscv32-fail.elf", 3, "sifive_test fail, code 3" },
+		{ "aarch64-fail.elf", 3, "through semihosting with status 3" },
+		{ "arm-pass.elf", 0, "through semihosting with status 0" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		harness_result res;
+		stubrun(&res, "--exit-symbol", "plat_crash", EXAMPLE(cases[i].img), NULL);
+		cr_expect_eq(res.status, cases[i].status, "%s: %d\n%s", cases[i].img,
+			     res.status, res.err);
+		expect_in(res.err, cases[i].why, "stderr");
+		harness_result_free(&res);
+	}
+}

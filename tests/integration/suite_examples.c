@@ -201,3 +201,35 @@ Test(suite_examples, shards_run_every_test_exactly_once)
 	free(x[1]);
 	cr_assert_eq(our_qemus(), 0);
 }
+
+Test(suite_examples, in_image_tests_are_reported_one_by_one)
+{
+	char src[512], cmd[1200], suite[128], json[128];
+	harness_result r;
+
+	harness_example(src, sizeof(src), "riscv64-multi.elf");
+	if (access(src, R_OK) != 0)
+		cr_skip_test("%s not built", src);
+	snprintf(cmd, sizeof(cmd), "cp '%s' %s/img/", src, dir);
+	cr_assert_eq(system(cmd), 0);
+	write_suite("multi.ini", "[test \"m\"]\nimage = img/riscv64-multi.elf\n"
+		    "timeout = 30\nguest-tests = arith strings fails crashes hangs\n");
+	snprintf(suite, sizeof(suite), "%s/multi.ini", dir);
+	snprintf(json, sizeof(json), "%s/multi.jsonl", dir);
+	const char *argv[] = { harness_stubrun(), "test", "--json", json, suite, NULL };
+	cr_assert_eq(harness_run(&r, argv, 110), 0);
+	cr_assert_eq(r.status, 1, "%.3000s", r.err);
+	char *j = slurp(json);
+	cr_assert(strstr(j, "\"name\":\"m/arith\",\"status\":\"pass\""), "%.3000s", j);
+	cr_assert(strstr(j, "\"name\":\"m/strings\",\"status\":\"pass\""), "%.3000s", j);
+	cr_assert(strstr(j, "\"name\":\"m/fails\",\"status\":\"fail\",\"exit\":2"), "%.3000s", j);
+	cr_assert(strstr(j, "failing on purpose"), "%.3000s", j);
+	cr_assert(strstr(j, "\"name\":\"m/crashes\",\"status\":\"fail\""), "%.3000s", j);
+	cr_assert(strstr(j, "stubrun post-mortem"), "post-mortem attached: %.3000s", j);
+	cr_assert(strstr(j, "\"name\":\"m/hangs\",\"status\":\"notrun\""), "%.3000s", j);
+	/* Five results, no separate one for the run: its failure is told. */
+	cr_assert_eq(count(j, "\"event\":\"test\""), 5);
+	free(j);
+	cr_assert_eq(our_qemus(), 0);
+	harness_result_free(&r);
+}

@@ -714,3 +714,65 @@ Test(semihost, op_names_and_bad_targets)
 	cr_assert(strstr(err, "/nonexistent/dir"));
 	semihost_free(NULL);
 }
+
+/* An Arm image whose data holds a variable named __heap_limit (as newlib's
+ * does) below `end`: HEAPINFO must not take its address for the limit. */
+static const char heap_asm[] =
+	"\t.syntax unified\n\t.thumb\n\t.text\n\t.globl _start\n"
+	"_start:\n\tbkpt #0xab\n\tb _start\n"
+	"\t.data\n\t.globl __heap_limit\n__heap_limit:\n\t.word 0\n";
+
+Test(semihost, heapinfo_from_image_symbols_ignores_variables)
+{
+	char dir[] = "/tmp/stubrun-heap-XXXXXX", src[64], elf[64], cmd[320];
+	char err[256] = "";
+	image *img = NULL;
+	semihost *sh = NULL;
+
+	if (system("command -v arm-none-eabi-gcc >/dev/null 2>&1") != 0)
+		cr_skip_test("arm-none-eabi-gcc not installed");
+	fake_guest *g = fake_new();
+	cr_assert(mkdtemp(dir));
+	snprintf(src, sizeof(src), "%s/h.s", dir);
+	snprintf(elf, sizeof(elf), "%s/h.elf", dir);
+	FILE *f = fopen(src, "w");
+	cr_assert(f);
+	fputs(heap_asm, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "arm-none-eabi-gcc -mcpu=cortex-m3 -nostdlib "
+		 "-Ttext=0x0 -Tdata=0x20000000 -Wl,--defsym=__stack=0x20400000 "
+		 "-o %s %s", elf, src);
+	int rc = system(cmd);
+	if (rc == 0)
+		rc = image_open(&img, elf, 0, 0, err, sizeof(err));
+	semihost_config cfg;
+	fake_config(&cfg, g);
+	if (rc == 0)
+		rc = semihost_new(&sh, &cfg, &t_arm, img, err, sizeof(err));
+	unlink(elf);
+	unlink(src);
+	rmdir(dir);
+	cr_assert_eq(rc, 0, "%s", err);
+
+	size_t n;
+	const semihost_trap *t = semihost_traps(sh, &n);
+	cr_assert_eq(n, 1, "the bkpt");
+	cr_assert_eq(t[0].addr, 0);
+	semihost_target io = fake_io(g);
+	fake_reg_set("r0", HEAPINFO, g);
+	fake_reg_set("r1", fake_addr(BLOCK), g);
+	fake_reg_set("pc", 0, g);
+	fake_put_word(g, BLOCK, 4, fake_addr(BUF));
+	semihost_result res;
+	cr_assert_eq(semihost_handle(&res, sh, &io, 0), 0);
+	uint64_t base = fake_get_word(g, BUF, 4);
+	cr_assert_geq(base, 0x20000004, "after .data");
+	cr_assert_lt(base, 0x20001000);
+	cr_assert_eq(fake_get_word(g, BUF + 4, 4), 0x20400000, "limit: stack");
+	cr_assert_eq(fake_get_word(g, BUF + 8, 4), 0x20400000, "__stack");
+	cr_assert_eq(fake_get_word(g, BUF + 12, 4), base);
+	cr_assert_eq(g->warnings, 0);
+	semihost_free(sh);
+	image_free(img);
+	fake_free(g);
+}

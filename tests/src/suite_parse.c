@@ -280,3 +280,18 @@ Test(suite_parse, split_args_table)
 		free(w);
 	}
 }
+
+Test(suite_parse, crlf_line_endings_and_byte_order_mark)
+{
+	const char *text = "\xef\xbb\xbf[test \"a\"] ; comment\r\nimage = x\r\n"
+			   "expect-exit = 2\r\n";
+	char err[256] = "";
+	suite *s;
+
+	cr_assert_eq(suite_parse_string(&s, text, "t.ini", err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(s->ntests, 1);
+	cr_assert_str_eq(s->tests[0].name, "a");
+	cr_assert_eq(s->tests[0].expect_exit, 2);
+	suite_free(s);
+}

@@ -1,0 +1,434 @@
+#!/bin/sh
+# `make bench`: stubrun side by side with bare QEMU, gdb-multiarch -batch and
+# the protocol ceilings of libgdb-remote, in one run, as ratios.
+#   sh bench/run.sh BUILD_DIR EXAMPLES_DIR
+# Prints one table (also BUILD_DIR/bench/table.txt); the raw figures go to
+# BUILD_DIR/bench/ (hyperfine JSON + CSV per measurement, rsp_bench output,
+# peak RSS files, machine.txt, hyperfine.log). POSIX sh + awk; no python.
+# Environment:
+#   BENCH_RUNS       runs per short measurement (default 10; medians)
+#   BENCH_LONG_RUNS  runs per multi-second measurement (default 3)
+#   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
+#   BENCH_HIT_ARCHES breakpoint-hit and in-image-test targets (aarch64 riscv64)
+#   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
+#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests protocol
+set -eu
+
+BUILD=$1
+EX=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=$BUILD/bench
+STUBRUN=$BUILD/stubrun
+RSPB=$BUILD/rsp_bench
+PEAK=$BUILD/peak_rss
+GDBRUN="sh $HERE/gdb-run.sh"
+RUNS=${BENCH_RUNS:-10}
+LONG=${BENCH_LONG_RUNS:-3}
+ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
+HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
+SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
+ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests protocol}
+# Fixed by the guests: examples/bench/hits.c (BENCH_HITS), tests1k.c
+# (BENCH_TESTS), semihosting/sh-writec.c (LINES * LINE_LEN). The guests
+# check their own counts, so a mismatch fails validation instead of
+# skewing a rate.
+HITS=10000
+TESTS=1000
+WRITECS=10000
+SUITE_SIZE=64
+
+for tool in hyperfine gdb-multiarch awk nm; do
+	command -v "$tool" >/dev/null || {
+		echo "bench: $tool not found (make deps installs it)" >&2
+		exit 1
+	}
+done
+for f in "$STUBRUN" "$RSPB" "$PEAK"; do
+	[ -x "$f" ] || { echo "bench: $f missing (make bench builds it)" >&2; exit 1; }
+done
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.csv "$OUT"/*.json "$OUT"/*.txt "$OUT"/*.rss "$OUT"/*.ini \
+	"$OUT"/hyperfine.log
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stubrun-bench.XXXXXX")
+QPID=
+cleanup() {
+	[ -z "$QPID" ] || kill -KILL "$QPID" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+say() { echo "bench: $*" >&2; }
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# --- machine ---------------------------------------------------------------
+cpu=$(lscpu 2>/dev/null | awk -F: '/^Model name/ { sub(/^ +/, "", $2); print $2; exit }')
+cores=$(nproc)
+qver=$(qemu-system-riscv64 --version | awk 'NR == 1 { print $4 }')
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu: $cpu"
+	echo "cores: $cores"
+	echo "qemu: $qver"
+	echo "gdb: $(gdb-multiarch --version | head -n 1)"
+	echo "hyperfine: $(hyperfine --version)"
+	echo "stubrun: $("$STUBRUN" --version 2>&1 | head -n 1)"
+	echo "runs: $RUNS (long: $LONG)"
+	echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$OUT/machine.txt"
+
+# --- QEMU command lines ----------------------------------------------------
+# The machine stubrun starts for ARCH (targets/ARCH.c, src/run_setup.c),
+# without -S/-gdb and -action shutdown=pause. $1 ARCH, $2 serial (stdio:
+# like stubrun, QEMU's stdout; null: none).
+qemu_cmd() {
+	case $2 in
+	stdio) serial="-chardev stdio,id=con,signal=off -serial chardev:con" ;;
+	*) serial="-serial null" ;;
+	esac
+	common="-display none -nodefaults -no-reboot -monitor none $serial"
+	case $1 in
+	aarch64) echo "qemu-system-aarch64 -machine virt -cpu cortex-a57 $common" ;;
+	arm) echo "qemu-system-arm -machine mps2-an385 $common" ;;
+	riscv64) echo "qemu-system-riscv64 -machine virt $common -bios none" ;;
+	riscv32) echo "qemu-system-riscv32 -machine virt $common -bios none" ;;
+	i386 | x86_64) echo "qemu-system-$1 -machine pc $common" \
+		"-device isa-debug-exit,iobase=0xf4,iosize=0x04" ;;
+	esac
+}
+# Bare runs reach their exit through the exit device; on Arm that is
+# semihosting SYS_EXIT, which QEMU serves only with semihosting on.
+bare_cmd() {
+	case $1 in
+	aarch64 | arm) echo "$(qemu_cmd "$1" stdio)" \
+		"-semihosting-config enable=on,target=native" ;;
+	*) qemu_cmd "$1" stdio ;;
+	esac
+}
+# Status a bare run of a passing image ends with (isa-debug-exit: 0 << 1 | 1).
+bare_pass() { case $1 in i386 | x86_64) echo 1 ;; *) echo 0 ;; esac; }
+# Where the first argument is on entry (include/stubrun/guest.h), for gdb.
+# Single-quoted: the result is parsed again by eval and by hyperfine -N.
+gdb_arg() {
+	case $1 in
+	aarch64) echo "'\$x0'" ;; arm) echo "'\$r0'" ;; riscv*) echo "'\$a0'" ;;
+	x86_64) echo "'\$rdi'" ;; i386) echo "'*(int *)(\$esp + 4)'" ;;
+	esac
+}
+bp_kind() { case $1 in arm) echo 2 ;; i386 | x86_64) echo 1 ;; *) echo 4 ;; esac; }
+sym() { nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1; exit }'; }
+
+# Runs a command once, quietly; fails (with a message) unless it exits $1.
+check() {
+	want_st=$1
+	shift
+	st=0
+	"$@" >"$TMP/check.out" 2>&1 </dev/null || st=$?
+	[ "$st" = "$want_st" ] && return 0
+	say "validation failed (status $st, expected $want_st): $*"
+	tail -n 5 "$TMP/check.out" | sed 's/^/bench:   /' >&2
+	return 1
+}
+
+# hf NAME RUNS [-n NAME CMD]...: hyperfine into $OUT/NAME.{csv,json}.
+# -i because a bare x86 pass exits 1; every command was validated before.
+hf() {
+	name=$1 runs=$2
+	shift 2
+	echo "== $name" >>"$OUT/hyperfine.log"
+	hyperfine -N -i --style basic --warmup 1 --runs "$runs" \
+		--export-csv "$OUT/$name.csv" --export-json "$OUT/$name.json" \
+		"$@" >>"$OUT/hyperfine.log" 2>&1 || {
+		say "hyperfine failed for $name (see $OUT/hyperfine.log)"
+		return 1
+	}
+}
+# med NAME CMDNAME: median seconds of one command of $OUT/NAME.csv.
+med() {
+	[ -f "$OUT/$1.csv" ] || return 0
+	awk -F, -v n="$2" '$1 == n { print $4 }' "$OUT/$1.csv"
+}
+rss() { [ -s "$OUT/$1.rss" ] && cat "$OUT/$1.rss" || true; }
+
+# Table rows: measure|value|reference|ratio|goal|rss, formatted at the end.
+ROWS=$OUT/rows.txt
+: >"$ROWS"
+row() { printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >>"$ROWS"; }
+calc() { awk "BEGIN { $1 }" </dev/null; }
+# ms S: seconds -> "123.4 ms"; empty stays empty.
+ms() { [ -n "$1" ] && calc "printf \"%.1f ms\", $1 * 1000" || true; }
+# goal VALUE OP LIMIT: "ok" / "MISS" / "" (no value).
+goal() { [ -n "$1" ] && calc "print ($1 $2 $3) ? \"ok\" : \"MISS\"" || true; }
+
+# Starts QEMU halted for rsp_bench: $1 ARCH, $2 image, $3 stub (unix:PATH
+# or tcp:HOST:PORT as in QEMU's -gdb). Sets QPID.
+start_halted() {
+	# shellcheck disable=SC2046
+	$(qemu_cmd "$1" null) -kernel "$2" -S -gdb "$3,server=on,wait=off" \
+		>/dev/null 2>&1 &
+	QPID=$!
+}
+stop_halted() {
+	[ -z "$QPID" ] && return 0
+	# rsp_bench kills the target; QEMU then exits by itself.
+	i=0
+	while kill -0 "$QPID" 2>/dev/null && [ "$i" -lt 100 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	kill -KILL "$QPID" 2>/dev/null || true
+	wait "$QPID" 2>/dev/null || true
+	QPID=
+}
+
+# --- 1. one image, start to verdict ----------------------------------------
+bench_verdict() {
+	for a in $ARCHES; do
+		img=$EX/$a-pass.elf
+		[ -f "$img" ] || { say "no $img"; continue; }
+		say "start to verdict: $a"
+		bare="$(bare_cmd "$a") -kernel $img"
+		gdbc="$GDBRUN $(gdb_arg "$a") $img $(qemu_cmd "$a" stdio) -kernel $img"
+		sr="$STUBRUN run -q $img"
+		# shellcheck disable=SC2086
+		check "$(bare_pass "$a")" $bare &&
+			check 0 $STUBRUN run -q "$img" &&
+			eval "check 0 $gdbc" &&
+			"$PEAK" "$OUT/verdict-$a.rss" $STUBRUN run -q "$img" \
+				>/dev/null 2>&1 &&
+			hf "verdict-$a" "$RUNS" -n bare "$bare" -n stubrun "$sr" \
+				-n gdb "$gdbc" || true
+		s=$(med "verdict-$a" stubrun) b=$(med "verdict-$a" bare)
+		g=$(med "verdict-$a" gdb)
+		r1= r2=
+		[ -n "$s" ] && [ -n "$b" ] && r1=$(calc "printf \"%.2f\", $s / $b")
+		[ -n "$s" ] && [ -n "$g" ] && r2=$(calc "printf \"%.2f\", $g / $s")
+		row "start->verdict $a: stubrun/bare" "$(ms "$s")" "bare $(ms "$b")" \
+			"$r1" "<= 1.10 $(goal "$r1" "<=" 1.10)" "$(rss "verdict-$a")"
+		row "start->verdict $a: gdb/stubrun" "$(ms "$s")" "gdb $(ms "$g")" \
+			"${r2:+${r2}x}" ">= 3x $(goal "$r2" ">=" 3)" ""
+	done
+}
+
+# --- 2. breakpoint hits ------------------------------------------------------
+# Rates are differential: (time with the breakpoint - time without) / hits,
+# so start-up and the guest's own work cancel out.
+ceiling_hits() {
+	a=$1 img=$2
+	addr=$(sym "$img" bench_hook) counter=$(sym "$img" bench_hook_calls)
+	: >"$OUT/ceiling-$a.txt"
+	i=0
+	while [ "$i" -lt "$LONG" ]; do
+		start_halted "$a" "$img" "unix:$TMP/ceil.sock"
+		"$RSPB" hits "unix:$TMP/ceil.sock" "$addr" "$HITS" "$(bp_kind "$a")" \
+			"$counter" >>"$OUT/ceiling-$a.txt" || {
+			stop_halted
+			say "rsp_bench hits failed on $a"
+			return 1
+		}
+		stop_halted
+		i=$((i + 1))
+	done
+}
+median_of() { # median of the values of NAME lines in a file
+	awk -v n="$2" '$1 == n { v[++c] = $2 } END {
+		if (!c) exit
+		for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++)
+			if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		print (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+	}' "$1"
+}
+rate() { # rate N T_WITH T_WITHOUT: events per second, "" when unknown
+	[ -n "$2" ] && [ -n "$3" ] && calc "d = $2 - $3; if (d > 0) printf \"%.0f\", $1 / d" || true
+}
+
+bench_hits() {
+	for a in $HIT_ARCHES; do
+		img=$EX/$a-hits.elf
+		[ -f "$img" ] || { say "no $img"; continue; }
+		say "breakpoint hits: $a ($HITS hits; runs: $LONG)"
+		arg=$(gdb_arg "$a")
+		q="$(qemu_cmd "$a" stdio) -kernel $img"
+		ceiling_hits "$a" "$img" || true
+		c=$(median_of "$OUT/ceiling-$a.txt" ceiling_hits_per_s)
+		check 0 $STUBRUN run -q --break bench_hook "$img" &&
+			hf "hits-$a" "$LONG" \
+				-n stubrun-base "$PEAK $OUT/hits-base-$a.rss $STUBRUN run -q $img" \
+				-n stubrun-break "$PEAK $OUT/hits-$a.rss $STUBRUN run -q --break bench_hook $img" ||
+			true
+		eval "check 0 $GDBRUN -b bench_hook $arg $img $q" &&
+			hf "hits-gdb-$a" "$LONG" -n gdb-base "$GDBRUN $arg $img $q" \
+				-n gdb-break "$GDBRUN -b bench_hook $arg $img $q" || true
+		s=$(rate "$HITS" "$(med "hits-$a" stubrun-break)" "$(med "hits-$a" stubrun-base)")
+		g=$(rate "$HITS" "$(med "hits-gdb-$a" gdb-break)" "$(med "hits-gdb-$a" gdb-base)")
+		r1= r2=
+		[ -n "$s" ] && [ -n "$c" ] && r1=$(calc "printf \"%.2f\", $s / $c")
+		[ -n "$g" ] && [ -n "$c" ] && r2=$(calc "printf \"%.2f\", $g / $c")
+		echo "$a ${c:-0}" >>"$TMP/ceilings"
+		row "hits $a: stubrun/ceiling" "${s:+$s/s}" "ceiling ${c:+$c/s}" \
+			"$r1" ">= 0.90 $(goal "$r1" ">=" 0.90)" "$(rss "hits-$a")"
+		row "hits $a: gdb/ceiling" "${g:+$g/s}" "ceiling ${c:+$c/s}" "$r2" "" ""
+	done
+}
+
+# --- 3. semihosting ------------------------------------------------------------
+bench_semihosting() {
+	gdbmode=
+	"$STUBRUN" run --help 2>&1 | grep -q -- '--semihosting' && gdbmode=1
+	for a in $SH_ARCHES; do
+		img=$EX/$a-sh-writec.elf base=$EX/$a-sh-exit-0.elf
+		[ -f "$img" ] && [ -f "$base" ] || { say "no $img"; continue; }
+		say "semihosting: $a ($WRITECS SYS_WRITEC; runs: $LONG)"
+		n="$(bare_cmd "$a")"
+		set -- -n native-base "$n -kernel $base" -n native "$n -kernel $img" \
+			-n stubrun-base "$PEAK $OUT/sh-base-$a.rss $STUBRUN run -q $base" \
+			-n stubrun "$PEAK $OUT/sh-$a.rss $STUBRUN run -q $img"
+		ok=1
+		# shellcheck disable=SC2086
+		check 0 $n -kernel "$img" && check 0 $STUBRUN run -q "$img" || ok=
+		if [ -n "$gdbmode" ] && check 0 $STUBRUN run -q --semihosting=gdb "$img"; then
+			set -- "$@" -n gdbio-base "$STUBRUN run -q --semihosting=gdb $base" \
+				-n gdbio "$STUBRUN run -q --semihosting=gdb $img"
+		fi
+		[ -n "$ok" ] && hf "sh-$a" "$LONG" "$@" || true
+		nat=$(rate "$WRITECS" "$(med "sh-$a" native)" "$(med "sh-$a" native-base)")
+		sr=$(rate "$WRITECS" "$(med "sh-$a" stubrun)" "$(med "sh-$a" stubrun-base)")
+		gi=$(rate "$WRITECS" "$(med "sh-$a" gdbio)" "$(med "sh-$a" gdbio-base)")
+		c=$(awk -v a="$a" '$1 == a && $2 > 0 { print $2 }' "$TMP/ceilings" 2>/dev/null || true)
+		r1= r2=
+		[ -n "$sr" ] && [ -n "$nat" ] && r1=$(calc "printf \"%.2f\", $nat / $sr")
+		[ -n "$sr" ] && [ -n "$c" ] && r2=$(calc "printf \"%.2f\", $sr / $c")
+		row "semihosting $a: native/stubrun" "${sr:+$sr calls/s}" \
+			"native ${nat:+$nat calls/s}" "${r1:+${r1}x}" "" "$(rss "sh-$a")"
+		row "semihosting $a: stubrun/ceiling" "${sr:+$sr calls/s}" \
+			"ceiling ${c:+$c stops/s}" "$r2" "" ""
+		if [ -n "$gdbmode" ]; then
+			row "semihosting $a: --semihosting=gdb" "${gi:+$gi calls/s}" \
+				"stubrun ${sr:+$sr calls/s}" "" "" ""
+		else
+			row "semihosting $a: --semihosting=gdb" "n/a" \
+				"(not in this stubrun)" "" "" ""
+		fi
+	done
+}
+
+# --- 4. suites -----------------------------------------------------------------
+bench_suite() {
+	ini=$OUT/suite$SUITE_SIZE.ini
+	set -- $ARCHES
+	narch=$#
+	{
+		echo "; Generated by bench/run.sh: $SUITE_SIZE passing images,"
+		echo "; round robin over: $ARCHES."
+		echo "[defaults]"
+		echo "timeout = 60"
+		i=1
+		while [ "$i" -le "$SUITE_SIZE" ]; do
+			k=$(( (i - 1) % narch + 1 ))
+			eval "a=\${$k}"
+			echo
+			printf '[test "t%02d-%s"]\n' "$i" "$a"
+			echo "image = $EX/$a-pass.elf"
+			echo "expect-exit = 0"
+			i=$((i + 1))
+		done
+	} >"$ini"
+	say "suite: $SUITE_SIZE images, -j1 vs -j2 (runs: $LONG)"
+	check 0 $STUBRUN test -j2 "$ini" &&
+		"$PEAK" "$OUT/suite.rss" $STUBRUN test -j2 "$ini" >/dev/null 2>&1 &&
+		hf suite "$LONG" -n j1 "$STUBRUN test -j1 $ini" \
+			-n j2 "$STUBRUN test -j2 $ini" || true
+	j1=$(med suite j1) j2=$(med suite j2)
+	r=
+	[ -n "$j1" ] && [ -n "$j2" ] && r=$(calc "printf \"%.2f\", $j1 / $j2")
+	row "suite of $SUITE_SIZE: -j1/-j2" "-j2 $(ms "$j2")" "-j1 $(ms "$j1")" \
+		"${r:+${r}x}" ">= 1.8x $(goal "$r" ">=" 1.8)" "$(rss suite)"
+}
+
+bench_tests() {
+	for a in $HIT_ARCHES; do
+		img=$EX/$a-tests1k.elf base=$EX/$a-pass.elf
+		[ -f "$img" ] || { say "no $img"; continue; }
+		say "in-image tests: $a ($TESTS tests; runs: $LONG)"
+		ev=$TMP/events.jsonl
+		if check 0 $STUBRUN run -q --events "$ev" "$img" &&
+			[ "$(wc -l <"$ev")" -eq $((2 * TESTS + 1)) ]; then
+			hf "tests-$a" "$LONG" --prepare "rm -f $ev" \
+				-n base "$PEAK $OUT/tests-base-$a.rss $STUBRUN run -q --events $ev $base" \
+				-n tests "$PEAK $OUT/tests-$a.rss $STUBRUN run -q --events $ev $img" ||
+				true
+		else
+			say "validation failed: $TESTS tests need $((2 * TESTS + 1)) event lines"
+		fi
+		rm -f "$ev"
+		t=$(med "tests-$a" tests) b=$(med "tests-$a" base)
+		per=
+		[ -n "$t" ] && [ -n "$b" ] && per=$(calc "printf \"%.2f ms\", ($t - $b) * 1000 / $TESTS")
+		row "in-image tests $a: cost per test" "$per" "$(ms "$t") for $TESTS" \
+			"" "" "$(rss "tests-$a")"
+	done
+}
+
+# --- 5. protocol -----------------------------------------------------------------
+bench_protocol() {
+	for a in $HIT_ARCHES; do
+		img=$EX/$a-pass.elf
+		[ -f "$img" ] || continue
+		base=$(sym "$img" _start)
+		say "protocol: $a (rtt over unix and TCP, 1 MiB read)"
+		port=$((20000 + $$ % 20000))
+		for t in unix tcp; do
+			case $t in
+			unix) stub=unix:$TMP/p.sock addr=unix:$TMP/p.sock ;;
+			tcp) stub=tcp:127.0.0.1:$port addr=127.0.0.1:$port ;;
+			esac
+			start_halted "$a" "$img" "$stub"
+			"$RSPB" rtt "$addr" 2000 "$base" >"$OUT/rtt-$t-$a.txt" ||
+				say "rsp_bench rtt failed ($t, $a)"
+			stop_halted
+		done
+		start_halted "$a" "$img" "unix:$TMP/p.sock"
+		"$RSPB" read1m "unix:$TMP/p.sock" "$base" >"$OUT/read1m-$a.txt" ||
+			say "rsp_bench read1m failed ($a)"
+		stop_halted
+		v() { awk -v n="$2" '$1 == n { print $2 }' "$OUT/$1" 2>/dev/null || true; }
+		for m in g m4k; do
+			u=$(v "rtt-unix-$a.txt" "rtt_${m}_median")
+			p=$(v "rtt-tcp-$a.txt" "rtt_${m}_median")
+			r=
+			[ -n "$u" ] && [ -n "$p" ] && r=$(calc "printf \"%.2f\", $p / $u")
+			label=g
+			[ "$m" = m4k ] && label="m 4 KiB"
+			row "rtt $label $a: tcp/unix" "${u:+unix $u us}" "${p:+tcp $p us}" \
+				"$r" "" ""
+		done
+		r=$(v "read1m-$a.txt" read_1mib_median)
+		row "read 1 MiB $a (unix)" "${r:+$r ms}" "" "" "" ""
+	done
+}
+
+want verdict && bench_verdict
+want hits && bench_hits
+want semihosting && bench_semihosting
+want suite && bench_suite
+want tests && bench_tests
+want protocol && bench_protocol
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+
+# --- the table ---------------------------------------------------------------------
+{
+	echo "stubrun benchmarks: $cpu, $cores cores, QEMU $qver"
+	echo "medians of $RUNS runs ($LONG for multi-second jobs); $(grep '^load' "$OUT/machine.txt" | tr '\n' ' ')"
+	echo
+	awk -F'|' 'BEGIN {
+		printf "%-40s %-18s %-26s %-7s %-14s %s\n", "measure", "stubrun",
+			"reference", "ratio", "goal", "stubrun RSS"
+	}
+	{
+		r = ($6 == "") ? "" : sprintf("%.1f MB", $6 / 1024)
+		printf "%-40s %-18s %-26s %-7s %-14s %s\n", $1, ($2 == "" ? "-" : $2),
+			$3, ($4 == "" ? "-" : $4), $5, r
+	}' "$ROWS"
+} | tee "$OUT/table.txt"

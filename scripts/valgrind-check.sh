@@ -1,0 +1,103 @@
+#!/bin/sh
+# Runs `stubrun run` under valgrind once per target and on the failure
+# paths (post-mortem, crash, timeout, semihosting, in-image test events),
+# and fails on any memory error or definite/indirect leak in stubrun itself
+# (QEMU, a child, is not traced).
+#
+#   scripts/valgrind-check.sh [STUBRUN [EXAMPLES_DIR [FAULTSTUB]]]
+#
+# Defaults: build/stubrun, build/examples, build/tests/faultstub. With the
+# fake stub (make build/tests/faultstub) the stub-error paths run too. Exit status: 0 all clean;
+# 1 a run had a valgrind error, a leak or an unexpected status; 77 valgrind
+# is not installed (a skip). Logs of failed runs are printed.
+set -u
+
+STUBRUN=${1:-build/stubrun}
+EX=${2:-build/examples}
+FAULTSTUB=${3:-build/tests/faultstub}
+
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "valgrind-check: valgrind is not installed (make deps)" >&2
+	exit 77
+fi
+[ -x "$STUBRUN" ] || { echo "valgrind-check: no $STUBRUN (make)" >&2; exit 1; }
+[ -d "$EX" ] || { echo "valgrind-check: no $EX (make examples)" >&2; exit 1; }
+
+LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/stubrun-valgrind-XXXXXX") || exit 1
+trap 'rm -rf "$LOGDIR"' EXIT INT TERM HUP
+
+# Why 99: a status no run of stubrun returns, so it can only be valgrind's.
+VG="valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+ --error-exitcode=99 --trace-children=no --quiet"
+
+failed=0
+n=0
+
+# check NAME WANT-STATUS ARGS...: one run, its status compared with WANT.
+check() {
+	name=$1 want=$2
+	shift 2
+	n=$((n + 1))
+	log="$LOGDIR/$n.log"
+	# shellcheck disable=SC2086
+	$VG --log-file="$log" "$STUBRUN" run "$@" >"$LOGDIR/$n.out" 2>"$LOGDIR/$n.err"
+	got=$?
+	if [ "$got" -eq "$want" ] && [ ! -s "$log" ]; then
+		echo "valgrind-check: ok   $name (status $got)"
+		return
+	fi
+	failed=1
+	echo "valgrind-check: FAIL $name: status $got, want $want" >&2
+	[ -s "$log" ] && sed 's/^/  valgrind: /' "$log" >&2
+	tail -n 5 "$LOGDIR/$n.err" | sed 's/^/  stderr: /' >&2
+}
+
+# One pass image per target.
+for arch in aarch64 arm riscv64 riscv32 i386 x86_64; do
+	check "$arch-pass" 0 --timeout 60 "$EX/$arch-pass.elf"
+done
+# Failure paths: a post-mortem each (capstone, the RISC-V decoder, DWARF).
+check "aarch64-fail (post-mortem)" 3 --timeout 60 "$EX/aarch64-fail.elf"
+check "riscv64-crash (post-mortem)" 1 --timeout 60 "$EX/riscv64-crash.elf"
+check "x86_64-crash (post-mortem)" 1 --timeout 60 "$EX/x86_64-crash.elf"
+check "arm-hang (timeout)" 124 --timeout 2 "$EX/arm-hang.elf"
+# Checkpoints, semihosting and in-image tests with events.
+check "riscv64-pass --break/--expect" 1 --timeout 60 --break main \
+	--expect "sp==0" "$EX/riscv64-pass.elf"
+check "arm-sh-hello (semihosting)" 0 --timeout 60 "$EX/arm-sh-hello.elf"
+check "riscv64-multi --events" 1 --timeout 60 --events "$LOGDIR/events.jsonl" \
+	"$EX/riscv64-multi.elf"
+check "boot.img (i8086)" 0 --timeout 60 --arch i8086 "$EX/boot.img"
+
+# Stub errors (tests/faultstub): the library's error paths free all.
+# fault MODE WANT-STATUS: one run against the fake stub in MODE.
+fault() {
+	sock="$LOGDIR/stub-$1.sock"
+	"$FAULTSTUB" "$1" "$sock" >/dev/null 2>&1 &
+	stub=$!
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check "fake stub: $1" "$2" --timeout 3 --connect "unix:$sock" \
+		"$EX/riscv64-pass.elf"
+	kill "$stub" 2>/dev/null
+	wait "$stub" 2>/dev/null
+}
+if [ -x "$FAULTSTUB" ]; then
+	fault control 7
+	fault close-mid-packet 125
+	fault bad-checksum 125
+	fault oversized 125
+	fault oversized-stop 125
+	fault garbage 125
+	fault garbage-stop 125
+	fault flood-o 124
+else
+	echo "valgrind-check: no $FAULTSTUB: stub-error paths not checked" >&2
+fi
+
+if [ "$failed" -ne 0 ]; then
+	echo "valgrind-check: FAILED" >&2
+	exit 1
+fi
+echo "valgrind-check: all $n runs clean"
+exit 0

@@ -1,0 +1,106 @@
+/*
+ * Integration: faults of QEMU itself under `stubrun run`: QEMU killed with
+ * SIGKILL in mid-run, a "QEMU" that never opens its stub socket, and a
+ * guest that floods its serial console.
+ */
+#include "faults_common.h"
+
+/* QEMU SIGKILLed while the guest runs: 125 naming its death, and nothing
+ * left (the private directory lives in our TMPDIR, whose name is also the
+ * marker that finds this test's QEMU). */
+Test(faults_qemu, qemu_killed_mid_run_is_125_qemu_died)
+{
+	char dir[80], errfile[128], img[512], last[1024];
+	pid_t run, qemu = -1;
+	int st;
+
+	example_or_skip(img, sizeof(img), "riscv64-hang.elf");
+	scratch_new(dir, sizeof(dir), "qkill");
+	snprintf(errfile, sizeof(errfile), "%s.err", dir);
+	const char *argv[] = { harness_stubrun(), "run", "--timeout", "50", img,
+			       NULL };
+	run = spawn_bg(argv, errfile, dir);
+	for (int i = 0; i < 2000 && qemu < 0; i++) {
+		qemu = find_process("qemu-system-riscv64", dir);
+		if (qemu < 0)
+			poll(NULL, 0, 10);
+	}
+	cr_assert_gt(qemu, 0, "QEMU never started");
+	poll(NULL, 0, 300); /* into the run loop, the guest spinning */
+	cr_assert_eq(kill(qemu, SIGKILL), 0);
+	st = reap_or_fail(run, "stubrun");
+
+	char *err = slurp_file(errfile);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125, "status 0x%x:\n%s",
+		  st, err);
+	last_line(last, sizeof(last), err);
+	cr_expect(strstr(last, "stubrun: QEMU died of signal 9"), "last line: %s",
+		  last);
+	cr_expect_eq(count_lines(err), 1, "not one line:\n%s", err);
+	cr_expect_eq(harness_count_processes(dir), 0, "a process survived");
+	cr_expect_eq(dir_count(dir, ""), 0, "stubrun left files in TMPDIR");
+	free(err);
+	unlink(errfile);
+	scratch_rm(dir);
+}
+
+/* A "QEMU" that starts but never opens its socket: stubrun gives up
+ * within its --timeout (1 s here; the limit of 8 s is far above it but
+ * below the 10 s connect deadline stubrun would otherwise wait), says so,
+ * and kills it. */
+Test(faults_qemu, qemu_that_never_listens_is_given_up_within_timeout)
+{
+	char dir[80], script[128], body[128], marker[32], img[512];
+	harness_result res;
+	FILE *f;
+
+	example_or_skip(img, sizeof(img), "riscv64-pass.elf");
+	scratch_new(dir, sizeof(dir), "nolisten");
+	snprintf(script, sizeof(script), "%s/qemu-asleep", dir);
+	snprintf(marker, sizeof(marker), "sleep 41.%05d", (int)getpid() % 100000);
+	snprintf(body, sizeof(body), "#!/bin/sh\nexec %s\n", marker);
+	cr_assert_not_null(f = fopen(script, "w"));
+	fputs(body, f);
+	fclose(f);
+	cr_assert_eq(chmod(script, 0755), 0);
+
+	setenv("TMPDIR", dir, 1);
+	const char *argv[] = { harness_stubrun(), "run", "--timeout", "1",
+			       "--qemu", script, img, NULL };
+	cr_assert_eq(harness_run(&res, argv, 8), 0);
+	unsetenv("TMPDIR");
+	cr_expect_eq(res.timed_out, 0, "stubrun waited past its --timeout");
+	cr_expect_eq(res.status, 125, "status %d:\n%s", res.status, res.err);
+	cr_expect(strstr(res.err, "stubrun: cannot connect to the stub at unix:"),
+		  "%s", res.err);
+	cr_expect_eq(count_lines(res.err), 1, "not one line:\n%s", res.err);
+	cr_expect_eq(harness_count_processes(marker), 0, "the fake QEMU survived");
+	cr_expect_eq(dir_count(dir, "stubrun-"), 0, "a private directory is left");
+	harness_result_free(&res);
+	scratch_rm(dir);
+}
+
+/* A guest printing 1 MiB as fast as its UART goes: every byte reaches
+ * stdout in order and the verdict still comes (examples/flood/). */
+Test(faults_qemu, console_flood_loses_nothing_and_gets_the_verdict)
+{
+	char img[512];
+	harness_result res;
+	int lines = 0;
+
+	example_or_skip(img, sizeof(img), "aarch64-flood.elf");
+	const char *argv[] = { harness_stubrun(), "run", "--timeout", "50", img,
+			       NULL };
+	cr_assert_eq(harness_run(&res, argv, FAULTS_LIMIT_S), 0);
+	cr_expect_eq(res.timed_out, 0);
+	cr_expect_eq(res.status, 0, "status %d:\n%s", res.status, res.err);
+	for (const char *p = res.out; (p = strstr(p, "flood line x")); p++)
+		lines++;
+	cr_expect_eq(lines, 16384);
+	/* 16384 lines of 64 bytes, then "flood done 16384\r\n" */
+	cr_expect_eq(res.out_len, 16384 * 64 + 18);
+	cr_expect(strstr(res.out, "flood done 16384\r\n"), "no final line");
+	cr_expect(strstr(res.err, "stubrun: PASS: the guest called stubrun_exit(0)"),
+		  "%s", res.err);
+	harness_result_free(&res);
+}

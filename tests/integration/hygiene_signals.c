@@ -1,0 +1,184 @@
+/*
+ * Integration: process hygiene under signals. `stubrun run` and
+ * `stubrun test -j4` are sent SIGINT, SIGTERM, SIGHUP or SIGKILL while
+ * their QEMUs run the hang examples; afterwards no process they started
+ * survives and no private directory (stubrun-XXXXXX, src/qemu.c) is left
+ * in their TMPDIR. Each test works in its own scratch directory, whose name
+ * is in every command line it starts (images, sockets): the marker.
+ */
+#include "faults_common.h"
+
+#include <sys/stat.h>
+
+/* The hang examples run by the suite: four QEMUs at once with -j4. */
+static const char *const hang_arches[] = { "aarch64", "arm", "riscv64",
+					   "x86_64" };
+#define NHANG 4
+
+typedef struct scene {
+	char dir[80];          /* the scratch directory, also the marker */
+	char tmp[128];         /* TMPDIR of stubrun */
+	char errfile[128];
+	pid_t pid;             /* stubrun */
+} scene;
+
+static void scene_new(scene *s, const char *what)
+{
+	scratch_new(s->dir, sizeof(s->dir), what);
+	snprintf(s->tmp, sizeof(s->tmp), "%s/tmp", s->dir);
+	snprintf(s->errfile, sizeof(s->errfile), "%s/stderr", s->dir);
+	cr_assert_eq(mkdir(s->tmp, 0700), 0);
+}
+
+/* Links the hang examples into dir/img, so that their paths (in QEMU's
+ * command line) carry the marker. */
+static void link_hang_images(const scene *s)
+{
+	char img[160], link[240], target[512];
+
+	snprintf(img, sizeof(img), "%s/img", s->dir);
+	cr_assert_eq(mkdir(img, 0700), 0);
+	for (int i = 0; i < NHANG; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s-hang.elf", hang_arches[i]);
+		example_or_skip(target, sizeof(target), name);
+		snprintf(link, sizeof(link), "%s/%s", img, name);
+		cr_assert_eq(symlink(target, link), 0);
+	}
+}
+
+static void start_run(scene *s)
+{
+	char img[200];
+
+	link_hang_images(s);
+	snprintf(img, sizeof(img), "%s/img/riscv64-hang.elf", s->dir);
+	const char *argv[] = { harness_stubrun(), "run", "--timeout", "50", img,
+			       NULL };
+	s->pid = spawn_bg(argv, s->errfile, s->tmp);
+	cr_assert_eq(wait_count_qemus(s->dir, 1), 1, "QEMU never started");
+}
+
+static void start_suite(scene *s)
+{
+	char suite[160];
+	FILE *f;
+
+	link_hang_images(s);
+	snprintf(suite, sizeof(suite), "%s/hang.ini", s->dir);
+	cr_assert_not_null(f = fopen(suite, "w"));
+	fputs("[test \"hang\"]\nimage = img/*-hang.elf\ntimeout = 50\n", f);
+	fclose(f);
+	const char *argv[] = { harness_stubrun(), "test", "-j", "4", suite, NULL };
+	s->pid = spawn_bg(argv, s->errfile, s->tmp);
+	cr_assert_eq(wait_count_qemus(s->dir, NHANG), NHANG,
+		     "%d QEMUs never ran at once", NHANG);
+}
+
+/* Threads of a process (/proc/PID/task), -1 when it cannot be read. */
+static int threads(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	return dir_count(path, "");
+}
+
+/*
+ * Sends `sig` once the run is under way and checks: the exit status
+ * (128+N, or death by SIGKILL), that every process carrying the marker is
+ * gone, and that stubrun test left no directory (unless SIGKILLed). Returns
+ * the number of stubrun run's private directories left (the caller
+ * decides what it allows).
+ */
+static int signal_and_check(scene *s, int sig, int want_status)
+{
+	int st, left;
+
+	poll(NULL, 0, 300); /* past the handshake, into the run loop */
+	cr_assert_eq(kill(s->pid, sig), 0);
+	st = reap_or_fail(s->pid, "stubrun");
+	if (sig == SIGKILL)
+		cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+			  "status 0x%x", st);
+	else
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == want_status,
+			  "status 0x%x, want exit %d", st, want_status);
+	/* Children end on their own (PDEATHSIG, SIGTERM from the suite):
+	 * give them a bounded moment. */
+	cr_expect_eq(wait_count(s->dir, 0), 0, "a process outlived stubrun "
+		     "(signal %d)", sig);
+	cr_expect_eq(count_processes2("qemu-system-", s->dir), 0,
+		     "a QEMU outlived stubrun (signal %d)", sig);
+	/* stubrun run's directories are stubrun-XXXXXX; stubrun test's own
+	 * is stubrun-test-XXXXXX (events files of its children). */
+	left = dir_count(s->tmp, "stubrun-") - dir_count(s->tmp, "stubrun-test-");
+	if (sig != SIGKILL)
+		cr_expect_eq(dir_count(s->tmp, "stubrun-test-"), 0,
+			     "stubrun test left its directory (signal %d)", sig);
+	return left;
+}
+
+static void scene_end(scene *s)
+{
+	scratch_rm(s->dir);
+}
+
+static void run_signal(int sig, int want_status)
+{
+	scene s;
+
+	scene_new(&s, "runsig");
+	start_run(&s);
+	cr_expect_eq(signal_and_check(&s, sig, want_status), 0,
+		     "a private directory is left after signal %d", sig);
+	scene_end(&s);
+}
+
+static void suite_signal(int sig, int want_status)
+{
+	scene s;
+
+	scene_new(&s, "testsig");
+	start_suite(&s);
+	cr_expect_eq(signal_and_check(&s, sig, want_status), 0,
+		     "a private directory is left after signal %d", sig);
+	scene_end(&s);
+}
+
+Test(hygiene_signals, run_sigint_exits_130_and_cleans_up) { run_signal(SIGINT, 130); }
+Test(hygiene_signals, run_sigterm_exits_143_and_cleans_up) { run_signal(SIGTERM, 143); }
+
+Test(hygiene_signals, suite_j4_sigint_exits_130_and_cleans_up) { suite_signal(SIGINT, 130); }
+Test(hygiene_signals, suite_j4_sigterm_exits_143_and_cleans_up) { suite_signal(SIGTERM, 143); }
+Test(hygiene_signals, suite_j4_sighup_exits_129_and_cleans_up) { suite_signal(SIGHUP, 129); }
+
+/* SIGKILL of stubrun test: each child `stubrun run` gets SIGTERM through
+ * its PR_SET_PDEATHSIG and cleans up after itself: no QEMU, none of their
+ * directories. (stubrun test's own stubrun-test-XXXXXX, with the events
+ * files, cannot be removed by a killed process; the scratch removal takes
+ * it. docs/HARDENING.md.) */
+Test(hygiene_signals, suite_j4_sigkill_leaves_no_qemu_and_no_directory)
+{
+	suite_signal(SIGKILL, 0);
+}
+
+/*
+ * SIGKILL of stubrun run: QEMU dies through PR_SET_PDEATHSIG(SIGKILL).
+ * That signal follows the death of the *thread* that forked QEMU, so
+ * stubrun must fork from its only thread: checked while it runs. A killed
+ * stubrun cannot remove its private directory (nothing runs to do it): at
+ * most that one directory, holding only a dead socket, is left; the test
+ * removes it (docs/HARDENING.md).
+ */
+Test(hygiene_signals, run_sigkill_kills_qemu_through_pdeathsig)
+{
+	scene s;
+
+	scene_new(&s, "runkill");
+	start_run(&s);
+	cr_expect_eq(threads(s.pid), 1, "stubrun run has more than one thread: "
+		     "PDEATHSIG would fire when the forking thread ends");
+	cr_expect_leq(signal_and_check(&s, SIGKILL, 0), 1);
+	scene_end(&s);
+}
