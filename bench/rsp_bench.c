@@ -10,6 +10,12 @@
  *       With COUNTER (the address of a 32-bit little-endian count of the
  *       calls that ran, e.g. bench_hook_calls), checks it reads N-1 at the
  *       last hit: proof that the guest really ran between the stops.
+ *       Also prints the median time of each phase of a hit (z0, step, Z0,
+ *       continue-to-stop).
+ *   rsp_bench hits-step STUB ADDR N KIND [COUNTER]
+ *       the same with the breakpoint left in while stepping (s, c per hit):
+ *       what QEMU's TCG allows, since it ignores breakpoints while
+ *       single-stepping (6.0 and later).
  *   rsp_bench rtt STUB N ADDR
  *       N round trips each of 'g' and of a 4 KiB read at ADDR ('m' packets,
  *       split to the stub's PacketSize): median and 90th percentile.
@@ -122,31 +128,86 @@ static int check_counter(rsp_conn *c, uint64_t counter, long n)
 	return 0;
 }
 
-static int bench_hits(rsp_conn *c, uint64_t addr, long n, int kind,
-		      int has_counter, uint64_t counter)
+/* Phases of one hit, timed separately to show where a hit's time goes. */
+enum { PH_REMOVE, PH_STEP, PH_INSERT, PH_CONT, PH_COUNT };
+static const char *const phase_name[PH_COUNT] = { "z0", "step", "Z0", "cont" };
+
+static double quantile(double *v, long n, double q);
+
+/* One hit after the first: step off the breakpoint (z0, s, Z0; or s alone
+ * when `step_only`) and continue to the next stop. ph[] gets the phases. */
+static int next_hit(double *ph, rsp_conn *c, uint64_t addr, int kind,
+		    int step_only, long hit)
 {
 	rsp_stop stop;
+	double t = now_s(), t1;
+	int rc = step_only ? 0 : rsp_bp_remove(c, RSP_BP_SW, addr, kind);
+
+	t1 = now_s();
+	ph[PH_REMOVE] = t1 - t;
+	if (!rc)
+		rc = rsp_step(&stop, c);
+	t = now_s();
+	ph[PH_STEP] = t - t1;
+	if (!rc && !step_only)
+		rc = rsp_bp_insert(c, RSP_BP_SW, addr, kind);
+	t1 = now_s();
+	ph[PH_INSERT] = t1 - t;
+	if (rc)
+		return fail(c, "step over", rc);
+	if (run_to_stop(c, hit))
+		return 1;
+	ph[PH_CONT] = now_s() - t1;
+	return 0;
+}
+
+/*
+ * The hit loop. With `step_only` the breakpoint stays inserted while
+ * stepping: QEMU's TCG (6.0 and later) ignores breakpoints during a single
+ * step, so s + c is all a hit needs there; other stubs would report the
+ * breakpoint again without moving (the counter check catches that).
+ */
+static int bench_hits(rsp_conn *c, uint64_t addr, long n, int kind,
+		      int step_only, int has_counter, uint64_t counter)
+{
+	double *ph[PH_COUNT] = { NULL };
 	double t0, dt;
-	int rc = rsp_bp_insert(c, RSP_BP_SW, addr, kind);
+	int status = 1, rc = rsp_bp_insert(c, RSP_BP_SW, addr, kind);
 
 	if (rc)
 		return fail(c, "Z0", rc);
+	for (int p = 0; p < PH_COUNT; p++)
+		if (!(ph[p] = calloc((size_t)n, sizeof(double)))) {
+			fprintf(stderr, "rsp_bench: out of memory\n");
+			goto out;
+		}
 	if (run_to_stop(c, 0))
-		return 1;
+		goto out;
 	t0 = now_s();
 	for (long i = 1; i < n; i++) {
-		rc = rsp_step_over(&stop, c, addr, kind);
-		if (rc)
-			return fail(c, "step over", rc);
-		if (run_to_stop(c, i))
-			return 1;
+		double one[PH_COUNT];
+		if (next_hit(one, c, addr, kind, step_only, i))
+			goto out;
+		for (int p = 0; p < PH_COUNT; p++)
+			ph[p][i - 1] = one[p];
 	}
 	dt = now_s() - t0;
 	if (has_counter && check_counter(c, counter, n))
-		return 1;
-	if (n > 1)
-		printf("ceiling_hits_per_s %.0f hits/s\n", (double)(n - 1) / dt);
-	return 0;
+		goto out;
+	if (n > 1) {
+		printf("%s %.0f hits/s\n", step_only ? "ceiling_step_hits_per_s"
+			: "ceiling_hits_per_s", (double)(n - 1) / dt);
+		for (int p = 0; p < PH_COUNT; p++)
+			if (!step_only || p == PH_STEP || p == PH_CONT)
+				printf("%sphase_%s_median %.1f us\n",
+				       step_only ? "step_" : "", phase_name[p],
+				       quantile(ph[p], n - 1, 0.5) * 1e6);
+	}
+	status = 0;
+out:
+	for (int p = 0; p < PH_COUNT; p++)
+		free(ph[p]);
+	return status;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -235,7 +296,7 @@ out:
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: rsp_bench hits STUB ADDR N KIND [COUNTER]\n"
+		"usage: rsp_bench hits|hits-step STUB ADDR N KIND [COUNTER]\n"
 		"       rsp_bench rtt STUB N ADDR\n"
 		"       rsp_bench read1m STUB ADDR\n");
 	return 2;
@@ -248,7 +309,8 @@ int main(int argc, char **argv)
 	long n;
 	int status;
 
-	if (argc >= 6 && argc <= 7 && !strcmp(argv[1], "hits")) {
+	if (argc >= 6 && argc <= 7 && (!strcmp(argv[1], "hits") ||
+					 !strcmp(argv[1], "hits-step"))) {
 		if (parse_u64(&addr, argv[3]) < 0 ||
 		    parse_count(&n, argv[4], MAX_HITS) < 0 ||
 		    parse_u64(&kind, argv[5]) < 0 || kind < 1 || kind > 8 ||
@@ -256,8 +318,9 @@ int main(int argc, char **argv)
 			return usage();
 		status = open_stub(&c, argv[2]);
 		if (!status)
-			status = bench_hits(c, addr, n, (int)kind, argc == 7,
-					    counter);
+			status = bench_hits(c, addr, n, (int)kind,
+					    !strcmp(argv[1], "hits-step"),
+					    argc == 7, counter);
 	} else if (argc == 5 && !strcmp(argv[1], "rtt")) {
 		if (parse_count(&n, argv[3], MAX_RTT) < 0 ||
 		    parse_u64(&addr, argv[4]) < 0)

@@ -121,11 +121,13 @@ bp_kind() { case $1 in arm) echo 2 ;; i386 | x86_64) echo 1 ;; *) echo 4 ;; esac
 sym() { nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1; exit }'; }
 
 # Runs a command once, quietly; fails (with a message) unless it exits $1.
+# Bounded: a command that hangs here would hang hyperfine next.
 check() {
 	want_st=$1
 	shift
 	st=0
-	"$@" >"$TMP/check.out" 2>&1 </dev/null || st=$?
+	timeout -k 5 "${BENCH_CHECK_TIMEOUT:-120}" "$@" >"$TMP/check.out" 2>&1 \
+		</dev/null || st=$?
 	[ "$st" = "$want_st" ] && return 0
 	say "validation failed (status $st, expected $want_st): $*"
 	tail -n 5 "$TMP/check.out" | sed 's/^/bench:   /' >&2
@@ -134,11 +136,15 @@ check() {
 
 # hf NAME RUNS [-n NAME CMD]...: hyperfine into $OUT/NAME.{csv,json}.
 # -i because a bare x86 pass exits 1; every command was validated before.
+# Short jobs get one warm-up run; multi-second ones (RUNS = $LONG) none,
+# their validation run already warmed the caches.
 hf() {
 	name=$1 runs=$2
 	shift 2
+	warm=1
+	[ "$runs" = "$LONG" ] && [ "$runs" != "$RUNS" ] && warm=0
 	echo "== $name" >>"$OUT/hyperfine.log"
-	hyperfine -N -i --style basic --warmup 1 --runs "$runs" \
+	hyperfine -N -i --style basic --warmup "$warm" --runs "$runs" \
 		--export-csv "$OUT/$name.csv" --export-json "$OUT/$name.json" \
 		"$@" >>"$OUT/hyperfine.log" 2>&1 || {
 		say "hyperfine failed for $name (see $OUT/hyperfine.log)"
@@ -215,17 +221,18 @@ bench_verdict() {
 # --- 2. breakpoint hits ------------------------------------------------------
 # Rates are differential: (time with the breakpoint - time without) / hits,
 # so start-up and the guest's own work cancel out.
+# $1 ARCH, $2 image, $3 hits | hits-step: LONG runs of rsp_bench into
+# $OUT/ceiling-ARCH.txt (appended).
 ceiling_hits() {
-	a=$1 img=$2
+	a=$1 img=$2 mode=$3
 	addr=$(sym "$img" bench_hook) counter=$(sym "$img" bench_hook_calls)
-	: >"$OUT/ceiling-$a.txt"
 	i=0
 	while [ "$i" -lt "$LONG" ]; do
 		start_halted "$a" "$img" "unix:$TMP/ceil.sock"
-		"$RSPB" hits "unix:$TMP/ceil.sock" "$addr" "$HITS" "$(bp_kind "$a")" \
-			"$counter" >>"$OUT/ceiling-$a.txt" || {
+		"$RSPB" "$mode" "unix:$TMP/ceil.sock" "$addr" "$HITS" \
+			"$(bp_kind "$a")" "$counter" >>"$OUT/ceiling-$a.txt" || {
 			stop_halted
-			say "rsp_bench hits failed on $a"
+			say "rsp_bench $mode failed on $a"
 			return 1
 		}
 		stop_halted
@@ -251,8 +258,11 @@ bench_hits() {
 		say "breakpoint hits: $a ($HITS hits; runs: $LONG)"
 		arg=$(gdb_arg "$a")
 		q="$(qemu_cmd "$a" stdio) -kernel $img"
-		ceiling_hits "$a" "$img" || true
+		: >"$OUT/ceiling-$a.txt"
+		ceiling_hits "$a" "$img" hits || true
+		ceiling_hits "$a" "$img" hits-step || true
 		c=$(median_of "$OUT/ceiling-$a.txt" ceiling_hits_per_s)
+		cs=$(median_of "$OUT/ceiling-$a.txt" ceiling_step_hits_per_s)
 		check 0 $STUBRUN run -q --break bench_hook "$img" &&
 			hf "hits-$a" "$LONG" \
 				-n stubrun-base "$PEAK $OUT/hits-base-$a.rss $STUBRUN run -q $img" \
@@ -270,32 +280,43 @@ bench_hits() {
 		row "hits $a: stubrun/ceiling" "${s:+$s/s}" "ceiling ${c:+$c/s}" \
 			"$r1" ">= 0.90 $(goal "$r1" ">=" 0.90)" "$(rss "hits-$a")"
 		row "hits $a: gdb/ceiling" "${g:+$g/s}" "ceiling ${c:+$c/s}" "$r2" "" ""
+		r3=
+		[ -n "$s" ] && [ -n "$cs" ] && r3=$(calc "printf \"%.2f\", $s / $cs")
+		row "hits $a: stubrun/step-only ceiling" "${s:+$s/s}" \
+			"s+c only ${cs:+$cs/s}" "$r3" "" ""
 	done
 }
 
 # --- 3. semihosting ------------------------------------------------------------
+# Per-call rates are differential against sh-exit-0 (same picolibc start-up,
+# a few calls). Modes of `stubrun run --semihosting=` measured when offered:
+# the default (stubrun services the traps over the stub), qemu (QEMU's own,
+# stubrun only watching), gdb (QEMU decodes, stubrun answers File-I/O).
 bench_semihosting() {
-	gdbmode=
-	"$STUBRUN" run --help 2>&1 | grep -q -- '--semihosting' && gdbmode=1
+	modes=
+	for m in qemu gdb; do
+		"$STUBRUN" run --help 2>&1 | grep -q -- "--semihosting\[=MODE\]" &&
+			check 0 $STUBRUN run -q --semihosting=$m "$EX/riscv64-sh-exit-0.elf" &&
+			modes="$modes $m"
+	done
 	for a in $SH_ARCHES; do
 		img=$EX/$a-sh-writec.elf base=$EX/$a-sh-exit-0.elf
 		[ -f "$img" ] && [ -f "$base" ] || { say "no $img"; continue; }
 		say "semihosting: $a ($WRITECS SYS_WRITEC; runs: $LONG)"
-		n="$(bare_cmd "$a")"
+		n="$(qemu_cmd "$a" stdio) -semihosting-config enable=on,target=native"
 		set -- -n native-base "$n -kernel $base" -n native "$n -kernel $img" \
 			-n stubrun-base "$PEAK $OUT/sh-base-$a.rss $STUBRUN run -q $base" \
 			-n stubrun "$PEAK $OUT/sh-$a.rss $STUBRUN run -q $img"
-		ok=1
+		for m in $modes; do
+			check 0 $STUBRUN run -q --semihosting=$m "$img" || continue
+			set -- "$@" -n "$m-base" "$STUBRUN run -q --semihosting=$m $base" \
+				-n "$m" "$STUBRUN run -q --semihosting=$m $img"
+		done
 		# shellcheck disable=SC2086
-		check 0 $n -kernel "$img" && check 0 $STUBRUN run -q "$img" || ok=
-		if [ -n "$gdbmode" ] && check 0 $STUBRUN run -q --semihosting=gdb "$img"; then
-			set -- "$@" -n gdbio-base "$STUBRUN run -q --semihosting=gdb $base" \
-				-n gdbio "$STUBRUN run -q --semihosting=gdb $img"
-		fi
-		[ -n "$ok" ] && hf "sh-$a" "$LONG" "$@" || true
+		check 0 $n -kernel "$img" && check 0 $STUBRUN run -q "$img" &&
+			hf "sh-$a" "$LONG" "$@" || true
 		nat=$(rate "$WRITECS" "$(med "sh-$a" native)" "$(med "sh-$a" native-base)")
 		sr=$(rate "$WRITECS" "$(med "sh-$a" stubrun)" "$(med "sh-$a" stubrun-base)")
-		gi=$(rate "$WRITECS" "$(med "sh-$a" gdbio)" "$(med "sh-$a" gdbio-base)")
 		c=$(awk -v a="$a" '$1 == a && $2 > 0 { print $2 }' "$TMP/ceilings" 2>/dev/null || true)
 		r1= r2=
 		[ -n "$sr" ] && [ -n "$nat" ] && r1=$(calc "printf \"%.2f\", $nat / $sr")
@@ -304,13 +325,16 @@ bench_semihosting() {
 			"native ${nat:+$nat calls/s}" "${r1:+${r1}x}" "" "$(rss "sh-$a")"
 		row "semihosting $a: stubrun/ceiling" "${sr:+$sr calls/s}" \
 			"ceiling ${c:+$c stops/s}" "$r2" "" ""
-		if [ -n "$gdbmode" ]; then
-			row "semihosting $a: --semihosting=gdb" "${gi:+$gi calls/s}" \
-				"stubrun ${sr:+$sr calls/s}" "" "" ""
-		else
-			row "semihosting $a: --semihosting=gdb" "n/a" \
-				"(not in this stubrun)" "" "" ""
-		fi
+		for m in qemu gdb; do
+			case " $modes " in
+			*" $m "*)
+				v=$(rate "$WRITECS" "$(med "sh-$a" "$m")" "$(med "sh-$a" "$m-base")")
+				row "semihosting $a: --semihosting=$m" "${v:+$v calls/s}" \
+					"native ${nat:+$nat calls/s}" "" "" "" ;;
+			*) row "semihosting $a: --semihosting=$m" "n/a" \
+				"(not available)" "" "" "" ;;
+			esac
+		done
 	done
 }
 

@@ -13,7 +13,12 @@ enum opt_id {
 	OPT_QEMU, OPT_QEMU_ARG, OPT_EXIT_SYMBOL, OPT_FAIL_SYMBOL, OPT_BREAK,
 	OPT_EXPECT, OPT_PASS_AT, OPT_TIMEOUT, OPT_GDB, OPT_CONNECT,
 	OPT_TRACE_RSP, OPT_EVENTS, OPT_TEST_BEGIN, OPT_TEST_END, OPT_QUIET,
+	OPT_SEMIHOSTING, OPT_SH_ROOT, OPT_SH_ALLOW_SYSTEM, OPT_HEAP,
 };
+
+/* has_arg: 0 none, 1 required (NAME VALUE or NAME=VALUE), 2 optional
+ * (only as NAME=VALUE, so that "--semihosting IMAGE" stays unambiguous). */
+enum { ARG_NONE = 0, ARG_REQUIRED = 1, ARG_OPTIONAL = 2 };
 
 static const struct option_def {
 	const char *name;
@@ -34,6 +39,10 @@ static const struct option_def {
 	{ "--test-begin-symbol", 1, OPT_TEST_BEGIN },
 	{ "--test-end-symbol", 1, OPT_TEST_END },
 	{ "--quiet", 0, OPT_QUIET }, { "-q", 0, OPT_QUIET },
+	{ "--semihosting", ARG_OPTIONAL, OPT_SEMIHOSTING },
+	{ "--semihosting-root", 1, OPT_SH_ROOT },
+	{ "--semihosting-allow-system", 0, OPT_SH_ALLOW_SYSTEM },
+	{ "--heap", 1, OPT_HEAP },
 };
 
 static const char usage[] =
@@ -80,6 +89,22 @@ static const char usage[] =
 "  --connect ADDR       attach to a stub already running (host:port or\n"
 "                       unix:PATH); no QEMU is started\n"
 "  --trace-rsp          log every packet to stderr\n"
+"\n"
+"Semihosting (Arm and RISC-V guests; see docs/SEMIHOSTING.md):\n"
+"  --semihosting[=MODE]  who services the guest's semihosting calls:\n"
+"                       stubrun (bare --semihosting; the default when the\n"
+"                       image has traps): stubrun itself over the stub, files\n"
+"                       confined to the root; qemu: QEMU's own\n"
+"                       (target=native, no sandbox); gdb: QEMU decodes the\n"
+"                       call and stubrun answers its GDB File-I/O requests;\n"
+"                       off: nobody (a trap faults as on hardware)\n"
+"  --semihosting-root DIR  the directory guest files are confined to\n"
+"                       (default: the current directory)\n"
+"  --semihosting-allow-system  let SYS_SYSTEM run host commands (refused\n"
+"                       by default)\n"
+"  --heap BASE:LIMIT[:STACK_BASE:STACK_LIMIT]  SYS_HEAPINFO's answer\n"
+"                       (default: the image's __heap_start, __heap_end,\n"
+"                       __stack... symbols, then QEMU's rule)\n"
 "\n"
 "Tests inside the image:\n"
 "  --events FILE        append JSON lines: begin/end of each in-image test\n"
@@ -214,6 +239,55 @@ static int parse_gdb(cli_options *o, const char *s)
 	return -1;
 }
 
+static int parse_semihosting(cli_semihosting *mode, const char *v)
+{
+	static const struct { const char *name; cli_semihosting mode; } modes[] = {
+		{ "stubrun", CLI_SH_STUBRUN }, { "qemu", CLI_SH_QEMU },
+		{ "gdb", CLI_SH_GDB }, { "off", CLI_SH_OFF },
+	};
+
+	if (!v) {
+		*mode = CLI_SH_STUBRUN;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(v, modes[i].name) == 0) {
+			*mode = modes[i].mode;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* BASE:LIMIT[:STACK_BASE:STACK_LIMIT], each a number util_parse_u64 takes;
+ * the heap grows up (BASE < LIMIT), the stack down (LIMIT < BASE). */
+static int parse_heap(cli_options *o, const char *s)
+{
+	uint64_t v[4];
+	size_t n = 0;
+	const char *p = s, *end;
+
+	for (;;) {
+		if (n == 4 || util_parse_u64_prefix(&v[n], &end, p) < 0)
+			return -1;
+		n++;
+		if (*end == '\0')
+			break;
+		if (*end != ':')
+			return -1;
+		p = end + 1;
+	}
+	if ((n != 2 && n != 4) || v[0] >= v[1] || (n == 4 && v[3] >= v[2]))
+		return -1;
+	o->has_heap = 1;
+	o->has_stack = n == 4;
+	o->heap_base = v[0];
+	o->heap_limit = v[1];
+	o->stack_base = n == 4 ? v[2] : 0;
+	o->stack_limit = n == 4 ? v[3] : 0;
+	return 0;
+}
+
 static const struct option_def *find_option(const char *arg, size_t len)
 {
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
@@ -268,6 +342,23 @@ static int apply(cli_options *o, const struct option_def *d, const char *v,
 	case OPT_TEST_BEGIN: o->test_begin_symbol = v; break;
 	case OPT_TEST_END: o->test_end_symbol = v; break;
 	case OPT_QUIET: o->quiet = 1; break;
+	case OPT_SEMIHOSTING:
+		if (parse_semihosting(&o->semihosting, v) < 0) {
+			util_errf(errbuf, errlen, "--semihosting '%s': expected "
+				  "stubrun, qemu, gdb or off", v);
+			return -1;
+		}
+		break;
+	case OPT_SH_ROOT: o->semihosting_root = v; break;
+	case OPT_SH_ALLOW_SYSTEM: o->semihosting_allow_system = 1; break;
+	case OPT_HEAP:
+		if (parse_heap(o, v) < 0) {
+			util_errf(errbuf, errlen, "--heap '%s': expected BASE:LIMIT"
+				  "[:STACK_BASE:STACK_LIMIT] with BASE < LIMIT and "
+				  "STACK_LIMIT < STACK_BASE", v);
+			return -1;
+		}
+		break;
 	}
 	if (bad)
 		util_errf(errbuf, errlen, "out of memory");
@@ -319,7 +410,11 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 				  "stubrun run --help)", (int)len, arg);
 			return -1;
 		}
-		if (d->has_arg) {
+		if (d->has_arg == ARG_OPTIONAL) {
+			v = len < strlen(arg) ? arg + len + 1 : NULL;
+			if (v && check_value(d, v, errbuf, errlen) < 0)
+				return -1;
+		} else if (d->has_arg) {
 			v = (len < strlen(arg)) ? arg + len + 1 :
 			    (i + 1 < argc ? argv[++i] : NULL);
 			if (check_value(d, v, errbuf, errlen) < 0)

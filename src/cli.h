@@ -7,6 +7,7 @@
 #define CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "expect.h"
 
@@ -24,6 +25,15 @@ typedef enum cli_gdb_mode {
 	CLI_GDB_UNIX = 0,       /* a private unix socket (default) */
 	CLI_GDB_TCP,            /* 127.0.0.1:tcp_port (0: pick a free port) */
 } cli_gdb_mode;
+
+/* Who services the semihosting traps of an Arm/RISC-V guest. */
+typedef enum cli_semihosting {
+	CLI_SH_AUTO = 0,        /* stubrun when the image has traps, else off */
+	CLI_SH_STUBRUN,         /* --semihosting[=stubrun]: src/semihost.c */
+	CLI_SH_QEMU,            /* QEMU's own (target=native), no sandbox */
+	CLI_SH_GDB,             /* QEMU target=gdb, File-I/O answered by fileio.c */
+	CLI_SH_OFF,             /* nobody: a trap faults as without a debugger */
+} cli_semihosting;
 
 typedef struct cli_options {
 	int help;               /* --help was given: print usage, exit 0 */
@@ -44,6 +54,15 @@ typedef struct cli_options {
 	const char *test_begin_symbol, *test_end_symbol;
 	int quiet;              /* --quiet: no "stubrun: ..." verdict line */
 	const char *const *guest_args; size_t n_guest_args; /* after "--" */
+	cli_semihosting semihosting;
+	const char *semihosting_root;   /* NULL: the current directory */
+	int semihosting_allow_system;
+	/* --heap BASE:LIMIT[:STACK_BASE:STACK_LIMIT]: HEAPINFO's answer;
+	 * has_stack 0 when only the heap was given (the stack then comes from
+	 * the image's symbols). heap_base < heap_limit, stack_limit <
+	 * stack_base. */
+	int has_heap, has_stack;
+	uint64_t heap_base, heap_limit, stack_base, stack_limit;
 } cli_options;
 
 /* Parses argv[first..argc). Strings point into argv, which must outlive

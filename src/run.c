@@ -99,6 +99,20 @@ static int signals_block(int *sfd, sigset_t *old)
 	return *sfd < 0 ? -1 : 0;
 }
 
+/* A SIGPIPE raised while blocked (stdout's reader went away: `| head`)
+ * was handled as EPIPE; left pending, it would kill us with status 141
+ * the moment the mask is restored, and the verdict would be lost. */
+static void discard_sigpipe(void)
+{
+	sigset_t set;
+	struct timespec now = { 0, 0 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	while (sigtimedwait(&set, NULL, &now) == SIGPIPE)
+		;
+}
+
 int run_signal_pending(run_ctx *r)
 {
 	struct signalfd_siginfo si;
@@ -187,15 +201,37 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 	}
 }
 
+int run_leave_stop(run_ctx *r)
+{
+	int err = regs_cache_flush(&r->regs, r->conn);
+
+	regs_cache_reset(&r->regs);
+	if (err == RSP_ECLOSED) {
+		run_stop_closed(r, 0);
+		return -1;
+	}
+	if (err < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "writing registers: %s",
+			    rsp_errmsg(r->conn));
+		return -1;
+	}
+	return 0;
+}
+
 /* Steps off the breakpoint at pc, so that continuing does not hit it
  * again. 0: done; 1: the step itself produced a stop worth dispatching
- * (*stop); -1: the run is over. */
+ * (*stop); -1: the run is over.
+ * A step that lands on another of our breakpoints is not looked at here
+ * (that would cost a PC read on every hit): continuing from it reports
+ * that breakpoint again at once, without executing it (QEMU does, see
+ * rsp.h), and the loop dispatches it then. */
 static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 {
 	const run_bp *b = run_find_bp(r, pc);
-	uint64_t npc;
 	int err;
 
+	if (run_leave_stop(r) < 0)
+		return -1;
 	if (!b || !b->inserted)
 		return 0;
 	if (rsp_bp_remove(r->conn, RSP_BP_SW, pc, b->z_kind) < 0)
@@ -207,11 +243,7 @@ static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 	}
 	if (err < 0 || rsp_bp_insert(r->conn, RSP_BP_SW, pc, b->z_kind) < 0)
 		goto stub_error;
-	if (stop->kind != RSP_STOP_SIGNAL || stop->signal != 5)
-		return 1;
-	if (regs_pc(&npc, r->conn, r->tgt) < 0)
-		goto stub_error;
-	return run_find_bp(r, npc) ? 1 : 0;
+	return stop->kind != RSP_STOP_SIGNAL || stop->signal != 5;
 stub_error:
 	run_verdict(r, RUN_EXIT_ERROR, 0, "stepping over the breakpoint at "
 		    "0x%" PRIx64 ": %s", pc, rsp_errmsg(r->conn));
@@ -227,14 +259,19 @@ static int initial_stop(rsp_stop *stop, run_ctx *r)
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = RSP_STOP_SIGNAL;
 	stop->signal = 5;
-	return regs_pc(&pc, r->conn, r->tgt) == 0 && run_find_bp(r, pc);
+	return regs_pc_cached(&pc, &r->regs, r->conn, r->tgt) == 0 &&
+	       run_find_bp(r, pc);
 }
 
 /* Continues the guest. The stub may be gone already (QEMU exited through
  * an exit device while stepping): that is an exit to decode, not an error. */
 static int resume_guest(run_ctx *r)
 {
-	int err = rsp_continue(r->conn);
+	int err;
+
+	if (run_leave_stop(r) < 0)
+		return -1;
+	err = rsp_continue(r->conn);
 
 	if (err == RSP_ECLOSED)
 		run_stop_closed(r, 0);
@@ -258,8 +295,10 @@ static void loop(run_ctx *r)
 		have = 0;
 		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
 			return;
-		if (resume == RUN_WAIT)
+		if (resume == RUN_WAIT) {
+			regs_cache_reset(&r->regs);
 			continue;
+		}
 		if (resume == RUN_STEP_CONTINUE) {
 			err = step_over(r, &stop, r->stop_pc);
 			if (err < 0)
@@ -342,6 +381,7 @@ static void teardown(run_ctx *r)
 	}
 	qemu_free(r->qemu);
 	semihost_free(r->sh);
+	fileio_free(r->fio);
 	image_free(r->img);
 	events_close(r->ev);
 	free(r->bps);
@@ -385,6 +425,7 @@ int run_main(int argc, char **argv, int first)
 	report(&r);
 	status = r.status;
 	teardown(&r);
+	discard_sigpipe();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	cli_options_free(&opt);
 	return status;

@@ -11,8 +11,10 @@
 
 #include "cli.h"
 #include "events.h"
+#include "fileio.h"
 #include "image.h"
 #include "qemu.h"
+#include "regs.h"
 #include "run.h"
 #include "rsp.h"
 #include "semihost.h"
@@ -50,12 +52,18 @@ typedef struct run_ctx {
 	qemu_proc *qemu;
 	rsp_conn *conn;
 	events *ev;
-	semihost *sh;
+	semihost *sh;         /* stubrun mode: the service */
+	fileio *fio;          /* gdb mode: the File-I/O answers */
+	cli_semihosting sh_mode; /* the mode in effect (never CLI_SH_AUTO) */
 	int sigfd;
 	int64_t t0, deadline;
 	uint64_t stop_pc;     /* PC of the last stop handled (guest address) */
 	run_bp *bps;
 	size_t nbps;
+	/* The registers of the stop being handled: one 'g' serves the PC, the
+	 * arguments and the semihosting registers; reset before the guest
+	 * runs again (run_leave_stop). */
+	regs_cache regs;
 
 	/* the verdict: the first one set wins */
 	int done;
@@ -104,6 +112,10 @@ typedef enum run_resume {
 	RUN_CONTINUE,          /* continue (pc is not at our breakpoint) */
 	RUN_WAIT,              /* the stub resumes by itself: just wait */
 } run_resume;
+
+/* Sends the register writes held in r->regs and forgets the cache: call
+ * before anything that lets the guest run. 0, or -1 with the verdict set. */
+int run_leave_stop(run_ctx *r);
 
 /* run_stop.c */
 /* Handles a stop: sets the verdict, or says how to go on. */

@@ -184,7 +184,11 @@ static void semihost_output(int stream, const char *data, size_t len,
 {
 	run_ctx *r = arg;
 
-	if (stream == 2)
+	/* In gdb mode QEMU 7.2 sends the debug console (SYS_WRITEC,
+	 * SYS_WRITE0) as writes to descriptor 2, which the File-I/O answers
+	 * cannot tell from ":tt" opened for append: it goes to stdout, where
+	 * the stubrun and qemu modes put the console. */
+	if (stream == SEMIHOST_STREAM_STDERR && r->sh_mode != CLI_SH_GDB)
 		util_write_all(2, data, len);
 	else
 		run_console(r, data, len);
@@ -214,6 +218,77 @@ static char *guest_cmdline(const cli_options *o)
 	return s;
 }
 
+static const char *const sh_mode_names[] = {
+	[CLI_SH_AUTO] = "auto", [CLI_SH_STUBRUN] = "stubrun",
+	[CLI_SH_QEMU] = "qemu", [CLI_SH_GDB] = "gdb", [CLI_SH_OFF] = "off",
+};
+
+/* The user asked QEMU for its own semihosting with --qemu-arg. */
+static int user_semihosting(const cli_options *o)
+{
+	for (size_t i = 0; i < o->n_qemu_args; i++)
+		if (!strncmp(o->qemu_args[i], "-semihosting", 12) ||
+		    !strncmp(o->qemu_args[i], "--semihosting", 13))
+			return 1;
+	return 0;
+}
+
+/* The mode in effect: AUTO is stubrun for an Arm/RISC-V ELF unless the
+ * user gave QEMU its own -semihosting (then QEMU's, as configured). An
+ * explicit mode on a target without semihosting is an error. */
+static int pick_mode(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+	int capable = r->tgt->semihosting != TARGET_SEMIHOSTING_NONE &&
+		      image_is_elf(r->img);
+
+	r->sh_mode = o->semihosting;
+	if (o->semihosting == CLI_SH_AUTO) {
+		r->sh_mode = !capable ? CLI_SH_OFF :
+			     user_semihosting(o) ? CLI_SH_QEMU : CLI_SH_STUBRUN;
+		return 0;
+	}
+	if (o->semihosting != CLI_SH_OFF && !capable) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--semihosting=%s: %s has no "
+			    "semihosting (Arm and RISC-V ELF images only)",
+			    sh_mode_names[o->semihosting], r->tgt->name);
+		return -1;
+	}
+	if (o->semihosting == CLI_SH_QEMU && o->semihosting_root) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--semihosting-root: QEMU's own "
+			    "semihosting (--semihosting=qemu) has no sandbox; "
+			    "use stubrun or gdb");
+		return -1;
+	}
+	if ((o->semihosting == CLI_SH_QEMU || o->semihosting == CLI_SH_GDB) &&
+	    o->has_heap) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--heap: with --semihosting=%s "
+			    "QEMU answers SYS_HEAPINFO itself; use stubrun",
+			    sh_mode_names[o->semihosting]);
+		return -1;
+	}
+	return 0;
+}
+
+static void sh_config(semihost_config *cfg, run_ctx *r, const char *cmdline)
+{
+	const cli_options *o = r->opt;
+
+	semihost_config_init(cfg);
+	cfg->root = o->semihosting_root;
+	cfg->allow_system = o->semihosting_allow_system;
+	cfg->protect_path = o->image;
+	cfg->cmdline = cmdline;
+	cfg->has_heap = o->has_heap;
+	cfg->heap_base = o->heap_base;
+	cfg->heap_limit = o->heap_limit;
+	cfg->stack_base = o->stack_base;
+	cfg->stack_limit = o->stack_limit;
+	cfg->output = semihost_output;
+	cfg->output_arg = r;
+	cfg->warn = semihost_warning;
+}
+
 static int plan_semihosting(run_ctx *r)
 {
 	semihost_config cfg;
@@ -222,24 +297,28 @@ static int plan_semihosting(run_ctx *r)
 	char *cmdline;
 	int err;
 
-	if (r->tgt->semihosting == TARGET_SEMIHOSTING_NONE || !image_is_elf(r->img))
+	if (pick_mode(r) < 0)
+		return -1;
+	if (r->sh_mode != CLI_SH_STUBRUN && r->sh_mode != CLI_SH_GDB)
 		return 0;
 	if (!(cmdline = guest_cmdline(r->opt))) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
 		return -1;
 	}
-	semihost_config_init(&cfg);
-	cfg.cmdline = cmdline;
-	cfg.output = semihost_output;
-	cfg.output_arg = r;
-	cfg.warn = semihost_warning;
-	err = semihost_new(&r->sh, &cfg, r->tgt, r->img, r->err, sizeof(r->err));
+	sh_config(&cfg, r, cmdline);
+	if (r->sh_mode == CLI_SH_GDB)
+		err = fileio_new(&r->fio, &cfg, r->err, sizeof(r->err));
+	else
+		err = semihost_new(&r->sh, &cfg, r->tgt, r->img, r->err,
+				   sizeof(r->err));
 	free(cmdline);
 	if (err < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: semihosting: %s",
 			    r->opt->image, r->err);
 		return -1;
 	}
+	if (!r->sh)
+		return 0; /* gdb mode: QEMU decodes the traps itself */
 	t = semihost_traps(r->sh, &n);
 	for (size_t i = 0; i < n; i++)
 		if (add_bp(r, t[i].addr, RUN_BP_SEMIHOST, i, "semihosting trap",
@@ -352,9 +431,20 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 	arg(a, "-monitor");
 	arg(a, "none");
 	arg(a, "-chardev");
-	arg(a, "stdio,id=stubrun_con,signal=off");
+	/* QEMU's own semihosting console joins the serial port on stdout:
+	 * one stdio chardev may serve both only as a multiplexer. */
+	arg(a, r->sh_mode == CLI_SH_QEMU && !user_semihosting(o) ?
+	    "stdio,id=stubrun_con,mux=on,signal=off" :
+	    "stdio,id=stubrun_con,signal=off");
 	arg(a, "-serial");
 	arg(a, "chardev:stubrun_con");
+	if (!user_semihosting(o) && (r->sh_mode == CLI_SH_QEMU ||
+				     r->sh_mode == CLI_SH_GDB)) {
+		arg(a, "-semihosting-config");
+		arg(a, r->sh_mode == CLI_SH_QEMU ?
+		    "enable=on,target=native,chardev=stubrun_con" :
+		    "enable=on,target=gdb");
+	}
 	for (size_t i = 0; t->extra_args && t->extra_args[i]; i++)
 		arg(a, t->extra_args[i]);
 	if (t->load == TARGET_LOAD_BOOTSECTOR) {

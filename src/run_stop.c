@@ -34,13 +34,14 @@ int run_read_arg(int64_t *out, run_ctx *r, int as_pointer)
 	int int_bits = t->ptr_size == 2 ? 16 : 32;
 
 	if (t->arg_kind == TARGET_ARG_REGISTER) {
-		if ((err = regs_get(&v, &bits, r->conn, t, t->arg_reg)) < 0)
+		if ((err = regs_get_cached(&v, &bits, &r->regs, r->conn, t,
+					   t->arg_reg)) < 0)
 			return err;
 	} else {
 		int bytes = as_pointer ? (int)t->ptr_size :
 			    (int_bits / 8 < (int)t->ptr_size ? int_bits / 8 :
 			     (int)t->ptr_size);
-		if ((err = regs_sp(&sp, r->conn, t)) < 0 ||
+		if ((err = regs_sp_cached(&sp, &r->regs, r->conn, t)) < 0 ||
 		    (err = regs_mem_uint(&v, r->conn, sp + (uint64_t)t->arg_stack_offset,
 					 bytes)) < 0)
 			return err;
@@ -102,7 +103,7 @@ static int env_name(uint64_t *value, int *bits, void *arg, const char *name)
 {
 	run_ctx *r = ((check_env *)arg)->r;
 	const image_symbol *s;
-	int err = regs_get(value, bits, r->conn, r->tgt, name);
+	int err = regs_get_cached(value, bits, &r->regs, r->conn, r->tgt, name);
 
 	if (err == 0)
 		return 0;
@@ -243,18 +244,25 @@ static int guest_mem_write(uint64_t addr, const void *buf, size_t len,
 	return err == RSP_EREMOTE ? SEMIHOST_IO_FAULT : err;
 }
 
+/* Registers go through the stop's cache: the operation and parameter
+ * registers come out of the 'g' that gave the PC, and the result and the
+ * new PC leave in one packet (run_leave_stop). */
 static int guest_reg_get(uint64_t *value, const char *name, void *arg)
 {
 	run_ctx *r = arg;
+	const rsp_reg *reg = rsp_reg_find(r->conn, name);
 
-	return rsp_reg_get_u64(value, r->conn, name);
+	return reg ? regs_cache_read(value, &r->regs, r->conn, reg) :
+		     RSP_ENOTFOUND;
 }
 
 static int guest_reg_set(const char *name, uint64_t value, void *arg)
 {
 	run_ctx *r = arg;
+	const rsp_reg *reg = rsp_reg_find(r->conn, name);
 
-	return rsp_reg_set_u64(r->conn, name, value);
+	return reg ? regs_cache_write(&r->regs, r->conn, reg, value) :
+		     RSP_ENOTFOUND;
 }
 
 /* A semihosting trap: serviced here; the PC moves past it on CONTINUE. */
@@ -269,6 +277,8 @@ static int semihosting(run_resume *resume, run_ctx *r, uint64_t pc)
 			    semihost_errmsg(r->sh));
 		return -1;
 	}
+	if (res.action == SEMIHOST_CONTINUE && run_leave_stop(r) < 0)
+		return -1;
 	switch (res.action) {
 	case SEMIHOST_CONTINUE:
 		*resume = RUN_CONTINUE; /* PC already past the trap */
@@ -327,6 +337,37 @@ static void unexpected_stop(run_resume *resume, run_ctx *r,
 	}
 }
 
+/* QEMU's semihosting in target=gdb mode asks for the host side of a call
+ * (--semihosting=gdb); QEMU resumes the guest by itself on the answer. In
+ * any other mode nobody asked QEMU for that (a user's --qemu-arg): refused
+ * politely with ENOSYS. */
+static int file_io(run_resume *resume, run_ctx *r, const rsp_stop *stop)
+{
+	semihost_target io = { guest_reg_get, guest_reg_set, guest_mem_read,
+			       guest_mem_write, r };
+	/* ENOSYS is 88 in the protocol's numbering (GDB manual, "Errno
+	 * Values" lists none: GDB itself answers unknown calls so). */
+	fileio_reply rep = { -1, 88, 0 };
+	int err;
+
+	if (r->fio && fileio_handle(&rep, r->fio, &io, stop) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 1, "semihosting (File-I/O): %s",
+			    fileio_errmsg(r->fio));
+		return -1;
+	}
+	err = rsp_fileio_reply(r->conn, rep.result, rep.err, rep.ctrl_c);
+	if (err < 0) {
+		if (err == RSP_ECLOSED)
+			run_stop_closed(r, 0);
+		else
+			run_verdict(r, RUN_EXIT_ERROR, 0, "answering a File-I/O "
+				    "request: %s", rsp_errmsg(r->conn));
+		return -1;
+	}
+	*resume = RUN_WAIT;
+	return 0;
+}
+
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 {
 	uint64_t pc;
@@ -344,19 +385,14 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 			    "terminated by signal %d", stop->signal);
 		return 0;
 	case RSP_STOP_FILEIO:
-		/* QEMU's semihosting in target=gdb mode; stubrun runs QEMU
-		 * with its own semihosting off, so this is a user's choice we
-		 * refuse politely: ENOSYS (88 in GDB's File-I/O numbering). */
-		rsp_fileio_reply(r->conn, -1, 88, 0);
-		*resume = RUN_WAIT;
-		return 0;
+		return file_io(resume, r, stop);
 	case RSP_STOP_SIGNAL:
 		break;
 	case RSP_STOP_NONE:
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub sent an empty stop reply");
 		return -1;
 	}
-	if (regs_pc(&pc, r->conn, r->tgt) < 0) {
+	if (regs_pc_cached(&pc, &r->regs, r->conn, r->tgt) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "cannot read the PC: %s",
 			    rsp_errmsg(r->conn));
 		return -1;
@@ -420,6 +456,13 @@ void run_stop_closed(run_ctx *r, int got_w)
 	if (!exited) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub closed the connection "
 			    "but QEMU did not exit");
+		return;
+	}
+	if (WIFSIGNALED(st) && strstr(last, "fatal: Lockup")) {
+		/* An M-profile fault inside a fault handler (e.g. a
+		 * semihosting BKPT with nobody servicing it): QEMU models the
+		 * lockup by aborting. The guest crashed, QEMU did not. */
+		run_verdict(r, RUN_EXIT_FAIL, 0, "the guest locked up: %s", last);
 		return;
 	}
 	if (WIFSIGNALED(st)) {

@@ -668,16 +668,20 @@ void sh_heap_init(semihost *sh, const image *img)
 		h[1] = cfg->heap_limit;
 		h[2] = cfg->stack_base;
 		h[3] = cfg->stack_limit;
-		return;
+		/* The heap alone (--heap BASE:LIMIT): the stack as below. */
+		if (h[2] || h[3])
+			return;
 	}
-	if (img) {
+	if (img && !cfg->has_heap) {
 		h[0] = first_symbol(img, base_syms);
 		h[1] = first_symbol(img, limit_syms);
-		h[2] = first_symbol(img, stack_syms);
-		h[3] = first_symbol(img, stack_limit_syms);
 		if (!h[0])
 			h[0] = ram_end ? image_end(img, cfg->ram_base, ram_end) :
 					 image_end(img, 0, UINT64_MAX);
+	}
+	if (img) {
+		h[2] = first_symbol(img, stack_syms);
+		h[3] = first_symbol(img, stack_limit_syms);
 	}
 	/* A name can be a C variable rather than a linker symbol (newlib's
 	 * __heap_limit is one): values on the wrong side of the heap base are

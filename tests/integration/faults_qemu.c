@@ -104,3 +104,60 @@ Test(faults_qemu, console_flood_loses_nothing_and_gets_the_verdict)
 		  "%s", res.err);
 	harness_result_free(&res);
 }
+
+/* The deadline holds while the console floods (examples/flood/
+ * flood-forever.c prints without end): 124 at --timeout 1, with output. */
+Test(faults_qemu, console_flood_does_not_delay_the_timeout)
+{
+	char img[512], last[1024];
+	harness_result res;
+
+	example_or_skip(img, sizeof(img), "riscv64-flood-forever.elf");
+	const char *argv[] = { harness_stubrun(), "run", "--timeout", "1", img,
+			       NULL };
+	cr_assert_eq(harness_run(&res, argv, FAULTS_LIMIT_S), 0);
+	cr_expect_eq(res.timed_out, 0);
+	cr_expect_eq(res.status, 124, "status %d:\n%.2000s", res.status, res.err);
+	cr_expect(strstr(res.out, "flood line x"), "no console output");
+	last_line(last, sizeof(last), res.err);
+	cr_expect(strstr(last, "stubrun: TIMEOUT: timeout after 1 s"), "%s", last);
+	harness_result_free(&res);
+}
+
+/* A wedged QEMU (SIGSTOPped: its stub never answers the interrupt): the
+ * run still ends at its timeout, says the guest did not stop, and the
+ * stopped QEMU is killed all the same. */
+Test(faults_qemu, frozen_qemu_times_out_and_is_killed)
+{
+	char dir[80], errfile[128], img[512], last[1024];
+	pid_t run, qemu = -1;
+	int st;
+
+	example_or_skip(img, sizeof(img), "riscv64-hang.elf");
+	scratch_new(dir, sizeof(dir), "qstop");
+	snprintf(errfile, sizeof(errfile), "%s.err", dir);
+	const char *argv[] = { harness_stubrun(), "run", "--timeout", "2", img,
+			       NULL };
+	run = spawn_bg(argv, errfile, dir);
+	for (int i = 0; i < 2000 && qemu < 0; i++) {
+		qemu = find_process("qemu-system-riscv64", dir);
+		if (qemu < 0)
+			poll(NULL, 0, 10);
+	}
+	cr_assert_gt(qemu, 0, "QEMU never started");
+	poll(NULL, 0, 300);
+	cr_assert_eq(kill(qemu, SIGSTOP), 0);
+	st = reap_or_fail(run, "stubrun");
+
+	char *err = slurp_file(errfile);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 124, "status 0x%x:\n%s",
+		  st, err);
+	last_line(last, sizeof(last), err);
+	cr_expect(strstr(last, "did not stop when interrupted"), "last line: %s",
+		  last);
+	cr_expect_eq(wait_count(dir, 0), 0, "the stopped QEMU survived");
+	cr_expect_eq(dir_count(dir, ""), 0, "stubrun left files in TMPDIR");
+	free(err);
+	unlink(errfile);
+	scratch_rm(dir);
+}

@@ -117,6 +117,67 @@ Test(cli, gdb_modes)
 	cli_options_free(&o);
 }
 
+Test(cli, semihosting_modes)
+{
+	static const struct {
+		const char *arg;
+		cli_semihosting mode;
+	} rows[] = {
+		{ "--semihosting", CLI_SH_STUBRUN },
+		{ "--semihosting=stubrun", CLI_SH_STUBRUN },
+		{ "--semihosting=qemu", CLI_SH_QEMU },
+		{ "--semihosting=gdb", CLI_SH_GDB },
+		{ "--semihosting=off", CLI_SH_OFF },
+	};
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "i"), 0);
+	cr_expect_eq(o.semihosting, CLI_SH_AUTO);
+	cr_expect_null(o.semihosting_root);
+	cr_expect_eq(o.semihosting_allow_system, 0);
+	cr_expect_eq(o.has_heap, 0);
+	cli_options_free(&o);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cr_assert_eq(PARSE(&o, err, rows[i].arg, "i"), 0, "%s: %s",
+			     rows[i].arg, err);
+		cr_expect_eq(o.semihosting, rows[i].mode, "%s", rows[i].arg);
+		/* The bare option never takes the next word as its value. */
+		cr_expect_str_eq(o.image, "i", "%s", rows[i].arg);
+		cli_options_free(&o);
+	}
+	cr_assert_eq(PARSE(&o, err, "--semihosting", "qemu"), 0, "%s", err);
+	cr_expect_eq(o.semihosting, CLI_SH_STUBRUN);
+	cr_expect_str_eq(o.image, "qemu");
+	cli_options_free(&o);
+}
+
+Test(cli, semihosting_root_system_and_heap)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--semihosting-root", "/srv/x",
+			   "--semihosting-allow-system", "--heap",
+			   "0x40000000:0x40100000", "i"), 0, "%s", err);
+	cr_expect_str_eq(o.semihosting_root, "/srv/x");
+	cr_expect_eq(o.semihosting_allow_system, 1);
+	cr_expect_eq(o.has_heap, 1);
+	cr_expect_eq(o.has_stack, 0);
+	cr_expect_eq(o.heap_base, 0x40000000);
+	cr_expect_eq(o.heap_limit, 0x40100000);
+	cr_expect_eq(o.stack_base, 0);
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--heap=4096:8192:65536:0x8000", "i"), 0,
+		     "%s", err);
+	cr_expect_eq(o.has_stack, 1);
+	cr_expect_eq(o.heap_base, 4096);
+	cr_expect_eq(o.heap_limit, 8192);
+	cr_expect_eq(o.stack_base, 65536);
+	cr_expect_eq(o.stack_limit, 0x8000);
+	cli_options_free(&o);
+}
+
 Test(cli, help_and_version_need_no_image)
 {
 	cli_options o;
@@ -137,6 +198,8 @@ Test(cli, usage_documents_every_option_and_status)
 		"--exit-symbol", "--fail-symbol", "--break", "--expect", "--pass-at",
 		"--timeout", "--gdb", "--connect", "--trace-rsp", "--events",
 		"--test-begin-symbol", "--test-end-symbol", "124", "125", "126", "127",
+		"--semihosting[=MODE]", "stubrun", "qemu", "gdb", "off",
+		"--semihosting-root", "--semihosting-allow-system", "--heap",
 		"i8086", "mem16[X]",
 	};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -171,6 +234,25 @@ static const bad_case bad[] = {
 	{ { "--gdb", "udp", "i", NULL }, "--gdb 'udp'" },
 	{ { "--gdb", "tcp:0", "i", NULL }, "--gdb 'tcp:0'" },
 	{ { "--gdb", "tcp:70000", "i", NULL }, "--gdb 'tcp:70000'" },
+	{ { "--semihosting=on", "i", NULL }, "--semihosting 'on'" },
+	{ { "--semihosting=QEMU", "i", NULL }, "--semihosting 'QEMU'" },
+	{ { "--semihosting=", "i", NULL }, "--semihosting: empty value" },
+	{ { "--semihosting-root", NULL }, "--semihosting-root: needs a value" },
+	{ { "--semihosting-root=", "i", NULL }, "--semihosting-root: empty" },
+	{ { "--semihosting-allow-system=1", "i", NULL },
+	  "--semihosting-allow-system: takes no value" },
+	{ { "--heap", "0x1000", "i", NULL }, "--heap '0x1000'" },
+	{ { "--heap", "2:1", "i", NULL }, "--heap '2:1'" },
+	{ { "--heap", "1:1", "i", NULL }, "--heap '1:1'" },
+	{ { "--heap", "1:2:3", "i", NULL }, "--heap '1:2:3'" },
+	{ { "--heap", "1:2:3:4", "i", NULL }, "--heap '1:2:3:4'" },
+	{ { "--heap", "1:2:4:3:", "i", NULL }, "--heap '1:2:4:3:'" },
+	{ { "--heap", "1:2:4:3:0", "i", NULL }, "--heap '1:2:4:3:0'" },
+	{ { "--heap", "1:x", "i", NULL }, "--heap '1:x'" },
+	{ { "--heap", ":2", "i", NULL }, "--heap ':2'" },
+	{ { "--heap", "-1:2", "i", NULL }, "--heap '-1:2'" },
+	{ { "--heap", "1:0x1ffffffffffffffff", "i", NULL }, "--heap '1:0x1ff" },
+	{ { "--heap", NULL }, "--heap: needs a value" },
 };
 
 Test(cli, rejects_bad_table_naming_the_option)

@@ -1,0 +1,68 @@
+/*
+ * Integration: the verdict survives a stdout that goes away. `stubrun run
+ * IMAGE | head -c 100` closes the pipe while the guest still prints: the
+ * exit status must still be the guest's (not death by SIGPIPE, 141), the
+ * verdict line still on stderr, and no QEMU left.
+ */
+#include "faults_common.h"
+
+/* Runs stubrun on `image`, reading `keep` bytes of its stdout and then
+ * closing the pipe. Returns the wait status; stderr goes to errfile. */
+static int run_with_short_reader(const char *image, size_t keep,
+				 const char *errfile, const char *tmpdir)
+{
+	char buf[4096];
+	size_t got = 0;
+	int outp[2];
+	pid_t pid;
+
+	cr_assert_eq(pipe(outp), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int err = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		setpgid(0, 0);
+		setenv("TMPDIR", tmpdir, 1);
+		dup2(outp[1], 1);
+		dup2(err, 2);
+		close(outp[0]);
+		close(outp[1]);
+		execl(harness_stubrun(), harness_stubrun(), "run", "--timeout", "50",
+		      image, (char *)NULL);
+		_exit(127);
+	}
+	close(outp[1]);
+	while (got < keep) {
+		ssize_t n = read(outp[0], buf, keep - got < sizeof(buf) ?
+					       keep - got : sizeof(buf));
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(outp[0]);
+	return reap_or_fail(pid, "stubrun");
+}
+
+Test(hygiene_output, closed_stdout_keeps_the_verdict_and_status)
+{
+	char dir[80], img[512], errfile[160], last[1024];
+	int st;
+
+	example_or_skip(img, sizeof(img), "aarch64-flood.elf");
+	scratch_new(dir, sizeof(dir), "stdout");
+	snprintf(errfile, sizeof(errfile), "%s.err", dir);
+	st = run_with_short_reader(img, 100, errfile, dir);
+	char *err = slurp_file(errfile);
+	cr_expect(WIFEXITED(st), "stubrun died of signal %d:\n%s",
+		  WIFSIGNALED(st) ? WTERMSIG(st) : 0, err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x:\n%s", st,
+		  err);
+	last_line(last, sizeof(last), err);
+	cr_expect(strstr(last, "stubrun: PASS: the guest called stubrun_exit(0)"),
+		  "%s", last);
+	cr_expect_eq(count_processes2("qemu-system-", dir), 0);
+	cr_expect_eq(dir_count(dir, ""), 0, "stubrun left files in TMPDIR");
+	free(err);
+	unlink(errfile);
+	scratch_rm(dir);
+}
