@@ -162,7 +162,15 @@ TESTDATA_OUT := $(abspath $(BUILD)/tests/data/elf)
 testdata:
 	@$(MAKE) --no-print-directory -s -C tests/data/elf OUT=$(TESTDATA_OUT)
 
-TEST_ENV = STUBRUN=$(abspath $(BIN)) STUBRUN_EXAMPLES=$(EXAMPLES_OUT) \
+# Sanitized test runs excuse Criterion's own leak (see tests/lsan.supp);
+# stubrun and the library are still checked for leaks.
+ifeq ($(SANITIZE),1)
+TEST_ENV_SAN = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+else
+TEST_ENV_SAN =
+endif
+
+TEST_ENV = $(TEST_ENV_SAN) STUBRUN=$(abspath $(BIN)) STUBRUN_EXAMPLES=$(EXAMPLES_OUT) \
 	STUBRUN_TESTDATA=$(TESTDATA_OUT) \
 	STUBRUN_RSP_EXAMPLE=$(abspath $(BUILD)/stubrun-rsp-example) \
 	STUBRUN_SRCDIR=$(CURDIR) STUBRUN_FAULTSTUB=$(abspath $(FAULTSTUB))

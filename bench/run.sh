@@ -8,11 +8,13 @@
 # Environment:
 #   BENCH_RUNS       runs per short measurement (default 10; medians)
 #   BENCH_LONG_RUNS  runs per multi-second measurement (default 3)
+#   BENCH_GDB_RUNS   runs of gdb's 10,000-hit job (default 1: 30 s each)
 #   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
 #   BENCH_HIT_ARCHES breakpoint-hit and in-image-test targets (aarch64 riscv64)
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
 #   BENCH_ONLY       a subset of: verdict hits semihosting suite tests protocol
 set -eu
+# Every sh variable is global: helpers use _-prefixed names for their own.
 
 BUILD=$1
 EX=$2
@@ -24,6 +26,7 @@ PEAK=$BUILD/peak_rss
 GDBRUN="sh $HERE/gdb-run.sh"
 RUNS=${BENCH_RUNS:-10}
 LONG=${BENCH_LONG_RUNS:-3}
+GDB_RUNS=${BENCH_GDB_RUNS:-1}
 ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
 HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
 SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
@@ -75,7 +78,7 @@ qver=$(qemu-system-riscv64 --version | awk 'NR == 1 { print $4 }')
 	echo "gdb: $(gdb-multiarch --version | head -n 1)"
 	echo "hyperfine: $(hyperfine --version)"
 	echo "stubrun: $("$STUBRUN" --version 2>&1 | head -n 1)"
-	echo "runs: $RUNS (long: $LONG)"
+	echo "runs: $RUNS (long: $LONG, gdb hits: $GDB_RUNS)"
 	echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
 
@@ -135,14 +138,14 @@ check() {
 }
 
 # hf NAME RUNS [-n NAME CMD]...: hyperfine into $OUT/NAME.{csv,json}.
-# -i because a bare x86 pass exits 1; every command was validated before.
-# Short jobs get one warm-up run; multi-second ones (RUNS = $LONG) none,
-# their validation run already warmed the caches.
+# Short jobs get one warm-up run; multi-second ones (fewer runs) none.
+# Exit codes are checked afterwards (med), so -i only keeps a failed run
+# from hiding the other commands' figures.
 hf() {
 	name=$1 runs=$2
 	shift 2
 	warm=1
-	[ "$runs" = "$LONG" ] && [ "$runs" != "$RUNS" ] && warm=0
+	[ "$runs" -lt "$RUNS" ] && warm=0
 	echo "== $name" >>"$OUT/hyperfine.log"
 	hyperfine -N -i --style basic --warmup "$warm" --runs "$runs" \
 		--export-csv "$OUT/$name.csv" --export-json "$OUT/$name.json" \
@@ -151,9 +154,21 @@ hf() {
 		return 1
 	}
 }
-# med NAME CMDNAME: median seconds of one command of $OUT/NAME.csv.
+# med NAME CMDNAME [STATUS]: median seconds of one command of
+# $OUT/NAME.csv; empty (with a message) unless every timed run of it exited
+# with STATUS (default 0), read from the exit codes in $OUT/NAME.json.
 med() {
 	[ -f "$OUT/$1.csv" ] || return 0
+	bad=$(awk -v n="$2" -v want="${3:-0}" '
+		/"command":/ { cur = $0; sub(/^[^:]*: *"/, "", cur); sub(/",? *$/, "", cur) }
+		/"exit_codes":/ { in_codes = (cur == n); next }
+		in_codes && /\]/ { in_codes = 0 }
+		in_codes { v = $0; gsub(/[ ,]/, "", v); if (v != want) bad++ }
+		END { print bad + 0 }' "$OUT/$1.json")
+	if [ "$bad" != 0 ]; then
+		say "$1: $bad run(s) of $2 did not exit ${3:-0}; no figure"
+		return 0
+	fi
 	awk -F, -v n="$2" '$1 == n { print $4 }' "$OUT/$1.csv"
 }
 rss() { [ -s "$OUT/$1.rss" ] && cat "$OUT/$1.rss" || true; }
@@ -179,10 +194,10 @@ start_halted() {
 stop_halted() {
 	[ -z "$QPID" ] && return 0
 	# rsp_bench kills the target; QEMU then exits by itself.
-	i=0
-	while kill -0 "$QPID" 2>/dev/null && [ "$i" -lt 100 ]; do
+	_w=0
+	while kill -0 "$QPID" 2>/dev/null && [ "$_w" -lt 100 ]; do
 		sleep 0.02
-		i=$((i + 1))
+		_w=$((_w + 1))
 	done
 	kill -KILL "$QPID" 2>/dev/null || true
 	wait "$QPID" 2>/dev/null || true
@@ -206,7 +221,7 @@ bench_verdict() {
 				>/dev/null 2>&1 &&
 			hf "verdict-$a" "$RUNS" -n bare "$bare" -n stubrun "$sr" \
 				-n gdb "$gdbc" || true
-		s=$(med "verdict-$a" stubrun) b=$(med "verdict-$a" bare)
+		s=$(med "verdict-$a" stubrun) b=$(med "verdict-$a" bare "$(bare_pass "$a")")
 		g=$(med "verdict-$a" gdb)
 		r1= r2=
 		[ -n "$s" ] && [ -n "$b" ] && r1=$(calc "printf \"%.2f\", $s / $b")
@@ -226,8 +241,8 @@ bench_verdict() {
 ceiling_hits() {
 	a=$1 img=$2 mode=$3
 	addr=$(sym "$img" bench_hook) counter=$(sym "$img" bench_hook_calls)
-	i=0
-	while [ "$i" -lt "$LONG" ]; do
+	_run=0
+	while [ "$_run" -lt "$LONG" ]; do
 		start_halted "$a" "$img" "unix:$TMP/ceil.sock"
 		"$RSPB" "$mode" "unix:$TMP/ceil.sock" "$addr" "$HITS" \
 			"$(bp_kind "$a")" "$counter" >>"$OUT/ceiling-$a.txt" || {
@@ -236,7 +251,7 @@ ceiling_hits() {
 			return 1
 		}
 		stop_halted
-		i=$((i + 1))
+		_run=$((_run + 1))
 	done
 }
 median_of() { # median of the values of NAME lines in a file
@@ -255,7 +270,7 @@ bench_hits() {
 	for a in $HIT_ARCHES; do
 		img=$EX/$a-hits.elf
 		[ -f "$img" ] || { say "no $img"; continue; }
-		say "breakpoint hits: $a ($HITS hits; runs: $LONG)"
+		say "breakpoint hits: $a ($HITS hits; runs: $LONG, gdb $GDB_RUNS)"
 		arg=$(gdb_arg "$a")
 		q="$(qemu_cmd "$a" stdio) -kernel $img"
 		: >"$OUT/ceiling-$a.txt"
@@ -263,14 +278,12 @@ bench_hits() {
 		ceiling_hits "$a" "$img" hits-step || true
 		c=$(median_of "$OUT/ceiling-$a.txt" ceiling_hits_per_s)
 		cs=$(median_of "$OUT/ceiling-$a.txt" ceiling_step_hits_per_s)
-		check 0 $STUBRUN run -q --break bench_hook "$img" &&
-			hf "hits-$a" "$LONG" \
+		hf "hits-$a" "$LONG" \
 				-n stubrun-base "$PEAK $OUT/hits-base-$a.rss $STUBRUN run -q $img" \
 				-n stubrun-break "$PEAK $OUT/hits-$a.rss $STUBRUN run -q --break bench_hook $img" ||
 			true
-		eval "check 0 $GDBRUN -b bench_hook $arg $img $q" &&
-			hf "hits-gdb-$a" "$LONG" -n gdb-base "$GDBRUN $arg $img $q" \
-				-n gdb-break "$GDBRUN -b bench_hook $arg $img $q" || true
+		hf "hits-gdb-$a" "$GDB_RUNS" -n gdb-base "$GDBRUN $arg $img $q" \
+			-n gdb-break "$GDBRUN -b bench_hook $arg $img $q" || true
 		s=$(rate "$HITS" "$(med "hits-$a" stubrun-break)" "$(med "hits-$a" stubrun-base)")
 		g=$(rate "$HITS" "$(med "hits-gdb-$a" gdb-break)" "$(med "hits-gdb-$a" gdb-base)")
 		r1= r2=
@@ -308,13 +321,11 @@ bench_semihosting() {
 			-n stubrun-base "$PEAK $OUT/sh-base-$a.rss $STUBRUN run -q $base" \
 			-n stubrun "$PEAK $OUT/sh-$a.rss $STUBRUN run -q $img"
 		for m in $modes; do
-			check 0 $STUBRUN run -q --semihosting=$m "$img" || continue
 			set -- "$@" -n "$m-base" "$STUBRUN run -q --semihosting=$m $base" \
 				-n "$m" "$STUBRUN run -q --semihosting=$m $img"
 		done
 		# shellcheck disable=SC2086
-		check 0 $n -kernel "$img" && check 0 $STUBRUN run -q "$img" &&
-			hf "sh-$a" "$LONG" "$@" || true
+		check 0 $n -kernel "$img" && hf "sh-$a" "$LONG" "$@" || true
 		nat=$(rate "$WRITECS" "$(med "sh-$a" native)" "$(med "sh-$a" native-base)")
 		sr=$(rate "$WRITECS" "$(med "sh-$a" stubrun)" "$(med "sh-$a" stubrun-base)")
 		c=$(awk -v a="$a" '$1 == a && $2 > 0 { print $2 }' "$TMP/ceilings" 2>/dev/null || true)

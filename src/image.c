@@ -255,9 +255,10 @@ static int load_sections(image *img, size_t shnum, size_t shstrndx,
 	return 0;
 }
 
-/* Stripped kernels may carry program headers only: then the PT_LOAD
- * segments stand in for sections, so that image_read() still works. */
-static int load_segments(image *img, char *errbuf, size_t errlen)
+/* QEMU loads the image by its program headers, not its sections, and
+ * fails silently on a segment it cannot read (the run then only times out):
+ * so every PT_LOAD must lie inside the file, whatever the sections say. */
+static int check_program_headers(image *img, char *errbuf, size_t errlen)
 {
 	size_t phnum;
 	GElf_Phdr ph;
@@ -265,11 +266,6 @@ static int load_segments(image *img, char *errbuf, size_t errlen)
 	if (elf_getphdrnum(img->elf, &phnum) < 0 || phnum > IMAGE_MAX_SECTIONS)
 		return fail(errbuf, errlen, IMAGE_EFORMAT, img->path,
 			    "bad program header table");
-	if (phnum == 0)
-		return 0;
-	img->secs = calloc(phnum, sizeof(*img->secs));
-	if (!img->secs)
-		return fail(errbuf, errlen, IMAGE_EFORMAT, img->path, "out of memory");
 	for (size_t i = 0; i < phnum; i++) {
 		if (!gelf_getphdr(img->elf, (int)i, &ph))
 			return fail(errbuf, errlen, IMAGE_EFORMAT, img->path,
@@ -280,6 +276,27 @@ static int load_segments(image *img, char *errbuf, size_t errlen)
 		    ph.p_filesz > UINT64_MAX - ph.p_paddr)
 			return fail(errbuf, errlen, IMAGE_EFORMAT, img->path,
 				    "segment %zu lies outside the file", i);
+	}
+	return 0;
+}
+
+/* Stripped kernels may carry program headers only: then the PT_LOAD
+ * segments stand in for sections, so that image_read() still works. */
+static int load_segments(image *img, char *errbuf, size_t errlen)
+{
+	size_t phnum;
+	GElf_Phdr ph;
+
+	/* check_program_headers() has vetted every header and segment. */
+	if (elf_getphdrnum(img->elf, &phnum) < 0 || phnum == 0)
+		return 0;
+	img->secs = calloc(phnum, sizeof(*img->secs));
+	if (!img->secs)
+		return fail(errbuf, errlen, IMAGE_EFORMAT, img->path, "out of memory");
+	for (size_t i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(img->elf, (int)i, &ph) ||
+		    ph.p_type != PT_LOAD || ph.p_filesz == 0)
+			continue;
 		image_sec *s = &img->secs[img->nsecs++];
 		s->pub.name = "LOAD";
 		s->pub.addr = ph.p_paddr;   /* where QEMU's -kernel puts it */
@@ -407,6 +424,8 @@ static int open_elf(image *img, char *errbuf, size_t errlen)
 	int err;
 
 	err = check_header(&eh, img, errbuf, errlen);
+	if (err == 0)
+		err = check_program_headers(img, errbuf, errlen);
 	if (err == 0)
 		err = header_counts(&shnum, &shstrndx, img, &eh, errbuf, errlen);
 	if (err == 0 && shnum)
