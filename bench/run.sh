@@ -6,7 +6,7 @@
 # BUILD_DIR/bench/ (hyperfine JSON + CSV per measurement, rsp_bench output,
 # peak RSS files, machine.txt, hyperfine.log). POSIX sh + awk; no python.
 # Environment:
-#   BENCH_RUNS       runs per short measurement (default 10; medians)
+#   BENCH_RUNS       runs per short measurement (default 20; medians)
 #   BENCH_LONG_RUNS  runs per multi-second measurement (default 3)
 #   BENCH_GDB_RUNS   runs of gdb's 10,000-hit job (default 1: 30 s each)
 #   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
@@ -24,18 +24,16 @@ STUBRUN=$BUILD/stubrun
 RSPB=$BUILD/rsp_bench
 PEAK=$BUILD/peak_rss
 GDBRUN="sh $HERE/gdb-run.sh"
-RUNS=${BENCH_RUNS:-10}
+RUNS=${BENCH_RUNS:-20}
 LONG=${BENCH_LONG_RUNS:-3}
 GDB_RUNS=${BENCH_GDB_RUNS:-1}
 ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
 HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
 SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
 ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests protocol}
-# Fixed by the guests: examples/bench/hits.c (BENCH_HITS), tests1k.c
-# (BENCH_TESTS), semihosting/sh-writec.c (LINES * LINE_LEN). The guests
-# check their own counts, so a mismatch fails validation instead of
-# skewing a rate.
-HITS=10000
+# Counts fixed by the guests. The hit count is read from each image
+# (bench_hits_target); the test count is checked against the events
+# written; sh-writec.c makes LINES * LINE_LEN calls.
 TESTS=1000
 WRITECS=10000
 SUITE_SIZE=64
@@ -215,15 +213,15 @@ bench_verdict() {
 		sr="$STUBRUN run -q $img"
 		# shellcheck disable=SC2086
 		check "$(bare_pass "$a")" $bare &&
-			check 0 $STUBRUN run -q "$img" &&
+			check 0 "$STUBRUN" run -q "$img" &&
 			eval "check 0 $gdbc" &&
-			"$PEAK" "$OUT/verdict-$a.rss" $STUBRUN run -q "$img" \
+			"$PEAK" "$OUT/verdict-$a.rss" "$STUBRUN" run -q "$img" \
 				>/dev/null 2>&1 &&
 			hf "verdict-$a" "$RUNS" -n bare "$bare" -n stubrun "$sr" \
 				-n gdb "$gdbc" || true
 		s=$(med "verdict-$a" stubrun) b=$(med "verdict-$a" bare "$(bare_pass "$a")")
 		g=$(med "verdict-$a" gdb)
-		r1= r2=
+		r1='' r2=''
 		[ -n "$s" ] && [ -n "$b" ] && r1=$(calc "printf \"%.2f\", $s / $b")
 		[ -n "$s" ] && [ -n "$g" ] && r2=$(calc "printf \"%.2f\", $g / $s")
 		row "start->verdict $a: stubrun/bare" "$(ms "$s")" "bare $(ms "$b")" \
@@ -235,24 +233,24 @@ bench_verdict() {
 
 # --- 2. breakpoint hits ------------------------------------------------------
 # Rates are differential: (time with the breakpoint - time without) / hits,
-# so start-up and the guest's own work cancel out.
-# $1 ARCH, $2 image, $3 hits | hits-step: LONG runs of rsp_bench into
-# $OUT/ceiling-ARCH.txt (appended).
-ceiling_hits() {
-	a=$1 img=$2 mode=$3
-	addr=$(sym "$img" bench_hook) counter=$(sym "$img" bench_hook_calls)
-	_run=0
-	while [ "$_run" -lt "$LONG" ]; do
-		start_halted "$a" "$img" "unix:$TMP/ceil.sock"
-		"$RSPB" "$mode" "unix:$TMP/ceil.sock" "$addr" "$HITS" \
-			"$(bp_kind "$a")" "$counter" >>"$OUT/ceiling-$a.txt" || {
-			stop_halted
-			say "rsp_bench $mode failed on $a"
-			return 1
-		}
+# so start-up and the guest's own work cancel out. Ceiling and stubrun are
+# measured in alternating rounds and compared round by round (median of
+# the per-round ratios): load on a shared machine drifts within minutes.
+# ceiling_once ARCH IMAGE hits|hits-step: one rsp_bench run, appended to
+# $OUT/ceiling-ARCH.txt.
+ceiling_once() {
+	addr=$(sym "$2" bench_hook) counter=$(sym "$2" bench_hook_calls)
+	start_halted "$1" "$2" "unix:$TMP/ceil.sock"
+	"$RSPB" "$3" "unix:$TMP/ceil.sock" "$addr" "$HITS" "$(bp_kind "$1")" \
+		"$counter" >>"$OUT/ceiling-$1.txt" || {
 		stop_halted
-		_run=$((_run + 1))
-	done
+		say "rsp_bench $3 failed on $1"
+		return 1
+	}
+	stop_halted
+}
+last_of() { # the value of the last NAME line of a file
+	awk -v n="$2" '$1 == n { v = $2 } END { if (v != "") print v }' "$1"
 }
 median_of() { # median of the values of NAME lines in a file
 	awk -v n="$2" '$1 == n { v[++c] = $2 } END {
@@ -262,6 +260,19 @@ median_of() { # median of the values of NAME lines in a file
 		print (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
 	}' "$1"
 }
+# percall N T_WITH T_WITHOUT: microseconds per event; "<0.5" when the
+# difference is within the noise of the medians, "" when unknown.
+percall() {
+	[ -n "$2" ] && [ -n "$3" ] &&
+		calc "d = ($2 - $3) * 1e6 / $1; if (d < 0.5) print \"<0.5\"; else printf \"%.1f\", d" ||
+		true
+}
+# ratio A B [SUFFIX]: A / B to two places when both are positive numbers.
+ratio() {
+	case "$1$2" in *"<"*) return 0 ;; esac
+	[ -n "$1" ] && [ -n "$2" ] &&
+		calc "if ($2 > 0) printf \"%.3g%s\", $1 / $2, \"${3:-}\"" || true
+}
 rate() { # rate N T_WITH T_WITHOUT: events per second, "" when unknown
 	[ -n "$2" ] && [ -n "$3" ] && calc "d = $2 - $3; if (d > 0) printf \"%.0f\", $1 / d" || true
 }
@@ -270,31 +281,52 @@ bench_hits() {
 	for a in $HIT_ARCHES; do
 		img=$EX/$a-hits.elf
 		[ -f "$img" ] || { say "no $img"; continue; }
+		HITS=$(gdb-multiarch -nx -batch -ex 'print bench_hits_target' "$img" \
+			2>/dev/null | awk '$1 == "$1" && $2 == "=" { print $3 }')
+		case $HITS in
+		'' | *[!0-9]*) say "$img: no bench_hits_target"; continue ;;
+		esac
 		say "breakpoint hits: $a ($HITS hits; runs: $LONG, gdb $GDB_RUNS)"
 		arg=$(gdb_arg "$a")
 		q="$(qemu_cmd "$a" stdio) -kernel $img"
+		rounds=$OUT/hits-rounds-$a.txt
 		: >"$OUT/ceiling-$a.txt"
-		ceiling_hits "$a" "$img" hits || true
-		ceiling_hits "$a" "$img" hits-step || true
-		c=$(median_of "$OUT/ceiling-$a.txt" ceiling_hits_per_s)
-		cs=$(median_of "$OUT/ceiling-$a.txt" ceiling_step_hits_per_s)
-		hf "hits-$a" "$LONG" \
+		: >"$rounds"
+		_round=1
+		while [ "$_round" -le "$LONG" ]; do
+			ceiling_once "$a" "$img" hits || break
+			ceiling_once "$a" "$img" hits-step || break
+			hf "hits-$a-$_round" 1 \
 				-n stubrun-base "$PEAK $OUT/hits-base-$a.rss $STUBRUN run -q $img" \
 				-n stubrun-break "$PEAK $OUT/hits-$a.rss $STUBRUN run -q --break bench_hook $img" ||
-			true
+				break
+			_s=$(rate "$HITS" "$(med "hits-$a-$_round" stubrun-break)" \
+				"$(med "hits-$a-$_round" stubrun-base)")
+			_c=$(last_of "$OUT/ceiling-$a.txt" ceiling_hits_per_s)
+			_cs=$(last_of "$OUT/ceiling-$a.txt" ceiling_step_hits_per_s)
+			if [ -n "$_s" ] && [ -n "$_c" ] && [ -n "$_cs" ]; then
+				echo "stubrun $_s" >>"$rounds"
+				calc "printf \"ratio %.3f\\nratio_step %.3f\\n\", $_s / $_c, $_s / $_cs" \
+					>>"$rounds"
+			fi
+			_round=$((_round + 1))
+		done
+		c=$(median_of "$OUT/ceiling-$a.txt" ceiling_hits_per_s)
+		cs=$(median_of "$OUT/ceiling-$a.txt" ceiling_step_hits_per_s)
+		s=$(median_of "$rounds" stubrun)
+		r1=$(median_of "$rounds" ratio)
+		r3=$(median_of "$rounds" ratio_step)
 		hf "hits-gdb-$a" "$GDB_RUNS" -n gdb-base "$GDBRUN $arg $img $q" \
 			-n gdb-break "$GDBRUN -b bench_hook $arg $img $q" || true
-		s=$(rate "$HITS" "$(med "hits-$a" stubrun-break)" "$(med "hits-$a" stubrun-base)")
 		g=$(rate "$HITS" "$(med "hits-gdb-$a" gdb-break)" "$(med "hits-gdb-$a" gdb-base)")
-		r1= r2=
-		[ -n "$s" ] && [ -n "$c" ] && r1=$(calc "printf \"%.2f\", $s / $c")
+		r2=''
 		[ -n "$g" ] && [ -n "$c" ] && r2=$(calc "printf \"%.2f\", $g / $c")
+		[ -z "$r1" ] || r1=$(calc "printf \"%.2f\", $r1")
+		[ -z "$r3" ] || r3=$(calc "printf \"%.2f\", $r3")
 		echo "$a ${c:-0}" >>"$TMP/ceilings"
 		row "hits $a: stubrun/ceiling" "${s:+$s/s}" "ceiling ${c:+$c/s}" \
 			"$r1" ">= 0.90 $(goal "$r1" ">=" 0.90)" "$(rss "hits-$a")"
 		row "hits $a: gdb/ceiling" "${g:+$g/s}" "ceiling ${c:+$c/s}" "$r2" "" ""
-		r3=
-		[ -n "$s" ] && [ -n "$cs" ] && r3=$(calc "printf \"%.2f\", $s / $cs")
 		row "hits $a: stubrun/step-only ceiling" "${s:+$s/s}" \
 			"s+c only ${cs:+$cs/s}" "$r3" "" ""
 	done
@@ -309,7 +341,7 @@ bench_semihosting() {
 	modes=
 	for m in qemu gdb; do
 		"$STUBRUN" run --help 2>&1 | grep -q -- "--semihosting\[=MODE\]" &&
-			check 0 $STUBRUN run -q --semihosting=$m "$EX/riscv64-sh-exit-0.elf" &&
+			check 0 "$STUBRUN" run -q --semihosting=$m "$EX/riscv64-sh-exit-0.elf" &&
 			modes="$modes $m"
 	done
 	for a in $SH_ARCHES; do
@@ -326,22 +358,21 @@ bench_semihosting() {
 		done
 		# shellcheck disable=SC2086
 		check 0 $n -kernel "$img" && hf "sh-$a" "$LONG" "$@" || true
-		nat=$(rate "$WRITECS" "$(med "sh-$a" native)" "$(med "sh-$a" native-base)")
-		sr=$(rate "$WRITECS" "$(med "sh-$a" stubrun)" "$(med "sh-$a" stubrun-base)")
-		c=$(awk -v a="$a" '$1 == a && $2 > 0 { print $2 }' "$TMP/ceilings" 2>/dev/null || true)
-		r1= r2=
-		[ -n "$sr" ] && [ -n "$nat" ] && r1=$(calc "printf \"%.2f\", $nat / $sr")
-		[ -n "$sr" ] && [ -n "$c" ] && r2=$(calc "printf \"%.2f\", $sr / $c")
-		row "semihosting $a: native/stubrun" "${sr:+$sr calls/s}" \
-			"native ${nat:+$nat calls/s}" "${r1:+${r1}x}" "" "$(rss "sh-$a")"
-		row "semihosting $a: stubrun/ceiling" "${sr:+$sr calls/s}" \
-			"ceiling ${c:+$c stops/s}" "$r2" "" ""
+		nat=$(percall "$WRITECS" "$(med "sh-$a" native)" "$(med "sh-$a" native-base)")
+		sr=$(percall "$WRITECS" "$(med "sh-$a" stubrun)" "$(med "sh-$a" stubrun-base)")
+		c=$(awk -v a="$a" '$1 == a && $2 > 0 { printf "%.1f", 1e6 / $2 }' \
+			"$TMP/ceilings" 2>/dev/null || true)
+		row "semihosting $a: stubrun/native" "${sr:+$sr us/call}" \
+			"native ${nat:+$nat us/call}" "$(ratio "$sr" "$nat" x)" "" \
+			"$(rss "sh-$a")"
+		[ -z "$c" ] || row "semihosting $a: stubrun/one hit" \
+			"${sr:+$sr us/call}" "ceiling $c us/hit" "$(ratio "$sr" "$c")" "" ""
 		for m in qemu gdb; do
 			case " $modes " in
 			*" $m "*)
-				v=$(rate "$WRITECS" "$(med "sh-$a" "$m")" "$(med "sh-$a" "$m-base")")
-				row "semihosting $a: --semihosting=$m" "${v:+$v calls/s}" \
-					"native ${nat:+$nat calls/s}" "" "" "" ;;
+				v=$(percall "$WRITECS" "$(med "sh-$a" "$m")" "$(med "sh-$a" "$m-base")")
+				row "semihosting $a: --semihosting=$m" "${v:+$v us/call}" \
+					"default ${sr:+$sr us/call}" "$(ratio "$v" "$sr")" "" "" ;;
 			*) row "semihosting $a: --semihosting=$m" "n/a" \
 				"(not available)" "" "" "" ;;
 			esac
@@ -371,8 +402,8 @@ bench_suite() {
 		done
 	} >"$ini"
 	say "suite: $SUITE_SIZE images, -j1 vs -j2 (runs: $LONG)"
-	check 0 $STUBRUN test -j2 "$ini" &&
-		"$PEAK" "$OUT/suite.rss" $STUBRUN test -j2 "$ini" >/dev/null 2>&1 &&
+	check 0 "$STUBRUN" test -j2 "$ini" &&
+		"$PEAK" "$OUT/suite.rss" "$STUBRUN" test -j2 "$ini" >/dev/null 2>&1 &&
 		hf suite "$LONG" -n j1 "$STUBRUN test -j1 $ini" \
 			-n j2 "$STUBRUN test -j2 $ini" || true
 	j1=$(med suite j1) j2=$(med suite j2)
@@ -388,7 +419,7 @@ bench_tests() {
 		[ -f "$img" ] || { say "no $img"; continue; }
 		say "in-image tests: $a ($TESTS tests; runs: $LONG)"
 		ev=$TMP/events.jsonl
-		if check 0 $STUBRUN run -q --events "$ev" "$img" &&
+		if check 0 "$STUBRUN" run -q --events "$ev" "$img" &&
 			[ "$(wc -l <"$ev")" -eq $((2 * TESTS + 1)) ]; then
 			hf "tests-$a" "$LONG" --prepare "rm -f $ev" \
 				-n base "$PEAK $OUT/tests-base-$a.rss $STUBRUN run -q --events $ev $base" \
@@ -414,13 +445,15 @@ bench_protocol() {
 		base=$(sym "$img" _start)
 		say "protocol: $a (rtt over unix and TCP, 1 MiB read)"
 		port=$((20000 + $$ % 20000))
-		for t in unix tcp; do
+		# Alternated, three rounds: load on a shared machine drifts.
+		rm -f "$OUT/rtt-unix-$a.txt" "$OUT/rtt-tcp-$a.txt"
+		for t in unix tcp unix tcp unix tcp; do
 			case $t in
 			unix) stub=unix:$TMP/p.sock addr=unix:$TMP/p.sock ;;
 			tcp) stub=tcp:127.0.0.1:$port addr=127.0.0.1:$port ;;
 			esac
 			start_halted "$a" "$img" "$stub"
-			"$RSPB" rtt "$addr" 2000 "$base" >"$OUT/rtt-$t-$a.txt" ||
+			"$RSPB" rtt "$addr" 2000 "$base" >>"$OUT/rtt-$t-$a.txt" ||
 				say "rsp_bench rtt failed ($t, $a)"
 			stop_halted
 		done
@@ -428,7 +461,7 @@ bench_protocol() {
 		"$RSPB" read1m "unix:$TMP/p.sock" "$base" >"$OUT/read1m-$a.txt" ||
 			say "rsp_bench read1m failed ($a)"
 		stop_halted
-		v() { awk -v n="$2" '$1 == n { print $2 }' "$OUT/$1" 2>/dev/null || true; }
+		v() { median_of "$OUT/$1" "$2" 2>/dev/null || true; }
 		for m in g m4k; do
 			u=$(v "rtt-unix-$a.txt" "rtt_${m}_median")
 			p=$(v "rtt-tcp-$a.txt" "rtt_${m}_median")

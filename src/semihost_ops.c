@@ -698,6 +698,8 @@ void sh_heap_init(semihost *sh, const image *img)
 		h[2] = h[1] ? h[1] : ram_end;
 	if (!h[1])
 		h[1] = h[2];
+	/* A heap given by hand (--heap BASE:LIMIT) is the user's: the stack
+	 * may grow down to its end, not into it. */
 	if (!h[3])
-		h[3] = h[0];
+		h[3] = cfg->has_heap ? h[1] : h[0];
 }

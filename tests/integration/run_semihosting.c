@@ -198,3 +198,38 @@ Test(run_semihosting, arm_pass_run_has_only_the_verdict_on_stderr)
 		  res.err);
 	harness_result_free(&res);
 }
+
+/* An explicit mode needs a target with semihosting; off is always fine. */
+Test(run_semihosting, explicit_mode_on_x86_is_a_usage_error)
+{
+	harness_result res;
+
+	stubrun(&res, "--semihosting", EXAMPLE("x86_64-pass.elf"), NULL);
+	cr_expect_eq(res.status, 125, "%s", res.err);
+	expect_in(res.err, "--semihosting=stubrun: x86_64 has no semihosting",
+		  "stderr");
+	harness_result_free(&res);
+	stubrun(&res, "--semihosting=off", EXAMPLE("x86_64-pass.elf"), NULL);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	harness_result_free(&res);
+}
+
+/* The default leaves semihosting to QEMU when the user asked QEMU for it:
+ * no trap breakpoint is planted, and QEMU's exit carries the status. */
+Test(run_semihosting, user_qemu_semihosting_is_left_to_qemu)
+{
+	harness_result res;
+	sent s;
+	size_t z = 0;
+
+	stubrun(&res, "--trace-rsp", "--qemu-arg=-semihosting",
+		EXAMPLE("aarch64-sh-exit-3.elf"), NULL);
+	cr_expect_eq(res.status, 3, "%s", res.err);
+	expect_in(res.err, "exited with status 3 (reported by QEMU)", "stderr");
+	sent_parse(&s, res.err);
+	for (size_t i = 0; i < s.n; i++)
+		z += starts(s.pkt[i], "Z0,");
+	cr_expect_eq(z, 0, "%zu breakpoints planted", z);
+	sent_free(&s);
+	harness_result_free(&res);
+}
