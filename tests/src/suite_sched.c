@@ -39,15 +39,18 @@ static void run(sched_job *jobs, size_t n, int parallel)
 	cr_assert_eq(signo, 0);
 }
 
-/* Each child waits (bounded) until `need` children have arrived: they
- * only all pass when that many run at the same time. */
-static char *barrier_script(const char *dir, int need)
+/* Each child waits, at most `tries` times 50 ms, until `need` children
+ * have arrived: they only all pass when that many run at the same time.
+ * A child that must meet the others gets a bound far above any start-up
+ * delay of a loaded machine (it costs nothing when the scheduler is right);
+ * one that must give up gets a short one. */
+static char *barrier_script(const char *dir, int need, int tries)
 {
 	char *s = NULL;
 	cr_assert(asprintf(&s,
-		"touch %s/$$; i=0; while [ $i -lt 40 ]; do "
+		"touch %s/$$; i=0; while [ $i -lt %d ]; do "
 		"[ $(ls %s | wc -l) -ge %d ] && exit 0; sleep 0.05; "
-		"i=$((i+1)); done; exit 1", dir, dir, need) > 0);
+		"i=$((i+1)); done; exit 1", dir, tries, dir, need) > 0);
 	return s;
 }
 
@@ -67,7 +70,7 @@ Test(suite_sched, runs_jobs_in_parallel_up_to_the_limit)
 
 	cr_assert_not_null(mkdtemp(dir));
 	cr_assert_not_null(mkdtemp(dir2));
-	char *s3 = barrier_script(dir, 3), *s3b = barrier_script(dir2, 3);
+	char *s3 = barrier_script(dir, 3, 1200), *s3b = barrier_script(dir2, 3, 20);
 	for (int i = 0; i < 3; i++)
 		set_cmd(&c[i], &j[i], s3);
 	run(j, 3, 3);
