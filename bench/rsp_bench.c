@@ -14,8 +14,9 @@
  *       continue-to-stop).
  *   rsp_bench hits-step STUB ADDR N KIND [COUNTER]
  *       the same with the breakpoint left in while stepping (s, c per hit):
- *       what QEMU's TCG allows, since it ignores breakpoints while
- *       single-stepping (6.0 and later).
+ *       what QEMU's TCG allows, since a single step there overrides
+ *       breakpoints (checked with QEMU 7.2 on aarch64, arm, riscv64 and
+ *       x86_64 through COUNTER).
  *   rsp_bench rtt STUB N ADDR
  *       N round trips each of 'g' and of a 4 KiB read at ADDR ('m' packets,
  *       split to the stub's PacketSize): median and 90th percentile.
@@ -163,9 +164,9 @@ static int next_hit(double *ph, rsp_conn *c, uint64_t addr, int kind,
 
 /*
  * The hit loop. With `step_only` the breakpoint stays inserted while
- * stepping: QEMU's TCG (6.0 and later) ignores breakpoints during a single
- * step, so s + c is all a hit needs there; other stubs would report the
- * breakpoint again without moving (the counter check catches that).
+ * stepping: in QEMU's TCG a single step overrides breakpoints, so s + c is
+ * all a hit needs there; other stubs would report the breakpoint again
+ * without moving (the counter check catches that).
  */
 static int bench_hits(rsp_conn *c, uint64_t addr, long n, int kind,
 		      int step_only, int has_counter, uint64_t counter)

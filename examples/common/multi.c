@@ -77,6 +77,14 @@ __attribute__((noinline)) static int test_hangs(void)
 	spin_forever();
 }
 
+/* The plan, read by stubrun from the image: tests never reached are then
+ * reported "not run". */
+STUBRUN_DECLARE_TEST("arith");
+STUBRUN_DECLARE_TEST("strings");
+STUBRUN_DECLARE_TEST("fails");
+STUBRUN_DECLARE_TEST("crashes");
+STUBRUN_DECLARE_TEST("hangs");
+
 static const struct multi_test tests[] = {
 	{ "arith", test_arith },
 	{ "strings", test_strings },

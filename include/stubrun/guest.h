@@ -88,6 +88,24 @@ void stubrun_test_begin(const char *name);
 void stubrun_test_end(int status);
 
 /*
+ * Declares, at file scope, the name of an in-image test before it runs, so
+ * that stubrun knows the whole plan from the image alone: a test the guest
+ * never reaches (after a crash or a hang) is reported "not run" instead of
+ * being missing from the report. Write one line per test:
+ *
+ *     STUBRUN_DECLARE_TEST("arith");
+ *
+ * The name must be a plain string literal without quotes or backslashes.
+ * It is stored NUL-terminated in the ELF section ".stubrun.tests", which is
+ * not allocated: it takes no guest memory and is not loaded. Declaring tests
+ * is optional; stubrun reports the tests it sees begin either way.
+ */
+#define STUBRUN_DECLARE_TEST(name)                                            \
+	__asm__(".pushsection .stubrun.tests,\"\"\n"                         \
+		".asciz \"" name "\"\n"                                     \
+		".popsection")
+
+/*
  * Reports a fatal error; `why` is a NUL-terminated message (kept in
  * stubrun_guest_state.panic). stubrun treats reaching this function as a
  * failure (its default fail symbol) and can print `why`. Without stubrun it

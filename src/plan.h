@@ -1,0 +1,35 @@
+/*
+ * The plan of in-image tests: the names a guest declared with
+ * STUBRUN_DECLARE_TEST (include/stubrun/guest.h), read from the image's
+ * ".stubrun.tests" section, so that tests the guest never reaches can be
+ * reported "not run".
+ */
+#ifndef PLAN_H
+#define PLAN_H
+
+#include <stddef.h>
+
+#include "image.h"
+
+/* Why these bounds: a name is read back from guest memory with the same cap
+ * (RUN_STRING_MAX), and no test framework we know of puts thousands of tests
+ * in one image; the section is untrusted input either way. */
+#define PLAN_MAX_TESTS 4096
+#define PLAN_MAX_NAME 256
+
+typedef struct plan {
+	char **names;   /* count names, each NUL-terminated, in section order */
+	size_t count;
+} plan;
+
+/*
+ * Reads the plan of `img`. An image without the section has an empty plan
+ * (count 0), which is not an error. A name repeated is kept once.
+ * Returns 0, or IMAGE_EFORMAT with "PATH: .stubrun.tests: problem" in errbuf
+ * when the section is malformed (an unterminated, empty, over-long or
+ * non-printable name, or too many names). The caller frees with plan_clear().
+ */
+int plan_read(plan *out, const image *img, char *errbuf, size_t errlen);
+void plan_clear(plan *p);
+
+#endif /* PLAN_H */
