@@ -104,6 +104,11 @@ int rsp_remote_errno(const rsp_conn *c);
 /* The file descriptor of the connection, for poll() loops. */
 int rsp_fd(const rsp_conn *c);
 
+/* Changes the per-request timeout (rsp_config.timeout_ms; <= 0 means 5000)
+ * for the calls that follow: a caller with a deadline of its own shortens
+ * it as the deadline nears. */
+void rsp_set_timeout(rsp_conn *c, int timeout_ms);
+
 /*
  * Handshake: qSupported negotiation, QStartNoAckMode when offered and
  * wanted, the target description (qXfer:features:read:target.xml with

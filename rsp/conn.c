@@ -105,6 +105,11 @@ int rsp_timeout(const rsp_conn *c)
 	return c->cfg.timeout_ms;
 }
 
+void rsp_set_timeout(rsp_conn *c, int timeout_ms)
+{
+	c->cfg.timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+}
+
 int rsp_seterr(rsp_conn *c, int err, const char *fmt, ...)
 {
 	va_list ap;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -18,16 +19,29 @@ struct events {
 int events_open(events **out, const char *path, char *errbuf, size_t errlen)
 {
 	events *ev = calloc(1, sizeof(*ev));
+	struct stat st = { 0 };
 
 	*out = NULL;
 	if (!ev) {
 		util_errf(errbuf, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	ev->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* O_NONBLOCK: opening a FIFO must not wait for a reader (forever,
+	 * with our signals blocked); anything but a regular file is refused:
+	 * a reader that stops reading would block every event write. */
+	ev->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		      O_NONBLOCK, 0644);
 	if (ev->fd < 0) {
-		util_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		util_errf(errbuf, errlen, "%s: %s", path, errno == ENXIO ?
+			  "not a regular file (a FIFO without a reader)" :
+			  strerror(errno));
 		free(ev);
+		return -1;
+	}
+	if (fstat(ev->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		util_errf(errbuf, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ?
+			  "is a directory" : "not a regular file");
+		events_close(ev);
 		return -1;
 	}
 	*out = ev;

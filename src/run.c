@@ -125,6 +125,29 @@ int run_signal_pending(run_ctx *r)
 	return 1;
 }
 
+/* --- bounding the stub's answers -------------------------------------- */
+
+/* The library's own per-request default: no request waits longer. */
+#define REQUEST_MAX_MS 5000
+
+void run_bound_requests(run_ctx *r, int64_t until)
+{
+	int64_t left = until - util_now_ms();
+
+	if (!r->conn)
+		return;
+	/* At least 1 ms: the library reads 0 as "the default". */
+	rsp_set_timeout(r->conn, left < 1 ? 1 :
+			left > REQUEST_MAX_MS ? REQUEST_MAX_MS : (int)left);
+}
+
+void run_stub_failed(run_ctx *r, int err)
+{
+	if (err == RSP_ETIMEOUT || err == RSP_ECLOSED || err == RSP_EPROTO ||
+	    err == RSP_ESYS)
+		r->stub_dead = 1;
+}
+
 /* --- waiting ------------------------------------------------------------ */
 
 /* Why 2 s: a halted guest answers an interrupt at once; a QEMU that does
@@ -138,6 +161,10 @@ static void on_timeout(run_ctx *r)
 
 	stopped = rsp_interrupt(r->conn) == 0 &&
 		  rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
+	/* A stub that ignored the interrupt still runs the guest: it would
+	 * answer nothing else (the post-mortem is skipped, no D). */
+	if (!stopped)
+		r->stub_dead = 1;
 	run_verdict(r, RUN_EXIT_TIMEOUT, stopped, "timeout after %.3g s%s",
 		    r->opt->timeout_ms / 1000.0,
 		    stopped ? "" : " (the guest did not stop when interrupted)");
@@ -164,10 +191,12 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 			return 0;
 		}
 		if (err == RSP_ECLOSED) {
+			r->stub_dead = 1;
 			run_stop_closed(r, 0);
 			return 1;
 		}
 		if (err != RSP_ETIMEOUT) {
+			run_stub_failed(r, err);
 			run_verdict(r, RUN_EXIT_ERROR, 0, "waiting for the guest: %s",
 				    rsp_errmsg(r->conn));
 			return 1;
@@ -210,6 +239,7 @@ int run_leave_stop(run_ctx *r)
 	int err = regs_cache_flush(&r->regs, r->conn);
 
 	regs_cache_reset(&r->regs);
+	run_stub_failed(r, err);
 	if (err == RSP_ECLOSED) {
 		run_stop_closed(r, 0);
 		return -1;
@@ -238,17 +268,20 @@ static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 		return -1;
 	if (!b || !b->inserted)
 		return 0;
-	if (rsp_bp_remove(r->conn, RSP_BP_SW, pc, b->z_kind) < 0)
+	if ((err = rsp_bp_remove(r->conn, RSP_BP_SW, pc, b->z_kind)) < 0)
 		goto stub_error;
 	err = rsp_step(stop, r->conn);
 	if (err == RSP_ECLOSED) {
+		r->stub_dead = 1;
 		run_stop_closed(r, 0);
 		return -1;
 	}
-	if (err < 0 || rsp_bp_insert(r->conn, RSP_BP_SW, pc, b->z_kind) < 0)
+	if (err < 0 ||
+	    (err = rsp_bp_insert(r->conn, RSP_BP_SW, pc, b->z_kind)) < 0)
 		goto stub_error;
 	return stop->kind != RSP_STOP_SIGNAL || stop->signal != 5;
 stub_error:
+	run_stub_failed(r, err);
 	run_verdict(r, RUN_EXIT_ERROR, 0, "stepping over the breakpoint at "
 		    "0x%" PRIx64 ": %s", pc, rsp_errmsg(r->conn));
 	return -1;
@@ -276,7 +309,7 @@ static int resume_guest(run_ctx *r)
 	if (run_leave_stop(r) < 0)
 		return -1;
 	err = rsp_continue(r->conn);
-
+	run_stub_failed(r, err);
 	if (err == RSP_ECLOSED)
 		run_stop_closed(r, 0);
 	else if (err < 0)
@@ -297,12 +330,14 @@ static void loop(run_ctx *r)
 		if (!have && wait_stop(r, &stop))
 			return;
 		have = 0;
+		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
 			return;
 		if (resume == RUN_WAIT) {
 			regs_cache_reset(&r->regs);
 			continue;
 		}
+		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 		if (resume == RUN_STEP_CONTINUE) {
 			err = step_over(r, &stop, r->stop_pc);
 			if (err < 0)
@@ -323,11 +358,22 @@ static void loop(run_ctx *r)
 
 /* --- the verdict -------------------------------------------------------- */
 
+/* The bound of what follows the verdict (post-mortem, D): a timed-out
+ * run has spent INTERRUPT_WAIT_MS on the interrupt already; a run that
+ * ended early keeps the library's 5 s per request. */
+static int64_t after_run(const run_ctx *r)
+{
+	int64_t now = util_now_ms(), end = r->deadline + INTERRUPT_WAIT_MS +
+					     RUN_GRACE_MS;
+
+	return end > now + RUN_GRACE_MS ? end : now + RUN_GRACE_MS;
+}
+
 static void print_postmortem(run_ctx *r)
 {
 	postmortem_in pm = { 0 };
 
-	if (!r->postmortem || !r->conn)
+	if (!r->postmortem || !r->conn || r->stub_dead)
 		return;
 	pm.conn = r->conn;
 	pm.tgt = r->tgt;
@@ -335,6 +381,7 @@ static void print_postmortem(run_ctx *r)
 	pm.title = r->reason;
 	pm.at_entry = r->at_entry;
 	pm.monitor = r->qemu != NULL || r->opt->connect != NULL;
+	run_bound_requests(r, after_run(r));
 	fflush(stdout);
 	postmortem_print(stderr, &pm);
 	fflush(stderr);
@@ -376,8 +423,11 @@ static void run_session(run_ctx *r)
 
 static void teardown(run_ctx *r)
 {
-	if (r->conn && r->opt->connect && !r->qemu)
+	/* D to a stub known dead would only wait out its timeout. */
+	if (r->conn && r->opt->connect && !r->qemu && !r->stub_dead) {
+		run_bound_requests(r, after_run(r));
 		rsp_detach(r->conn);
+	}
 	rsp_close(r->conn);
 	if (r->qemu) {
 		qemu_kill(r->qemu);

@@ -57,6 +57,8 @@ typedef struct run_ctx {
 	cli_semihosting sh_mode; /* the mode in effect (never CLI_SH_AUTO) */
 	int sigfd;
 	int64_t t0, deadline;
+	int stub_dead;        /* the stub failed: no D at teardown */
+	int64_t stop_tid;     /* thread of the last stop reply (0: none yet) */
 	uint64_t stop_pc;     /* PC of the last stop handled (guest address) */
 	run_bp *bps;
 	size_t nbps;
@@ -87,6 +89,18 @@ typedef struct run_ctx {
 /* Sets the verdict unless one is set already. */
 void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* Why 1 s: a stop that arrives just before the deadline is still read
+ * and dispatched; a stub that stops answering holds the run at most this
+ * long past --timeout. */
+#define RUN_GRACE_MS 1000
+
+/* Bounds every request to the stub that follows by the absolute time
+ * `until` (ms, util_now_ms() clock), and by the library's 5 s at most. */
+void run_bound_requests(run_ctx *r, int64_t until);
+/* Notes a failed request: a stub that timed out, hung up or sent garbage
+ * is not asked anything again (no D at teardown). */
+void run_stub_failed(run_ctx *r, int err);
 
 /* 1 when SIGINT/SIGTERM/SIGHUP arrived (the verdict is then set). */
 int run_signal_pending(run_ctx *r);

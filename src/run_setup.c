@@ -48,6 +48,17 @@ static int check_boot_signature(run_ctx *r)
 	return 0;
 }
 
+/* image_open()'s message for a file without the ELF magic (the one
+ * IMAGE_EFORMAT case that may be a raw image; tests/src/image.c pins the
+ * text): an empty file or a broken ELF is not told it needs --arch. */
+static int not_elf(const char *msg)
+{
+	static const char tail[] = ": not an ELF file";
+	size_t n = strlen(msg), t = sizeof(tail) - 1;
+
+	return n >= t && !strcmp(msg + n - t, tail);
+}
+
 int run_setup_image(run_ctx *r)
 {
 	const cli_options *o = r->opt;
@@ -64,7 +75,7 @@ int run_setup_image(run_ctx *r)
 	err = image_open(&r->img, o->image, raw, raw ? BOOT_SECTOR_BASE : 0,
 			 r->err, sizeof(r->err));
 	if (err < 0) {
-		if (err == IMAGE_EFORMAT && !forced)
+		if (err == IMAGE_EFORMAT && !forced && not_elf(r->err))
 			run_verdict(r, RUN_EXIT_ERROR, 0, "%s (a raw image needs "
 				    "--arch)", r->err);
 		else
@@ -590,11 +601,16 @@ static int connect_stub(run_ctx *r)
 
 int run_setup_start(run_ctx *r)
 {
+	int err;
+
 	if (!r->opt->connect && spawn(r) < 0)
 		return -1;
 	if (connect_stub(r) < 0)
 		return -1;
-	if (rsp_handshake(r->conn) < 0) {
+	/* --timeout bounds the handshake too (and every request after it). */
+	run_bound_requests(r, r->deadline + RUN_GRACE_MS);
+	if ((err = rsp_handshake(r->conn)) < 0) {
+		run_stub_failed(r, err);
 		if (!qemu_died(r))
 			run_verdict(r, RUN_EXIT_ERROR, 0, "stub handshake failed: %s",
 				    rsp_errmsg(r->conn));
@@ -648,7 +664,9 @@ int run_setup_insert(run_ctx *r)
 		run_bp *b = &r->bps[i];
 		if (run_find_bp(r, b->addr) != b)
 			continue; /* one Z0 per address */
-		if (rsp_bp_insert(r->conn, RSP_BP_SW, b->addr, b->z_kind) < 0) {
+		int err = rsp_bp_insert(r->conn, RSP_BP_SW, b->addr, b->z_kind);
+		if (err < 0) {
+			run_stub_failed(r, err);
 			run_verdict(r, RUN_EXIT_ERROR, 0, "cannot set a breakpoint "
 				    "at %s (0x%" PRIx64 "): %s", b->name, b->addr,
 				    rsp_errmsg(r->conn));

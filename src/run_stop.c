@@ -368,6 +368,57 @@ static int file_io(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 	return 0;
 }
 
+/* Why 64: more threads (vCPUs) than any machine stubrun runs; a thread
+ * beyond them is reported as unknown only if the stub lists more. */
+#define THREADS_MAX 64
+
+static int thread_listed(run_ctx *r, int64_t tid)
+{
+	int64_t tids[THREADS_MAX];
+	size_t n = 0;
+
+	if (rsp_thread_list(tids, THREADS_MAX, &n, r->conn) < 0)
+		return -1;
+	for (size_t i = 0; i < n && i < THREADS_MAX; i++)
+		if (tids[i] == tid)
+			return 1;
+	return n > THREADS_MAX ? -1 : 0;
+}
+
+/* A stop names its thread: the registers read next must be that thread's.
+ * QEMU and gdbserver select it themselves; GDB selects it (Hg) when it is
+ * not the one it selected last, and so do we: one Hg per change of
+ * thread, none on a one-CPU machine after the first stop. A thread the
+ * stub cannot select and does not list is the stub's error. */
+static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
+{
+	int err, listed;
+
+	if (!stop->has_thread || stop->tid <= 0 || stop->tid == r->stop_tid)
+		return 0;
+	err = rsp_thread_select(r->conn, 'g', stop->tid);
+	if (err == 0) {
+		r->stop_tid = stop->tid;
+		regs_cache_reset(&r->regs);
+		return 0;
+	}
+	run_stub_failed(r, err);
+	if (err == RSP_ECLOSED) {
+		run_stop_closed(r, 0);
+		return -1;
+	}
+	snprintf(r->err, sizeof(r->err), "%s", rsp_errmsg(r->conn));
+	listed = err == RSP_ENOTFOUND ? thread_listed(r, stop->tid) : -1;
+	if (listed == 0)
+		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub reported a stop in "
+			    "thread %" PRIx64 ", which is not among its threads "
+			    "(qfThreadInfo)", (uint64_t)stop->tid);
+	else
+		run_verdict(r, RUN_EXIT_ERROR, 0, "cannot select thread %" PRIx64
+			    " of the stop: %s", (uint64_t)stop->tid, r->err);
+	return -1;
+}
+
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 {
 	uint64_t pc;
@@ -378,15 +429,19 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 		/* QEMU exits right after a W: nothing left to inspect. */
 		run_verdict(r, host_status(stop->exit_status), 0,
 			    "the guest exited with status %d "
-			    "(reported by QEMU)", stop->exit_status);
+			    "(reported by %s)", stop->exit_status,
+			    r->qemu ? "QEMU" : "the stub");
 		return 0;
 	case RSP_STOP_TERMINATED:
-		run_verdict(r, RUN_EXIT_FAIL, 0, "QEMU reports the guest "
-			    "terminated by signal %d", stop->signal);
+		run_verdict(r, RUN_EXIT_FAIL, 0, "%s reports the guest "
+			    "terminated by signal %d",
+			    r->qemu ? "QEMU" : "the stub", stop->signal);
 		return 0;
 	case RSP_STOP_FILEIO:
 		return file_io(resume, r, stop);
 	case RSP_STOP_SIGNAL:
+		if (select_stop_thread(r, stop) < 0)
+			return -1;
 		break;
 	case RSP_STOP_NONE:
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub sent an empty stop reply");
