@@ -132,6 +132,9 @@ typedef enum run_resume {
 int run_leave_stop(run_ctx *r);
 
 /* run_stop.c */
+/* Learns the stub's current thread (qC) before the first stop, so that a
+ * stop in that thread needs no Hg. */
+void run_stop_thread_init(run_ctx *r);
 /* Handles a stop: sets the verdict, or says how to go on. */
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop);
 /* The stub closed the connection: what did QEMU's exit mean? */

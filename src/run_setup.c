@@ -621,6 +621,7 @@ int run_setup_start(run_ctx *r)
 			    "(is this a %s machine?)", r->tgt->pc_reg, r->tgt->name);
 		return -1;
 	}
+	run_stop_thread_init(r);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
  * QEMU's own exit (isa-debug-exit, sifive_test, semihosting). */
 #include "run_int.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,11 +387,34 @@ static int thread_listed(run_ctx *r, int64_t tid)
 	return n > THREADS_MAX ? -1 : 0;
 }
 
+void run_stop_thread_init(run_ctx *r)
+{
+	char reply[64];
+	const char *p = reply + 2;
+	char *end;
+	size_t len;
+	long long tid;
+
+	/* "QC[pPID.]TID" (hex); anything else leaves the thread unknown. */
+	if (rsp_request(reply, sizeof(reply), &len, r->conn, "qC") < 0 ||
+	    strncmp(reply, "QC", 2))
+		return;
+	if (*p == 'p' && (p = strchr(p, '.')) != NULL)
+		p++;
+	if (!p || !isxdigit((unsigned char)*p))
+		return;
+	errno = 0;
+	tid = strtoll(p, &end, 16);
+	if (errno == 0 && *end == '\0' && tid > 0)
+		r->stop_tid = tid;
+}
+
 /* A stop names its thread: the registers read next must be that thread's.
- * QEMU and gdbserver select it themselves; GDB selects it (Hg) when it is
- * not the one it selected last, and so do we: one Hg per change of
- * thread, none on a one-CPU machine after the first stop. A thread the
- * stub cannot select and does not list is the stub's error. */
+ * QEMU and gdbserver select it themselves; GDB assumes they did. We
+ * select it (Hg) when it is not the thread selected last (the stub's
+ * current one, from qC, at first): one Hg per change of thread, none on a
+ * one-CPU machine. A thread the stub can neither select nor list is the
+ * stub's error. */
 static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 {
 	int err, listed;

@@ -116,10 +116,15 @@ typedef struct semihost_config {
 	const char *cmdline;
 	/* HEAPINFO. When has_heap is 0, the four values come from the image's
 	 * symbols (__heap_start/__heap_base/end, __heap_end/__heap_limit,
-	 * __stack/__stack_top/_stack), and what is still unknown from QEMU's own
-	 * rule (heap after the image, stack at the end of RAM, needs ram_base /
-	 * ram_size). Zeros are never returned when any source exists: newlib's
-	 * crt0 hangs on a zero stack. */
+	 * __stack/__stack_top/_stack, __stack_limit/__StackLimit), and what is
+	 * still unknown from QEMU's own rule (heap after the image, stack at
+	 * the end of RAM, needs ram_base / ram_size). With has_heap and a zero
+	 * stack (--heap BASE:LIMIT), the heap is the user's and the stack still
+	 * comes from the image's symbols (else QEMU's rule), its limit from
+	 * __stack_limit when the image has one, else the heap's LIMIT: the
+	 * stack may grow down to the heap, not into it. Zeros are never
+	 * returned when any source exists: newlib's crt0 hangs on a zero
+	 * stack. */
 	int has_heap;
 	uint64_t heap_base, heap_limit, stack_base, stack_limit;
 	uint64_t ram_base, ram_size; /* 0: unknown */

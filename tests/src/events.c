@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "events.h"
@@ -105,4 +106,26 @@ Test(events, null_writer_is_a_no_op)
 	cr_assert_eq(events_end(NULL, "x", 0, 0, NULL, 0), 0);
 	cr_assert_eq(events_verdict(NULL, 0, "x", 0), 0);
 	events_close(NULL);
+}
+
+/* Anything but a regular file is refused at once: a FIFO without a reader
+ * used to block open(2) forever (with stubrun's signals blocked), and one
+ * with a stalled reader would block every event. */
+Test(events, fifo_and_directory_are_refused_without_blocking)
+{
+	char dir[] = "/tmp/stubrun-events-XXXXXX", fifo[64], err[256];
+	events *ev = (events *)1;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/ev.fifo", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(events_open(&ev, fifo, err, sizeof(err)), -1);
+	cr_assert_null(ev);
+	cr_assert(strstr(err, "not a regular file"), "%s", err);
+	cr_assert(strstr(err, fifo), "%s", err);
+	cr_assert_eq(events_open(&ev, dir, err, sizeof(err)), -1);
+	cr_assert_null(ev);
+	cr_assert(strstr(err, dir), "%s", err);
+	unlink(fifo);
+	rmdir(dir);
 }

@@ -127,17 +127,38 @@ Test(suite_sched, deadline_sends_sigterm_then_sigkill_to_the_group)
 {
 	cmd c;
 	sched_job j;
+	char script[128], needle[32];
+	int left = 1;
 
-	/* Ignores SIGTERM, and so does its `sleep 7.3141` child. */
-	set_cmd(&c, &j, "trap '' TERM; echo started; "
-		"while :; do sleep 7.3141; done");
-	j.timeout_ms = 300;
+	/* Ignores SIGTERM, and so does its `sleep 7.N` child (N: our pid, so
+	 * that a concurrent run of this test, plain and sanitized at once,
+	 * is not counted). */
+	snprintf(needle, sizeof(needle), "sleep 7.%06d", (int)getpid() % 1000000);
+	snprintf(script, sizeof(script), "trap '' TERM; echo started; "
+		 "while :; do %s; done", needle);
+	set_cmd(&c, &j, script);
+	/* Why 1 s: "started" must be out before the deadline; a shell on a
+	 * loaded machine can take hundreds of ms to start. */
+	j.timeout_ms = 1000;
 	run(&j, 1, 1);
 	cr_assert(j.timed_out);
 	cr_assert_eq(j.term_signal, SIGKILL);
 	cr_assert_eq(j.exit_status, 128 + SIGKILL);
 	cr_assert_str_eq(j.out, "started\n");
-	cr_assert_eq(harness_count_processes("sleep 7.3141"), 0);
+	/* The group got SIGKILL; a killed process leaves the process table
+	 * when it next runs, a moment later on a loaded machine. Gone means
+	 * gone twice 50 ms apart (the loop's gap between two sleeps is far
+	 * shorter); a survivor would loop on for 7 s and more. */
+	for (int i = 0; i < 100 && left; i++) {
+		left = harness_count_processes(needle);
+		if (!left) {
+			usleep(50000);
+			left = harness_count_processes(needle);
+		}
+		if (left)
+			usleep(50000);
+	}
+	cr_assert_eq(left, 0, "a child survived its group's SIGKILL");
 	sched_job_clear(&j);
 }
 
