@@ -136,6 +136,41 @@ static char *escape_alloc(const char *s, size_t len)
 	return buf;
 }
 
+int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms)
+{
+	static const char head[] = "{\"event\":\"plan\",\"tests\":[";
+	char tail[64];
+	size_t need, at = sizeof(head) - 1;
+	int tail_len, ret;
+	char *line;
+
+	if (!ev || count == 0)
+		return 0;
+	tail_len = snprintf(tail, sizeof(tail), "],\"time_ms\":%" PRId64 "}\n",
+			    time_ms);
+	/* Sized once: each name escaped, plus its quotes and a comma. */
+	need = at + (size_t)tail_len + 1;
+	for (size_t i = 0; i < count; i++)
+		need += events_json_escape(NULL, 0, names[i], strlen(names[i])) + 3;
+	line = malloc(need);
+	if (!line)
+		return -1;
+	memcpy(line, head, at);
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			line[at++] = ',';
+		line[at++] = '"';
+		at += events_json_escape(line + at, need - at, names[i],
+					 strlen(names[i]));
+		line[at++] = '"';
+	}
+	memcpy(line + at, tail, (size_t)tail_len);
+	at += (size_t)tail_len;
+	ret = util_write_all(ev->fd, line, at);
+	free(line);
+	return ret;
+}
+
 int events_begin(events *ev, const char *name, int64_t time_ms)
 {
 	char *n = escape_alloc(name, strlen(name));

@@ -2,6 +2,7 @@
  * The --events file of `stubrun run` (docs/DESIGN.md, "run -> test
  * contract"): JSON lines appended one object per event, each written with
  * one write(2) on an O_APPEND descriptor so lines never interleave.
+ *   {"event":"plan","tests":["...",...],"time_ms":N}
  *   {"event":"begin","name":"...","time_ms":N}
  *   {"event":"end","name":"...","status":N,"time_ms":N,"output":"..."}
  *   {"event":"verdict","status":N,"reason":"...","time_ms":N}
@@ -19,6 +20,9 @@ typedef struct events events;
 int events_open(events **out, const char *path, char *errbuf, size_t errlen);
 void events_close(events *ev);
 
+/* {"event":"plan","tests":["...",...],"time_ms":N}: the in-image tests the
+ * image declares (STUBRUN_DECLARE_TEST), written before the guest runs. */
+int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms);
 int events_begin(events *ev, const char *name, int64_t time_ms);
 int events_end(events *ev, const char *name, int status, int64_t time_ms,
 	       const char *output, size_t output_len);

@@ -16,6 +16,7 @@
 
 #include "postmortem.h"
 #include "regs.h"
+#include "testplan.h"
 #include "util.h"
 
 void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
@@ -407,6 +408,23 @@ static void report(run_ctx *r)
 	events_verdict(r->ev, r->status, r->reason, util_now_ms() - r->t0);
 }
 
+/* Tells the --events reader which in-image tests the image declares, so
+ * that those the guest never reaches are reported "not run". */
+static int announce_test_plan(run_ctx *r)
+{
+	testplan tp;
+
+	if (!r->ev)
+		return 0;
+	if (testplan_read(&tp, r->img, r->err, sizeof(r->err)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
+		return -1;
+	}
+	events_plan(r->ev, tp.names, tp.count, util_now_ms() - r->t0);
+	testplan_clear(&tp);
+	return 0;
+}
+
 static void run_session(run_ctx *r)
 {
 	if (r->opt->events &&
@@ -414,7 +432,8 @@ static void run_session(run_ctx *r)
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--events %s", r->err);
 		return;
 	}
-	if (run_setup_image(r) < 0 || run_setup_plan(r) < 0 ||
+	if (run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
+	    run_setup_plan(r) < 0 ||
 	    run_setup_start(r) < 0 || run_setup_check_names(r) < 0 ||
 	    run_setup_insert(r) < 0)
 		return;

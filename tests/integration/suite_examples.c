@@ -202,9 +202,12 @@ Test(suite_examples, shards_run_every_test_exactly_once)
 	cr_assert_eq(our_qemus(), 0);
 }
 
-Test(suite_examples, in_image_tests_are_reported_one_by_one)
+/* Runs riscv64-multi.elf through a suite with `extra` keys and checks one
+ * result per guest test: "hangs" is never reached (the guest crashes in the
+ * test before it) and must be reported not run. */
+static void check_multi_results(const char *extra)
 {
-	char src[512], cmd[1200], suite[128], json[128];
+	char src[512], cmd[1200], suite[128], json[128], text[512];
 	harness_result r;
 
 	harness_example(src, sizeof(src), "riscv64-multi.elf");
@@ -212,8 +215,9 @@ Test(suite_examples, in_image_tests_are_reported_one_by_one)
 		cr_skip_test("%s not built", src);
 	snprintf(cmd, sizeof(cmd), "cp '%s' %s/img/", src, dir);
 	cr_assert_eq(system(cmd), 0);
-	write_suite("multi.ini", "[test \"m\"]\nimage = img/riscv64-multi.elf\n"
-		    "timeout = 30\nguest-tests = arith strings fails crashes hangs\n");
+	snprintf(text, sizeof(text), "[test \"m\"]\nimage = img/riscv64-multi.elf\n"
+		 "timeout = 30\n%s", extra);
+	write_suite("multi.ini", text);
 	snprintf(suite, sizeof(suite), "%s/multi.ini", dir);
 	snprintf(json, sizeof(json), "%s/multi.jsonl", dir);
 	const char *argv[] = { harness_stubrun(), "test", "--json", json, suite, NULL };
@@ -232,4 +236,16 @@ Test(suite_examples, in_image_tests_are_reported_one_by_one)
 	free(j);
 	cr_assert_eq(our_qemus(), 0);
 	harness_result_free(&r);
+}
+
+Test(suite_examples, in_image_tests_are_reported_one_by_one)
+{
+	check_multi_results("guest-tests = arith strings fails crashes hangs\n");
+}
+
+/* The same without guest-tests: the plan comes from the image's
+ * STUBRUN_DECLARE_TEST section, through run's plan event. */
+Test(suite_examples, tests_never_reached_are_not_run_from_the_image_plan)
+{
+	check_multi_results("");
 }

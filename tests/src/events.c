@@ -90,6 +90,27 @@ Test(events, writes_begin_end_verdict_lines_and_appends)
 		"{\"event\":\"verdict\",\"status\":0,\"reason\":\"again\",\"time_ms\":1}\n");
 }
 
+Test(events, plan_line_lists_every_name_escaped)
+{
+	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
+	char *names[] = { "arith", "say \"hi\"", "x" };
+	int fd = mkstemp(path);
+	events *ev;
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(events_plan(ev, names, 3, 2), 0);
+	cr_assert_eq(events_plan(ev, names, 0, 3), 0);   /* no plan: no line */
+	events_close(ev);
+
+	const char *text = slurp(path);
+	unlink(path);
+	cr_assert_str_eq(text,
+		"{\"event\":\"plan\",\"tests\":[\"arith\",\"say \\\"hi\\\"\","
+		"\"x\"],\"time_ms\":2}\n");
+}
+
 Test(events, open_failure_names_the_file)
 {
 	events *ev = (events *)1;
@@ -105,6 +126,7 @@ Test(events, null_writer_is_a_no_op)
 	cr_assert_eq(events_begin(NULL, "x", 0), 0);
 	cr_assert_eq(events_end(NULL, "x", 0, 0, NULL, 0), 0);
 	cr_assert_eq(events_verdict(NULL, 0, "x", 0), 0);
+	cr_assert_eq(events_plan(NULL, NULL, 0, 0), 0);
 	events_close(NULL);
 }
 

@@ -12,20 +12,20 @@
 
 #include "harness.h"
 #include "image.h"
-#include "plan.h"
+#include "testplan.h"
 
-static plan read_plan(const char *path, int want_err, char *err, size_t errlen)
+static testplan read_plan(const char *path, int want_err, char *err, size_t errlen)
 {
 	image *img = NULL;
-	plan p;
+	testplan p;
 
 	cr_assert_eq(image_open(&img, path, 0, 0, err, errlen), 0, "%s", err);
-	cr_assert_eq(plan_read(&p, img, err, errlen), want_err, "%s", err);
+	cr_assert_eq(testplan_read(&p, img, err, errlen), want_err, "%s", err);
 	image_free(img);
 	return p;
 }
 
-Test(plan, declared_tests_are_read_in_order_on_every_architecture)
+Test(testplan, declared_tests_are_read_in_order_on_every_architecture)
 {
 	const char *arches[] = { "aarch64", "arm", "riscv64", "riscv32", "i386",
 				 "x86_64" };
@@ -35,23 +35,23 @@ Test(plan, declared_tests_are_read_in_order_on_every_architecture)
 	for (size_t a = 0; a < sizeof(arches) / sizeof(*arches); a++) {
 		char name[64];
 		snprintf(name, sizeof(name), "%s-multi.elf", arches[a]);
-		plan p = read_plan(harness_example(path, sizeof(path), name), 0,
+		testplan p = read_plan(harness_example(path, sizeof(path), name), 0,
 				   err, sizeof(err));
 		cr_assert_eq(p.count, 5, "%s: %zu names", name, p.count);
 		for (size_t i = 0; i < 5; i++)
 			cr_expect_str_eq(p.names[i], want[i], "%s", name);
-		plan_clear(&p);
+		testplan_clear(&p);
 	}
 }
 
-Test(plan, an_image_without_the_section_has_an_empty_plan)
+Test(testplan, an_image_without_the_section_has_an_empty_plan)
 {
 	char path[512], err[512];
-	plan p = read_plan(harness_example(path, sizeof(path), "aarch64-pass.elf"),
+	testplan p = read_plan(harness_example(path, sizeof(path), "aarch64-pass.elf"),
 			   0, err, sizeof(err));
 	cr_assert_eq(p.count, 0);
 	cr_assert_null(p.names);
-	plan_clear(&p);
+	testplan_clear(&p);
 }
 
 /* Copies riscv64-multi.elf to a temp file with the section's contents
@@ -108,14 +108,14 @@ static const struct bad_case bad_cases[] = {
 	  "name 2 is empty, longer than 256 bytes or not printable" },
 };
 
-Test(plan, malformed_sections_are_refused_naming_file_and_problem)
+Test(testplan, malformed_sections_are_refused_naming_file_and_problem)
 {
 	char err[512];
 
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(*bad_cases); i++) {
 		char tmp[] = "/tmp/stubrun-plan-XXXXXX";
 		patched_copy(tmp, bad_cases[i].bytes, 34);
-		plan p = read_plan(tmp, IMAGE_EFORMAT, err, sizeof(err));
+		testplan p = read_plan(tmp, IMAGE_EFORMAT, err, sizeof(err));
 		unlink(tmp);
 		cr_expect_eq(p.count, 0, "%s", bad_cases[i].what);
 		cr_expect_not_null(strstr(err, tmp), "%s: %s", bad_cases[i].what, err);
@@ -125,16 +125,16 @@ Test(plan, malformed_sections_are_refused_naming_file_and_problem)
 	}
 }
 
-Test(plan, a_repeated_name_is_kept_once)
+Test(testplan, a_repeated_name_is_kept_once)
 {
 	char tmp[] = "/tmp/stubrun-plan-XXXXXX", err[512];
 	patched_copy(tmp, "arith\0arith\0fails\0crashes\0fails\0a", 34);
-	plan p = read_plan(tmp, 0, err, sizeof(err));
+	testplan p = read_plan(tmp, 0, err, sizeof(err));
 	unlink(tmp);
 	cr_assert_eq(p.count, 4);
 	cr_expect_str_eq(p.names[0], "arith");
 	cr_expect_str_eq(p.names[1], "fails");
 	cr_expect_str_eq(p.names[2], "crashes");
 	cr_expect_str_eq(p.names[3], "a");
-	plan_clear(&p);
+	testplan_clear(&p);
 }

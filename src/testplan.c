@@ -2,7 +2,7 @@
  * The plan of in-image tests, read from the ".stubrun.tests" section that
  * STUBRUN_DECLARE_TEST fills: NUL-terminated names, one after the other.
  */
-#include "plan.h"
+#include "testplan.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ static int printable(const char *s, size_t len)
 	return 1;
 }
 
-static int known(const plan *p, const char *name)
+static int known(const testplan *p, const char *name)
 {
 	for (size_t i = 0; i < p->count; i++)
 		if (strcmp(p->names[i], name) == 0)
@@ -54,16 +54,16 @@ static int known(const plan *p, const char *name)
 	return 0;
 }
 
-int plan_read(plan *out, const image *img, char *errbuf, size_t errlen)
+int testplan_read(testplan *out, const image *img, char *errbuf, size_t errlen)
 {
 	const image_section *sec = find_section(img);
-	plan p = { NULL, 0 };
+	testplan p = { NULL, 0 };
 	int err = 0;
 
 	*out = p;
 	if (!sec || !sec->data || sec->size == 0)
 		return 0;
-	p.names = calloc(PLAN_MAX_TESTS, sizeof(*p.names));
+	p.names = calloc(TESTPLAN_MAX_TESTS, sizeof(*p.names));
 	if (!p.names)
 		return bad(errbuf, errlen, img, "out of memory");
 
@@ -75,16 +75,16 @@ int plan_read(plan *out, const image *img, char *errbuf, size_t errlen)
 			err = bad(errbuf, errlen, img, "unterminated name");
 			goto out;
 		}
-		if (len == 0 || len > PLAN_MAX_NAME || !printable(at, len)) {
+		if (len == 0 || len > TESTPLAN_MAX_NAME || !printable(at, len)) {
 			err = bad(errbuf, errlen, img,
 				  "name %zu is empty, longer than %d bytes or "
-				  "not printable", p.count + 1, PLAN_MAX_NAME);
+				  "not printable", p.count + 1, TESTPLAN_MAX_NAME);
 			goto out;
 		}
 		if (!known(&p, at)) {
-			if (p.count == PLAN_MAX_TESTS) {
+			if (p.count == TESTPLAN_MAX_TESTS) {
 				err = bad(errbuf, errlen, img,
-					  "more than %d tests", PLAN_MAX_TESTS);
+					  "more than %d tests", TESTPLAN_MAX_TESTS);
 				goto out;
 			}
 			p.names[p.count] = strdup(at);
@@ -98,13 +98,13 @@ int plan_read(plan *out, const image *img, char *errbuf, size_t errlen)
 	}
 out:
 	if (err)
-		plan_clear(&p);
+		testplan_clear(&p);
 	else
 		*out = p;
 	return err;
 }
 
-void plan_clear(plan *p)
+void testplan_clear(testplan *p)
 {
 	if (!p->names)
 		return;

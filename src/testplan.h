@@ -4,8 +4,8 @@
  * ".stubrun.tests" section, so that tests the guest never reaches can be
  * reported "not run".
  */
-#ifndef PLAN_H
-#define PLAN_H
+#ifndef TESTPLAN_H
+#define TESTPLAN_H
 
 #include <stddef.h>
 
@@ -14,22 +14,22 @@
 /* Why these bounds: a name is read back from guest memory with the same cap
  * (RUN_STRING_MAX), and no test framework we know of puts thousands of tests
  * in one image; the section is untrusted input either way. */
-#define PLAN_MAX_TESTS 4096
-#define PLAN_MAX_NAME 256
+#define TESTPLAN_MAX_TESTS 4096
+#define TESTPLAN_MAX_NAME 256
 
-typedef struct plan {
+typedef struct testplan {
 	char **names;   /* count names, each NUL-terminated, in section order */
 	size_t count;
-} plan;
+} testplan;
 
 /*
  * Reads the plan of `img`. An image without the section has an empty plan
  * (count 0), which is not an error. A name repeated is kept once.
  * Returns 0, or IMAGE_EFORMAT with "PATH: .stubrun.tests: problem" in errbuf
  * when the section is malformed (an unterminated, empty, over-long or
- * non-printable name, or too many names). The caller frees with plan_clear().
+ * non-printable name, or too many names). The caller frees with testplan_clear().
  */
-int plan_read(plan *out, const image *img, char *errbuf, size_t errlen);
-void plan_clear(plan *p);
+int testplan_read(testplan *out, const image *img, char *errbuf, size_t errlen);
+void testplan_clear(testplan *p);
 
-#endif /* PLAN_H */
+#endif /* TESTPLAN_H */
