@@ -22,7 +22,7 @@ typedef struct cli_check {
 } cli_check;
 
 typedef enum cli_gdb_mode {
-	CLI_GDB_UNIX = 0,       /* a private unix socket (default) */
+	CLI_GDB_UNIX = 0,       /* a unix socketpair shared with QEMU (default) */
 	CLI_GDB_TCP,            /* 127.0.0.1:tcp_port (0: pick a free port) */
 } cli_gdb_mode;
 

@@ -1,4 +1,4 @@
-/* The QEMU launcher: private stub socket, process group, pipes, and the
+/* The QEMU launcher: the stub's socketpair, process group, pipes, and the
  * guarantee that QEMU is killed, reaped and its directory removed. */
 #include "qemu.h"
 
@@ -28,8 +28,8 @@ struct qemu_proc {
 	pid_t pid;              /* -1 once reaped */
 	int out_fd, err_fd;
 	char dir[128];          /* "" when none */
-	char sock[160];         /* unix socket path, "" for TCP */
-	char address[192];
+	int gdb_fd;             /* our end of the stub's socketpair, or -1 */
+	char address[192];      /* TCP: "127.0.0.1:PORT"; "" otherwise */
 	char line[LINE_MAX_BYTES];   /* stderr line being collected */
 	size_t line_len;
 	char last_line[LINE_MAX_BYTES];
@@ -75,18 +75,25 @@ static int free_port(int *port)
 	return ret;
 }
 
-static int build_argv(char ***out, const qemu_spec *spec, const char *gdbarg)
+/* `chardev` is a -chardev spec for the stub, or NULL when `gdbarg` names
+ * the stub's transport by itself. */
+static int build_argv(char ***out, const qemu_spec *spec, const char *chardev,
+		      const char *gdbarg)
 {
 	size_t n = 0, i = 0;
 	char **argv;
 
 	while (spec->args && spec->args[n])
 		n++;
-	argv = calloc(n + 5, sizeof(*argv));
+	argv = calloc(n + 7, sizeof(*argv));
 	if (!argv)
 		return -1;
 	argv[i++] = (char *)spec->binary;
 	argv[i++] = (char *)"-S";
+	if (chardev) {
+		argv[i++] = (char *)"-chardev";
+		argv[i++] = (char *)chardev;
+	}
 	argv[i++] = (char *)"-gdb";
 	argv[i++] = (char *)gdbarg;
 	for (size_t k = 0; k < n; k++)
@@ -96,9 +103,11 @@ static int build_argv(char ***out, const qemu_spec *spec, const char *gdbarg)
 	return 0;
 }
 
-/* In the child: never returns. Reports exec's errno through `report`. */
+/* In the child: never returns. Reports exec's errno through `report`.
+ * `keep_fd` (the stub's end of the socketpair, or -1) is the one
+ * close-on-exec descriptor QEMU inherits. */
 static void child_exec(char **argv, int out_w, int err_w, int report,
-		       pid_t parent, const char *tmpdir)
+		       pid_t parent, const char *tmpdir, int keep_fd)
 {
 	sigset_t none;
 	int e, devnull;
@@ -114,6 +123,8 @@ static void child_exec(char **argv, int out_w, int err_w, int report,
 	/* QEMU's own temporary files (snapshot=on) go in our directory,
 	 * which qemu_free() empties. */
 	setenv("TMPDIR", tmpdir, 1);
+	if (keep_fd >= 0)
+		fcntl(keep_fd, F_SETFD, 0);
 	devnull = open("/dev/null", O_RDONLY);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 ||
 	    dup2(err_w, 2) < 0)
@@ -127,7 +138,8 @@ static void child_exec(char **argv, int out_w, int err_w, int report,
 	_exit(127);
 }
 
-static int start(qemu_proc *q, char **argv, char *errbuf, size_t errlen)
+static int start(qemu_proc *q, char **argv, int child_gdb_fd, char *errbuf,
+		 size_t errlen)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
 	int ret = QEMU_ESYS, e = 0;
@@ -145,7 +157,8 @@ static int start(qemu_proc *q, char **argv, char *errbuf, size_t errlen)
 		goto out;
 	}
 	if (q->pid == 0)
-		child_exec(argv, outp[1], errp[1], rep[1], parent, q->dir);
+		child_exec(argv, outp[1], errp[1], rep[1], parent, q->dir,
+			   child_gdb_fd);
 	setpgid(q->pid, q->pid); /* also here: no race with an early kill */
 	close(rep[1]);
 	rep[1] = -1;
@@ -182,9 +195,9 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	       size_t errlen)
 {
 	qemu_proc *q = calloc(1, sizeof(*q));
-	char gdbarg[256];
+	char gdbarg[256], chardev[128];
 	char **argv = NULL;
-	int ret = QEMU_ESYS, port = spec->tcp_port;
+	int ret = QEMU_ESYS, port = spec->tcp_port, pair[2] = { -1, -1 };
 
 	*out = NULL;
 	if (!q) {
@@ -192,7 +205,7 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 		return QEMU_ESYS;
 	}
 	q->pid = -1;
-	q->out_fd = q->err_fd = -1;
+	q->out_fd = q->err_fd = q->gdb_fd = -1;
 	if ((ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
 	if (spec->tcp) {
@@ -205,19 +218,33 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 		snprintf(gdbarg, sizeof(gdbarg), "tcp:127.0.0.1:%d", port);
 		snprintf(q->address, sizeof(q->address), "127.0.0.1:%d", port);
 	} else {
-		snprintf(q->sock, sizeof(q->sock), "%s/gdb.sock", q->dir);
-		/* QEMU 7.2 takes a chardev spec after -gdb. */
-		snprintf(gdbarg, sizeof(gdbarg), "unix:%s,server=on,wait=off",
-			 q->sock);
-		snprintf(q->address, sizeof(q->address), "unix:%s", q->sock);
+		/* A socketpair, one end handed to QEMU as a connected chardev:
+		 * the stub is there the moment QEMU starts, so there is no
+		 * socket file to wait for, poll or clean up, and no name
+		 * another process could connect to. */
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+			util_errf(errbuf, errlen, "socketpair: %s", strerror(errno));
+			goto out;
+		}
+		snprintf(chardev, sizeof(chardev),
+			 "socket,id=stubrun_gdb,fd=%d,server=off", pair[1]);
+		snprintf(gdbarg, sizeof(gdbarg), "chardev:stubrun_gdb");
 	}
 	ret = QEMU_ESYS;
-	if (build_argv(&argv, spec, gdbarg) < 0) {
+	if (build_argv(&argv, spec, spec->tcp ? NULL : chardev, gdbarg) < 0) {
 		util_errf(errbuf, errlen, "out of memory");
 		goto out;
 	}
-	ret = start(q, argv, errbuf, errlen);
+	ret = start(q, argv, pair[1], errbuf, errlen);
+	if (ret == 0) {
+		q->gdb_fd = pair[0];
+		pair[0] = -1;
+	}
 out:
+	if (pair[0] >= 0)
+		close(pair[0]);
+	if (pair[1] >= 0)
+		close(pair[1]);
 	free(argv);
 	if (ret < 0) {
 		qemu_free(q);
@@ -276,6 +303,8 @@ void qemu_free(qemu_proc *q)
 		close(q->out_fd);
 	if (q->err_fd >= 0)
 		close(q->err_fd);
+	if (q->gdb_fd >= 0)
+		close(q->gdb_fd);
 	if (q->dir[0])
 		remove_dir(q->dir);
 	free(q);
@@ -283,7 +312,15 @@ void qemu_free(qemu_proc *q)
 
 const char *qemu_gdb_address(const qemu_proc *q)
 {
-	return q->address;
+	return q->address[0] ? q->address : NULL;
+}
+
+int qemu_take_gdb_fd(qemu_proc *q)
+{
+	int fd = q->gdb_fd;
+
+	q->gdb_fd = -1;
+	return fd;
 }
 
 const char *qemu_dir(const qemu_proc *q)

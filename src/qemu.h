@@ -1,6 +1,7 @@
 /*
- * The QEMU launcher: starts QEMU halted with its GDB stub on a private unix
- * socket (in a private mkdtemp directory) or on TCP, in its own process
+ * The QEMU launcher: starts QEMU halted with its GDB stub on one end of a
+ * socketpair (the other end is ours: no socket file, nothing to connect to)
+ * or on TCP, with a private mkdtemp directory as its TMPDIR, in its own process
  * group, dying with us (PR_SET_PDEATHSIG), its stdin /dev/null, its stdout
  * (the guest console, when QEMU is given `-serial chardev:...` on stdio) and
  * its stderr on pipes the caller polls. qemu_free() kills the group, reaps
@@ -23,7 +24,7 @@ enum {
 typedef struct qemu_spec {
 	const char *binary;        /* a path, or a name searched in PATH */
 	const char *const *args;   /* NULL-terminated, without argv[0], -S, -gdb */
-	int tcp;                   /* 0: private unix socket; 1: TCP on 127.0.0.1 */
+	int tcp;                   /* 0: a socketpair; 1: TCP on 127.0.0.1 */
 	int tcp_port;              /* TCP: the port, 0 to pick a free one */
 } qemu_spec;
 
@@ -35,12 +36,17 @@ typedef struct qemu_spec {
 int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	       size_t errlen);
 
-/* Kills the process group (SIGKILL), reaps QEMU, closes the pipes and
- * removes the socket and the directory. NULL is a no-op. */
+/* Kills the process group (SIGKILL), reaps QEMU, closes the pipes and the
+ * stub's socketpair end (unless taken) and removes the directory. NULL is a
+ * no-op. */
 void qemu_free(qemu_proc *q);
 
-/* The stub's address for rsp_connect(): "unix:PATH" or "127.0.0.1:PORT". */
+/* TCP: the stub's address for rsp_connect(), "127.0.0.1:PORT"; NULL when
+ * the stub is on a socketpair. */
 const char *qemu_gdb_address(const qemu_proc *q);
+/* Socketpair: our end, connected to QEMU's stub, for rsp_open_fd(); the
+ * caller owns it from then on. -1 for TCP, or when already taken. */
+int qemu_take_gdb_fd(qemu_proc *q);
 /* The private directory (exists until qemu_free()). */
 const char *qemu_dir(const qemu_proc *q);
 pid_t qemu_pid(const qemu_proc *q);

@@ -557,11 +557,17 @@ static void console_packet(const char *data, size_t len, void *arg)
 #define CONNECT_DEADLINE_MS 10000
 #define CONNECT_SLICE_MS 100
 
-static int qemu_died(run_ctx *r)
+/* Why 2 s: QEMU is reaped in microseconds after it closes the socketpair;
+ * the bound only matters on a badly loaded machine. */
+#define STARTUP_EXIT_GRACE_MS 2000
+
+/* 1 (with the verdict) when QEMU has exited, waiting up to `grace_ms` for
+ * it to. */
+static int qemu_died(run_ctx *r, int grace_ms)
 {
 	int exited = 0, st = 0;
 
-	if (!r->qemu || qemu_wait(&exited, &st, r->qemu, 0) < 0 || !exited)
+	if (!r->qemu || qemu_wait(&exited, &st, r->qemu, grace_ms) < 0 || !exited)
 		return 0;
 	run_drain_qemu(r);
 	const char *last = qemu_stderr_last_line(r->qemu);
@@ -585,11 +591,19 @@ static int connect_stub(run_ctx *r)
 		cfg.trace = trace_packet;
 	cfg.console = console_packet;
 	cfg.console_arg = r;
+	if (!addr) {
+		/* Our end of the socketpair QEMU's stub sits on. */
+		if (rsp_open_fd(&r->conn, qemu_take_gdb_fd(r->qemu), &cfg) == 0)
+			return 0;
+		run_verdict(r, RUN_EXIT_ERROR, 0, "cannot open the stub's "
+			    "socketpair: out of memory");
+		return -1;
+	}
 	for (;;) {
 		if (rsp_connect(&r->conn, addr, CONNECT_SLICE_MS, &cfg, r->err,
 				sizeof(r->err)) == 0)
 			return 0;
-		if (qemu_died(r) || run_signal_pending(r))
+		if (qemu_died(r, 0) || run_signal_pending(r))
 			return -1;
 		if (util_now_ms() >= deadline) {
 			run_verdict(r, RUN_EXIT_ERROR, 0, "cannot connect to the "
@@ -611,7 +625,10 @@ int run_setup_start(run_ctx *r)
 	run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 	if ((err = rsp_handshake(r->conn)) < 0) {
 		run_stub_failed(r, err);
-		if (!qemu_died(r))
+		/* A QEMU that fails at startup closes its end of the stub's
+		 * socketpair as it exits: its exit status, and the message
+		 * that says why, follow a moment later. */
+		if (!qemu_died(r, err == RSP_ECLOSED ? STARTUP_EXIT_GRACE_MS : 0))
 			run_verdict(r, RUN_EXIT_ERROR, 0, "stub handshake failed: %s",
 				    rsp_errmsg(r->conn));
 		return -1;

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -266,6 +267,25 @@ static inline const char *example_or_skip(char *buf, size_t len,
 	if (stat(buf, &st) != 0)
 		cr_skip_test("example %s not built (make examples)", buf);
 	return buf;
+}
+
+/* A link to an example guest inside a fresh scratch directory `markdir`,
+ * so that the directory's unique name is in QEMU's command line (-kernel)
+ * and marks this test's QEMU. The caller removes markdir. */
+static inline const char *example_marked(char *link, size_t cap, char *markdir,
+					 size_t mcap, const char *name,
+					 const char *what)
+{
+	char img[512], target[PATH_MAX];
+
+	example_or_skip(img, sizeof(img), name);
+	/* The examples path may be relative: link to where it really is. */
+	cr_assert_not_null(realpath(img, target), "%s: %s", img, strerror(errno));
+	scratch_new(markdir, mcap, what);
+	snprintf(link, cap, "%s/%s", markdir, name);
+	cr_assert_eq(symlink(target, link), 0, "symlink %s: %s", link,
+		     strerror(errno));
+	return link;
 }
 
 #endif /* FAULTS_COMMON_H */

@@ -57,6 +57,8 @@ static void check_multi(const char *arch)
 	cr_expect_eq(res.status, 1, "%s: %d\n%s", arch, res.status, res.err);
 
 	static const char *const want[] = {
+		"{\"event\":\"plan\",\"tests\":[\"arith\",\"strings\",\"fails\","
+		"\"crashes\",\"hangs\"],\"time_ms\":",
 		"{\"event\":\"begin\",\"name\":\"arith\",\"time_ms\":",
 		"{\"event\":\"end\",\"name\":\"arith\",\"status\":0,",
 		"{\"event\":\"begin\",\"name\":\"strings\",",
@@ -75,11 +77,11 @@ static void check_multi(const char *arch)
 		cr_expect_eq(line[strlen(line) - 1], '}', "%s", line);
 		cr_expect(strstr(line, "\"time_ms\":"), "%s", line);
 	}
-	cr_expect_neq(nth_line(line, sizeof(line), ev, 9), 0, "extra lines:\n%s", ev);
+	cr_expect_neq(nth_line(line, sizeof(line), ev, 10), 0, "extra lines:\n%s", ev);
 	/* each test's console output is recorded with it */
-	nth_line(line, sizeof(line), ev, 1);
+	nth_line(line, sizeof(line), ev, 2);
 	expect_in(line, "\"output\":\"6 * 7 = 42", "arith's end event");
-	nth_line(line, sizeof(line), ev, 3);
+	nth_line(line, sizeof(line), ev, 4);
 	expect_in(line, "strlen(\\\"hello\\\") = 5", "strings' end event");
 	cr_expect(!strstr(line, "6 * 7"), "strings' output includes arith's");
 	harness_result_free(&res);
