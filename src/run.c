@@ -432,9 +432,13 @@ static void run_session(run_ctx *r)
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--events %s", r->err);
 		return;
 	}
+	/* QEMU starts before the breakpoints are planned and the image is
+	 * scanned for semihosting traps, so that work (a few ms of symbol
+	 * lookups and disassembly) overlaps QEMU's own start-up instead of
+	 * adding to it. */
 	if (run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
-	    run_setup_plan(r) < 0 ||
-	    run_setup_start(r) < 0 || run_setup_check_names(r) < 0 ||
+	    run_setup_spawn(r) < 0 || run_setup_plan(r) < 0 ||
+	    run_setup_connect(r) < 0 || run_setup_check_names(r) < 0 ||
 	    run_setup_insert(r) < 0)
 		return;
 	loop(r);

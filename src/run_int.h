@@ -114,8 +114,9 @@ size_t run_drain_qemu(run_ctx *r);
 /* run_setup.c: each returns 0 or sets the verdict (125/126/127) and
  * returns -1. */
 int run_setup_image(run_ctx *r);
-int run_setup_plan(run_ctx *r);        /* symbols -> r->bps */
-int run_setup_start(run_ctx *r);       /* QEMU, connection, handshake */
+int run_setup_spawn(run_ctx *r);       /* semihosting mode, then QEMU */
+int run_setup_plan(run_ctx *r);        /* symbols, traps -> r->bps */
+int run_setup_connect(run_ctx *r);     /* connection, handshake */
 int run_setup_check_names(run_ctx *r); /* --expect names are known */
 int run_setup_insert(run_ctx *r);      /* breakpoints into the stub */
 

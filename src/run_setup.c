@@ -308,8 +308,7 @@ static int plan_semihosting(run_ctx *r)
 	char *cmdline;
 	int err;
 
-	if (pick_mode(r) < 0)
-		return -1;
+	/* pick_mode() ran in run_setup_spawn(): QEMU's arguments need it. */
 	if (r->sh_mode != CLI_SH_STUBRUN && r->sh_mode != CLI_SH_GDB)
 		return 0;
 	if (!(cmdline = guest_cmdline(r->opt))) {
@@ -613,12 +612,17 @@ static int connect_stub(run_ctx *r)
 	}
 }
 
-int run_setup_start(run_ctx *r)
+int run_setup_spawn(run_ctx *r)
+{
+	if (pick_mode(r) < 0)
+		return -1;
+	return r->opt->connect ? 0 : spawn(r);
+}
+
+int run_setup_connect(run_ctx *r)
 {
 	int err;
 
-	if (!r->opt->connect && spawn(r) < 0)
-		return -1;
 	if (connect_stub(r) < 0)
 		return -1;
 	/* --timeout bounds the handshake too (and every request after it). */
