@@ -37,7 +37,26 @@ step() {
 	fi
 }
 
-for f in x86_64-pass.elf aarch64-fail.elf boot.img boot-bad.img riscv64-hang.elf; do
+# step_results TITLE WANT ARGS...: like step, for `stubrun test`, showing
+# only the one line per test and the summary (the post-mortems of the
+# failing tests are in its full output and in the reports).
+step_results() {
+	title=$1 want=$2
+	shift 2
+	printf '\n%b== %s%b\n$ stubrun %s\n' "$B" "$title" "$N" "$*"
+	out=$("$STUBRUN" "$@" 2>&1)
+	got=$?
+	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP|TIMEOUT|ERROR) |^stubrun test:'
+	if [ "$got" -eq "$want" ]; then
+		printf '%b-> status %d, as expected%b\n' "$G" "$got" "$N"
+	else
+		printf '%b-> status %d, expected %d%b\n' "$R" "$got" "$want" "$N"
+		failures=$((failures + 1))
+	fi
+}
+
+for f in x86_64-pass.elf aarch64-fail.elf boot.img boot-bad.img riscv64-hang.elf \
+	aarch64-sh-hello.elf riscv64-multi.elf aarch64-multi.elf; do
 	if [ ! -f "$EX/$f" ]; then
 		echo "demo: $EX/$f is missing (make examples)" >&2
 		exit 1
@@ -60,6 +79,12 @@ step "A bad boot sector: it stores the wrong magic" 1 \
 
 step "A hanging kernel, stopped after 2 seconds" 124 \
 	run --timeout 2 "$EX/riscv64-hang.elf"
+
+step "Semihosting (picolibc printf and argv), serviced by stubrun, QEMU's off" 0 \
+	run "$EX/aarch64-sh-hello.elf" -- hello demo
+
+step_results "A suite of kernels with tests inside: per-test results, one crash, one never reached" 1 \
+	test -j 2 "$(dirname "$0")/../examples/suites/multi.ini"
 
 echo
 if [ "$failures" -eq 0 ]; then
