@@ -27,7 +27,11 @@ struct multi_test {
 /* Index of the first test to run (0: all). Written from outside; volatile
  * and not const so the compiler reads it at run time; in .data, not .bss,
  * so guest_entry's clearing of .bss does not undo the write. */
-__attribute__((section(".data"))) volatile int multi_first_test;
+#ifndef MULTI_FIRST_TEST
+#define MULTI_FIRST_TEST 0
+#endif
+__attribute__((section(".data"))) volatile int multi_first_test =
+	MULTI_FIRST_TEST;
 
 /* Inputs the optimiser cannot fold away. */
 static volatile int six = 6, seven = 7;

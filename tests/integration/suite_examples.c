@@ -249,3 +249,42 @@ Test(suite_examples, tests_never_reached_are_not_run_from_the_image_plan)
 {
 	check_multi_results("");
 }
+
+/* A guest test that hangs: the run's timeout fails that test with the
+ * post-mortem attached (where the guest was spinning), and the tests the
+ * image declares but never began are not run, never passed. */
+Test(suite_examples, a_test_that_hangs_fails_with_its_post_mortem)
+{
+	char src[512], cmd[1200], suite[128], json[128];
+	harness_result r;
+
+	harness_example(src, sizeof(src), "riscv64-multi-hang.elf");
+	cr_assert_eq(access(src, R_OK), 0, "%s not built", src);
+	snprintf(cmd, sizeof(cmd), "cp '%s' %s/img/", src, dir);
+	cr_assert_eq(system(cmd), 0);
+	write_suite("hang1.ini", "[test \"m\"]\nimage = img/riscv64-multi-hang.elf\n"
+		    "timeout = 3\n");
+	snprintf(suite, sizeof(suite), "%s/hang1.ini", dir);
+	snprintf(json, sizeof(json), "%s/hang1.jsonl", dir);
+	const char *argv[] = { harness_stubrun(), "test", "--json", json, suite, NULL };
+	cr_assert_eq(harness_run(&r, argv, 110), 0);
+	cr_assert_eq(r.status, 1, "%.3000s", r.err);
+	char *j = slurp(json);
+	cr_assert(strstr(j, "\"name\":\"m/hangs\",\"status\":\"fail\",\"exit\":124"),
+		  "%.3000s", j);
+	cr_assert(strstr(j, "stubrun post-mortem: timeout"), "post-mortem attached: "
+		  "%.3000s", j);
+	cr_assert(strstr(j, "spin_forever"), "the post-mortem shows the spin: %.3000s",
+		  j);
+	const char *never[] = { "arith", "strings", "fails", "crashes" };
+	for (int i = 0; i < 4; i++) {
+		char want[96];
+		snprintf(want, sizeof(want), "\"name\":\"m/%s\",\"status\":\"notrun\"",
+			 never[i]);
+		cr_assert(strstr(j, want), "%s: %.3000s", never[i], j);
+	}
+	cr_assert_eq(count(j, "\"status\":\"pass\""), 0, "%.3000s", j);
+	free(j);
+	cr_assert_eq(our_qemus(), 0);
+	harness_result_free(&r);
+}
