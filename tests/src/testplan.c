@@ -114,9 +114,16 @@ Test(testplan, malformed_sections_are_refused_naming_file_and_problem)
 
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(*bad_cases); i++) {
 		char tmp[] = "/tmp/stubrun-plan-XXXXXX";
+		image *img = NULL;
+		testplan p;
 		patched_copy(tmp, bad_cases[i].bytes, 34);
-		testplan p = read_plan(tmp, IMAGE_EFORMAT, err, sizeof(err));
+		/* Read, then remove the copy before any assertion can stop us. */
+		int open_rc = image_open(&img, tmp, 0, 0, err, sizeof(err));
+		int rc = open_rc ? open_rc : testplan_read(&p, img, err, sizeof(err));
+		image_free(img);
 		unlink(tmp);
+		cr_assert_eq(open_rc, 0, "%s", err);
+		cr_expect_eq(rc, IMAGE_EFORMAT, "%s", bad_cases[i].what);
 		cr_expect_eq(p.count, 0, "%s", bad_cases[i].what);
 		cr_expect_not_null(strstr(err, tmp), "%s: %s", bad_cases[i].what, err);
 		cr_expect_not_null(strstr(err, ".stubrun.tests: "), "%s", err);
@@ -128,9 +135,14 @@ Test(testplan, malformed_sections_are_refused_naming_file_and_problem)
 Test(testplan, a_repeated_name_is_kept_once)
 {
 	char tmp[] = "/tmp/stubrun-plan-XXXXXX", err[512];
+	image *img = NULL;
+	testplan p = { NULL, 0 };
 	patched_copy(tmp, "arith\0arith\0fails\0crashes\0fails\0a", 34);
-	testplan p = read_plan(tmp, 0, err, sizeof(err));
+	int open_rc = image_open(&img, tmp, 0, 0, err, sizeof(err));
+	int rc = open_rc ? open_rc : testplan_read(&p, img, err, sizeof(err));
+	image_free(img);
 	unlink(tmp);
+	cr_assert_eq(rc, 0, "%s", err);
 	cr_assert_eq(p.count, 4);
 	cr_expect_str_eq(p.names[0], "arith");
 	cr_expect_str_eq(p.names[1], "fails");
