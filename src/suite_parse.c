@@ -8,6 +8,7 @@
 #include "suite.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <ini.h>
 #include <libgen.h>
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A suite is a hand-written text file; 4 MiB is far beyond any real one and
  * bounds what a stray `stubrun test /dev/zero` can make us read. */
@@ -754,8 +757,23 @@ int suite_parse_file(suite **out, const char *path, char *errbuf,
 	int rc = SUITE_ENOENT;
 
 	*out = NULL;
-	if (!(f = fopen(path, "rb"))) {
+	/* O_NONBLOCK: a FIFO with no writer must not hang the suite here. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(errbuf, errlen, "%s: not a regular file", path);
+		close(fd);
+		goto out;
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
 		goto out;
 	}
 	if (!(buf = malloc(SUITE_MAX_BYTES + 1))) {

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "suite.h"
 
 static const char *srcdir(void)
@@ -103,6 +106,32 @@ Test(suite_parse, missing_file_is_enoent_with_reason)
 		     SUITE_ENOENT);
 	cr_assert_null(s);
 	cr_assert_str_eq(err, "/nonexistent/x.ini: No such file or directory");
+}
+
+/* A FIFO with no writer and a directory are refused at once: opening the
+ * FIFO for reading must not block (the test would hang without the fix;
+ * Criterion's timeout turns that into a failure). */
+Test(suite_parse, fifo_and_directory_are_refused_without_blocking,
+     .timeout = 20)
+{
+	char dir[] = "/tmp/stubrun-suite-parse-XXXXXX", fifo[64], err[256];
+	suite *s = (suite *)1;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/f.ini", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	int rc_fifo = suite_parse_file(&s, fifo, err, sizeof(err));
+	char err_fifo[256];
+	snprintf(err_fifo, sizeof(err_fifo), "%s", err);
+	int rc_dir = suite_parse_file(&s, dir, err, sizeof(err));
+	unlink(fifo);
+	rmdir(dir);
+
+	cr_assert_eq(rc_fifo, SUITE_ENOENT);
+	cr_assert(strstr(err_fifo, "f.ini: not a regular file"), "%s", err_fifo);
+	cr_assert_eq(rc_dir, SUITE_ENOENT);
+	cr_assert_null(s);
+	cr_assert(strstr(err, ": not a regular file"), "%s", err);
 }
 
 static void assert_strv(char **got, size_t n, const char *const *want)
