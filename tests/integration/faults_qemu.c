@@ -1,6 +1,6 @@
 /*
  * Integration: faults of QEMU itself under `stubrun run`: QEMU killed with
- * SIGKILL in mid-run, a "QEMU" that never opens its stub socket, and a
+ * SIGKILL in mid-run, a "QEMU" whose stub never answers, a frozen QEMU, and a
  * guest that floods its serial console.
  */
 #include "faults_common.h"
@@ -38,47 +38,69 @@ static int verdict_lines(const char *err)
 	return n;
 }
 
+/* A hanging riscv64 guest under `stubrun run --trace-rsp --timeout T`,
+ * its QEMU found and the guest resumed: the point at which the tests below
+ * inflict a fault on QEMU. */
+typedef struct hang_run {
+	char dir[80];      /* stubrun's TMPDIR, which must end up empty */
+	char marker[80];   /* the image's directory, in QEMU's command line */
+	char errfile[128];
+	char img[512];
+	pid_t run, qemu;
+} hang_run;
+
+static void hang_run_start(hang_run *h, const char *what, const char *timeout)
+{
+	char img_what[64];
+
+	snprintf(img_what, sizeof(img_what), "%s-img", what);
+	example_marked(h->img, sizeof(h->img), h->marker, sizeof(h->marker),
+		       "riscv64-hang.elf", img_what);
+	scratch_new(h->dir, sizeof(h->dir), what);
+	snprintf(h->errfile, sizeof(h->errfile), "%s.err", h->dir);
+	const char *argv[] = { harness_stubrun(), "run", "--trace-rsp",
+			       "--timeout", timeout, h->img, NULL };
+	h->run = spawn_bg(argv, h->errfile, h->dir);
+	h->qemu = -1;
+	for (int i = 0; i < 2000 && h->qemu < 0; i++) {
+		h->qemu = find_process("qemu-system-riscv64", h->marker);
+		if (h->qemu < 0)
+			poll(NULL, 0, 10);
+	}
+	cr_assert_gt(h->qemu, 0, "QEMU never started");
+	wait_resumed(h->errfile); /* into the run loop, the guest spinning */
+}
+
+static void hang_run_remove(hang_run *h)
+{
+	unlink(h->errfile);
+	scratch_rm(h->dir);
+	scratch_rm(h->marker);
+}
+
 /* QEMU SIGKILLed while the guest runs: 125 naming its death, and nothing
  * left (the private directory lives in our TMPDIR; the image's own
  * scratch directory is the marker that finds this test's QEMU). */
 Test(faults_qemu, qemu_killed_mid_run_is_125_qemu_died)
 {
-	char dir[80], marker[80], errfile[128], img[512], last[1024];
-	pid_t run, qemu = -1;
-	int st;
+	hang_run h;
+	char last[1024];
 
-	/* QEMU is told apart by the image's directory (marker) in its
-	 * command line; `dir` is stubrun's TMPDIR, which must end up empty. */
-	example_marked(img, sizeof(img), marker, sizeof(marker),
-		       "riscv64-hang.elf", "qkill-img");
-	scratch_new(dir, sizeof(dir), "qkill");
-	snprintf(errfile, sizeof(errfile), "%s.err", dir);
-	const char *argv[] = { harness_stubrun(), "run", "--trace-rsp",
-			       "--timeout", "50", img, NULL };
-	run = spawn_bg(argv, errfile, dir);
-	for (int i = 0; i < 2000 && qemu < 0; i++) {
-		qemu = find_process("qemu-system-riscv64", marker);
-		if (qemu < 0)
-			poll(NULL, 0, 10);
-	}
-	cr_assert_gt(qemu, 0, "QEMU never started");
-	wait_resumed(errfile); /* into the run loop, the guest spinning */
-	cr_assert_eq(kill(qemu, SIGKILL), 0);
-	st = reap_or_fail(run, "stubrun");
+	hang_run_start(&h, "qkill", "50");
+	cr_assert_eq(kill(h.qemu, SIGKILL), 0);
+	int st = reap_or_fail(h.run, "stubrun");
 
-	char *err = slurp_file(errfile);
+	char *err = slurp_file(h.errfile);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125, "status 0x%x:\n%s",
 		  st, err);
 	last_line(last, sizeof(last), err);
 	cr_expect(strstr(last, "stubrun: QEMU died of signal 9"), "last line: %s",
 		  last);
 	cr_expect_eq(verdict_lines(err), 1, "not one line:\n%s", err);
-	cr_expect_eq(harness_count_processes(marker), 0, "a process survived");
-	cr_expect_eq(dir_count(dir, ""), 0, "stubrun left files in TMPDIR");
+	cr_expect_eq(harness_count_processes(h.marker), 0, "a process survived");
+	cr_expect_eq(dir_count(h.dir, ""), 0, "stubrun left files in TMPDIR");
 	free(err);
-	unlink(errfile);
-	scratch_rm(dir);
-	scratch_rm(marker);
+	hang_run_remove(&h);
 }
 
 /* A "QEMU" that starts but whose stub never answers (it never reads its
@@ -166,39 +188,21 @@ Test(faults_qemu, console_flood_does_not_delay_the_timeout)
  * stopped QEMU is killed all the same. */
 Test(faults_qemu, frozen_qemu_times_out_and_is_killed)
 {
-	char dir[80], marker[80], errfile[128], img[512], last[1024];
-	pid_t run, qemu = -1;
-	int st;
+	hang_run h;
+	char last[1024];
 
-	/* QEMU is told apart by the image's directory (marker) in its
-	 * command line; `dir` is stubrun's TMPDIR, which must end up empty. */
-	example_marked(img, sizeof(img), marker, sizeof(marker),
-		       "riscv64-hang.elf", "qstop-img");
-	scratch_new(dir, sizeof(dir), "qstop");
-	snprintf(errfile, sizeof(errfile), "%s.err", dir);
-	const char *argv[] = { harness_stubrun(), "run", "--trace-rsp",
-			       "--timeout", "2", img, NULL };
-	run = spawn_bg(argv, errfile, dir);
-	for (int i = 0; i < 2000 && qemu < 0; i++) {
-		qemu = find_process("qemu-system-riscv64", marker);
-		if (qemu < 0)
-			poll(NULL, 0, 10);
-	}
-	cr_assert_gt(qemu, 0, "QEMU never started");
-	wait_resumed(errfile);
-	cr_assert_eq(kill(qemu, SIGSTOP), 0);
-	st = reap_or_fail(run, "stubrun");
+	hang_run_start(&h, "qstop", "2");
+	cr_assert_eq(kill(h.qemu, SIGSTOP), 0);
+	int st = reap_or_fail(h.run, "stubrun");
 
-	char *err = slurp_file(errfile);
+	char *err = slurp_file(h.errfile);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 124, "status 0x%x:\n%s",
 		  st, err);
 	last_line(last, sizeof(last), err);
 	cr_expect(strstr(last, "did not stop when interrupted"), "last line: %s",
 		  last);
-	cr_expect_eq(wait_count(marker, 0), 0, "the stopped QEMU survived");
-	cr_expect_eq(dir_count(dir, ""), 0, "stubrun left files in TMPDIR");
+	cr_expect_eq(wait_count(h.marker, 0), 0, "the stopped QEMU survived");
+	cr_expect_eq(dir_count(h.dir, ""), 0, "stubrun left files in TMPDIR");
 	free(err);
-	unlink(errfile);
-	scratch_rm(dir);
-	scratch_rm(marker);
+	hang_run_remove(&h);
 }
