@@ -15,6 +15,17 @@ else
 	B='' G='' R='' N=''
 fi
 
+# check_status WANT GOT: says whether a step ended as announced, and counts
+# the ones that did not.
+check_status() {
+	if [ "$2" -eq "$1" ]; then
+		printf '%b-> status %d, as expected%b\n' "$G" "$2" "$N"
+	else
+		printf '%b-> status %d, expected %d%b\n' "$R" "$2" "$1" "$N"
+		failures=$((failures + 1))
+	fi
+}
+
 # step TITLE WANT-STATUS ARGS...: shows the command, runs it, checks its status.
 step() {
 	title=$1 want=$2
@@ -29,12 +40,7 @@ step() {
 	printf '\n%b== %s%b\n$ stubrun%s\n' "$B" "$title" "$N" "$shown"
 	"$STUBRUN" "$@"
 	got=$?
-	if [ "$got" -eq "$want" ]; then
-		printf '%b-> status %d, as expected%b\n' "$G" "$got" "$N"
-	else
-		printf '%b-> status %d, expected %d%b\n' "$R" "$got" "$want" "$N"
-		failures=$((failures + 1))
-	fi
+	check_status "$want" "$got"
 }
 
 # step_results TITLE WANT ARGS...: like step, for `stubrun test`, showing
@@ -47,12 +53,7 @@ step_results() {
 	out=$("$STUBRUN" "$@" 2>&1)
 	got=$?
 	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP|TIMEOUT|ERROR) |^stubrun test:'
-	if [ "$got" -eq "$want" ]; then
-		printf '%b-> status %d, as expected%b\n' "$G" "$got" "$N"
-	else
-		printf '%b-> status %d, expected %d%b\n' "$R" "$got" "$want" "$N"
-		failures=$((failures + 1))
-	fi
+	check_status "$want" "$got"
 }
 
 for f in x86_64-pass.elf aarch64-fail.elf boot.img boot-bad.img riscv64-hang.elf \
