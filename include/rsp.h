@@ -64,6 +64,12 @@ typedef void (*rsp_console_fn)(const char *data, size_t len, void *arg);
 typedef struct rsp_config {
 	int timeout_ms;          /* per request; <= 0 means 5000 */
 	int no_ack;              /* ask for QStartNoAckMode when offered (default 1) */
+	/* Resend a packet whose '+' does not come within a quarter of the
+	 * timeout (default 0). Only for a transport that can lose bytes, such
+	 * as a serial line: over a socket nothing is lost, a late ack only
+	 * means a busy stub, and a resend makes it answer twice. With 0 a
+	 * packet is resent only when the stub NAKs it. */
+	int resend_on_timeout;
 	rsp_trace_fn trace;      /* optional */
 	void *trace_arg;
 	rsp_console_fn console;  /* optional; without it 'O' output is dropped */

@@ -84,6 +84,47 @@ static int parse_packet_size(rsp_conn *c)
 	return 0;
 }
 
+/* A reply that cannot answer `request`: a protocol error quoting its
+ * start, with anything unprintable shown as \xNN so that a garbling stub
+ * cannot put raw bytes in the message. */
+static int wrong_reply(rsp_conn *c, const char *request, const char *r,
+		       size_t len)
+{
+	char shown[4 * 40 + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && i < 40; i++) {
+		unsigned char ch = (unsigned char)r[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			shown[n++] = (char)ch;
+		else
+			n += (size_t)snprintf(shown + n, sizeof(shown) - n,
+					      "\\x%02x", ch);
+	}
+	shown[n] = '\0';
+	return rsp_seterr(c, RSP_EPROTO, "reply '%s%s' cannot answer %s", shown,
+			  len > 40 ? "..." : "", request);
+}
+
+/* A qSupported reply is a ';'-separated list of "name+", "name-",
+ * "name?" or "name=value". Anything else (an "OK", a stop reply, a stale
+ * answer to an earlier request) cannot be one: refusing it keeps the
+ * conversation from running one reply behind. */
+static int is_feature_list(const char *r, size_t len)
+{
+	const char *end = r + len;
+
+	while (r < end) {
+		const char *semi = memchr(r, ';', (size_t)(end - r));
+		const char *tok_end = semi ? semi : end;
+		size_t n = (size_t)(tok_end - r);
+		if (n < 2 || (!memchr(r, '=', n) && !strchr("+-?", tok_end[-1])))
+			return 0;
+		r = semi ? semi + 1 : end;
+	}
+	return 1;
+}
+
 static int negotiate(rsp_conn *c)
 {
 	const char *r;
@@ -100,6 +141,8 @@ static int negotiate(rsp_conn *c)
 		return 0;       /* an old stub: no features, defaults apply */
 	if (err)
 		return err;
+	if (!is_feature_list(r, rlen))
+		return wrong_reply(c, "qSupported", r, rlen);
 	c->features = strdup(r);
 	if (!c->features)
 		return rsp_seterr(c, RSP_ESYS, "out of memory");
@@ -204,12 +247,15 @@ static int load_tdesc(rsp_conn *c)
 		return 0;
 	/* gdbserver describes the current thread's process and fails an
 	 * assertion when none is selected yet: select any, as GDB does.
-	 * The reply does not matter (QEMU and gdbserver say OK). */
+	 * An error does not matter (QEMU and gdbserver say OK), but a reply
+	 * that cannot answer Hg at all means the stub runs a reply behind. */
 	const char *r;
 	size_t rlen;
 	err = rsp_exchangef(c, &r, &rlen, "Hg0");
 	if (err)
 		return err;
+	if (rlen != 0 && strcmp(r, "OK") != 0 && r[0] != 'E')
+		return wrong_reply(c, "Hg0", r, rlen);
 	c->errmsg[0] = '\0';
 	err = tdesc_load(&c->tdesc, "target.xml", fetch_annex, c, msg, sizeof(msg));
 	if (err) {
@@ -232,8 +278,10 @@ static int probe_vcont(rsp_conn *c)
 	err = rsp_exchangef(c, &r, &rlen, "vCont?");
 	if (err)
 		return err;
-	if (rlen < 5 || memcmp(r, "vCont", 5) != 0)
+	if (rlen == 0 || r[0] == 'E')
 		return 0;
+	if (rlen < 5 || memcmp(r, "vCont", 5) != 0)
+		return wrong_reply(c, "vCont?", r, rlen);
 	for (const char *p = r + 5; *p == ';';) {
 		size_t n = strcspn(++p, ";");
 		has_c |= n == 1 && *p == 'c';

@@ -225,10 +225,23 @@ static int await_ack(rsp_conn *c, long deadline)
 	}
 }
 
+/* How long to wait for the '+' of one try. On a lossy line the timeout is
+ * split between the tries so that the whole send stays within it; on a
+ * stream the ack gets all of it, since it cannot be lost. */
+static long ack_deadline(const rsp_conn *c, long deadline)
+{
+	long split;
+
+	if (!c->cfg.resend_on_timeout)
+		return deadline;
+	split = rsp_now_ms() + c->cfg.timeout_ms / (RSP_MAX_RETRIES + 1);
+	return split < deadline ? split : deadline;
+}
+
 int rsp_send(rsp_conn *c, const void *data, size_t len)
 {
 	long deadline = rsp_deadline(c->cfg.timeout_ms);
-	int err;
+	int err, naks = 0;
 
 	err = rsp_frame_encode(c->tx, c->tx_cap, &c->tx_len, data, len, 0);
 	if (err || c->tx_len - 4 > c->packet_size)
@@ -236,18 +249,16 @@ int rsp_send(rsp_conn *c, const void *data, size_t len)
 				  "packet of %zu bytes exceeds the PacketSize %zu",
 				  len, c->packet_size);
 	c->pending = 0;
-	int naks = 0;
 	for (int attempt = 0; attempt <= RSP_MAX_RETRIES; attempt++) {
 		err = send_raw(c, c->tx, c->tx_len, deadline);
 		if (err || c->no_ack)
 			return err;
-		/* Split the timeout between the tries, so that the whole
-		 * send stays within it. */
-		long ack_deadline = rsp_now_ms() +
-				    c->cfg.timeout_ms / (RSP_MAX_RETRIES + 1);
-		err = await_ack(c, ack_deadline < deadline ? ack_deadline : deadline);
+		err = await_ack(c, ack_deadline(c, deadline));
 		if (err <= 0)
 			return err;
+		if (err == ACK_TIMEOUT && !c->cfg.resend_on_timeout)
+			return rsp_seterr(c, RSP_ETIMEOUT, "no ack from the stub "
+					  "within %d ms", c->cfg.timeout_ms);
 		naks += err == ACK_NAK;
 	}
 	if (naks == 0)

@@ -34,6 +34,7 @@ struct qemu_proc {
 	size_t line_len;
 	char last_line[LINE_MAX_BYTES];
 	char last_qemu_line[LINE_MAX_BYTES]; /* last "qemu-system-...: ..." */
+	int killed_by;          /* N of "terminating on signal N", else 0 */
 };
 
 static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
@@ -343,6 +344,22 @@ int qemu_stderr_fd(const qemu_proc *q)
 	return q->err_fd;
 }
 
+/* QEMU's signal handler asks for a clean shutdown and says so on stderr
+ * ("qemu-system-riscv64: terminating on signal 15 from pid ..."); the stub
+ * then reports W00 and QEMU exits 0, just as after a guest power-off. This
+ * line is the only sign that the exit was not the guest's. */
+static int killed_by_signal(const char *line)
+{
+	static const char mark[] = ": terminating on signal ";
+	const char *p = strstr(line, mark);
+	long sig;
+
+	if (strncmp(line, "qemu", 4) || !p)
+		return 0;
+	sig = strtol(p + sizeof(mark) - 1, NULL, 10);
+	return sig > 0 && sig < 128 ? (int)sig : 0;
+}
+
 static void keep_stderr(qemu_proc *q, const char *data, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -353,6 +370,8 @@ static void keep_stderr(qemu_proc *q, const char *data, size_t len)
 				if (!strncmp(q->line, "qemu", 4))
 					memcpy(q->last_qemu_line, q->last_line,
 					       q->line_len + 1);
+				if (!q->killed_by)
+					q->killed_by = killed_by_signal(q->last_line);
 			}
 			q->line_len = 0;
 		} else if (q->line_len < sizeof(q->line) - 1) {
@@ -395,6 +414,11 @@ const char *qemu_stderr_last_line(const qemu_proc *q)
 	if (q->last_qemu_line[0])
 		return q->last_qemu_line;
 	return q->line_len ? q->line : q->last_line;
+}
+
+int qemu_killed_signal(const qemu_proc *q)
+{
+	return q->killed_by;
 }
 
 int qemu_wait(int *exited, int *wstatus, qemu_proc *q, int timeout_ms)

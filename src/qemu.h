@@ -64,6 +64,11 @@ int qemu_read(char *buf, size_t cap, size_t *len, qemu_proc *q, int which);
  * lines name the binary), else the last non-empty line ("" when none). */
 const char *qemu_stderr_last_line(const qemu_proc *q);
 
+/* The signal N when QEMU said it was "terminating on signal N" (it was
+ * killed, not powered off by its guest), else 0. Read once stderr is
+ * drained to its end. */
+int qemu_killed_signal(const qemu_proc *q);
+
 /* Waits up to timeout_ms (0: just checks) for QEMU to exit. *exited is 1
  * when it has; *wstatus then holds its waitpid() status. Draining the
  * pipes is the caller's job. */

@@ -131,15 +131,26 @@ int run_signal_pending(run_ctx *r)
 /* The library's own per-request default: no request waits longer. */
 #define REQUEST_MAX_MS 5000
 
-void run_bound_requests(run_ctx *r, int64_t until)
+static void bound_by(run_ctx *r, int64_t until, int64_t cap)
 {
 	int64_t left = until - util_now_ms();
 
 	if (!r->conn)
 		return;
 	/* At least 1 ms: the library reads 0 as "the default". */
-	rsp_set_timeout(r->conn, left < 1 ? 1 :
-			left > REQUEST_MAX_MS ? REQUEST_MAX_MS : (int)left);
+	rsp_set_timeout(r->conn, left < 1 ? 1 : left > cap ? (int)cap : (int)left);
+}
+
+void run_bound_requests(run_ctx *r, int64_t until)
+{
+	bound_by(r, until, REQUEST_MAX_MS);
+}
+
+/* The first replies come from a QEMU that may still be loading a large
+ * ELF on a busy machine: they get the whole launch budget, not 5 s. */
+void run_bound_handshake(run_ctx *r, int64_t until)
+{
+	bound_by(r, until, INT32_MAX);
 }
 
 void run_stub_failed(run_ctx *r, int err)

@@ -98,6 +98,8 @@ void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 /* Bounds every request to the stub that follows by the absolute time
  * `until` (ms, util_now_ms() clock), and by the library's 5 s at most. */
 void run_bound_requests(run_ctx *r, int64_t until);
+/* The same without the 5 s cap, for the handshake. */
+void run_bound_handshake(run_ctx *r, int64_t until);
 /* Notes a failed request: a stub that timed out, hung up or sent garbage
  * is not asked anything again (no D at teardown). */
 void run_stub_failed(run_ctx *r, int err);

@@ -626,8 +626,10 @@ int run_setup_connect(run_ctx *r)
 	if (connect_stub(r) < 0)
 		return -1;
 	/* --timeout bounds the handshake too (and every request after it). */
+	run_bound_handshake(r, r->deadline + RUN_GRACE_MS);
+	err = rsp_handshake(r->conn);
 	run_bound_requests(r, r->deadline + RUN_GRACE_MS);
-	if ((err = rsp_handshake(r->conn)) < 0) {
+	if (err < 0) {
 		run_stub_failed(r, err);
 		/* A QEMU that fails at startup closes its end of the stub's
 		 * socketpair as it exits: its exit status, and the message

@@ -444,6 +444,40 @@ static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 	return -1;
 }
 
+/* Why 3 s: QEMU exits right after closing the stub; only a wedged QEMU
+ * takes longer, and it is then killed. */
+#define EXIT_WAIT_MS 3000
+
+/* A W stop reply. QEMU sends one when its guest ends it (a power-off, its
+ * own semihosting's SYS_EXIT) and also when QEMU itself was told to quit
+ * by a signal: W00 then, exit status 0. Only QEMU's stderr tells the two
+ * apart, so the verdict waits for QEMU to exit and reads all of it. A
+ * stubrun signalled at the same moment (a CI cancel) reports that. */
+static void exited(run_ctx *r, int status)
+{
+	int gone = 0, st = 0, sig;
+
+	if (!r->qemu) {
+		run_verdict(r, host_status(status), 0, "the guest exited with "
+			    "status %d (reported by the stub)", status);
+		return;
+	}
+	qemu_wait(&gone, &st, r->qemu, EXIT_WAIT_MS);
+	while (run_drain_qemu(r) > 0)
+		;
+	if (run_signal_pending(r))
+		return;
+	sig = gone && WIFSIGNALED(st) ? WTERMSIG(st) : qemu_killed_signal(r->qemu);
+	if (sig) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU died (signal %d) before "
+			    "the guest finished; its W%02x is not the guest's "
+			    "status", sig, status & 0xff);
+		return;
+	}
+	run_verdict(r, host_status(status), 0, "the guest exited with status "
+		    "%d (reported by QEMU)", status);
+}
+
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 {
 	uint64_t pc;
@@ -451,11 +485,7 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 	*resume = RUN_STAY;
 	switch (stop->kind) {
 	case RSP_STOP_EXITED:
-		/* QEMU exits right after a W: nothing left to inspect. */
-		run_verdict(r, host_status(stop->exit_status), 0,
-			    "the guest exited with status %d "
-			    "(reported by %s)", stop->exit_status,
-			    r->qemu ? "QEMU" : "the stub");
+		exited(r, stop->exit_status);
 		return 0;
 	case RSP_STOP_TERMINATED:
 		run_verdict(r, RUN_EXIT_FAIL, 0, "%s reports the guest "
@@ -512,10 +542,6 @@ static int qemu_error_line(const char *line)
 {
 	return !strncmp(line, "qemu", 4) && !strstr(line, ": warning:");
 }
-
-/* Why 3 s: QEMU exits right after closing the stub; only a wedged QEMU
- * takes longer, and it is then killed. */
-#define EXIT_WAIT_MS 3000
 
 void run_stop_closed(run_ctx *r, int got_w)
 {

@@ -38,7 +38,7 @@ static int verdict_lines(const char *err)
 	return n;
 }
 
-/* A hanging riscv64 guest under `stubrun run --trace-rsp --timeout T`,
+/* A hanging guest of `arch` under `stubrun run --trace-rsp --timeout T`,
  * its QEMU found and the guest resumed: the point at which the tests below
  * inflict a fault on QEMU. */
 typedef struct hang_run {
@@ -49,13 +49,16 @@ typedef struct hang_run {
 	pid_t run, qemu;
 } hang_run;
 
-static void hang_run_start(hang_run *h, const char *what, const char *timeout)
+static void hang_run_start(hang_run *h, const char *arch, const char *what,
+			   const char *timeout)
 {
-	char img_what[64];
+	char img_what[64], image[64], qemu[64];
 
 	snprintf(img_what, sizeof(img_what), "%s-img", what);
+	snprintf(image, sizeof(image), "%s-hang.elf", arch);
+	snprintf(qemu, sizeof(qemu), "qemu-system-%s", arch);
 	example_marked(h->img, sizeof(h->img), h->marker, sizeof(h->marker),
-		       "riscv64-hang.elf", img_what);
+		       image, img_what);
 	scratch_new(h->dir, sizeof(h->dir), what);
 	snprintf(h->errfile, sizeof(h->errfile), "%s.err", h->dir);
 	const char *argv[] = { harness_stubrun(), "run", "--trace-rsp",
@@ -63,7 +66,7 @@ static void hang_run_start(hang_run *h, const char *what, const char *timeout)
 	h->run = spawn_bg(argv, h->errfile, h->dir);
 	h->qemu = -1;
 	for (int i = 0; i < 2000 && h->qemu < 0; i++) {
-		h->qemu = find_process("qemu-system-riscv64", h->marker);
+		h->qemu = find_process(qemu, h->marker);
 		if (h->qemu < 0)
 			poll(NULL, 0, 10);
 	}
@@ -86,7 +89,7 @@ Test(faults_qemu, qemu_killed_mid_run_is_125_qemu_died)
 	hang_run h;
 	char last[1024];
 
-	hang_run_start(&h, "qkill", "50");
+	hang_run_start(&h, "riscv64", "qkill", "50");
 	cr_assert_eq(kill(h.qemu, SIGKILL), 0);
 	int st = reap_or_fail(h.run, "stubrun");
 
@@ -101,6 +104,61 @@ Test(faults_qemu, qemu_killed_mid_run_is_125_qemu_died)
 	cr_expect_eq(dir_count(h.dir, ""), 0, "stubrun left files in TMPDIR");
 	free(err);
 	hang_run_remove(&h);
+}
+
+/* QEMU told to quit by SIGTERM, SIGINT or SIGHUP (a CI cancel, a user's
+ * kill) sends W00 and exits 0, as after a guest power-off. That must never
+ * be a PASS: 125, naming QEMU's death, on every architecture. */
+static void signalled_qemu_is_not_a_pass(const char *arch, int sig)
+{
+	hang_run h;
+	char last[1024], want[64];
+
+	hang_run_start(&h, arch, "qsig", "50");
+	cr_assert_eq(kill(h.qemu, sig), 0);
+	int st = reap_or_fail(h.run, "stubrun");
+
+	char *err = slurp_file(h.errfile);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125, "%s: status 0x%x:\n%s",
+		  arch, st, err);
+	last_line(last, sizeof(last), err);
+	snprintf(want, sizeof(want), "stubrun: QEMU died (signal %d)", sig);
+	cr_expect(strstr(last, want), "%s: last line: %s", arch, last);
+	cr_expect_null(strstr(err, "PASS"), "%s: %s", arch, err);
+	cr_expect_eq(harness_count_processes(h.marker), 0, "a process survived");
+	cr_expect_eq(dir_count(h.dir, ""), 0, "stubrun left files in TMPDIR");
+	free(err);
+	hang_run_remove(&h);
+}
+
+Test(faults_qemu, sigterm_to_qemu_is_not_a_pass_aarch64)
+{
+	signalled_qemu_is_not_a_pass("aarch64", SIGTERM);
+}
+
+Test(faults_qemu, sigint_to_qemu_is_not_a_pass_arm)
+{
+	signalled_qemu_is_not_a_pass("arm", SIGINT);
+}
+
+Test(faults_qemu, sighup_to_qemu_is_not_a_pass_riscv64)
+{
+	signalled_qemu_is_not_a_pass("riscv64", SIGHUP);
+}
+
+Test(faults_qemu, sigterm_to_qemu_is_not_a_pass_riscv32)
+{
+	signalled_qemu_is_not_a_pass("riscv32", SIGTERM);
+}
+
+Test(faults_qemu, sigint_to_qemu_is_not_a_pass_i386)
+{
+	signalled_qemu_is_not_a_pass("i386", SIGINT);
+}
+
+Test(faults_qemu, sighup_to_qemu_is_not_a_pass_x86_64)
+{
+	signalled_qemu_is_not_a_pass("x86_64", SIGHUP);
 }
 
 /* A "QEMU" that starts but whose stub never answers (it never reads its
@@ -191,7 +249,7 @@ Test(faults_qemu, frozen_qemu_times_out_and_is_killed)
 	hang_run h;
 	char last[1024];
 
-	hang_run_start(&h, "qstop", "2");
+	hang_run_start(&h, "riscv64", "qstop", "2");
 	cr_assert_eq(kill(h.qemu, SIGSTOP), 0);
 	int st = reap_or_fail(h.run, "stubrun");
 

@@ -219,3 +219,54 @@ Test(client, bad_annex_name_not_requested)
 	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
 	FS_FINISH(fs, c);
 }
+
+/* A stub that answers qSupported twice (as QEMU did when a late-acked
+ * qSupported was resent): the second copy arrives where the answer to
+ * Hg0 should be. That is a protocol error naming the request, never a
+ * conversation that runs one reply behind. */
+Test(client, duplicate_reply_is_a_protocol_error)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
+	fs_add(fs, FS_EXPECT, "Hg0", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
+	cr_assert(strstr(rsp_errmsg(c), "cannot answer Hg0"), "%s", rsp_errmsg(c));
+	FS_FINISH(fs, c);
+}
+
+/* Replies that cannot be a feature list or a vCont? answer. */
+Test(client, reply_of_the_wrong_shape_is_refused)
+{
+	static const char *const not_features[] = { "OK", "T05thread:01;",
+						    "l<target/>", "PacketSize" };
+
+	for (size_t i = 0; i < sizeof(not_features) / sizeof(*not_features); i++) {
+		rsp_config cfg = quick(2000, NULL);
+		fakestub *fs = fakestub_new();
+		fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+		fs_add(fs, FS_REPLY, not_features[i], 0);
+		fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+		rsp_conn *c = fs_connect(fs, &cfg);
+		cr_assert_eq(rsp_handshake(c), RSP_EPROTO, "%s", not_features[i]);
+		cr_assert(strstr(rsp_errmsg(c), "cannot answer qSupported"), "%s",
+			  rsp_errmsg(c));
+		FS_FINISH(fs, c);
+	}
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000", 0);
+	fs_add(fs, FS_EXPECT, "vCont?", 0);
+	fs_add(fs, FS_REPLY, "OK", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
+	cr_assert(strstr(rsp_errmsg(c), "cannot answer vCont?"), "%s", rsp_errmsg(c));
+	FS_FINISH(fs, c);
+}

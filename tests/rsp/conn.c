@@ -68,9 +68,12 @@ Test(conn, retransmit_on_nak)
 	FS_FINISH(fs, c);
 }
 
-Test(conn, retransmit_on_ack_timeout)
+/* A serial line can lose the packet or its ack: resend after a quarter
+ * of the timeout. */
+Test(conn, serial_line_retransmits_on_ack_timeout)
 {
 	rsp_config cfg = quick(800, NULL);
+	cfg.resend_on_timeout = 1;
 	fakestub *fs = fakestub_new();
 	char reply[64];
 
@@ -98,9 +101,10 @@ Test(conn, endless_nak_is_bounded)
 	FS_FINISH(fs, c);
 }
 
-Test(conn, no_ack_at_all_times_out)
+Test(conn, serial_line_without_acks_times_out)
 {
 	rsp_config cfg = quick(400, NULL);
+	cfg.resend_on_timeout = 1;
 	fakestub *fs = fakestub_new();
 	char reply[64];
 
@@ -109,6 +113,68 @@ Test(conn, no_ack_at_all_times_out)
 	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
 	rsp_conn *c = fs_connect(fs, &cfg);
 	cr_assert_eq(request(c, reply, sizeof(reply), "qC"), RSP_ETIMEOUT);
+	FS_FINISH(fs, c);
+}
+
+/* Over a stream nothing is lost: a request is sent once, whatever the
+ * stub's delay, and a stub that never acks is a timeout after one send. */
+Test(conn, stream_without_ack_times_out_after_one_send)
+{
+	rsp_config cfg = quick(400, NULL);
+	fakestub *fs = fakestub_new();
+	char reply[64];
+
+	fs_add(fs, FS_IGNORE_PACKET, "qC", 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(request(c, reply, sizeof(reply), "qC"), RSP_ETIMEOUT);
+	cr_assert(strstr(rsp_errmsg(c), "no ack"), "%s", rsp_errmsg(c));
+	FS_FINISH(fs, c);
+}
+
+/* The stub acks after more than a quarter of the timeout (QEMU loading a
+ * large ELF, a loaded machine). The old split-timeout resend made it
+ * answer twice; the hang-up step fails if a second copy arrives. */
+Test(conn, late_ack_is_waited_for_not_resent)
+{
+	rsp_config cfg = quick(5000, NULL);
+	fakestub *fs = fakestub_new();
+	char reply[64];
+
+	fs_add(fs, FS_IGNORE_PACKET, "qC", 0);
+	fs_add(fs, FS_SLEEP, "1500", 0);
+	fs_add(fs, FS_RAW, "+", 0);
+	fs_add(fs, FS_REPLY, "QC1", 0);
+	fs_add(fs, FS_EXPECT_ACK, NULL, 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(request(c, reply, sizeof(reply), "qC"), 0, "%s", rsp_errmsg(c));
+	cr_assert_str_eq(reply, "QC1");
+	FS_FINISH(fs, c);
+}
+
+/* A stub that acks each packet twice: the spare '+' is noise, and the
+ * next request still gets its own reply. */
+Test(conn, double_ack_is_harmless)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+	char reply[64];
+
+	fs_add(fs, FS_EXPECT, "qC", 0);
+	fs_add(fs, FS_RAW, "+", 0);
+	fs_add(fs, FS_REPLY, "QC1", 0);
+	fs_add(fs, FS_EXPECT_ACK, NULL, 0);
+	fs_add(fs, FS_EXPECT, "qAttached", 0);
+	fs_add(fs, FS_RAW, "+", 0);
+	fs_add(fs, FS_REPLY, "1", 0);
+	fs_add(fs, FS_EXPECT_ACK, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(request(c, reply, sizeof(reply), "qC"), 0, "%s", rsp_errmsg(c));
+	cr_assert_str_eq(reply, "QC1");
+	cr_assert_eq(request(c, reply, sizeof(reply), "qAttached"), 0, "%s",
+		     rsp_errmsg(c));
+	cr_assert_str_eq(reply, "1");
 	FS_FINISH(fs, c);
 }
 
