@@ -4,13 +4,15 @@
 #include <capstone/capstone.h>
 #include <elf.h>
 
+static const char *const aarch64_extra_args[] = { TARGET_ARM_AUDIO_OFF, NULL };
+
 const target_desc target_aarch64 = {
 	.name = "aarch64",
 	.qemu = "qemu-system-aarch64",
 	.machine = "virt",
 	.cpu = "cortex-a57",       /* virt has no default A-profile 64-bit CPU */
 	.memory = NULL,
-	.extra_args = NULL,
+	.extra_args = aarch64_extra_args,
 	.load = TARGET_LOAD_KERNEL,
 	.elf_machine = EM_AARCH64,
 	.elf_class = ELFCLASS64,

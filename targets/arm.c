@@ -14,7 +14,7 @@
  * overriding machine and cpu.
  */
 static const char *const arm_extra_args[] = { "-nic", "user,restrict=on",
-					      NULL };
+					      TARGET_ARM_AUDIO_OFF, NULL };
 
 const target_desc target_arm = {
 	.name = "arm",

@@ -28,6 +28,14 @@ typedef enum target_semihosting {
 	TARGET_SEMIHOSTING_RISCV,  /* slli x0,x0,0x1f; ebreak; srai x0,x0,7 */
 } target_semihosting;
 
+/* QEMU arguments that silence the audio of Arm boards. vexpress, realview
+ * and versatile have a PL041 whose default back-end probes ALSA,
+ * PulseAudio, JACK and SDL at start and prints about 30 lines when the
+ * host has none; with a "none" back-end named for it QEMU probes nothing.
+ * Harmless on boards without a PL041. */
+#define TARGET_ARM_AUDIO_OFF \
+	"-audiodev", "none,id=stubrun_snd", "-global", "pl041.audiodev=stubrun_snd"
+
 /* cs_arch value of targets capstone 4 cannot disassemble. */
 #define TARGET_CS_NONE (-1)
 

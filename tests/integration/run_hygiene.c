@@ -154,3 +154,21 @@ Test(run_hygiene, exit_paths_leave_nothing_behind)
 	cr_expect_eq(res.status, 125);
 	harness_result_free(&res);
 }
+
+/* An A-profile Arm board (vexpress has a PL041) probes every host audio
+ * back-end at start and prints about 30 ALSA and module lines when the
+ * host has none. None of that may reach the user: only the guest's text
+ * and stubrun's own lines. The M-profile image does not run on the A15;
+ * the run times out, which is all this test needs. */
+Test(run_hygiene, arm_board_audio_prints_nothing)
+{
+	harness_result res;
+
+	stubrun(&res, "--machine", "vexpress-a15", "--cpu", "cortex-a15",
+		"--timeout", "1", EXAMPLE("arm-hang.elf"), NULL);
+	cr_expect_eq(res.status, 124, "status %d:\n%s", res.status, res.err);
+	cr_expect_null(strstr(res.err, "ALSA"), "%s", res.err);
+	cr_expect_null(strstr(res.err, "audio"), "%s", res.err);
+	cr_expect_null(strstr(res.err, "qemu:"), "%s", res.err);
+	harness_result_free(&res);
+}
