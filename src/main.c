@@ -1,7 +1,10 @@
 /* stubrun's entry point: dispatches the subcommands (`run`, `test`) and
  * the top-level --help / --version; `stubrun IMAGE` means `stubrun run`. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 #include "suite.h"
@@ -21,8 +24,31 @@ static const char top_usage[] =
 "Exit status of test: 0 all passed; 1 any failed or timed out; 125 suite\n"
 "error; 130/143 interrupted by SIGINT/SIGTERM.\n";
 
+/* Started with stdin, stdout or stderr closed (`stubrun IMAGE <&- >&-
+ * 2>&-`), the next descriptor opened (QEMU's socketpair, a pipe) would
+ * land on 0-2, and the child's dup2 onto its own 0-2 would replace it. As
+ * daemons do, fill the gaps with /dev/null first, so that every internal
+ * descriptor is above 2. */
+static int keep_std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (null < 0)
+			return -1;
+		if (null != fd) { /* a lower gap was filled first: cannot be */
+			close(null);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (keep_std_fds_open() < 0)
+		return RUN_EXIT_ERROR;
 	if (argc < 2) {
 		fputs(top_usage, stderr);
 		return RUN_EXIT_ERROR;

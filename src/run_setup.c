@@ -641,7 +641,7 @@ int run_setup_connect(run_ctx *r)
 	}
 	if (!rsp_reg_find(r->conn, r->tgt->pc_reg)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub has no register %s "
-			    "(is this a %s machine?)", r->tgt->pc_reg, r->tgt->name);
+			    "(is the machine %s?)", r->tgt->pc_reg, r->tgt->name);
 		return -1;
 	}
 	run_stop_thread_init(r);

@@ -55,7 +55,7 @@ static int io_fail(semihost *sh, int rc, const char *what, uint64_t addr)
 	if (rc == SEMIHOST_IO_FAULT)
 		return EFAULT;
 	return set_errmsg(sh, SEMIHOST_EIO,
-			  "semihosting: %s at 0x%llx failed (stub error %d)",
+			  "%s at 0x%llx failed (stub error %d)",
 			  what, (unsigned long long)addr, rc);
 }
 
@@ -231,7 +231,7 @@ int semihost_new(semihost **out, const semihost_config *cfg,
 	*out = NULL;
 	if (!target || target->semihosting == TARGET_SEMIHOSTING_NONE ||
 	    (target->ptr_size != 4 && target->ptr_size != 8)) {
-		snprintf(errbuf, errlen, "semihosting: target %s has none",
+		snprintf(errbuf, errlen, "target %s has none",
 			 target ? target->name : "(none)");
 		return SEMIHOST_EINVAL;
 	}
@@ -259,7 +259,7 @@ int semihost_new(semihost **out, const semihost_config *cfg,
 	    (cfg->protect_path &&
 	     semihost_fs_protect(sh->fs, cfg->protect_path) < 0)) {
 		err = SEMIHOST_EINVAL;
-		snprintf(errbuf, errlen, "semihosting: cannot stat the image");
+		snprintf(errbuf, errlen, "cannot stat the image");
 		goto out;
 	}
 	const char *cl = cfg->cmdline ? cfg->cmdline :
@@ -329,7 +329,7 @@ static int set_reg(semihost *sh, const semihost_target *io, const char *reg,
 	int rc = io->reg_set(reg, value, io->arg);
 	if (rc)
 		return set_errmsg(sh, SEMIHOST_EIO,
-				  "semihosting: writing %s failed (stub error %d)",
+				  "writing %s failed (stub error %d)",
 				  reg, rc);
 	return 0;
 }
@@ -340,7 +340,7 @@ static int get_reg(uint64_t *value, semihost *sh, const semihost_target *io,
 	int rc = io->reg_get(value, reg, io->arg);
 	if (rc)
 		return set_errmsg(sh, SEMIHOST_EIO,
-				  "semihosting: reading %s failed (stub error %d)",
+				  "reading %s failed (stub error %d)",
 				  reg, rc);
 	if (!sh->wide)
 		*value &= UINT32_MAX;
@@ -359,7 +359,7 @@ int semihost_handle(semihost_result *res, semihost *sh,
 	sh->errmsg[0] = '\0';
 	if (!trap)
 		return set_errmsg(sh, SEMIHOST_ENOTTRAP,
-				  "semihosting: 0x%llx is not a trap",
+				  "0x%llx is not a trap",
 				  (unsigned long long)pc);
 	memset(&call, 0, sizeof(call));
 	call.res = res;
@@ -376,7 +376,7 @@ int semihost_handle(semihost_result *res, semihost *sh,
 	op = find_op(call.nr);
 	if (!op || (op->a64_only && sh->target->semihosting !=
 		    TARGET_SEMIHOSTING_ARM) || (op->a64_only && !sh->wide)) {
-		sh_warn(sh, "semihosting: unknown operation 0x%llx at 0x%llx",
+		sh_warn(sh, "unknown operation 0x%llx at 0x%llx",
 			(unsigned long long)call.nr, (unsigned long long)pc);
 		call.ret = UINT64_MAX;
 		sh->err = ENOSYS;

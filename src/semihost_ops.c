@@ -82,7 +82,7 @@ static int open_host(sh_file *f, semihost *sh, const char *path, uint64_t mode)
 {
 	int fd, rc = semihost_fs_open(&fd, sh->fs, path, open_flags[mode], 0644);
 	if (rc == -EACCES)
-		sh_warn(sh, "semihosting: refused \"%.160s\": outside the "
+		sh_warn(sh, "refused \"%.160s\": outside the "
 			"semihosting root or a symbolic link", path);
 	if (rc)
 		return -rc;
@@ -390,7 +390,7 @@ static int op_remove(sh_call *c, semihost *sh)
 		return rc;
 	rc = semihost_fs_remove(sh->fs, path);
 	if (rc == -EACCES)
-		sh_warn(sh, "semihosting: refused to remove \"%.160s\"", path);
+		sh_warn(sh, "refused to remove \"%.160s\"", path);
 	return rc ? -rc : ret(c, 0);
 }
 
@@ -407,7 +407,7 @@ static int op_rename(sh_call *c, semihost *sh)
 		return rc;
 	rc = semihost_fs_rename(sh->fs, from, to);
 	if (rc == -EACCES)
-		sh_warn(sh, "semihosting: refused to rename \"%.100s\" to \"%.100s\"",
+		sh_warn(sh, "refused to rename \"%.100s\" to \"%.100s\"",
 			from, to);
 	return rc ? -rc : ret(c, 0);
 }
@@ -423,7 +423,7 @@ static int op_system(sh_call *c, semihost *sh)
 	if ((rc = sh_read_string(sh, c->io, cmd, sizeof(cmd), a[0], a[1])))
 		return rc;
 	if (!sh->cfg.allow_system) {
-		sh_warn(sh, "semihosting: SYS_SYSTEM \"%.120s\" refused "
+		sh_warn(sh, "SYS_SYSTEM \"%.120s\" refused "
 			"(--semihosting-allow-system)", cmd);
 		return EPERM;
 	}
@@ -468,7 +468,7 @@ static int op_write0(sh_call *c, semihost *sh)
 		total += n;
 		addr += n;
 	}
-	sh_warn(sh, "semihosting: SYS_WRITE0 string longer than %u bytes cut",
+	sh_warn(sh, "SYS_WRITE0 string longer than %u bytes cut",
 		SH_WRITE0_MAX);
 	return 0;
 }
@@ -548,7 +548,7 @@ static int op_heapinfo(sh_call *c, semihost *sh)
 	if ((rc = sh_read_args(sh, c->io, &block, 1, c->args)))
 		return rc;
 	if (sh->heap[2] == 0)
-		sh_warn(sh, "semihosting: SYS_HEAPINFO: heap and stack unknown, "
+		sh_warn(sh, "SYS_HEAPINFO: heap and stack unknown, "
 			"answering zeros (give --heap)");
 	if ((rc = sh_write_words(sh, c->io, block, sh->heap, 4)))
 		return rc;

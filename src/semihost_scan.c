@@ -318,7 +318,7 @@ int semihost_scan(semihost_trap **out, size_t *count, const image *img,
 	*out = NULL;
 	*count = 0;
 	if ((rc = code_isa(&isa, img, target))) {
-		snprintf(errbuf, errlen, "semihosting: target %s has none",
+		snprintf(errbuf, errlen, "target %s has none",
 			 target->name);
 		return rc;
 	}

@@ -66,3 +66,25 @@ Test(hygiene_output, closed_stdout_keeps_the_verdict_and_status)
 	unlink(errfile);
 	scratch_rm(dir);
 }
+
+/* Started with stdin, stdout and stderr closed, stubrun's own descriptors
+ * (QEMU's socketpair, its pipes) must not land on 0-2, where QEMU's dup2
+ * would replace them: the status is still the guest's, pass or fail. */
+static int status_with_std_fds_closed(const char *image)
+{
+	char img[512], cmd[1400];
+
+	harness_example(img, sizeof(img), image);
+	snprintf(cmd, sizeof(cmd), "exec '%s' run --timeout 50 '%s' <&- >&- 2>&-",
+		 harness_stubrun(), img);
+	int st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s: wait status 0x%x", image, st);
+	return WEXITSTATUS(st);
+}
+
+Test(hygiene_output, closed_standard_fds_keep_the_guest_status)
+{
+	cr_expect_eq(status_with_std_fds_closed("aarch64-pass.elf"), 0);
+	cr_expect_eq(status_with_std_fds_closed("riscv64-fail.elf"), 3);
+	cr_expect_eq(status_with_std_fds_closed("x86_64-pass.elf"), 0);
+}
