@@ -13,6 +13,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 
+# Quiet by default: `make demo` shows the guests and the verdicts, not the
+# compiler's command lines. V=1 shows them.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 ifeq ($(SANITIZE),1)
 BUILD ?= build/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -63,79 +71,79 @@ all: $(BIN) $(LIB) $(BUILD)/stubrun-rsp-example
 # --- objects -----------------------------------------------------------------
 $(BUILD)/rsp/%.o: rsp/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/targets/%.o: targets/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Itargets $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Itargets $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/tests/rsp/%.o: tests/rsp/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Irsp -Itests $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Irsp -Itests $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Itests $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Itests $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/tests/src/%.o: tests/src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/tests/targets/%.o: tests/targets/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
 
 # --- binaries ------------------------------------------------------------------
 $(LIB): $(RSP_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(APP_OBJ) $(LIB)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_OBJ) $(LIB) $(LIBS_APP)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_OBJ) $(LIB) $(LIBS_APP)
 
 # The library example: uses only the public header and librsp.
 $(BUILD)/stubrun-rsp-example: examples/rsp_client.c $(LIB) include/rsp.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
 
 HARNESS_OBJ := $(BUILD)/tests/harness.o
 $(HARNESS_OBJ): tests/harness.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
 
 # The fake stub of the fault-injection tests (tests/faultstub/faultstub.c):
 # a test-only program using the library's private framer.
 FAULTSTUB := $(BUILD)/tests/faultstub
 $(FAULTSTUB): tests/faultstub/faultstub.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
 
 # Protocol ceilings for `make bench`: public header and librsp only.
 $(BUILD)/rsp_bench: bench/rsp_bench.c $(LIB) include/rsp.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
 
 # Peak RSS of one process without its children, for `make bench`.
 $(BUILD)/peak_rss: bench/peak_rss.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
 
 $(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
 
 $(TEST_UNIT): $(TEST_UNIT_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(APP_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_APP) $(LIBS_TEST)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_APP) $(LIBS_TEST)
 
 $(TEST_INT): $(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
 
 # --- setup, demo, tests ----------------------------------------------------------
 deps:
