@@ -599,12 +599,15 @@ static int connect_stub(run_ctx *r)
 		return -1;
 	}
 	for (;;) {
-		if (rsp_connect(&r->conn, addr, CONNECT_SLICE_MS, &cfg, r->err,
-				sizeof(r->err)) == 0)
+		int err = rsp_connect(&r->conn, addr, CONNECT_SLICE_MS, &cfg,
+				      r->err, sizeof(r->err));
+		if (err == 0)
 			return 0;
 		if (qemu_died(r, 0) || run_signal_pending(r))
 			return -1;
-		if (util_now_ms() >= deadline) {
+		/* Only a stub not listening yet is worth waiting for; a
+		 * malformed address or an unknown host stays so. */
+		if (err != RSP_ETIMEOUT || util_now_ms() >= deadline) {
 			run_verdict(r, RUN_EXIT_ERROR, 0, "cannot connect to the "
 				    "stub at %s: %s", addr, r->err);
 			return -1;

@@ -273,3 +273,20 @@ Test(run_errors, help_documents_options_and_statuses)
 	expect_in(res.out, "stubrun ", "version");
 	harness_result_free(&res);
 }
+
+/* A malformed --connect address is refused at once, not retried until
+ * --timeout (here far above the test's own limit, so a retry loop fails
+ * the test as outliving it). */
+Test(run_errors, malformed_connect_address_is_not_retried)
+{
+	harness_result res;
+
+	stubrun(&res, "--connect", "bogus", "--timeout", "600",
+		EXAMPLE("riscv64-pass.elf"), NULL);
+	cr_expect_eq(res.status, 125, "status %d: %s", res.status, res.err);
+	cr_expect(strstr(res.err, "stubrun: cannot connect to the stub at bogus: "
+			 "bad address 'bogus'"), "%s", res.err);
+	const char *nl = strchr(res.err, '\n');
+	cr_expect(nl && nl[1] == '\0', "not one line: %s", res.err);
+	harness_result_free(&res);
+}
