@@ -232,7 +232,9 @@ Test(client, duplicate_reply_is_a_protocol_error)
 	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
 	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
 	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
-	fs_add(fs, FS_EXPECT, "Hg0", 0);
+	/* Not acked: the client takes the duplicate as its answer and hangs
+	 * up, and an ack it never read would reset the socket. */
+	fs_add(fs, FS_IGNORE_PACKET, "Hg0", 0);
 	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
 	rsp_conn *c = fs_connect(fs, &cfg);
 	cr_assert_eq(rsp_handshake(c), RSP_EPROTO);
