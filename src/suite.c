@@ -13,12 +13,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -380,6 +382,55 @@ static int write_one(const char *path, int (*fn)(FILE *, const report *),
 	return rc;
 }
 
+/* A report path that cannot be written is found before any test runs, not
+ * after all of them: an existing regular file must open for writing, a
+ * directory is refused, a new file needs a writable directory. Nothing is
+ * created or truncated; pipes and devices are taken as they are. */
+static int check_report_path(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char *dir = NULL;
+	int rc = 0;
+
+	if (!path || strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			rc = -1;
+		} else if (S_ISREG(st.st_mode)) {
+			/* Opened, not truncated: access() says yes to root
+			 * even where the kernel will refuse the write. */
+			int fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd < 0)
+				rc = -1;
+			else
+				close(fd);
+		}
+	} else if (errno == ENOENT) {
+		if (!(dir = strdup(path)))
+			return -1;
+		rc = access(dirname(dir), W_OK | X_OK);
+	} else {
+		rc = -1;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s: cannot write the report: %s", path,
+			 strerror(errno));
+	free(dir);
+	return rc;
+}
+
+static int check_report_paths(const ctx *c, char *err, size_t errlen)
+{
+	const char *const paths[] = { c->junit, c->o.tap, c->o.json };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (check_report_path(paths[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
 static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 			 size_t errlen)
 {
@@ -495,6 +546,7 @@ int suite_main(int argc, char **argv)
 		goto out;
 	}
 	if (bazel_env(&c, err, sizeof(err)) < 0 ||
+	    check_report_paths(&c, err, sizeof(err)) < 0 ||
 	    load_suites(&c, err, sizeof(err)) < 0 ||
 	    select_tests(&c, err, sizeof(err)) < 0)
 		goto fail;

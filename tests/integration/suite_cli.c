@@ -181,6 +181,27 @@ Test(suite_cli, suite_errors_exit_125_naming_file_and_line)
 	harness_result_free(&r);
 }
 
+/* An unwritable report path is found before any test runs: one line,
+ * 125, and no test line. */
+Test(suite_cli, unwritable_report_path_fails_before_any_test)
+{
+	static const char *const bad[][2] = {
+		{ "--junit", "/nonexistent/r.xml" }, { "--json", "/" },
+		{ "--tap", "/proc/version/r.tap" },
+	};
+	char suite[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		harness_result r;
+		RUN(&r, data(suite, sizeof(suite), "pass.ini"), bad[i][0], bad[i][1]);
+		cr_expect_eq(r.status, 125, "%s: %d", bad[i][1], r.status);
+		cr_expect(strstr(r.err, "cannot write the report"), "%s", r.err);
+		cr_expect(strstr(r.err, bad[i][1]), "%s", r.err);
+		cr_expect_null(strstr(r.err, "PASS"), "a test ran: %s", r.err);
+		harness_result_free(&r);
+	}
+}
+
 Test(suite_cli, usage_errors_exit_125)
 {
 	static const char *const bad[][3] = {
