@@ -166,13 +166,18 @@ void run_stub_failed(run_ctx *r, int err)
  * not is wedged and the post-mortem is skipped. */
 #define INTERRUPT_WAIT_MS 2000
 
-static void on_timeout(run_ctx *r)
+/* The deadline passed. A running guest is interrupted first, to be halted
+ * for the post-mortem; a guest the loop holds at a stop (a breakpoint, a
+ * semihosting call, a step) is halted already: an interrupt would go
+ * unanswered, cost INTERRUPT_WAIT_MS and lose the post-mortem. */
+static void on_timeout(run_ctx *r, int halted)
 {
 	rsp_stop stop;
-	int stopped;
+	int stopped = halted;
 
-	stopped = rsp_interrupt(r->conn) == 0 &&
-		  rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
+	if (!halted)
+		stopped = rsp_interrupt(r->conn) == 0 &&
+			  rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
 	/* A stub that ignored the interrupt still runs the guest: it would
 	 * answer nothing else (the post-mortem is skipped, no D). */
 	if (!stopped)
@@ -215,7 +220,7 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 		}
 		left = r->deadline - util_now_ms();
 		if (left <= 0) {
-			on_timeout(r);
+			on_timeout(r, 0);
 			return 1;
 		}
 		p[n++] = (struct pollfd){ rsp_fd(r->conn), POLLIN, 0 };
@@ -360,7 +365,7 @@ static void loop(run_ctx *r)
 			}
 		}
 		if (util_now_ms() >= r->deadline) {
-			on_timeout(r);
+			on_timeout(r, 1);
 			return;
 		}
 		if (resume_guest(r) < 0)

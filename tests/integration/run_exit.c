@@ -156,3 +156,20 @@ Test(run_exit, exit_devices_are_decoded)
 		harness_result_free(&res);
 	}
 }
+
+/* A guest that hits a breakpoint on every turn of its loop is halted
+ * whenever stubrun looks at the clock: a timeout taken there needs no
+ * interrupt (a halted guest answers none) and keeps the post-mortem. */
+Test(run_exit, timeout_at_a_breakpoint_keeps_the_postmortem)
+{
+	harness_result res;
+
+	stubrun(&res, "--timeout", "2", "--break", "spin_forever+4",
+		EXAMPLE("aarch64-hang.elf"), NULL);
+	cr_expect_eq(res.status, 124, "status %d:\n%s", res.status, res.err);
+	expect_postmortem(&res);
+	expect_in(res.err, "stubrun: TIMEOUT: timeout after 2 s (status 124)",
+		  "stderr");
+	cr_expect_null(strstr(res.err, "did not stop"), "%s", res.err);
+	harness_result_free(&res);
+}
