@@ -23,6 +23,7 @@
 /* Why 512: a QEMU error line ("qemu-system-x86_64: -machine foo: ...") is
  * well under it; longer lines are cut, never grown without bound. */
 #define LINE_MAX_BYTES 512
+#define STDERR_PIPE_BYTES (1 << 20)
 
 struct qemu_proc {
 	pid_t pid;              /* -1 once reaped */
@@ -152,6 +153,12 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, char *errbuf,
 		util_errf(errbuf, errlen, "pipe: %s", strerror(errno));
 		goto out;
 	}
+	/* Nobody reads QEMU's stderr while the handshake waits for the stub:
+	 * an error longer than the default 64 KiB pipe (it quotes a huge
+	 * -cpu value, say) would block QEMU before it exits, and the stub
+	 * would never answer. 1 MiB is Linux's default pipe-max-size; a
+	 * failure to grow it leaves the default, as before. */
+	fcntl(errp[0], F_SETPIPE_SZ, STDERR_PIPE_BYTES);
 	q->pid = fork();
 	if (q->pid < 0) {
 		util_errf(errbuf, errlen, "fork: %s", strerror(errno));

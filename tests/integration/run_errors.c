@@ -290,3 +290,21 @@ Test(run_errors, malformed_connect_address_is_not_retried)
 	cr_expect(nl && nl[1] == '\0', "not one line: %s", res.err);
 	harness_result_free(&res);
 }
+
+/* QEMU's error quoting a 70,000-byte -cpu value is more than a default
+ * pipe holds: QEMU must still get it out and exit, and its own error be
+ * the verdict, long before --timeout (far above the test's limit). */
+Test(run_errors, qemu_error_longer_than_a_pipe_is_reported)
+{
+	static char cpu[70001];
+	harness_result res;
+
+	memset(cpu, 'a', sizeof(cpu) - 1);
+	stubrun(&res, "--timeout", "600", "--cpu", cpu,
+		EXAMPLE("aarch64-pass.elf"), NULL);
+	cr_expect_eq(res.status, 125, "status %d", res.status);
+	cr_expect(strstr(res.err, "stubrun: QEMU exited at startup (status 1): "
+			 "qemu-system-aarch64: unable to find CPU model"),
+		  "%.300s", res.err);
+	harness_result_free(&res);
+}
