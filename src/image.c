@@ -366,6 +366,10 @@ static int load_symtab(image *img, size_t sec, const GElf_Shdr *sh, size_t shnum
 		s->addr = sym.st_value;
 		s->size = sym.st_size;
 		s->is_func = GELF_ST_TYPE(sym.st_info) == STT_FUNC;
+		s->is_abs = sym.st_shndx == SHN_ABS;
+		s->is_linker = GELF_ST_TYPE(sym.st_info) == STT_NOTYPE &&
+			       (GELF_ST_BIND(sym.st_info) == STB_GLOBAL ||
+				GELF_ST_BIND(sym.st_info) == STB_WEAK);
 		/* Thumb functions have bit 0 set in st_value. */
 		if (img->machine == EM_ARM && s->is_func)
 			s->addr &= ~(uint64_t)1;
@@ -535,9 +539,21 @@ int image_symbol_find(const image_symbol **out, const image *img,
 	return IMAGE_ENOTFOUND;
 }
 
+int image_linker_symbol_find(const image_symbol **out, const image *img,
+			     const char *name)
+{
+	*out = NULL;
+	for (size_t i = 0; i < img->nsyms; i++)
+		if (img->syms[i].is_linker && strcmp(img->syms[i].name, name) == 0) {
+			*out = &img->syms[i];
+			return 0;
+		}
+	return IMAGE_ENOTFOUND;
+}
+
 static int contains(const image_symbol *s, uint64_t addr)
 {
-	return addr >= s->addr && addr - s->addr < s->size;
+	return !s->is_abs && addr >= s->addr && addr - s->addr < s->size;
 }
 
 int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
@@ -571,7 +587,7 @@ int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
 	if (!found) {              /* a size-0 label at the nearest address */
 		uint64_t at = img->syms[top].addr;
 		for (size_t j = top + 1; j-- > 0 && img->syms[j].addr == at;)
-			if (img->syms[j].size == 0)
+			if (img->syms[j].size == 0 && !img->syms[j].is_abs)
 				found = &img->syms[j];
 	}
 	if (!found)

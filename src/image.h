@@ -25,6 +25,9 @@ typedef struct image_symbol {
 	uint64_t addr;
 	uint64_t size;
 	int is_func;         /* STT_FUNC (others: STT_OBJECT, STT_NOTYPE) */
+	int is_abs;          /* SHN_ABS: a number (a size, a count), no place */
+	int is_linker;       /* global or weak STT_NOTYPE: what a linker
+			      * script defines (end, __heap_start) */
 } image_symbol;
 
 typedef struct image_section {
@@ -58,8 +61,13 @@ const image_symbol *image_symbol_at_index(const image *img, size_t i);
 /* By exact name; IMAGE_ENOTFOUND when absent. */
 int image_symbol_find(const image_symbol **out, const image *img,
 		      const char *name);
+/* The linker-defined symbol `name` (is_linker), ignoring local labels,
+ * functions and C variables of the same name; IMAGE_ENOTFOUND when none. */
+int image_linker_symbol_find(const image_symbol **out, const image *img,
+			     const char *name);
 /* The symbol containing addr (or the nearest one below it, for symbols of
- * size 0), and the offset into it; IMAGE_ENOTFOUND when none. */
+ * size 0), and the offset into it; IMAGE_ENOTFOUND when none. Absolute
+ * symbols are numbers, not places, and never name an address. */
 int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
 			const image *img, uint64_t addr);
 

@@ -3,6 +3,7 @@
 #include "run_int.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,6 +282,48 @@ static int pick_mode(run_ctx *r)
 	return 0;
 }
 
+/* QEMU's -m value in bytes: a number of MiB, or one with a K, M, G or T
+ * suffix; "size=N" as its first property. 0 when it is none of these. */
+static uint64_t memory_bytes(const char *m)
+{
+	char *end;
+	unsigned long long n;
+	int shift = 20;
+
+	if (!strncmp(m, "size=", 5))
+		m += 5;
+	errno = 0;
+	n = strtoull(m, &end, 10);
+	if (errno || end == m)
+		return 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	default: break;
+	}
+	if ((*end && *end != ',') || n > (UINT64_MAX >> shift))
+		return 0;
+	return (uint64_t)n << shift;
+}
+
+/* The machine's RAM from the targets' table, its size from --memory when
+ * given: where SYS_HEAPINFO puts heap and stack by QEMU's rule. */
+static void sh_ram(semihost_config *cfg, const run_ctx *r)
+{
+	const char *machine = r->opt->machine ? r->opt->machine : r->tgt->machine;
+	const char *memory = r->opt->memory ? r->opt->memory : r->tgt->memory;
+	const target_ram *ram = machine ? target_ram_of(r->tgt, machine) : NULL;
+
+	if (!ram)
+		return;
+	cfg->ram_base = ram->base;
+	cfg->ram_size = memory ? memory_bytes(memory) : ram->size;
+	if (!cfg->ram_size)
+		cfg->ram_base = 0;
+}
+
 static void sh_config(semihost_config *cfg, run_ctx *r, const char *cmdline)
 {
 	const cli_options *o = r->opt;
@@ -295,6 +338,7 @@ static void sh_config(semihost_config *cfg, run_ctx *r, const char *cmdline)
 	cfg->heap_limit = o->heap_limit;
 	cfg->stack_base = o->stack_base;
 	cfg->stack_limit = o->stack_limit;
+	sh_ram(cfg, r);
 	cfg->output = semihost_output;
 	cfg->output_arg = r;
 	cfg->warn = semihost_warning;

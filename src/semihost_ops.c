@@ -628,7 +628,7 @@ static uint64_t first_symbol(const image *img, const char *const *names)
 	const image_symbol *s;
 
 	for (; *names; names++) {
-		if (image_symbol_find(&s, img, *names) == 0 && s->addr)
+		if (image_linker_symbol_find(&s, img, *names) == 0 && s->addr)
 			return s->addr;
 	}
 	return 0;

@@ -6,6 +6,14 @@
 
 static const char *const aarch64_extra_args[] = { TARGET_ARM_AUDIO_OFF, NULL };
 
+/* QEMU's hw/arm/virt.c and vexpress.c memory maps, 128 MiB by default. */
+static const target_ram aarch64_ram[] = {
+	{ "virt", 0x40000000, 128u << 20 },
+	{ "vexpress-a15", 0x80000000, 128u << 20 },
+	{ "vexpress-a7", 0x80000000, 128u << 20 },
+	{ NULL, 0, 0 },
+};
+
 const target_desc target_aarch64 = {
 	.name = "aarch64",
 	.qemu = "qemu-system-aarch64",
@@ -13,6 +21,7 @@ const target_desc target_aarch64 = {
 	.cpu = "cortex-a57",       /* virt has no default A-profile 64-bit CPU */
 	.memory = NULL,
 	.extra_args = aarch64_extra_args,
+	.ram = aarch64_ram,
 	.load = TARGET_LOAD_KERNEL,
 	.elf_machine = EM_AARCH64,
 	.elf_class = ELFCLASS64,

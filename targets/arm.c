@@ -16,6 +16,17 @@
 static const char *const arm_extra_args[] = { "-nic", "user,restrict=on",
 					      TARGET_ARM_AUDIO_OFF, NULL };
 
+/* A-profile boards reached with --machine (hw/arm/virt.c, vexpress.c; 128
+ * MiB by default). mps2 is absent: its images name their heap, and its
+ * several SRAMs make QEMU's "largest region" rule no help. */
+static const target_ram arm_ram[] = {
+	{ "virt", 0x40000000, 128u << 20 },
+	{ "vexpress-a9", 0x60000000, 128u << 20 },
+	{ "vexpress-a15", 0x80000000, 128u << 20 },
+	{ "vexpress-a7", 0x80000000, 128u << 20 },
+	{ NULL, 0, 0 },
+};
+
 const target_desc target_arm = {
 	.name = "arm",
 	.qemu = "qemu-system-arm",
@@ -28,6 +39,7 @@ const target_desc target_arm = {
 	 * No cost measured: a QEMU start-to-exit is 21 ms at best and 40-50 ms
 	 * median with or without it (20 runs each, interleaved). */
 	.extra_args = arm_extra_args,
+	.ram = arm_ram,
 	.load = TARGET_LOAD_KERNEL,
 	.elf_machine = EM_ARM,
 	.elf_class = ELFCLASS32,

@@ -13,6 +13,12 @@
 /* -bios none: no OpenSBI, so the ELF runs from reset in M-mode. */
 static const char *const riscv_virt_args[] = { "-bios", "none", NULL };
 
+/* hw/riscv/virt.c: DRAM at 0x80000000, 128 MiB by default. */
+static const target_ram riscv_virt_ram[] = {
+	{ "virt", 0x80000000, 128u << 20 },
+	{ NULL, 0, 0 },
+};
+
 /*
  * QEMU's target.xml names x8 "fp" (not "s0"). Breakpoint kind 4: QEMU's
  * stub inserts breakpoints in its translator, not by patching memory, so
@@ -27,6 +33,7 @@ static const char *const riscv_virt_args[] = { "-bios", "none", NULL };
 	.cpu = NULL,                                                         \
 	.memory = NULL,                                                      \
 	.extra_args = riscv_virt_args,                                       \
+	.ram = riscv_virt_ram,                                               \
 	.load = TARGET_LOAD_KERNEL,                                          \
 	.elf_machine = EM_RISCV,                                             \
 	.ptr_size = (xlen),                                                  \

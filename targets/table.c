@@ -43,3 +43,14 @@ const target_desc *target_from_elf(int e_machine, int elf_class,
 			return target_table[i];
 	return NULL;
 }
+
+const target_ram *target_ram_of(const target_desc *t, const char *machine)
+{
+	for (const target_ram *r = t->ram; r && r->machine; r++) {
+		size_t n = strlen(r->machine);
+		if (!strncmp(machine, r->machine, n) &&
+		    (machine[n] == '\0' || machine[n] == '-' || machine[n] == ','))
+			return r;
+	}
+	return NULL;
+}

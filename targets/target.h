@@ -39,6 +39,15 @@ typedef enum target_semihosting {
 /* cs_arch value of targets capstone 4 cannot disassemble. */
 #define TARGET_CS_NONE (-1)
 
+/* The main RAM of one QEMU machine: where SYS_HEAPINFO's answer lives
+ * when the image names no heap (QEMU's rule: the largest RAM region, and
+ * in it the largest gap after the loaded image). `size` is QEMU's default
+ * -m for the machine; an explicit --memory replaces it. */
+typedef struct target_ram {
+	const char *machine;       /* -machine name; NULL ends a list */
+	uint64_t base, size;
+} target_ram;
+
 typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
 				    * "riscv64", "riscv32" */
@@ -93,6 +102,7 @@ typedef struct target_desc {
 	int fp_ret_offset;
 
 	target_semihosting semihosting;
+	const target_ram *ram;     /* machines whose RAM is known, or NULL */
 } target_desc;
 
 /* The table of all targets, NULL-terminated. */
@@ -106,5 +116,9 @@ const target_desc *target_by_name(const char *name);
  * EM_RISCV riscv32 or riscv64 by class. */
 const target_desc *target_from_elf(int e_machine, int elf_class,
 				   uint32_t e_flags);
+
+/* The RAM of `machine` under `t` (a name as QEMU takes it; "virt" also
+ * covers "virt-7.2"), or NULL when the table does not know it. */
+const target_ram *target_ram_of(const target_desc *t, const char *machine);
 
 #endif /* TARGET_H */

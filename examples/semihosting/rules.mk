@@ -7,7 +7,7 @@ SH_ARCHES := arm aarch64 riscv64 riscv32
 SH_EXITS := 0 1 3 255
 SH_PROGS := sh-hello sh-files sh-writec $(SH_EXITS:%=sh-exit-%)
 SH_IMAGES := $(foreach a,$(SH_ARCHES),$(SH_PROGS:%=$(OUT)/$(a)-%.elf)) \
-	$(OUT)/arm-sh-rdimon.elf
+	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf
 
 SH_CFLAGS := -std=c11 -g -O2 -Wall -Wextra -Werror -fno-omit-frame-pointer
 SH_PICOLIBC = --specs=/usr/lib/picolibc/$(1)/picolibc.specs --oslib=semihost \
@@ -60,3 +60,10 @@ $(OUT)/arm-sh-rdimon.elf: semihosting/rdimon-hello.c semihosting/rdimon-vectors.
 		-Wall -Wextra -Werror --specs=rdimon.specs \
 		-T semihosting/rdimon.ld -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -o $@ \
 		semihosting/rdimon-hello.c semihosting/rdimon-vectors.S
+
+# newlib + rdimon with nothing but the toolchain's stock A-profile specs
+# (run with --machine vexpress-a15 --cpu cortex-a15).
+$(OUT)/arm-sh-rdimon-a15.elf: semihosting/rdimon-stock.c
+	@mkdir -p $(@D)
+	$(Q)arm-none-eabi-gcc --specs=aprofile-ve.specs --specs=rdimon.specs -g -O2 \
+		-Wall -Wextra -Werror -o $@ $<

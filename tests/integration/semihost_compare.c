@@ -372,6 +372,45 @@ Test(semihost_compare, newlib_rdimon_arm)
 	expect_same(arch_named("arm"), img, args, want);
 }
 
+/* newlib rdimon with the toolchain's stock A-profile specs on vexpress-a15:
+ * newlib's crt0 takes heap and stack from SYS_HEAPINFO, answered by
+ * QEMU's rule from the machine's RAM (the image names no heap, and its
+ * __heap_limit is a C variable). Status, console and written file must be
+ * QEMU's own. */
+static const char *const q_arm_a15[] = { "qemu-system-arm", "-M",
+	"vexpress-a15", "-cpu", "cortex-a15", "-audiodev", "none,id=snd",
+	"-global", "pl041.audiodev=snd", NULL };
+
+Test(semihost_compare, newlib_rdimon_stock_aprofile)
+{
+	static const arch a15 = { "arm", q_arm_a15, NULL, NULL };
+	char img[512], dir[64], qdir[96], sdir[96];
+	harness_result q, r;
+
+	harness_example(img, sizeof(img), "arm-sh-rdimon-a15.elf");
+	cr_assert_eq(access(img, R_OK), 0, "%s missing: make examples", img);
+	scratch(dir, sizeof(dir));
+	scratch_sub(qdir, sizeof(qdir), dir, "q");
+	scratch_sub(sdir, sizeof(sdir), dir, "s");
+	run_qemu(&q, &a15, img, qdir, NULL);
+	const char *argv[] = { "env", "-C", sdir, harness_stubrun(), "run",
+			       "--timeout", "80", "--machine", "vexpress-a15",
+			       "--cpu", "cortex-a15", "--semihosting", img, NULL };
+	cr_assert_eq(harness_run(&r, argv, TIMEOUT_S), 0);
+	cr_expect_eq(q.status, 0, "QEMU: %s", q.err);
+	cr_expect_eq(r.status, q.status, "stubrun: %s", r.err);
+	cr_expect_str_eq(r.out, q.out);
+	cr_expect(strstr(r.out, "malloc and fopen ok"), "%s", r.out);
+	char *qf = dir_contents(qdir), *sf = dir_contents(sdir);
+	cr_expect_str_eq(sf, qf);
+	cr_expect(strstr(sf, "rdimon.txt=written through newlib"), "%s", sf);
+	free(qf);
+	free(sf);
+	harness_result_free(&q);
+	harness_result_free(&r);
+	scratch_free(dir);
+}
+
 /* --- files: a guest built here, writing into its working directory ----- */
 
 static const char files_guest[] =
