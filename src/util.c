@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,13 +81,34 @@ int util_parse_i64(uint64_t *out, int *negative, const char *s)
 
 void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
 {
+	char raw[1024];
+	size_t n = 0;
 	va_list ap;
 
 	if (!errbuf || errlen == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* An error is one line: a control character quoted from the user
+	 * (a newline inside --expect) or from a file is shown escaped. */
+	for (const char *p = raw; *p && n + 1 < errlen; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x20 && ch != 0x7f) {
+			errbuf[n++] = (char)ch;
+			continue;
+		}
+		char esc[5];
+		int len = ch == '\n' ? snprintf(esc, sizeof(esc), "\\n") :
+			  ch == '\t' ? snprintf(esc, sizeof(esc), "\\t") :
+			  ch == '\r' ? snprintf(esc, sizeof(esc), "\\r") :
+			  snprintf(esc, sizeof(esc), "\\x%02x", ch);
+		if (n + (size_t)len + 1 > errlen)
+			break;
+		memcpy(errbuf + n, esc, (size_t)len);
+		n += (size_t)len;
+	}
+	errbuf[n] = '\0';
 }
 
 int64_t util_now_ms(void)

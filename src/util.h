@@ -22,7 +22,8 @@ int util_parse_i64(uint64_t *out, int *negative, const char *s);
  * -1 when there is no digit or the number overflows. */
 int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s);
 
-/* snprintf into errbuf that tolerates a NULL or empty buffer. */
+/* snprintf into errbuf that tolerates a NULL or empty buffer and keeps the
+ * message on one line: control characters come out as \n, \t, \r, \xNN. */
 void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -253,6 +253,10 @@ static const bad_case bad[] = {
 	{ { "--heap", "-1:2", "i", NULL }, "--heap '-1:2'" },
 	{ { "--heap", "1:0x1ffffffffffffffff", "i", NULL }, "--heap '1:0x1ff" },
 	{ { "--heap", NULL }, "--heap: needs a value" },
+	/* a value's control characters are escaped: the error stays a line */
+	{ { "--break", "f", "--expect", "x0 ==\n1", "i", NULL },
+	  "--expect 'x0 ==\\n1': expected a number" },
+	{ { "--timeout", "1\t\x01", "i", NULL }, "--timeout '1\\t\\x01'" },
 };
 
 Test(cli, rejects_bad_table_naming_the_option)
