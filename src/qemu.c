@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "privdir.h"
 #include "util.h"
 
 /* Why 512: a QEMU error line ("qemu-system-x86_64: -machine foo: ...") is
@@ -45,8 +46,7 @@ static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
 	/* sun_path holds 108 bytes: a long TMPDIR falls back to /tmp. */
 	if (!tmp || !*tmp || strlen(tmp) > 60)
 		tmp = "/tmp";
-	snprintf(q->dir, sizeof(q->dir), "%s/stubrun-XXXXXX", tmp);
-	if (!mkdtemp(q->dir)) {
+	if (privdir_make(q->dir, sizeof(q->dir), tmp, "run") < 0) {
 		int e = errno;
 		util_errf(errbuf, errlen, "mkdtemp %s: %s", q->dir, strerror(e));
 		q->dir[0] = '\0';

@@ -7,6 +7,7 @@
 #include "suite_cli.h"
 #include "suite_run.h"
 #include "report.h"
+#include "privdir.h"
 #include "shard.h"
 
 #include <dirent.h>
@@ -277,12 +278,9 @@ static int prepare(ctx *c, char *err, size_t errlen)
 
 	if (block_signals(c, err, errlen) < 0 || find_runner(c, err, errlen) < 0)
 		return -1;
-	if (asprintf(&c->tmpdir, "%s/stubrun-test-XXXXXX",
-		     tmp && *tmp ? tmp : "/tmp") < 0) {
-		c->tmpdir = NULL;
+	if (!(c->tmpdir = malloc(PATH_MAX)))
 		goto nomem;
-	}
-	if (!mkdtemp(c->tmpdir)) {
+	if (privdir_make(c->tmpdir, PATH_MAX, tmp, "test") < 0) {
 		snprintf(err, errlen, "%s: %s", c->tmpdir, strerror(errno));
 		free(c->tmpdir);
 		c->tmpdir = NULL;

@@ -153,6 +153,22 @@ Test(hygiene_signals, suite_j4_sigint_exits_130_and_cleans_up) { suite_signal(SI
 Test(hygiene_signals, suite_j4_sigterm_exits_143_and_cleans_up) { suite_signal(SIGTERM, 143); }
 Test(hygiene_signals, suite_j4_sighup_exits_129_and_cleans_up) { suite_signal(SIGHUP, 129); }
 
+/* The next run in the same TMPDIR: it passes, and its sweep has removed
+ * what the killed run could not (src/privdir.c). */
+static void next_run_sweeps(const scene *s)
+{
+	char img[512], errfile[160];
+	int st;
+
+	example_or_skip(img, sizeof(img), "riscv64-pass.elf");
+	snprintf(errfile, sizeof(errfile), "%s/stderr2", s->dir);
+	const char *argv[] = { harness_stubrun(), "run", "--quiet", img, NULL };
+	st = reap_or_fail(spawn_bg(argv, errfile, s->tmp), "stubrun");
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	cr_expect_eq(dir_count(s->tmp, ""), 0, "TMPDIR is not as it was after "
+		     "the next run");
+}
+
 /* SIGKILL of stubrun test: each child `stubrun run` gets SIGTERM through
  * its PR_SET_PDEATHSIG and cleans up after itself: no QEMU, none of their
  * directories. (stubrun test's own stubrun-test-XXXXXX, with the events
@@ -161,6 +177,76 @@ Test(hygiene_signals, suite_j4_sighup_exits_129_and_cleans_up) { suite_signal(SI
 Test(hygiene_signals, suite_j4_sigkill_leaves_no_qemu_and_no_directory)
 {
 	suite_signal(SIGKILL, 0);
+}
+
+/* What a SIGKILLed stubrun test leaves (its events directory) is gone
+ * after the next run. */
+Test(hygiene_signals, suite_sigkill_leftovers_are_swept_by_the_next_run)
+{
+	scene s;
+
+	scene_new(&s, "testkill");
+	start_suite(&s);
+	signal_and_check(&s, SIGKILL, 0);
+	next_run_sweeps(&s);
+	scene_end(&s);
+}
+
+/* The sweep removes only directories whose owner is dead: one of a live
+ * process (this test, its real start time) and names it cannot read stay. */
+static unsigned long long own_start_time(void)
+{
+	char buf[1024];
+	FILE *f = fopen("/proc/self/stat", "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	unsigned long long start = 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
+}
+
+Test(hygiene_signals, sweep_spares_live_owners_and_foreign_names)
+{
+	scene s;
+	char dead[256], live[256], foreign[256], file[300];
+	pid_t gone = fork();
+
+	cr_assert_geq(gone, 0);
+	if (gone == 0)
+		_exit(0);
+	reap_or_fail(gone, "child");
+	scene_new(&s, "sweep");
+	snprintf(dead, sizeof(dead), "%s/stubrun-test-%d.%llu-abcdef", s.tmp,
+		 (int)gone, own_start_time() + 1);
+	snprintf(live, sizeof(live), "%s/stubrun-test-%d.%llu-ghijkl", s.tmp,
+		 (int)getpid(), own_start_time());
+	snprintf(foreign, sizeof(foreign), "%s/stubrun-keep-me", s.tmp);
+	cr_assert_eq(mkdir(dead, 0700), 0);
+	cr_assert_eq(mkdir(live, 0700), 0);
+	cr_assert_eq(mkdir(foreign, 0700), 0);
+	snprintf(file, sizeof(file), "%s/events-0.jsonl", dead);
+	FILE *f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+
+	char img[512], errfile[160];
+	example_or_skip(img, sizeof(img), "riscv64-pass.elf");
+	snprintf(errfile, sizeof(errfile), "%s/stderr", s.dir);
+	const char *argv[] = { harness_stubrun(), "run", "--quiet", img, NULL };
+	int st = reap_or_fail(spawn_bg(argv, errfile, s.tmp), "stubrun");
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	cr_expect_neq(access(dead, F_OK), 0, "a dead owner's directory stayed");
+	cr_expect_eq(access(live, F_OK), 0, "a live owner's directory was removed");
+	cr_expect_eq(access(foreign, F_OK), 0, "an unreadable name was removed");
+	cr_expect_eq(dir_count(s.tmp, ""), 2, "TMPDIR holds more than the two");
+	scene_end(&s);
 }
 
 /*
@@ -180,5 +266,6 @@ Test(hygiene_signals, run_sigkill_kills_qemu_through_pdeathsig)
 	cr_expect_eq(threads(s.pid), 1, "stubrun run has more than one thread: "
 		     "PDEATHSIG would fire when the forking thread ends");
 	cr_expect_leq(signal_and_check(&s, SIGKILL, 0), 1);
+	next_run_sweeps(&s);
 	scene_end(&s);
 }
