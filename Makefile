@@ -6,8 +6,9 @@
 #   make SANITIZE=1 ...   the same with AddressSanitizer + UBSan (in build/san)
 #   make install PREFIX=/usr/local DESTDIR=
 #
-# Layering is enforced by include paths: rsp/ (libgdb-remote) sees its private
-# header; src/ and targets/ see only include/ (the public API), src/ and targets/.
+# Layering is enforced by include paths: each folder of src/ sees only the
+# folders below it (INC_* below), rsp/ (libgdb-remote) sees its private
+# header, and targets/ sees only itself and include/ (the public API).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -39,12 +40,26 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(CFLAGS)
 
 # Libraries, resolved when a recipe runs (after `make deps` installed them).
 LIBS_RSP = $(shell pkg-config --libs expat)
-LIBS_APP = $(shell pkg-config --libs libdw libelf capstone inih) $(LIBS_RSP)
-CFLAGS_PKG = $(shell pkg-config --cflags libdw libelf capstone inih expat)
+LIBS_APP = $(shell pkg-config --libs libdw libelf capstone inih libpcre2-8) $(LIBS_RSP)
+CFLAGS_PKG = $(shell pkg-config --cflags libdw libelf capstone inih expat libpcre2-8)
 LIBS_TEST = $(shell pkg-config --libs criterion)
 
+# The subsystems of src/, bottom first. A folder's include path names the
+# folders it may use; a call upward does not compile.
+SUBSYS := base guest report events console semihost run suite
+INC_base := -Isrc/base
+INC_guest := -Isrc/guest $(INC_base) -Itargets
+INC_report := -Isrc/report $(INC_base)
+INC_events := -Isrc/events $(INC_base)
+INC_console := -Isrc/console $(INC_base)
+INC_semihost := -Isrc/semihost $(INC_guest)
+INC_run := -Isrc/run -Isrc/semihost -Isrc/events -Isrc/console $(INC_guest)
+INC_suite := -Isrc/suite -Isrc/events $(INC_report)
+INC_main := -Isrc/run -Isrc/suite
+INC_ALL := $(foreach d,$(SUBSYS),-Isrc/$(d)) -Itargets
+
 RSP_SRC := $(wildcard rsp/*.c)
-APP_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard targets/*.c)
+APP_SRC := $(foreach d,$(SUBSYS),$(wildcard src/$(d)/*.c)) $(wildcard targets/*.c)
 RSP_OBJ := $(RSP_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o
@@ -73,9 +88,16 @@ $(BUILD)/rsp/%.o: rsp/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Irsp $(CFLAGS_PKG) -c $< -o $@
 
-$(BUILD)/src/%.o: src/%.c
+define subsys_rule
+$$(BUILD)/src/$(1)/%.o: src/$(1)/%.c
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_ALL) -Iinclude $$(INC_$(1)) $$(CFLAGS_PKG) -c $$< -o $$@
+endef
+$(foreach d,$(SUBSYS),$(eval $(call subsys_rule,$(d))))
+
+$(MAIN_OBJ): src/main.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(INC_main) $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/targets/%.o: targets/%.c
 	@mkdir -p $(@D)
@@ -91,11 +113,11 @@ $(BUILD)/tests/integration/%.o: tests/integration/%.c
 
 $(BUILD)/tests/src/%.o: tests/src/%.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(INC_ALL) -Itests $(CFLAGS_PKG) -c $< -o $@
 
 $(BUILD)/tests/targets/%.o: tests/targets/%.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itargets -Itests $(CFLAGS_PKG) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(INC_ALL) -Itests $(CFLAGS_PKG) -c $< -o $@
 
 # --- binaries ------------------------------------------------------------------
 $(LIB): $(RSP_OBJ)

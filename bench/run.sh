@@ -81,7 +81,7 @@ qver=$(qemu-system-riscv64 --version | awk 'NR == 1 { print $4 }')
 } >"$OUT/machine.txt"
 
 # --- QEMU command lines ----------------------------------------------------
-# The machine stubrun starts for ARCH (targets/ARCH.c, src/run_setup.c),
+# The machine stubrun starts for ARCH (targets/ARCH.c, src/run/run_setup.c),
 # without -S/-gdb and -action shutdown=pause. $1 ARCH, $2 serial (stdio:
 # like stubrun, QEMU's stdout; null: none).
 qemu_cmd() {

@@ -14,6 +14,10 @@ libnewlib-arm-none-eabi
 gdbserver gdb-multiarch
 hyperfine time
 valgrind
+libpcre2-dev
+linux-image-amd64 busybox-static cpio
+u-boot-qemu opensbi ovmf qemu-efi-aarch64
+grub-pc-bin grub-common xorriso mtools
 "
 
 missing=""

@@ -24,7 +24,7 @@ static const target_ram riscv_virt_ram[] = {
  * stub inserts breakpoints in its translator, not by patching memory, so
  * the kind is not used; 4 is the length of a full instruction, which GDB
  * would also send for uncompressed code. Capstone 4 has no RISC-V decoder
- * (TARGET_CS_NONE): src/disasm_riscv.c stands in.
+ * (TARGET_CS_NONE): src/guest/disasm_riscv.c stands in.
  * Frame-pointer walking (-fno-omit-frame-pointer): fp is the caller's sp,
  * ra is saved at fp - XLEN/8 and the caller's fp below it.
  */

@@ -88,7 +88,7 @@ typedef struct target_desc {
 	int cs_arch;
 	int cs_mode;
 
-	/* Unwinding (src/unwind.c). DWARF register numbers, as in .eh_frame and
+	/* Unwinding (src/guest/unwind.c). DWARF register numbers, as in .eh_frame and
 	 * .debug_frame, of the stack pointer, frame pointer and link register
 	 * (-1: none). */
 	int dwarf_sp;

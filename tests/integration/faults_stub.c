@@ -20,7 +20,7 @@ typedef struct stub_case {
 } stub_case;
 
 /* Why 8 s: --timeout 3 bounds the handshake and every request, plus 1 s of
- * grace (src/run_int.h RUN_GRACE_MS), and a stub that failed gets no D;
+ * grace (src/run/run_int.h RUN_GRACE_MS), and a stub that failed gets no D;
  * the run ends near 4 s however loaded the machine (the clock is wall
  * time). Before, 5 s for qSupported and 5 s more for D made 10 s. */
 #define SILENT_LIMIT_S 8

@@ -2,7 +2,7 @@
  * Integration: process hygiene under signals. `stubrun run` and
  * `stubrun test -j4` are sent SIGINT, SIGTERM, SIGHUP or SIGKILL while
  * their QEMUs run the hang examples; afterwards no process they started
- * survives and no private directory (stubrun-XXXXXX, src/qemu.c) is left
+ * survives and no private directory (stubrun-XXXXXX, src/run/qemu.c) is left
  * in their TMPDIR. Each test works in its own scratch directory, whose name
  * is in every command line it starts (images, sockets): the marker.
  */
@@ -154,7 +154,7 @@ Test(hygiene_signals, suite_j4_sigterm_exits_143_and_cleans_up) { suite_signal(S
 Test(hygiene_signals, suite_j4_sighup_exits_129_and_cleans_up) { suite_signal(SIGHUP, 129); }
 
 /* The next run in the same TMPDIR: it passes, and its sweep has removed
- * what the killed run could not (src/privdir.c). */
+ * what the killed run could not (src/base/privdir.c). */
 static void next_run_sweeps(const scene *s)
 {
 	char img[512], errfile[160];

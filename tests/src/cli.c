@@ -1,4 +1,4 @@
-/* Tests for src/cli.c: tables of good and bad command lines. */
+/* Tests for src/run/cli.c: tables of good and bad command lines. */
 #include <criterion/criterion.h>
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Tests for src/disasm.c on known byte sequences of every architecture. */
+/* Tests for src/guest/disasm.c on known byte sequences of every architecture. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Tests for src/disasm_riscv.c: encodings produced by GNU as from the
+/* Tests for src/guest/disasm_riscv.c: encodings produced by GNU as from the
  * mnemonics in the comments, and the instructions GCC generated for the
  * test ELF files. */
 #include <criterion/criterion.h>

@@ -1,4 +1,4 @@
-/* Tests for src/events.c: the JSON lines of --events, and the escaping
+/* Tests for src/events/events.c: the JSON lines of --events, and the escaping
  * that keeps any console output valid JSON. */
 #include <criterion/criterion.h>
 

@@ -1,4 +1,4 @@
-/* Tests for src/expect.c: tables of good and bad expressions, and
+/* Tests for src/run/expect.c: tables of good and bad expressions, and
  * evaluation against a fake guest (registers and memory in arrays). */
 #include <criterion/criterion.h>
 

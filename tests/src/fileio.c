@@ -1,4 +1,4 @@
-/* Tests for src/fileio.c: GDB File-I/O requests against an in-memory fake
+/* Tests for src/semihost/fileio.c: GDB File-I/O requests against an in-memory fake
  * guest; protocol flags, errno values and big-endian struct layouts. */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Tests for src/image.c: ELF files built from tests/data/elf/prog.c by the
+/* Tests for src/guest/image.c: ELF files built from tests/data/elf/prog.c by the
  * cross compilers, a boot sector, and corrupted copies made at test time. */
 #include <criterion/criterion.h>
 

@@ -1,4 +1,4 @@
-/* Tests for src/qemu.c, the launcher, with the real qemu-system-i386
+/* Tests for src/run/qemu.c, the launcher, with the real qemu-system-i386
  * (`-machine pc -S`: halted before the BIOS, it just sits with its stub):
  * the private directory, the socket, the process group, killing and
  * reaping, the 126/127 cases and QEMU's stderr. Each test points TMPDIR

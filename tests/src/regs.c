@@ -1,4 +1,4 @@
-/* Tests for src/regs.c's per-stop register cache: how many packets of
+/* Tests for src/run/regs.c's per-stop register cache: how many packets of
  * which kind reach the stub, and what a 'G' carries. The peer is a small
  * rule-based fake stub on a socketpair (a thread), counting packets; the
  * cache against real QEMU is tests/integration/run_semihosting.c. */

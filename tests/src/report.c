@@ -1,4 +1,4 @@
-/* Tests of src/report*.c: the three formats against golden files
+/* Tests of src/report/report*.c: the three formats against golden files
  * (tests/golden/report.*) from a fixed set of results, well-formedness of the
  * XML (parsed with expat), and the escaping rules one by one.
  * STUBRUN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */

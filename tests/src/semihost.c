@@ -1,4 +1,4 @@
-/* Tests for src/semihost.c and src/semihost_ops.c: every operation against
+/* Tests for src/semihost/semihost.c and src/semihost/semihost_ops.c: every operation against
  * an in-memory fake guest, in the 32-bit (arm, riscv32) and 64-bit
  * (aarch64, riscv64) layouts; hostile pointers and lengths; exits. */
 #include <criterion/criterion.h>

@@ -1,4 +1,4 @@
-/* Tests for src/semihost_fs.c: the sandbox, path by path. */
+/* Tests for src/semihost/semihost_fs.c: the sandbox, path by path. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* Tests for src/semihost_scan.c: trap finding on byte sequences per ISA,
+/* Tests for src/semihost/semihost_scan.c: trap finding on byte sequences per ISA,
  * and on a real ELF built with the cross toolchain when it is present. */
 #include <criterion/criterion.h>
 #include <stdio.h>

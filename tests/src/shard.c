@@ -1,4 +1,4 @@
-/* Tests of src/shard.c: parsing --shard and Bazel's variables, and that
+/* Tests of src/suite/shard.c: parsing --shard and Bazel's variables, and that
  * the shards partition the test list. */
 #include <criterion/criterion.h>
 #include <stdio.h>

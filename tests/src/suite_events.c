@@ -1,4 +1,4 @@
-/* Tests of src/suite_events.c: run's events lines, good and hostile. */
+/* Tests of src/events/suite_events.c: run's events lines, good and hostile. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

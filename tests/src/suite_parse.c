@@ -1,4 +1,4 @@
-/* Tests of src/suite_parse.c and src/suite_args.c: tables of good and bad
+/* Tests of src/suite/suite_parse.c and src/suite/suite_args.c: tables of good and bad
  * suite files. */
 #include <criterion/criterion.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Tests of src/suite_sched.c with /bin/sh children: parallelism limit,
+/* Tests of src/suite/suite_sched.c with /bin/sh children: parallelism limit,
  * capture, deadlines, exec failures, cancelling. Signals are tested end to
  * end in tests/integration/suite_cli.c. */
 #include <criterion/criterion.h>

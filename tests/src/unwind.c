@@ -1,5 +1,5 @@
 /*
- * Tests for src/unwind.c. The stack is not invented: for each test ELF the
+ * Tests for src/guest/unwind.c. The stack is not invented: for each test ELF the
  * test "executes" the real prologues of _start, top, middle and leaf (only
  * the few instruction forms GCC emits there, decoded from the image), with
  * calls found by decoding the call instructions. The unwinder must then

@@ -1,5 +1,5 @@
 /*
- * RISC-V instruction decoder (src/disasm_riscv.h), after "The RISC-V
+ * RISC-V instruction decoder (src/guest/disasm_riscv.h), after "The RISC-V
  * Instruction Set Manual, Volume I" chapters 2 (RV32I), 5 (RV64I), 7 (M),
  * 8 (A), 9 (Zicsr), 16 (C) and Volume II's mret/sret/wfi.
  */

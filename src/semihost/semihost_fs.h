@@ -1,7 +1,7 @@
 /*
  * The semihosting sandbox: host file access for guest programs, confined
- * to one directory (--semihosting-root). Shared by src/semihost.c (Arm
- * semihosting serviced by stubrun) and src/fileio.c (GDB File-I/O).
+ * to one directory (--semihosting-root). Shared by src/semihost/semihost.c (Arm
+ * semihosting serviced by stubrun) and src/semihost/fileio.c (GDB File-I/O).
  *
  * A guest path is relative to the root; absolute paths, ".." components,
  * empty paths and symbolic links anywhere on the path are refused. Each

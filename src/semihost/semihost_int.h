@@ -1,5 +1,5 @@
 /*
- * Private to src/semihost.c and src/semihost_ops.c: the service object,
+ * Private to src/semihost/semihost.c and src/semihost/semihost_ops.c: the service object,
  * one call's state, the operation table and the guest access helpers.
  * Helpers and operations return 0, a positive host errno for a mistake of
  * the GUEST (it gets -1 and SYS_ERRNO), or SEMIHOST_EIO when the stub

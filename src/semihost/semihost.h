@@ -36,7 +36,7 @@
  * of the `io` callbacks to reach the stub is an error of semihost_handle().
  *
  * The GDB File-I/O mode (QEMU's -semihosting-config target=gdb: QEMU decodes
- * the trap and sends 'F' requests) is src/fileio.h; both share the sandbox.
+ * the trap and sends 'F' requests) is src/semihost/fileio.h; both share the sandbox.
  *
  * No global state; nothing is printed. Not thread-safe per object.
  */

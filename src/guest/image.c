@@ -1,5 +1,5 @@
 /*
- * The guest image (src/image.h): an ELF file mapped privately and read with
+ * The guest image (src/guest/image.h): an ELF file mapped privately and read with
  * libelf after our own bounds checks of every header, offset and index, or
  * a raw file (boot sector). Line numbers come from libdw.
  */

@@ -1,5 +1,5 @@
 /*
- * Backtraces (src/unwind.h): one step per frame, by DWARF CFI when libdw
+ * Backtraces (src/guest/unwind.h): one step per frame, by DWARF CFI when libdw
  * has an FDE for the PC, else by the target's frame-pointer layout, with
  * a sanity check on every step so that a corrupt stack ends the walk.
  */

@@ -1,5 +1,5 @@
 /*
- * Disassembly (src/disasm.h): capstone 4 for x86, Arm and AArch64; our
+ * Disassembly (src/guest/disasm.h): capstone 4 for x86, Arm and AArch64; our
  * own decoder (disasm_riscv.c) for RISC-V, which capstone 4 lacks.
  */
 #include "disasm.h"

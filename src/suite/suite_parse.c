@@ -1,5 +1,5 @@
 /*
- * Suite files: INI text read with libinih into `suite` (src/suite.h).
+ * Suite files: INI text read with libinih into `suite` (src/suite/suite.h).
  * libinih does the key = value lines; a line reader of our own counts lines
  * (for "SUITE:LINE: problem" messages), parses the section headers itself
  * (libinih truncates section names to 50 bytes) and rejects what libinih

@@ -29,7 +29,7 @@ typedef enum cli_gdb_mode {
 /* Who services the semihosting traps of an Arm/RISC-V guest. */
 typedef enum cli_semihosting {
 	CLI_SH_AUTO = 0,        /* stubrun when the image has traps, else off */
-	CLI_SH_STUBRUN,         /* --semihosting[=stubrun]: src/semihost.c */
+	CLI_SH_STUBRUN,         /* --semihosting[=stubrun]: src/semihost/semihost.c */
 	CLI_SH_QEMU,            /* QEMU's own (target=native), no sandbox */
 	CLI_SH_GDB,             /* QEMU target=gdb, File-I/O answered by fileio.c */
 	CLI_SH_OFF,             /* nobody: a trap faults as without a debugger */

@@ -1,6 +1,6 @@
 /*
- * Options of `stubrun test` (parsed by src/suite_cli.c) and the console
- * output of a suite run (src/suite_progress.c). Private to suite*.c.
+ * Options of `stubrun test` (parsed by src/suite/suite_cli.c) and the console
+ * output of a suite run (src/suite/suite_progress.c). Private to suite*.c.
  */
 #ifndef SUITE_CLI_H
 #define SUITE_CLI_H

@@ -1,5 +1,5 @@
 /*
- * The scheduler of `stubrun test` (src/suite_sched.h): fork/exec, pipes,
+ * The scheduler of `stubrun test` (src/suite/suite_sched.h): fork/exec, pipes,
  * poll, deadlines, and process-group killing. Children are reaped in two
  * steps (waitid WNOWAIT, then waitpid) so that the group can be killed while
  * its leader is a zombie: the group id cannot be reused until then.

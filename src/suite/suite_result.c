@@ -1,6 +1,6 @@
 /*
  * From a suite test to a child command line, and from the child's exit
- * status, output and events file back to report cases (src/suite_run.h).
+ * status, output and events file back to report cases (src/suite/suite_run.h).
  */
 #include "suite_run.h"
 #include "suite_events.h"

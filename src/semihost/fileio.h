@@ -5,7 +5,7 @@
  * trap itself and asks the debugger (stubrun) to do the host side.
  * Flags, modes, errno values and struct stat / timeval layouts are the
  * protocol's (fixed, big-endian), not the host's. Host files are confined
- * to the same sandbox as src/semihost.h.
+ * to the same sandbox as src/semihost/semihost.h.
  *
  * Use from the run loop:
  *
