@@ -192,27 +192,45 @@ int events_begin(events *ev, const char *name, int64_t time_ms)
 	return ret;
 }
 
-int events_end(events *ev, const char *name, int status, int64_t time_ms,
-	       const char *output, size_t output_len)
+/* One "end" line; `skip` (or NULL) adds "skip":"reason". */
+static int end_line(events *ev, const char *name, int status, const char *skip,
+		    int64_t time_ms, const char *output, size_t output_len)
 {
 	char *n = escape_alloc(name, strlen(name));
 	char *o = escape_alloc(output ? output : "", output ? output_len : 0);
+	char *k = skip ? escape_alloc(skip, strlen(skip)) : NULL;
 	int ret = -1, len;
 	char *line = NULL;
 
-	if (n && o && ev) {
+	if (n && o && (k || !skip) && ev) {
 		len = asprintf(&line, "{\"event\":\"end\",\"name\":\"%s\","
-			       "\"status\":%d,\"time_ms\":%" PRId64 ","
-			       "\"output\":\"%s\"}\n", n, status, time_ms, o);
+			       "\"status\":%d,%s%s%s\"time_ms\":%" PRId64 ","
+			       "\"output\":\"%s\"}\n", n, status,
+			       k ? "\"skip\":\"" : "", k ? k : "",
+			       k ? "\"," : "", time_ms, o);
 		if (len >= 0)
 			ret = util_write_all(ev->fd, line, (size_t)len);
-	} else if (n && o) {
+	} else if (n && o && (k || !skip)) {
 		ret = 0;
 	}
 	free(line);
 	free(n);
 	free(o);
+	free(k);
 	return ret;
+}
+
+int events_end(events *ev, const char *name, int status, int64_t time_ms,
+	       const char *output, size_t output_len)
+{
+	return end_line(ev, name, status, NULL, time_ms, output, output_len);
+}
+
+int events_skip(events *ev, const char *name, const char *reason,
+		int64_t time_ms, const char *output, size_t output_len)
+{
+	return end_line(ev, name, 0, reason ? reason : "", time_ms, output,
+			output_len);
 }
 
 int events_verdict(events *ev, int status, const char *reason,

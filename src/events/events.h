@@ -5,6 +5,7 @@
  *   {"event":"plan","tests":["...",...],"time_ms":N}
  *   {"event":"begin","name":"...","time_ms":N}
  *   {"event":"end","name":"...","status":N,"time_ms":N,"output":"..."}
+ *   {"event":"end","name":"...","status":0,"skip":"reason",...}: skipped
  *   {"event":"verdict","status":N,"reason":"...","time_ms":N}
  */
 #ifndef EVENTS_H
@@ -26,6 +27,10 @@ int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms);
 int events_begin(events *ev, const char *name, int64_t time_ms);
 int events_end(events *ev, const char *name, int status, int64_t time_ms,
 	       const char *output, size_t output_len);
+/* The end of a test that did not run its body: a KTAP/TAP "# SKIP" or
+ * "# TODO" (`reason` says which and why). */
+int events_skip(events *ev, const char *name, const char *reason,
+		int64_t time_ms, const char *output, size_t output_len);
 int events_verdict(events *ev, int status, const char *reason,
 		   int64_t time_ms);
 

@@ -26,7 +26,7 @@ typedef struct jbuf {
 
 /* The fields of one event line we care about. */
 typedef struct event {
-	char *kind, *name, *output, *reason;
+	char *kind, *name, *output, *reason, *skip;
 	int has_status, has_time;
 	long status, time_ms;
 	char **tests;
@@ -298,6 +298,7 @@ static int field(event *e, const char *key, jcur *c)
 	else if (strcmp(key, "name") == 0) dst = &e->name;
 	else if (strcmp(key, "output") == 0) dst = &e->output;
 	else if (strcmp(key, "reason") == 0) dst = &e->reason;
+	else if (strcmp(key, "skip") == 0) dst = &e->skip;
 	if (dst && c->p < c->end && *c->p == '"') {
 		free(*dst);
 		*dst = NULL;
@@ -325,6 +326,7 @@ static void event_clear(event *e)
 	free(e->name);
 	free(e->output);
 	free(e->reason);
+	free(e->skip);
 	strv_free(e->tests, e->ntests);
 	memset(e, 0, sizeof(*e));
 }
@@ -423,6 +425,9 @@ static int apply(suite_events *ev, event *e)
 		free(g->output);
 		g->output = e->output;
 		e->output = NULL;
+		free(g->skip);
+		g->skip = e->skip;
+		e->skip = NULL;
 		return 0;
 	}
 	if (strcmp(e->kind, "verdict") == 0) {
@@ -509,6 +514,7 @@ void suite_events_clear(suite_events *ev)
 	for (size_t i = 0; i < ev->nguests; i++) {
 		free(ev->guests[i].name);
 		free(ev->guests[i].output);
+		free(ev->guests[i].skip);
 	}
 	free(ev->guests);
 	free(ev->verdict_reason);

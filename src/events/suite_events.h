@@ -16,6 +16,7 @@ typedef struct suite_guest {
 	int status;          /* its end status (when ended) */
 	long begin_ms, end_ms;
 	char *output;        /* console output between begin and end, or NULL */
+	char *skip;          /* skipped (KTAP/TAP SKIP or TODO): why, or NULL */
 } suite_guest;
 
 typedef struct suite_events {

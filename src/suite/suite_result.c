@@ -228,7 +228,12 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 		c->duration_ms = g->end_ms - g->begin_ms;
 		if (c->duration_ms < 0)
 			c->duration_ms = 0;
-		if (g->ended) {
+		if (g->ended && g->skip) {
+			c->outcome = REPORT_NOTRUN;
+			c->output = own(in, g->output ? strdup(g->output) : NULL);
+			c->message = ownf(in, "skipped%s%s", *g->skip ? ": " : "",
+					  g->skip);
+		} else if (g->ended) {
 			c->outcome = g->status == 0 ? REPORT_PASS : REPORT_FAIL;
 			c->exit_status = g->status;
 			c->output = own(in, g->output ? strdup(g->output) : NULL);
@@ -249,7 +254,8 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 			if (ev->have_verdict && ev->verdict_ms > g->begin_ms)
 				c->duration_ms = ev->verdict_ms - g->begin_ms;
 		}
-		any_bad |= c->outcome != REPORT_PASS;
+		any_bad |= c->outcome != REPORT_PASS &&
+			   c->outcome != REPORT_NOTRUN;
 	}
 	/* A run that failed in its last guest test (a crash the run turned
 	 * into that test's end): the post-mortem belongs to that test. */

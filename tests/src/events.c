@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "suite_events.h"
 
 typedef struct esc_case {
 	const char *in;
@@ -150,4 +151,34 @@ Test(events, fifo_and_directory_are_refused_without_blocking)
 	cr_assert(strstr(err, dir), "%s", err);
 	unlink(fifo);
 	rmdir(dir);
+}
+
+/* A skipped test is an end line with a "skip" reason that the suite side
+ * reads back as skipped, not as a pass. */
+Test(events, skip_line_round_trips_through_the_suite_reader)
+{
+	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	suite_events se;
+	events *ev;
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(events_skip(ev, "s.c", "SKIP no \"device\"", 7, "# diag\n", 7), 0);
+	cr_assert_eq(events_end(ev, "s.d", 0, 8, NULL, 0), 0);
+	events_close(ev);
+	const char *text = slurp(path);
+	cr_assert_str_eq(text,
+		"{\"event\":\"end\",\"name\":\"s.c\",\"status\":0,\"skip\":"
+		"\"SKIP no \\\"device\\\"\",\"time_ms\":7,\"output\":\"# diag\\n\"}\n"
+		"{\"event\":\"end\",\"name\":\"s.d\",\"status\":0,\"time_ms\":8,"
+		"\"output\":\"\"}\n");
+	cr_assert_eq(suite_events_read(&se, path), 0);
+	unlink(path);
+	cr_assert_eq(se.nguests, 2);
+	cr_assert_str_eq(se.guests[0].skip, "SKIP no \"device\"");
+	cr_assert_str_eq(se.guests[0].output, "# diag\n");
+	cr_assert_null(se.guests[1].skip);
+	suite_events_clear(&se);
 }
