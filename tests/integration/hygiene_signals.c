@@ -9,6 +9,7 @@
 #include "faults_common.h"
 
 #include <sys/stat.h>
+#include <time.h>
 
 /* The hang examples run by the suite: four QEMUs at once with -j4. */
 static const char *const hang_arches[] = { "aarch64", "arm", "riscv64",
@@ -268,4 +269,48 @@ Test(hygiene_signals, run_sigkill_kills_qemu_through_pdeathsig)
 	cr_expect_leq(signal_and_check(&s, SIGKILL, 0), 1);
 	next_run_sweeps(&s);
 	scene_end(&s);
+}
+
+/* One suite run SIGKILLed `delay_ms` after it started (at any moment: in
+ * its set-up, while its runs spawn QEMU, in the handshakes, in the loops),
+ * then the next run: nothing carrying the marker survives, and TMPDIR is
+ * as it was once the next run swept it. */
+static void kill_at(int delay_ms, unsigned seed)
+{
+	scene s;
+	int st;
+
+	scene_new(&s, "killat");
+	link_hang_images(&s);
+	char suite[160];
+	snprintf(suite, sizeof(suite), "%s/hang.ini", s.dir);
+	FILE *f = fopen(suite, "w");
+	cr_assert_not_null(f);
+	fputs("[test \"hang\"]\nimage = img/*-hang.elf\ntimeout = 50\n", f);
+	fclose(f);
+	const char *argv[] = { harness_stubrun(), "test", "-j", "2", suite, NULL };
+	s.pid = spawn_bg(argv, s.errfile, s.tmp);
+	poll(NULL, 0, delay_ms);
+	cr_assert_eq(kill(s.pid, SIGKILL), 0);
+	st = reap_or_fail(s.pid, "stubrun");
+	cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		  "killed at %d ms (seed %u): status 0x%x", delay_ms, seed, st);
+	cr_expect_eq(wait_count(s.dir, 0), 0, "killed at %d ms (seed %u): a "
+		     "process outlived stubrun", delay_ms, seed);
+	next_run_sweeps(&s);
+	scene_end(&s);
+}
+
+/* Ten random moments of a `stubrun test -j2` run; the seed is in every
+ * message, so a failure can be replayed. */
+Test(hygiene_signals, sigkill_at_ten_random_moments_leaves_nothing,
+     .timeout = 300)
+{
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	unsigned x = seed;
+
+	for (int i = 0; i < 10; i++) {
+		x = x * 1103515245u + 12345u;
+		kill_at((int)((x >> 8) % 1500), seed);
+	}
 }
