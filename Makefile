@@ -79,7 +79,7 @@ ALL_OBJ := $(RSP_OBJ) $(APP_OBJ) $(MAIN_OBJ) \
 	$(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/harness.o
 
 .PHONY: all deps demo check test test-unit test-integration examples headers \
-	install clean bench fuzz testdata
+	install clean bench fuzz fuzz-smoke testdata
 
 all: $(BIN) $(LIB) $(BUILD)/stubrun-rsp-example
 
@@ -186,6 +186,7 @@ check:
 	@$(MAKE) --no-print-directory all examples headers
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory SANITIZE=1 all test
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 # Test ELF files built with the cross compilers (tests/data/elf/Makefile).
 TESTDATA_OUT := $(abspath $(BUILD)/tests/data/elf)
@@ -229,9 +230,13 @@ bench:
 		$(BUILD)/peak_rss
 	@sh bench/run.sh $(abspath $(BUILD)) $(EXAMPLES_OUT)
 
-# libFuzzer harnesses (clang), each run for FUZZ_SECONDS (default 30).
+# libFuzzer harnesses (clang), each run for FUZZ_SECONDS (default 30);
+# `make check` runs each for 10 s, two at a time, on top of its corpus.
 fuzz:
 	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile run
+
+fuzz-smoke: testdata
+	@$(MAKE) --no-print-directory -s -j2 -f tests/fuzz/Makefile run FUZZ_SECONDS=10
 
 # --- install -------------------------------------------------------------------
 install: all

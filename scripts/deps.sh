@@ -14,6 +14,7 @@ libnewlib-arm-none-eabi
 gdbserver gdb-multiarch
 hyperfine time
 valgrind
+clang libclang-rt-14-dev llvm
 libpcre2-dev
 linux-image-amd64 busybox-static cpio
 u-boot-qemu opensbi ovmf qemu-efi-aarch64

@@ -1,0 +1,119 @@
+/* libFuzzer harness for the ELF image reader (src/guest/image.c) with its
+ * symbols, DWARF lines, the in-image test plan (testplan.c) and the CFI
+ * unwinder (unwind.c): any bytes as an image file. Guest memory for the
+ * unwinder is the input itself, so stack contents are hostile too. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "target.h"
+#include "testplan.h"
+#include "unwind.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+static char path[] = "/tmp/stubrun-fuzz-image-XXXXXX";
+static int fd = -1;
+
+static void remove_file(void)
+{
+	unlink(path);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if ((fd = mkstemp(path)) < 0)
+		abort();
+	atexit(remove_file);
+	return 0;
+}
+
+typedef struct mem {
+	const uint8_t *data;
+	size_t size;
+} mem;
+
+static int read_mem(void *buf, uint64_t addr, size_t len, void *arg)
+{
+	const mem *m = arg;
+
+	if (addr > m->size || len > m->size - addr)
+		return -1;
+	memcpy(buf, m->data + addr, len);
+	return 0;
+}
+
+static void walk(const image *img, const uint8_t *data, size_t size)
+{
+	const target_desc *t = target_from_elf(image_elf_machine(img),
+					       image_elf_class(img), 0);
+	mem m = { data, size };
+	unwind_frame frames[16];
+	unwind_regs regs = { 0 };
+	unwind_stop stop;
+	size_t count;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < image_symbol_count(img) && i < 8; i++) {
+		const image_symbol *s = image_symbol_at_index(img, i);
+		regs.pc = s->addr + 2;
+		regs.sp = size / 2;
+		regs.fp = size / 4;
+		if (unwind_backtrace(frames, &count, &stop, 16, img, t, &regs,
+				     read_mem, &m) != 0 || count < 1 || count > 16)
+			abort();
+	}
+}
+
+static void lookups(const image *img)
+{
+	const image_symbol *s;
+	const char *file;
+	uint64_t off;
+	uint8_t buf[64];
+	int line;
+
+	for (size_t i = 0; i < image_symbol_count(img); i++) {
+		const image_symbol *sym = image_symbol_at_index(img, i);
+		if (!sym || !sym->name)
+			abort();
+		if (i < 64) {
+			image_symbol_find(&s, img, sym->name);
+			image_symbol_lookup(&s, &off, img, sym->addr + 1);
+			image_line(&file, &line, img, sym->addr);
+			image_read(buf, img, sym->addr, sizeof(buf));
+		}
+	}
+	for (size_t i = 0; i < image_section_count(img); i++)
+		if (!image_section_at(img, i))
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[512];
+	image *img = NULL;
+	testplan tp;
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	if (image_open(&img, path, 0, 0, err, sizeof(err)) < 0) {
+		if (img || !strstr(err, path))
+			abort(); /* errors name the file */
+		return 0;
+	}
+	lookups(img);
+	if (testplan_read(&tp, img, err, sizeof(err)) == 0)
+		testplan_clear(&tp);
+	walk(img, data, size);
+	image_free(img);
+	return 0;
+}
