@@ -56,6 +56,52 @@ void run_console(run_ctx *r, const char *data, size_t len)
 	test_record(r, data, len);
 }
 
+/* QEMU's own error lines ("qemu-system-arm: -cpu x: ...") and what follows
+ * them are held back, not passed on: the verdict quotes the last error, and
+ * passing it on as well said everything twice. Before the verdict line,
+ * which stays the last, come the held lines it does not quote
+ * (print_held_qemu_errors). Other lines pass at once. */
+static void qemu_stderr_line(run_ctx *r, const char *line, size_t len)
+{
+	/* What follows an error (a hint: "Use -machine help") belongs to it. */
+	if ((r->qemu_held_len || run_qemu_error_line(line)) &&
+	    len <= sizeof(r->qemu_held) - r->qemu_held_len) {
+		memcpy(r->qemu_held + r->qemu_held_len, line, len);
+		r->qemu_held_len += len;
+		return;
+	}
+	util_write_all(2, line, len);
+}
+
+static void qemu_stderr(run_ctx *r, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		r->qemu_line[r->qemu_line_len++] = buf[i];
+		if (buf[i] == '\n' || r->qemu_line_len == sizeof(r->qemu_line) - 1) {
+			r->qemu_line[r->qemu_line_len] = '\0';
+			qemu_stderr_line(r, r->qemu_line, r->qemu_line_len);
+			r->qemu_line_len = 0;
+		}
+	}
+}
+
+static void print_held_qemu_errors(run_ctx *r)
+{
+	char *p = r->qemu_held, *end = r->qemu_held + r->qemu_held_len;
+
+	if (r->qemu_line_len)
+		util_write_all(2, r->qemu_line, r->qemu_line_len);
+	r->qemu_line_len = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len && !memmem(r->reason, strlen(r->reason), p, len))
+			util_write_all(2, p, len + (nl ? 1 : 0));
+		p += len + (nl ? 1 : 0);
+	}
+	r->qemu_held_len = 0;
+}
+
 size_t run_drain_qemu(run_ctx *r)
 {
 	char buf[4096];
@@ -73,7 +119,7 @@ size_t run_drain_qemu(run_ctx *r)
 	for (int i = 0; i < 64; i++) {
 		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 2) < 0 || n == 0)
 			break;
-		util_write_all(2, buf, n);
+		qemu_stderr(r, buf, n);
 	}
 	return total;
 }
@@ -411,6 +457,7 @@ static void report(run_ctx *r)
 			   r->status >= RUN_EXIT_ERROR && r->status <= 127 ? "ERROR" :
 			   "FAIL";
 
+	print_held_qemu_errors(r);
 	if (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND)
 		fprintf(stderr, "stubrun: %s\n", r->reason);
 	else if (r->status != 0 || !r->opt->quiet)

@@ -83,6 +83,13 @@ typedef struct run_ctx {
 	size_t test_len;
 	int test_cut;
 
+	/* QEMU's stderr: the line being assembled, and its error lines held
+	 * back for the verdict (run.c) */
+	char qemu_line[512];
+	size_t qemu_line_len;
+	char qemu_held[2048];
+	size_t qemu_held_len;
+
 	char err[512];        /* scratch for callee messages */
 } run_ctx;
 
@@ -142,6 +149,9 @@ void run_stop_thread_init(run_ctx *r);
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop);
 /* The stub closed the connection: what did QEMU's exit mean? */
 void run_stop_closed(run_ctx *r, int got_w);
+/* 1 for a line of QEMU's own fatal errors ("qemu-system-arm: ..."), not
+ * its warnings. */
+int run_qemu_error_line(const char *line);
 const run_bp *run_find_bp(const run_ctx *r, uint64_t pc);
 /* Reads the first integer argument at a function's entry (as int). */
 int run_read_arg(int64_t *out, run_ctx *r, int as_pointer);

@@ -538,7 +538,7 @@ static int is_riscv_virt(const run_ctx *r)
 /* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr
  * and exits 1; the guest's exit devices write nothing there. Warnings
  * (e.g. an on-board NIC without a backend) are not errors. */
-static int qemu_error_line(const char *line)
+int run_qemu_error_line(const char *line)
 {
 	return !strncmp(line, "qemu", 4) && !strstr(line, ": warning:");
 }
@@ -577,7 +577,7 @@ void run_stop_closed(run_ctx *r, int got_w)
 		return;
 	}
 	code = WEXITSTATUS(st);
-	if (code == 1 && qemu_error_line(last)) {
+	if (code == 1 && run_qemu_error_line(last)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU exited with status 1: %s",
 			    last);
 	} else if (has_device(r, "isa-debug-exit") && (code & 1)) {

@@ -235,6 +235,12 @@ Test(run_errors, qemu_dies_early_is_125_with_its_message)
 	expect_in(res.err, "stubrun: QEMU exited at startup", "stderr");
 	expect_in(res.err, "(status 1): qemu-system-riscv64: unsupported machine type",
 		  "stderr");
+	/* Said once, in the verdict: QEMU's own copy of the line is held. */
+	const char *first = strstr(res.err, "unsupported machine type");
+	cr_expect(first && !strstr(first + 1, "unsupported machine type"),
+		  "QEMU's error is printed twice:\n%s", res.err);
+	/* QEMU's hint after the error still reaches the user. */
+	expect_in(res.err, "Use -machine help", "stderr");
 	harness_result_free(&res);
 }
 
