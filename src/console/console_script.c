@@ -108,6 +108,20 @@ void console_script_free(console *c)
 	free(c->steps);
 }
 
+/* PASS quotes the line through the end of the last match: what a partial
+ * line held when it matched, the same however the bytes were split. */
+static int pass(console *c, console_sink sink, void *arg)
+{
+	char saved = c->line[c->consumed];
+	console_event ev = { .kind = CONSOLE_EV_PASS, .line = c->line,
+			     .what = c->steps[c->last_expect].text };
+
+	c->line[c->consumed] = '\0';
+	int err = sink(arg, &ev);
+	c->line[c->consumed] = saved;
+	return err;
+}
+
 /* Steps run in order while they can: a send always, an expect when it
  * matches the line after what earlier expects used up. After the last
  * expect, the sends that follow it go out, then PASS. */
@@ -120,7 +134,7 @@ int console_script_run(console *c, size_t pfx, console_sink sink, void *arg)
 	while (!err && c->step < c->n_steps) {
 		console_cstep *st = &c->steps[c->step];
 		console_event ev = { .kind = CONSOLE_EV_SEND, .data = st->text,
-				     .len = st->len, .line = c->line };
+				     .len = st->len };
 		if (st->code) {
 			size_t from = c->consumed > pfx ? c->consumed - pfx : 0;
 			if (from > n || !console_match(&end, &c->m, st->code, s, n, from))
@@ -135,7 +149,5 @@ int console_script_run(console *c, size_t pfx, console_sink sink, void *arg)
 	}
 	if (err || !passed)
 		return err;
-	console_event ev = { .kind = CONSOLE_EV_PASS, .line = c->line,
-			     .what = c->steps[c->last_expect].text };
-	return sink(arg, &ev);
+	return pass(c, sink, arg);
 }
