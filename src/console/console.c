@@ -1,6 +1,6 @@
 /* The console feeder: a fixed line buffer filled from chunks of any size,
- * the kernel timestamp stripped, and each line handed to the patterns,
- * the script and the KTAP/TAP parser, in that order. */
+ * the kernel timestamp stripped, and each line handed to the script, the
+ * patterns and the KTAP/TAP parser, in that order. */
 #include "console_int.h"
 
 #include <ctype.h>
@@ -230,8 +230,10 @@ static int end_line(console *c, console_sink sink, void *arg)
 	size_t pfx = kernel_prefix(c->line, c->line_len);
 	const char *s = c->line + pfx;
 	size_t n = c->line_len - pfx;
-	if ((err = match_patterns(c, s, n, sink, arg)) == 0 &&
-	    (err = console_script_run(c, pfx, sink, arg)) == 0 && c->ktap)
+	/* The script first: it may have matched this line while partial, so
+	 * its events come first however the bytes were split. */
+	if ((err = console_script_run(c, pfx, sink, arg)) == 0 &&
+	    (err = match_patterns(c, s, n, sink, arg)) == 0 && c->ktap)
 		err = ktap_line(c->ktap, s, n, c->line, sink, arg);
 	c->line_len = 0;
 	c->line[0] = '\0';
