@@ -58,7 +58,7 @@ int console_compile(pcre2_code **out, const char *opt, const char *re,
 int console_match(size_t *end, console_matcher *m, const pcre2_code *re,
 		  const char *s, size_t len, size_t start);
 /* The combined alternation of the patterns that are safe in one; marks
- * them. *out is NULL when fewer than two are safe or it does not build. */
+ * them. *out is NULL when too few are safe to gain or it does not build. */
 int console_prefilter(pcre2_code **out, console_pattern *pats, size_t n,
 		      const char *const *res);
 /* 1 when the prefilter says no pattern of it can match (a certain no). */

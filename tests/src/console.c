@@ -170,6 +170,7 @@ Test(console, prefilter_gives_the_same_events_as_each_pattern_alone)
 	const char *fail[] = {
 		"panic", "(?i)warning", "(\\w)\\1{2}", "(?x) a b c # comment",
 		"(*COMMIT)zz|yy", "\\Q(?\\E", "^\\d+$", "end$", "(?<n>q)r",
+		"here$", "b{3}", "[xy]{2}",  /* enough safe ones for the prefilter */
 	};
 	const char *in = "a panic\nWARNING: x\nabbbd\nabc\nyy\n(?\n123\n"
 			 "the end\nqr\nnothing here\nzz\n";
