@@ -150,6 +150,14 @@ $(BUILD)/rsp_bench: bench/rsp_bench.c $(LIB) include/rsp.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
 
+# The console module's cost per byte (docs/CONSOLE.md): src/console/ only.
+CONSOLE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/console/*.c)) \
+	$(BUILD)/src/base/util.o
+$(BUILD)/console_bench: bench/console_bench.c $(CONSOLE_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) -Isrc/console $(LDFLAGS) -o $@ $< $(CONSOLE_OBJ) \
+		$(shell pkg-config --libs libpcre2-8)
+
 # Peak RSS of one process without its children, for `make bench`.
 $(BUILD)/peak_rss: bench/peak_rss.c
 	@mkdir -p $(@D)
