@@ -54,7 +54,7 @@ typedef struct run_ctx {
 	events *ev;
 	semihost *sh;         /* stubrun mode: the service */
 	fileio *fio;          /* gdb mode: the File-I/O answers */
-	cli_semihosting sh_mode; /* the mode in effect (never CLI_SH_AUTO) */
+	runopt_semihosting sh_mode; /* the mode in effect (never RUNOPT_SH_AUTO) */
 	int sigfd;
 	int64_t t0, deadline;
 	int stub_dead;        /* the stub failed: no D at teardown */

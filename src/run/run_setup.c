@@ -200,7 +200,7 @@ static void semihost_output(int stream, const char *data, size_t len,
 	 * SYS_WRITE0) as writes to descriptor 2, which the File-I/O answers
 	 * cannot tell from ":tt" opened for append: it goes to stdout, where
 	 * the stubrun and qemu modes put the console. */
-	if (stream == SEMIHOST_STREAM_STDERR && r->sh_mode != CLI_SH_GDB)
+	if (stream == SEMIHOST_STREAM_STDERR && r->sh_mode != RUNOPT_SH_GDB)
 		util_write_all(2, data, len);
 	else
 		run_console(r, data, len);
@@ -231,8 +231,8 @@ static char *guest_cmdline(const cli_options *o)
 }
 
 static const char *const sh_mode_names[] = {
-	[CLI_SH_AUTO] = "auto", [CLI_SH_STUBRUN] = "stubrun",
-	[CLI_SH_QEMU] = "qemu", [CLI_SH_GDB] = "gdb", [CLI_SH_OFF] = "off",
+	[RUNOPT_SH_AUTO] = "auto", [RUNOPT_SH_STUBRUN] = "stubrun",
+	[RUNOPT_SH_QEMU] = "qemu", [RUNOPT_SH_GDB] = "gdb", [RUNOPT_SH_OFF] = "off",
 };
 
 /* The user asked QEMU for its own semihosting with --qemu-arg. */
@@ -255,24 +255,24 @@ static int pick_mode(run_ctx *r)
 		      image_is_elf(r->img);
 
 	r->sh_mode = o->semihosting;
-	if (o->semihosting == CLI_SH_AUTO) {
-		r->sh_mode = !capable ? CLI_SH_OFF :
-			     user_semihosting(o) ? CLI_SH_QEMU : CLI_SH_STUBRUN;
+	if (o->semihosting == RUNOPT_SH_AUTO) {
+		r->sh_mode = !capable ? RUNOPT_SH_OFF :
+			     user_semihosting(o) ? RUNOPT_SH_QEMU : RUNOPT_SH_STUBRUN;
 		return 0;
 	}
-	if (o->semihosting != CLI_SH_OFF && !capable) {
+	if (o->semihosting != RUNOPT_SH_OFF && !capable) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--semihosting=%s: %s has no "
 			    "semihosting (Arm and RISC-V ELF images only)",
 			    sh_mode_names[o->semihosting], r->tgt->name);
 		return -1;
 	}
-	if (o->semihosting == CLI_SH_QEMU && o->semihosting_root) {
+	if (o->semihosting == RUNOPT_SH_QEMU && o->semihosting_root) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--semihosting-root: QEMU's own "
 			    "semihosting (--semihosting=qemu) has no sandbox; "
 			    "use stubrun or gdb");
 		return -1;
 	}
-	if ((o->semihosting == CLI_SH_QEMU || o->semihosting == CLI_SH_GDB) &&
+	if ((o->semihosting == RUNOPT_SH_QEMU || o->semihosting == RUNOPT_SH_GDB) &&
 	    o->has_heap) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--heap: with --semihosting=%s "
 			    "QEMU answers SYS_HEAPINFO itself; use stubrun",
@@ -353,14 +353,14 @@ static int plan_semihosting(run_ctx *r)
 	int err;
 
 	/* pick_mode() ran in run_setup_spawn(): QEMU's arguments need it. */
-	if (r->sh_mode != CLI_SH_STUBRUN && r->sh_mode != CLI_SH_GDB)
+	if (r->sh_mode != RUNOPT_SH_STUBRUN && r->sh_mode != RUNOPT_SH_GDB)
 		return 0;
 	if (!(cmdline = guest_cmdline(r->opt))) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
 		return -1;
 	}
 	sh_config(&cfg, r, cmdline);
-	if (r->sh_mode == CLI_SH_GDB)
+	if (r->sh_mode == RUNOPT_SH_GDB)
 		err = fileio_new(&r->fio, &cfg, r->err, sizeof(r->err));
 	else
 		err = semihost_new(&r->sh, &cfg, r->tgt, r->img, r->err,
@@ -487,15 +487,15 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 	arg(a, "-chardev");
 	/* QEMU's own semihosting console joins the serial port on stdout:
 	 * one stdio chardev may serve both only as a multiplexer. */
-	arg(a, r->sh_mode == CLI_SH_QEMU && !user_semihosting(o) ?
+	arg(a, r->sh_mode == RUNOPT_SH_QEMU && !user_semihosting(o) ?
 	    "stdio,id=stubrun_con,mux=on,signal=off" :
 	    "stdio,id=stubrun_con,signal=off");
 	arg(a, "-serial");
 	arg(a, "chardev:stubrun_con");
-	if (!user_semihosting(o) && (r->sh_mode == CLI_SH_QEMU ||
-				     r->sh_mode == CLI_SH_GDB)) {
+	if (!user_semihosting(o) && (r->sh_mode == RUNOPT_SH_QEMU ||
+				     r->sh_mode == RUNOPT_SH_GDB)) {
 		arg(a, "-semihosting-config");
-		arg(a, r->sh_mode == CLI_SH_QEMU ?
+		arg(a, r->sh_mode == RUNOPT_SH_QEMU ?
 		    "enable=on,target=native,chardev=stubrun_con" :
 		    "enable=on,target=gdb");
 	}
