@@ -473,6 +473,7 @@ static void teardown(run_ctx *r)
 		run_drain_qemu(r);
 	}
 	qemu_free(r->qemu);
+	run_remove_firmware(r);
 	semihost_free(r->sh);
 	fileio_free(r->fio);
 	image_free(r->img);
