@@ -215,7 +215,8 @@ static int open_boot(run_ctx *r, const target_desc *forced)
 		boot_name(what, sizeof(what), o);
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: cannot tell the "
 			    "architecture (no ELF, no known kernel header): give "
-			    "--arch or --symbols", what);
+			    "--arch%s", what, o->symbols ? " (a System.map does "
+			    "not say)" : " or --symbols");
 		return -1;
 	}
 	if (elf && !arch_fits(tgt, elf)) {
