@@ -19,6 +19,7 @@ libpcre2-dev
 linux-image-amd64 busybox-static cpio
 u-boot-qemu opensbi ovmf qemu-efi-aarch64
 grub-pc-bin grub-common xorriso mtools
+clang lld
 "
 
 missing=""

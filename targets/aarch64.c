@@ -14,6 +14,16 @@ static const target_ram aarch64_ram[] = {
 	{ NULL, 0, 0 },
 };
 
+/* Debian's qemu-efi-aarch64 (both files padded to virt's 64 MiB flash). */
+static const target_firmware aarch64_uefi = {
+	"/usr/share/AAVMF", "AAVMF_CODE.fd", "AAVMF_VARS.fd", "qemu-efi-aarch64",
+};
+
+/* The arm64 Linux Image header: magic "ARM\x64" at 56
+ * (Documentation/arch/arm64/booting.rst). */
+static const target_magic aarch64_kernel = { 56, "ARM\x64", 4,
+					     "an arm64 Linux Image" };
+
 const target_desc target_aarch64 = {
 	.name = "aarch64",
 	.qemu = "qemu-system-aarch64",
@@ -43,4 +53,8 @@ const target_desc target_aarch64 = {
 	.fp_walk = 1,              /* frame record {x29, x30} at x29 */
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 8,
+	.drive_if = "virtio",       /* virt has no IDE */
+	.cdrom_drive = "if=virtio,readonly=on",
+	.uefi = &aarch64_uefi,
+	.kernel_magic = &aarch64_kernel,
 };

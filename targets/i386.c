@@ -40,4 +40,6 @@ const target_desc target_i386 = {
 	.fp_walk = 1,
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 4,
+	.drive_if = "ide",          /* pc's PIIX IDE */
+	.cdrom_drive = "media=cdrom,if=ide",
 };

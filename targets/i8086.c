@@ -47,4 +47,6 @@ const target_desc target_i8086 = {
 	.fp_walk = 0,
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 2,
+	.drive_if = "ide",          /* pc's PIIX IDE */
+	.cdrom_drive = "media=cdrom,if=ide",
 };

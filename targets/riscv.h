@@ -10,8 +10,13 @@
 
 #include "target.h"
 
-/* -bios none: no OpenSBI, so the ELF runs from reset in M-mode. */
-static const char *const riscv_virt_args[] = { "-bios", "none", NULL };
+/* -bios none: no OpenSBI, so the ELF runs from reset in M-mode. A
+ * --kernel (Linux, U-Boot) keeps QEMU's default OpenSBI. */
+static const char *const riscv_virt_bare[] = { "-bios", "none", NULL };
+
+/* The RISC-V Linux Image header: magic2 "RSC\x05" at 56. */
+static const target_magic riscv_kernel = { 56, "RSC\x05", 4,
+					   "a RISC-V Linux Image" };
 
 /* hw/riscv/virt.c: DRAM at 0x80000000, 128 MiB by default. */
 static const target_ram riscv_virt_ram[] = {
@@ -32,7 +37,8 @@ static const target_ram riscv_virt_ram[] = {
 	.machine = "virt",                                                   \
 	.cpu = NULL,                                                         \
 	.memory = NULL,                                                      \
-	.extra_args = riscv_virt_args,                                       \
+	.extra_args = NULL,                                                  \
+	.bare_args = riscv_virt_bare,                                        \
 	.ram = riscv_virt_ram,                                               \
 	.load = TARGET_LOAD_KERNEL,                                          \
 	.elf_machine = EM_RISCV,                                             \
@@ -53,6 +59,8 @@ static const target_ram riscv_virt_ram[] = {
 	.dwarf_lr = 1,                                                       \
 	.fp_walk = 1,                                                        \
 	.fp_prev_offset = -2 * (xlen),                                       \
-	.fp_ret_offset = -(xlen)
+	.fp_ret_offset = -(xlen),                                            \
+	.drive_if = "virtio",                                                \
+	.cdrom_drive = "if=virtio,readonly=on"
 
 #endif /* TARGETS_RISCV_H */

@@ -54,3 +54,14 @@ const target_ram *target_ram_of(const target_desc *t, const char *machine)
 	}
 	return NULL;
 }
+
+const target_desc *target_from_kernel_header(const uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; target_table[i]; i++) {
+		const target_magic *m = target_table[i]->kernel_magic;
+		if (m && m->offset <= len && m->len <= len - m->offset &&
+		    memcmp(buf + m->offset, m->bytes, m->len) == 0)
+			return target_table[i];
+	}
+	return NULL;
+}

@@ -48,6 +48,25 @@ typedef struct target_ram {
 	uint64_t base, size;
 } target_ram;
 
+/* UEFI firmware as Debian packages it: a read-only code image and a
+ * variable store template, each mapped as pflash (the store is copied to
+ * the run's private directory first: the guest writes it). */
+typedef struct target_firmware {
+	const char *dir;           /* e.g. "/usr/share/OVMF" */
+	const char *code, *vars;   /* file names in dir */
+	const char *package;       /* the Debian package that installs them */
+} target_firmware;
+
+/* Bytes at a fixed offset of a kernel image that name its architecture
+ * when the image is not an ELF (a Linux bzImage's "HdrS", an arm64
+ * Image's "ARM\x64"). */
+typedef struct target_magic {
+	size_t offset;
+	const char *bytes;
+	size_t len;
+	const char *what;          /* "a Linux bzImage", for messages */
+} target_magic;
+
 typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
 				    * "riscv64", "riscv32" */
@@ -57,6 +76,9 @@ typedef struct target_desc {
 	const char *memory;        /* default -m, or NULL for QEMU's */
 	const char *const *extra_args; /* NULL-terminated default QEMU args, or NULL
 				    * (e.g. "-bios", "none"; the exit device) */
+	const char *const *bare_args; /* NULL-terminated QEMU args for an IMAGE
+				    * run bare (riscv: "-bios", "none"), left
+				    * out with --kernel, --bios, --uefi; or NULL */
 	target_load load;
 
 	/* ELF identification: e_machine and ELFCLASS32/ELFCLASS64. */
@@ -103,6 +125,14 @@ typedef struct target_desc {
 
 	target_semihosting semihosting;
 	const target_ram *ram;     /* machines whose RAM is known, or NULL */
+
+	/* Boot inputs of the default machine. */
+	const char *drive_if;      /* --drive's if= ("ide" on pc, "virtio" on
+				    * virt), or NULL: the machine has no disk */
+	const char *cdrom_drive;   /* --cdrom's -drive properties besides file=
+				    * (e.g. "media=cdrom,if=ide"), or NULL */
+	const target_firmware *uefi; /* --uefi's firmware, or NULL: none known */
+	const target_magic *kernel_magic; /* identifies a non-ELF --kernel */
 } target_desc;
 
 /* The table of all targets, NULL-terminated. */
@@ -116,6 +146,14 @@ const target_desc *target_by_name(const char *name);
  * EM_RISCV riscv32 or riscv64 by class. */
 const target_desc *target_from_elf(int e_machine, int elf_class,
 				   uint32_t e_flags);
+
+/* The target whose kernel_magic the first `len` bytes of a kernel image
+ * carry, or NULL. Every comparison stays inside buf[0..len). */
+const target_desc *target_from_kernel_header(const uint8_t *buf, size_t len);
+
+/* Bytes of a kernel image's header target_from_kernel_header() needs at
+ * most (the largest offset + length in the table). */
+#define TARGET_KERNEL_HEADER_MAX 1024
 
 /* The RAM of `machine` under `t` (a name as QEMU takes it; "virt" also
  * covers "virt-7.2"), or NULL when the table does not know it. */

@@ -10,6 +10,15 @@ static const char *const x86_64_args[] = {
 	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
 };
 
+/* Debian's ovmf: the 4 MiB flash layout (the 2 MiB one is legacy). */
+static const target_firmware x86_64_uefi = {
+	"/usr/share/OVMF", "OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd", "ovmf",
+};
+
+/* The Linux x86 boot protocol: "HdrS" at 0x202 of a bzImage
+ * (Documentation/arch/x86/boot.rst). */
+static const target_magic x86_64_kernel = { 0x202, "HdrS", 4, "a Linux bzImage" };
+
 const target_desc target_x86_64 = {
 	.name = "x86_64",
 	.qemu = "qemu-system-x86_64",
@@ -38,4 +47,8 @@ const target_desc target_x86_64 = {
 	.fp_walk = 1,              /* push rbp; mov rbp, rsp */
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 8,
+	.drive_if = "ide",          /* pc's PIIX IDE */
+	.cdrom_drive = "media=cdrom,if=ide",
+	.uefi = &x86_64_uefi,
+	.kernel_magic = &x86_64_kernel,
 };

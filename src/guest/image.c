@@ -5,6 +5,7 @@
  */
 #include "image.h"
 
+#include "sysmap.h"
 #include "target.h"
 
 #include <elf.h>
@@ -35,6 +36,8 @@ typedef struct image_sec {
 struct image {
 	char *path;
 	int raw;
+	char *pool;              /* System.map: the names' text */
+	uint64_t bias;           /* --symbols-offset, added to every address */
 	uint8_t *map;            /* the file, mapped MAP_PRIVATE (or malloc'd) */
 	size_t map_size;
 	Elf *elf;
@@ -392,6 +395,27 @@ static int symbol_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Sorts the symbols and computes maxend[] for image_symbol_lookup(). */
+static int index_symbols(image *img, char *errbuf, size_t errlen)
+{
+	uint64_t m = 0;
+
+	free(img->maxend);
+	img->maxend = NULL;
+	if (img->nsyms == 0)
+		return 0;
+	qsort(img->syms, img->nsyms, sizeof(*img->syms), symbol_cmp);
+	img->maxend = malloc(img->nsyms * sizeof(*img->maxend));
+	if (!img->maxend)
+		return fail(errbuf, errlen, IMAGE_EFORMAT, img->path, "out of memory");
+	for (size_t i = 0; i < img->nsyms; i++) {
+		uint64_t end = img->syms[i].addr + img->syms[i].size;
+		m = end > m ? end : m;
+		img->maxend[i] = m;
+	}
+	return 0;
+}
+
 static int load_symbols(image *img, size_t shnum, char *errbuf, size_t errlen)
 {
 	GElf_Shdr sh;
@@ -406,19 +430,7 @@ static int load_symbols(image *img, size_t shnum, char *errbuf, size_t errlen)
 			if (err < 0)
 				return err;
 		}
-	if (img->nsyms == 0)
-		return 0;
-	qsort(img->syms, img->nsyms, sizeof(*img->syms), symbol_cmp);
-	img->maxend = malloc(img->nsyms * sizeof(*img->maxend));
-	if (!img->maxend)
-		return fail(errbuf, errlen, IMAGE_EFORMAT, img->path, "out of memory");
-	uint64_t m = 0;
-	for (size_t i = 0; i < img->nsyms; i++) {
-		uint64_t end = img->syms[i].addr + img->syms[i].size;
-		m = end > m ? end : m;
-		img->maxend[i] = m;
-	}
-	return 0;
+	return index_symbols(img, errbuf, errlen);
 }
 
 static int open_elf(image *img, char *errbuf, size_t errlen)
@@ -494,6 +506,77 @@ out:
 	return err;
 }
 
+static int open_sysmap(image *img, char *errbuf, size_t errlen)
+{
+	char why[200];
+
+	if (sysmap_parse(&img->syms, &img->nsyms, &img->pool,
+			 (const char *)img->map, img->map_size, why,
+			 sizeof(why)) < 0)
+		return fail(errbuf, errlen, IMAGE_EFORMAT, img->path,
+			    "not an ELF file, nor a System.map: %s", why);
+	return index_symbols(img, errbuf, errlen);
+}
+
+int image_open_symbols(image **out, const char *path, char *errbuf,
+		       size_t errlen)
+{
+	image *img = NULL;
+	int err;
+
+	*out = NULL;
+	elf_version(EV_CURRENT);
+	img = calloc(1, sizeof(*img));
+	if (!img || !(img->path = strdup(path))) {
+		err = fail(errbuf, errlen, IMAGE_ENOENT, path, "out of memory");
+		goto out;
+	}
+	err = map_file(img, errbuf, errlen);
+	if (err < 0)
+		goto out;
+	if (img->map_size >= SELFMAG && !memcmp(img->map, ELFMAG, SELFMAG))
+		err = open_elf(img, errbuf, errlen);
+	else
+		err = open_sysmap(img, errbuf, errlen);
+	if (err < 0)
+		goto out;
+	*out = img;
+	img = NULL;
+out:
+	image_free(img);
+	return err;
+}
+
+int image_new_empty(image **out, const char *name)
+{
+	image *img = calloc(1, sizeof(*img));
+
+	*out = NULL;
+	if (!img || !(img->path = strdup(name))) {
+		free(img);
+		return IMAGE_ENOENT;
+	}
+	*out = img;
+	return 0;
+}
+
+void image_set_bias(image *img, uint64_t bias)
+{
+	uint64_t d = bias - img->bias;
+
+	for (size_t i = 0; i < img->nsyms; i++)
+		if (!img->syms[i].is_abs)
+			img->syms[i].addr += d;
+	for (size_t i = 0; i < img->nsecs; i++)
+		img->secs[i].pub.addr += d;
+	img->bias = bias;
+	/* The order is unchanged unless an address wrapped; re-index. */
+	if (index_symbols(img, NULL, 0) < 0)
+		img->nsyms = 0;
+}
+
+uint64_t image_bias(const image *img) { return img->bias; }
+
 void image_free(image *img)
 {
 	if (!img)
@@ -506,6 +589,7 @@ void image_free(image *img)
 		munmap(img->map, img->map_size);
 	free(img->maxend);
 	free(img->syms);
+	free(img->pool);
 	free(img->secs);
 	free(img->path);
 	free(img);
@@ -627,6 +711,7 @@ int image_line(const char **file, int *line, const image *img, uint64_t addr)
 
 	*file = NULL;
 	*line = 0;
+	addr -= img->bias;          /* DWARF has the link-time addresses */
 	if (!img->dwarf || !dwarf_addrdie(img->dwarf, addr, &cu))
 		return IMAGE_ENOTFOUND;
 	l = dwarf_getsrc_die(&cu, addr);

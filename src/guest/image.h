@@ -47,6 +47,25 @@ int image_open(image **out, const char *path, int raw, uint64_t raw_base,
 	       char *errbuf, size_t errlen);
 void image_free(image *img);
 
+/*
+ * Opens `path` for its symbols only (--symbols): an ELF as image_open()
+ * does, else a System.map (sysmap.h: addresses, no sizes, no DWARF). A
+ * file that is neither is IMAGE_EFORMAT, "PATH: problem" in errbuf.
+ */
+int image_open_symbols(image **out, const char *path, char *errbuf,
+		       size_t errlen);
+
+/* An image with nothing in it (no symbols, sections or DWARF), named
+ * `name` in messages: the run of a kernel nobody gave symbols for.
+ * IMAGE_ENOENT when out of memory. */
+int image_new_empty(image **out, const char *name);
+
+/* Adds `bias` to every symbol and section address (--symbols-offset: a
+ * relocated kernel); line lookups subtract it again. image_bias() says
+ * what was added (0 by default). */
+void image_set_bias(image *img, uint64_t bias);
+uint64_t image_bias(const image *img);
+
 const char *image_path(const image *img);
 int image_is_elf(const image *img);
 /* ELF header fields (0 for raw images). */

@@ -195,7 +195,9 @@ static step_result step_cfi(uw_state *next, const uw_ctx *c, const uw_state *cur
 	step_result res = STEP_NOINFO;
 
 	for (int i = 0; i < 2 && !fr; i++)
-		if (c->cfi[i] && dwarf_cfi_addrframe(c->cfi[i], lookup_pc, &fr) != 0)
+		if (c->cfi[i] &&
+		    dwarf_cfi_addrframe(c->cfi[i], lookup_pc - image_bias(c->img),
+					 &fr) != 0)
 			fr = NULL;
 	if (!fr)
 		return STEP_NOINFO;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "expect.h"
+#include "runopt.h"
 
 /* A checkpoint: --break LOC or --pass-at LOC, with the --expect checks that
  * followed it on the command line. */
@@ -26,19 +27,21 @@ typedef enum cli_gdb_mode {
 	CLI_GDB_TCP,            /* 127.0.0.1:tcp_port (0: pick a free port) */
 } cli_gdb_mode;
 
-/* Who services the semihosting traps of an Arm/RISC-V guest. */
-typedef enum cli_semihosting {
-	CLI_SH_AUTO = 0,        /* stubrun when the image has traps, else off */
-	CLI_SH_STUBRUN,         /* --semihosting[=stubrun]: src/semihost/semihost.c */
-	CLI_SH_QEMU,            /* QEMU's own (target=native), no sandbox */
-	CLI_SH_GDB,             /* QEMU target=gdb, File-I/O answered by fileio.c */
-	CLI_SH_OFF,             /* nobody: a trap faults as without a debugger */
-} cli_semihosting;
+/* A --drive: the file (owned) and its format ("raw" or "qcow2", static). */
+typedef struct cli_drive {
+	char *file;
+	const char *format;
+} cli_drive;
 
 typedef struct cli_options {
 	int help;               /* --help was given: print usage, exit 0 */
 	int version;            /* --version */
-	const char *image;
+	const char *image;      /* the positional IMAGE, or NULL */
+	/* What boots besides IMAGE, and where symbols come from. */
+	const char *kernel, *initrd, *append, *dtb, *cdrom, *bios, *symbols;
+	cli_drive *drives; size_t n_drives;              /* owned */
+	int uefi;
+	uint64_t symbols_offset;
 	const char *arch, *machine, *cpu, *memory, *qemu;
 	const char **qemu_args; size_t n_qemu_args;     /* owned array */
 	const char **exit_symbols; size_t n_exit_symbols;
@@ -54,7 +57,7 @@ typedef struct cli_options {
 	const char *test_begin_symbol, *test_end_symbol;
 	int quiet;              /* --quiet: no "stubrun: ..." verdict line */
 	const char *const *guest_args; size_t n_guest_args; /* after "--" */
-	cli_semihosting semihosting;
+	runopt_semihosting semihosting;
 	const char *semihosting_root;   /* NULL: the current directory */
 	int semihosting_allow_system;
 	/* --heap BASE:LIMIT[:STACK_BASE:STACK_LIMIT]: HEAPINFO's answer;
@@ -67,13 +70,15 @@ typedef struct cli_options {
 
 /* Parses argv[first..argc). Strings point into argv, which must outlive
  * the options. Returns 0, or -1 with "option: problem" in errbuf (unknown
- * option, missing value, malformed value, no IMAGE). `opts` is always left
+ * option, missing value, malformed value, nothing to boot: no IMAGE and none
+ * of --kernel, --cdrom, --drive, --uefi). `opts` is always left
  * in a state cli_options_free() accepts. */
 int cli_parse(cli_options *opts, int argc, char **argv, int first,
 	      char *errbuf, size_t errlen);
 void cli_options_free(cli_options *opts);
 
-/* The usage text of `stubrun run` (static). */
-const char *cli_usage(void);
+/* Writes the usage text of `stubrun run` (made from the option table) into
+ * buf, cut to cap; returns the length the whole text needs. */
+size_t cli_usage(char *buf, size_t cap);
 
 #endif /* CLI_H */

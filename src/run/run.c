@@ -520,6 +520,7 @@ static void teardown(run_ctx *r)
 		run_drain_qemu(r);
 	}
 	qemu_free(r->qemu);
+	run_remove_firmware(r);
 	semihost_free(r->sh);
 	fileio_free(r->fio);
 	image_free(r->img);
@@ -528,6 +529,21 @@ static void teardown(run_ctx *r)
 	free(r->test_out);
 	if (r->sigfd >= 0)
 		close(r->sigfd);
+}
+
+static int print_usage(void)
+{
+	size_t n = cli_usage(NULL, 0);
+	char *text = malloc(n + 1);
+
+	if (!text) {
+		fputs("stubrun: out of memory\n", stderr);
+		return RUN_EXIT_ERROR;
+	}
+	cli_usage(text, n + 1);
+	fputs(text, stdout);
+	free(text);
+	return 0;
 }
 
 int run_main(int argc, char **argv, int first)
@@ -547,9 +563,11 @@ int run_main(int argc, char **argv, int first)
 		return RUN_EXIT_ERROR;
 	}
 	if (opt.help || opt.version) {
-		fputs(opt.help ? cli_usage() : "stubrun " STUBRUN_VERSION "\n", stdout);
+		status = opt.help ? print_usage() : 0;
+		if (opt.version)
+			fputs("stubrun " STUBRUN_VERSION "\n", stdout);
 		cli_options_free(&opt);
-		return 0;
+		return status;
 	}
 	r.opt = &opt;
 	r.t0 = util_now_ms();

@@ -1,7 +1,8 @@
 /*
  * Private state of `stubrun run`, shared by run.c (the loop and the
- * verdict), run_setup.c (image, symbols, QEMU, connection) and run_stop.c
- * (what each kind of stop means).
+ * verdict), run_image.c (what boots, symbols, architecture),
+ * run_qemu_args.c (QEMU's command line, firmware), run_setup.c (plan,
+ * connection) and run_stop.c (what each kind of stop means).
  */
 #ifndef RUN_INT_H
 #define RUN_INT_H
@@ -48,13 +49,18 @@ typedef struct run_bp {
 typedef struct run_ctx {
 	const cli_options *opt;
 	const target_desc *tgt;
-	image *img;
+	image *img;           /* the symbols: of the booted ELF, --symbols, or
+			       * an empty image (never NULL after setup) */
+	const char *boot_elf; /* the booted ELF r->img was read from (IMAGE or
+			       * an ELF --kernel), or NULL */
+	char boot_dir[4096];  /* private directory of --uefi's variable store */
+	char fw_code[4096], fw_vars_template[4096], fw_vars[4096];
 	qemu_proc *qemu;
 	rsp_conn *conn;
 	events *ev;
 	semihost *sh;         /* stubrun mode: the service */
 	fileio *fio;          /* gdb mode: the File-I/O answers */
-	cli_semihosting sh_mode; /* the mode in effect (never CLI_SH_AUTO) */
+	runopt_semihosting sh_mode; /* the mode in effect (never RUNOPT_SH_AUTO) */
 	int sigfd;
 	int64_t t0, deadline;
 	int stub_dead;        /* the stub failed: no D at teardown */
@@ -120,9 +126,15 @@ void run_console(run_ctx *r, const char *data, size_t len);
  * returns the number of console bytes. */
 size_t run_drain_qemu(run_ctx *r);
 
-/* run_setup.c: each returns 0 or sets the verdict (125/126/127) and
- * returns -1. */
-int run_setup_image(run_ctx *r);
+/* run_image.c, run_qemu_args.c, run_setup.c: each returns 0 or sets the
+ * verdict (125/126/127) and returns -1. */
+int run_setup_image(run_ctx *r);       /* boot files, symbols, target */
+int run_setup_firmware(run_ctx *r);    /* --uefi: firmware, vars copy */
+int run_spawn_qemu(run_ctx *r);        /* QEMU's argv, then QEMU */
+/* Removes --uefi's private directory (teardown; no-op without one). */
+void run_remove_firmware(run_ctx *r);
+/* The user gave QEMU its own -semihosting with --qemu-arg. */
+int run_user_semihosting(const cli_options *o);
 int run_setup_spawn(run_ctx *r);       /* semihosting mode, then QEMU */
 int run_setup_plan(run_ctx *r);        /* symbols, traps -> r->bps */
 int run_setup_connect(run_ctx *r);     /* connection, handshake */

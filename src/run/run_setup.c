@@ -1,5 +1,5 @@
-/* Setting up one run: the image and its target, the breakpoint plan from
- * symbols and options, QEMU's command line, the connection to its stub. */
+/* Setting up one run: the breakpoint plan from symbols and options,
+ * semihosting, the connection to the stub and the breakpoints in it. */
 #include "run_int.h"
 
 #include <elf.h>
@@ -19,91 +19,6 @@
 static const char *const default_exit[] = { "stubrun_exit", "qemu_exit",
 					    "test_exit", NULL };
 static const char *const default_fail[] = { "stubrun_panic", "panic", NULL };
-
-/* Real mode loads the sector at 0x7c00 (the BIOS boot protocol). */
-#define BOOT_SECTOR_BASE 0x7c00
-#define BOOT_SECTOR_SIZE 512
-
-static int check_boot_signature(run_ctx *r)
-{
-	uint8_t sig[2];
-	const image_section *s = image_section_count(r->img) ?
-				 image_section_at(r->img, 0) : NULL;
-
-	if (!s || s->size < BOOT_SECTOR_SIZE) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: a boot sector needs %d "
-			    "bytes, the file has %" PRIu64, r->opt->image,
-			    BOOT_SECTOR_SIZE, s ? s->size : 0);
-		return -1;
-	}
-	if (image_read(sig, r->img, BOOT_SECTOR_BASE + 510, 2) < 0)
-		return 0;
-	if (sig[0] != 0x55 || sig[1] != 0xaa) {
-		/* The BIOS would refuse it and the run could only time out:
-		 * say why now. A defect of the image under test, so 1. */
-		run_verdict(r, RUN_EXIT_FAIL, 0, "%s: no boot signature (bytes "
-			    "510-511 are %02x %02x, not 55 aa): the BIOS will not "
-			    "boot it", r->opt->image, sig[0], sig[1]);
-		return -1;
-	}
-	return 0;
-}
-
-/* image_open()'s message for a file without the ELF magic (the one
- * IMAGE_EFORMAT case that may be a raw image; tests/src/image.c pins the
- * text): an empty file or a broken ELF is not told it needs --arch. */
-static int not_elf(const char *msg)
-{
-	static const char tail[] = ": not an ELF file";
-	size_t n = strlen(msg), t = sizeof(tail) - 1;
-
-	return n >= t && !strcmp(msg + n - t, tail);
-}
-
-int run_setup_image(run_ctx *r)
-{
-	const cli_options *o = r->opt;
-	const target_desc *forced = NULL, *elf;
-	int raw, err;
-
-	if (o->arch && !(forced = target_by_name(o->arch))) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "--arch '%s': unknown "
-			    "architecture (x86_64, i386, i8086, aarch64, arm, "
-			    "riscv64, riscv32)", o->arch);
-		return -1;
-	}
-	raw = forced && forced->load == TARGET_LOAD_BOOTSECTOR;
-	err = image_open(&r->img, o->image, raw, raw ? BOOT_SECTOR_BASE : 0,
-			 r->err, sizeof(r->err));
-	if (err < 0) {
-		if (err == IMAGE_EFORMAT && !forced && not_elf(r->err))
-			run_verdict(r, RUN_EXIT_ERROR, 0, "%s (a raw image needs "
-				    "--arch)", r->err);
-		else
-			run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
-		return -1;
-	}
-	if (raw) {
-		r->tgt = forced;
-		return check_boot_signature(r);
-	}
-	elf = target_from_elf(image_elf_machine(r->img), image_elf_class(r->img),
-			      image_elf_flags(r->img));
-	if (!elf) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: unsupported machine "
-			    "(e_machine %d)", o->image, image_elf_machine(r->img));
-		return -1;
-	}
-	/* A 32-bit multiboot kernel on qemu-system-x86_64 is common. */
-	if (forced && forced != elf &&
-	    !(!strcmp(forced->name, "x86_64") && !strcmp(elf->name, "i386"))) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: an ELF for %s, not for "
-			    "--arch %s", o->image, elf->name, forced->name);
-		return -1;
-	}
-	r->tgt = forced ? forced : elf;
-	return 0;
-}
 
 static int add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
 		  const char *name, int z_kind)
@@ -138,8 +53,10 @@ static int symbol(uint64_t *addr, int *found, run_ctx *r, const char *name,
 	}
 	if (!must)
 		return 0;
-	run_verdict(r, RUN_EXIT_ERROR, 0, "%s: no symbol %s%s", r->opt->image,
-		    name, image_is_elf(r->img) ? "" : " (a raw image has no symbols)");
+	run_verdict(r, RUN_EXIT_ERROR, 0, "%s: no symbol %s%s", image_path(r->img),
+		    name, !image_is_elf(r->img) ? " (a raw image has no symbols)" :
+		    image_symbol_count(r->img) ? "" :
+		    " (give the ELF or System.map with --symbols)");
 	return -1;
 }
 
@@ -200,7 +117,7 @@ static void semihost_output(int stream, const char *data, size_t len,
 	 * SYS_WRITE0) as writes to descriptor 2, which the File-I/O answers
 	 * cannot tell from ":tt" opened for append: it goes to stdout, where
 	 * the stubrun and qemu modes put the console. */
-	if (stream == SEMIHOST_STREAM_STDERR && r->sh_mode != CLI_SH_GDB)
+	if (stream == SEMIHOST_STREAM_STDERR && r->sh_mode != RUNOPT_SH_GDB)
 		util_write_all(2, data, len);
 	else
 		run_console(r, data, len);
@@ -213,16 +130,18 @@ static void semihost_warning(const char *msg, void *arg)
 }
 
 /* Joins the guest arguments (after "--") into one command line. */
-static char *guest_cmdline(const cli_options *o)
+static char *guest_cmdline(const run_ctx *r)
 {
-	size_t len = strlen(o->image) + 1;
+	const cli_options *o = r->opt;
+	const char *booted = r->boot_elf;
+	size_t len = strlen(booted) + 1;
 	char *s;
 
 	for (size_t i = 0; i < o->n_guest_args; i++)
 		len += strlen(o->guest_args[i]) + 1;
 	if (!(s = malloc(len)))
 		return NULL;
-	strcpy(s, o->image);
+	strcpy(s, booted);
 	for (size_t i = 0; i < o->n_guest_args; i++) {
 		strcat(s, " ");
 		strcat(s, o->guest_args[i]);
@@ -231,19 +150,9 @@ static char *guest_cmdline(const cli_options *o)
 }
 
 static const char *const sh_mode_names[] = {
-	[CLI_SH_AUTO] = "auto", [CLI_SH_STUBRUN] = "stubrun",
-	[CLI_SH_QEMU] = "qemu", [CLI_SH_GDB] = "gdb", [CLI_SH_OFF] = "off",
+	[RUNOPT_SH_AUTO] = "auto", [RUNOPT_SH_STUBRUN] = "stubrun",
+	[RUNOPT_SH_QEMU] = "qemu", [RUNOPT_SH_GDB] = "gdb", [RUNOPT_SH_OFF] = "off",
 };
-
-/* The user asked QEMU for its own semihosting with --qemu-arg. */
-static int user_semihosting(const cli_options *o)
-{
-	for (size_t i = 0; i < o->n_qemu_args; i++)
-		if (!strncmp(o->qemu_args[i], "-semihosting", 12) ||
-		    !strncmp(o->qemu_args[i], "--semihosting", 13))
-			return 1;
-	return 0;
-}
 
 /* The mode in effect: AUTO is stubrun for an Arm/RISC-V ELF unless the
  * user gave QEMU its own -semihosting (then QEMU's, as configured). An
@@ -251,28 +160,29 @@ static int user_semihosting(const cli_options *o)
 static int pick_mode(run_ctx *r)
 {
 	const cli_options *o = r->opt;
+	/* Only the booted ELF's traps can be found (not a --symbols one). */
 	int capable = r->tgt->semihosting != TARGET_SEMIHOSTING_NONE &&
-		      image_is_elf(r->img);
+		      r->boot_elf && image_is_elf(r->img);
 
 	r->sh_mode = o->semihosting;
-	if (o->semihosting == CLI_SH_AUTO) {
-		r->sh_mode = !capable ? CLI_SH_OFF :
-			     user_semihosting(o) ? CLI_SH_QEMU : CLI_SH_STUBRUN;
+	if (o->semihosting == RUNOPT_SH_AUTO) {
+		r->sh_mode = !capable ? RUNOPT_SH_OFF :
+			     run_user_semihosting(o) ? RUNOPT_SH_QEMU : RUNOPT_SH_STUBRUN;
 		return 0;
 	}
-	if (o->semihosting != CLI_SH_OFF && !capable) {
+	if (o->semihosting != RUNOPT_SH_OFF && !capable) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--semihosting=%s: %s has no "
 			    "semihosting (Arm and RISC-V ELF images only)",
 			    sh_mode_names[o->semihosting], r->tgt->name);
 		return -1;
 	}
-	if (o->semihosting == CLI_SH_QEMU && o->semihosting_root) {
+	if (o->semihosting == RUNOPT_SH_QEMU && o->semihosting_root) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--semihosting-root: QEMU's own "
 			    "semihosting (--semihosting=qemu) has no sandbox; "
 			    "use stubrun or gdb");
 		return -1;
 	}
-	if ((o->semihosting == CLI_SH_QEMU || o->semihosting == CLI_SH_GDB) &&
+	if ((o->semihosting == RUNOPT_SH_QEMU || o->semihosting == RUNOPT_SH_GDB) &&
 	    o->has_heap) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--heap: with --semihosting=%s "
 			    "QEMU answers SYS_HEAPINFO itself; use stubrun",
@@ -331,7 +241,7 @@ static void sh_config(semihost_config *cfg, run_ctx *r, const char *cmdline)
 	semihost_config_init(cfg);
 	cfg->root = o->semihosting_root;
 	cfg->allow_system = o->semihosting_allow_system;
-	cfg->protect_path = o->image;
+	cfg->protect_path = r->boot_elf;
 	cfg->cmdline = cmdline;
 	cfg->has_heap = o->has_heap;
 	cfg->heap_base = o->heap_base;
@@ -353,14 +263,14 @@ static int plan_semihosting(run_ctx *r)
 	int err;
 
 	/* pick_mode() ran in run_setup_spawn(): QEMU's arguments need it. */
-	if (r->sh_mode != CLI_SH_STUBRUN && r->sh_mode != CLI_SH_GDB)
+	if (r->sh_mode != RUNOPT_SH_STUBRUN && r->sh_mode != RUNOPT_SH_GDB)
 		return 0;
-	if (!(cmdline = guest_cmdline(r->opt))) {
+	if (!(cmdline = guest_cmdline(r))) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
 		return -1;
 	}
 	sh_config(&cfg, r, cmdline);
-	if (r->sh_mode == CLI_SH_GDB)
+	if (r->sh_mode == RUNOPT_SH_GDB)
 		err = fileio_new(&r->fio, &cfg, r->err, sizeof(r->err));
 	else
 		err = semihost_new(&r->sh, &cfg, r->tgt, r->img, r->err,
@@ -368,7 +278,7 @@ static int plan_semihosting(run_ctx *r)
 	free(cmdline);
 	if (err < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: semihosting: %s",
-			    r->opt->image, r->err);
+			    image_path(r->img), r->err);
 		return -1;
 	}
 	if (!r->sh)
@@ -397,172 +307,6 @@ int run_setup_plan(run_ctx *r)
 			 RUN_BP_EXIT) < 0)
 		return -1;
 	return plan_semihosting(r);
-}
-
-/* --- QEMU's command line ------------------------------------------------ */
-
-typedef struct argv_buf {
-	const char **v;
-	size_t n;
-	char *owned[4];      /* formatted strings to free */
-	size_t nowned;
-	int oom;
-} argv_buf;
-
-static void arg(argv_buf *a, const char *s)
-{
-	const char **nv = realloc(a->v, (a->n + 2) * sizeof(*nv));
-
-	if (!nv) {
-		a->oom = 1;
-		return;
-	}
-	a->v = nv;
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
-}
-
-static void argf(argv_buf *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void argf(argv_buf *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0 || a->nowned == sizeof(a->owned) / sizeof(a->owned[0])) {
-		free(n < 0 ? NULL : s);
-		a->oom = 1;
-		return;
-	}
-	a->owned[a->nowned++] = s;
-	arg(a, s);
-}
-
-static void argv_free(argv_buf *a)
-{
-	for (size_t i = 0; i < a->nowned; i++)
-		free(a->owned[i]);
-	free(a->v);
-}
-
-/* QEMU's option values are comma-separated: a comma in a path is doubled. */
-static int has_comma(const char *s)
-{
-	return strchr(s, ',') != NULL;
-}
-
-static void build_qemu_args(argv_buf *a, const run_ctx *r)
-{
-	const cli_options *o = r->opt;
-	const target_desc *t = r->tgt;
-	const char *cpu = o->cpu ? o->cpu : t->cpu;
-	const char *mem = o->memory ? o->memory : t->memory;
-
-	arg(a, "-machine");
-	arg(a, o->machine ? o->machine : t->machine);
-	if (cpu) {
-		arg(a, "-cpu");
-		arg(a, cpu);
-	}
-	if (mem) {
-		arg(a, "-m");
-		arg(a, mem);
-	}
-	/* No window, no default devices, no monitor; the first serial port
-	 * on QEMU's stdout (a pipe stubrun reads); a reset or shutdown
-	 * pauses the VM so its state can still be read for the post-mortem
-	 * (the stub reports it as a stop with SIGQUIT). */
-	arg(a, "-display");
-	arg(a, "none");
-	arg(a, "-nodefaults");
-	arg(a, "-no-reboot");
-	arg(a, "-action");
-	arg(a, "shutdown=pause");
-	arg(a, "-monitor");
-	arg(a, "none");
-	arg(a, "-chardev");
-	/* QEMU's own semihosting console joins the serial port on stdout:
-	 * one stdio chardev may serve both only as a multiplexer. */
-	arg(a, r->sh_mode == CLI_SH_QEMU && !user_semihosting(o) ?
-	    "stdio,id=stubrun_con,mux=on,signal=off" :
-	    "stdio,id=stubrun_con,signal=off");
-	arg(a, "-serial");
-	arg(a, "chardev:stubrun_con");
-	if (!user_semihosting(o) && (r->sh_mode == CLI_SH_QEMU ||
-				     r->sh_mode == CLI_SH_GDB)) {
-		arg(a, "-semihosting-config");
-		arg(a, r->sh_mode == CLI_SH_QEMU ?
-		    "enable=on,target=native,chardev=stubrun_con" :
-		    "enable=on,target=gdb");
-	}
-	for (size_t i = 0; t->extra_args && t->extra_args[i]; i++)
-		arg(a, t->extra_args[i]);
-	if (t->load == TARGET_LOAD_BOOTSECTOR) {
-		arg(a, "-drive");
-		/* The first hard disk, as BIOSes boot it (dl = 0x80);
-		 * snapshot=on keeps the guest's writes off the user's file. */
-		argf(a, "file=%s,format=raw,if=ide,snapshot=on", o->image);
-	} else {
-		arg(a, "-kernel");
-		arg(a, o->image);
-		if (o->n_guest_args > 0) {
-			size_t len = 0;
-			for (size_t i = 0; i < o->n_guest_args; i++)
-				len += strlen(o->guest_args[i]) + 1;
-			char *s = calloc(1, len + 1);
-			if (!s || a->nowned == sizeof(a->owned) / sizeof(a->owned[0])) {
-				free(s);
-				a->oom = 1;
-				return;
-			}
-			for (size_t i = 0; i < o->n_guest_args; i++) {
-				if (i)
-					strcat(s, " ");
-				strcat(s, o->guest_args[i]);
-			}
-			a->owned[a->nowned++] = s;
-			arg(a, "-append");
-			arg(a, s);
-		}
-	}
-	for (size_t i = 0; i < o->n_qemu_args; i++)
-		arg(a, o->qemu_args[i]);
-}
-
-static int spawn(run_ctx *r)
-{
-	argv_buf a = { 0 };
-	qemu_spec spec = { 0 };
-	int err;
-
-	if (has_comma(r->opt->image) && r->tgt->load == TARGET_LOAD_BOOTSECTOR) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: a comma in the path "
-			    "cannot be passed to QEMU's -drive", r->opt->image);
-		return -1;
-	}
-	build_qemu_args(&a, r);
-	if (a.oom) {
-		argv_free(&a);
-		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
-		return -1;
-	}
-	spec.binary = r->opt->qemu ? r->opt->qemu : r->tgt->qemu;
-	spec.args = a.v;
-	spec.tcp = r->opt->gdb_mode == CLI_GDB_TCP;
-	spec.tcp_port = r->opt->tcp_port;
-	err = qemu_spawn(&r->qemu, &spec, r->err, sizeof(r->err));
-	argv_free(&a);
-	if (err < 0) {
-		run_verdict(r, err == QEMU_ENOENT ? RUN_EXIT_NOTFOUND :
-			    err == QEMU_ENOEXEC ? RUN_EXIT_NOEXEC : RUN_EXIT_ERROR,
-			    0, "%s", r->err);
-		return -1;
-	}
-	return 0;
 }
 
 /* --- the connection ---------------------------------------------------- */
@@ -663,7 +407,7 @@ int run_setup_spawn(run_ctx *r)
 {
 	if (pick_mode(r) < 0)
 		return -1;
-	return r->opt->connect ? 0 : spawn(r);
+	return r->opt->connect ? 0 : run_spawn_qemu(r);
 }
 
 int run_setup_connect(run_ctx *r)
@@ -721,7 +465,7 @@ int run_setup_check_names(run_ctx *r)
 			if (bad) {
 				run_verdict(r, RUN_EXIT_ERROR, 0, "--expect '%s': "
 					    "'%s' is neither a register nor a symbol "
-					    "of %s", e->text, bad, r->opt->image);
+					    "of %s", e->text, bad, image_path(r->img));
 				return -1;
 			}
 		}

@@ -214,7 +214,7 @@ static int list_tests(ctx *c)
 		fputs(",\"name\":", stdout);
 		report_put_json_string(stdout, in->name);
 		fprintf(stdout, ",\"line\":%d,\"image\":", in->test->line);
-		report_put_json_string(stdout, in->test->image);
+		report_put_json_string(stdout, in->test->image ? in->test->image : "");
 		fputs(",\"options\":", stdout);
 		put_json_array(stdout, in->test->opts, in->test->nopts);
 		fputs(",\"args\":", stdout);

@@ -34,7 +34,8 @@ enum {
 typedef struct suite_test {
 	char *name;            /* "NAME", or "NAME/basename" from an image glob */
 	int line;              /* line of its [test "NAME"] header */
-	char *image;           /* the image path, made absolute when possible */
+	char *image;           /* the image path, made absolute when possible;
+				* NULL when a boot key (kernel, cdrom...) boots */
 	char **opts;           /* run options, e.g. "--arch", "x86_64"; in order */
 	size_t nopts;
 	char **args;           /* guest arguments (after "--") */

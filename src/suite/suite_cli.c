@@ -2,6 +2,8 @@
  * The command line of `stubrun test`: options and usage text.
  */
 #include "suite_cli.h"
+
+#include "runopt.h"
 #include "shard.h"
 
 #include <errno.h>
@@ -108,11 +110,8 @@ static int option(suite_opts *o, int *i, int argc, char **argv,
 		if (parse_count(&o->repeat, val, 1, 100000) < 0)
 			goto bad;
 	} else if (IS("--timeout")) {
-		char *end;
 		NEED();
-		o->timeout_s = strtod(val, &end);
-		if (end == val || *end || !isfinite(o->timeout_s) ||
-		    o->timeout_s <= 0 || o->timeout_s > 86400)
+		if (runopt_parse_seconds(&o->timeout_s, val) < 0)
 			goto bad;
 	} else if (IS("--filter")) {
 		NEED();

@@ -1,118 +1,36 @@
 /*
- * Suite files: INI text read with libinih into `suite` (src/suite/suite.h).
- * libinih does the key = value lines; a line reader of our own counts lines
- * (for "SUITE:LINE: problem" messages), parses the section headers itself
- * (libinih truncates section names to 50 bytes) and rejects what libinih
- * would silently misread: over-long lines and indented continuation lines.
+ * Suite files (src/suite/suite.h): the keys of a section, checked as they
+ * are read, and the tests built from [defaults] and [test "NAME"]
+ * sections. A key is one of the suite's own (image, args, expect-exit,
+ * expect-output, guest-tests) or an option of `stubrun run` whose row in
+ * runopt.h's table says it is a suite key; its value goes through that
+ * row's parser, so a bad value is "SUITE:LINE: key: problem" at parse time.
+ * The text itself is read by suite_ini.c.
  */
 #include "suite.h"
+#include "suite_ini.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <ini.h>
 #include <libgen.h>
 #include <limits.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-/* A suite is a hand-written text file; 4 MiB is far beyond any real one and
- * bounds what a stray `stubrun test /dev/zero` can make us read. */
-#define SUITE_MAX_BYTES (4u << 20)
 /* Glob expansion cap: one test per file; more is a mistaken pattern. */
 #define SUITE_MAX_GLOB 10000
 
-typedef enum key_kind {
-	KEY_VALUE,       /* --key VALUE, once */
-	KEY_REPEAT,      /* --key VALUE, repeatable, in file order */
-	KEY_FLAG,        /* --key when the value is true */
-	KEY_OPTARG,      /* --key=VALUE (run's optional-argument options) */
-	KEY_TIMEOUT,     /* --timeout VALUE, also the parent's deadline */
-	KEY_IMAGE,
-	KEY_ARGS,
-	KEY_EXPECT_EXIT,
-	KEY_EXPECT_OUTPUT,
-	KEY_GUEST_TESTS,
-} key_kind;
-
-typedef struct key_def {
-	const char *name;
-	key_kind kind;
-} key_def;
-
-/* Every long option of `stubrun run` that makes sense in a suite, plus the
- * suite's own keys. --events is the suite's business, so it is not a key. */
-static const key_def key_table[] = {
-	{ "arch", KEY_VALUE },          { "machine", KEY_VALUE },
-	{ "cpu", KEY_VALUE },           { "memory", KEY_VALUE },
-	{ "qemu", KEY_VALUE },          { "qemu-arg", KEY_REPEAT },
-	{ "exit-symbol", KEY_REPEAT },  { "fail-symbol", KEY_REPEAT },
-	{ "break", KEY_REPEAT },        { "expect", KEY_REPEAT },
-	{ "pass-at", KEY_REPEAT },      { "timeout", KEY_TIMEOUT },
-	{ "gdb", KEY_VALUE },           { "connect", KEY_VALUE },
-	{ "trace-rsp", KEY_FLAG },      { "quiet", KEY_FLAG },
-	{ "semihosting", KEY_OPTARG },
-	{ "semihosting-root", KEY_VALUE },
-	{ "semihosting-allow-system", KEY_FLAG },
-	{ "heap", KEY_VALUE },
-	{ "test-begin-symbol", KEY_VALUE }, { "test-end-symbol", KEY_VALUE },
-	{ "image", KEY_IMAGE },         { "args", KEY_ARGS },
-	{ "expect-exit", KEY_EXPECT_EXIT },
-	{ "expect-output", KEY_EXPECT_OUTPUT },
-	{ "guest-tests", KEY_GUEST_TESTS },
+/* The suite's own keys; every other key is a run option. */
+static const key_def suite_keys[] = {
+	{ "image", KEY_IMAGE, NULL },         { "args", KEY_ARGS, NULL },
+	{ "expect-exit", KEY_EXPECT_EXIT, NULL },
+	{ "expect-output", KEY_EXPECT_OUTPUT, NULL },
+	{ "guest-tests", KEY_GUEST_TESTS, NULL },
 };
 
-typedef struct kv {
-	const key_def *def;
-	char *value;
-	int line;
-} kv;
-
-typedef struct section {
-	int is_defaults;
-	char *name;
-	int line;
-	kv *kvs;
-	size_t nkvs, cap;
-} section;
-
-typedef struct parser {
-	const char *path;
-	const char *text;
-	size_t len, pos;
-	int line;               /* number of the line last handed to libinih */
-	section *secs;
-	size_t nsecs, cap;
-	int err;                /* first error: code, line and message */
-	int err_line;
-	char *errbuf;
-	size_t errlen;
-} parser;
-
-static void fail_at(parser *p, int line, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void fail_at(parser *p, int line, int code, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (p->err)
-		return;
-	p->err = code;
-	p->err_line = line;
-	n = snprintf(p->errbuf, p->errlen, "%s:%d: ", p->path, line);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(p->errbuf + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-}
+#define fail_at suite_fail_at
 
 static int strv_push(char ***v, size_t *n, const char *s)
 {
@@ -134,155 +52,27 @@ static void strv_free(char **v, size_t n)
 	free(v);
 }
 
-/* ---- the line reader: headers, limits, line numbers ---- */
-
-static int is_blank_or_comment(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-		i++;
-	return i == n || s[i] == ';' || s[i] == '#';
-}
-
-static void add_section(parser *p, int is_defaults, const char *name,
-			size_t nlen)
-{
-	if (p->nsecs == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 8;
-		section *ns = realloc(p->secs, ncap * sizeof(*ns));
-		if (!ns) {
-			fail_at(p, p->line, SUITE_ENOMEM, "out of memory");
-			return;
-		}
-		p->secs = ns;
-		p->cap = ncap;
-	}
-	section *s = &p->secs[p->nsecs];
-	memset(s, 0, sizeof(*s));
-	s->is_defaults = is_defaults;
-	s->line = p->line;
-	s->name = strndup(name, nlen);
-	if (!s->name) {
-		fail_at(p, p->line, SUITE_ENOMEM, "out of memory");
-		return;
-	}
-	p->nsecs++;
-}
-
-/* `[defaults]` or `[test "NAME"]`, blanks allowed around the parts. */
-static void parse_header(parser *p, const char *s, size_t n)
-{
-	size_t i = 1, end;
-	const char *name;
-
-	const char *close = memrchr(s, ']', n);
-
-	/* The last ']' closes the header (a name may contain one); only
-	 * blanks or a comment may follow it. */
-	if (!close || is_blank_or_comment(close + 1, n - (size_t)(close - s) - 1) == 0) {
-		fail_at(p, p->line, SUITE_ESYNTAX,
-			"malformed section header (expected [defaults] or [test \"NAME\"])");
-		return;
-	}
-	end = (size_t)(close - s);
-	while (i < end && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t'))
-		end--;
-	if (end - i == 8 && memcmp(s + i, "defaults", 8) == 0) {
-		add_section(p, 1, "defaults", 8);
-		return;
-	}
-	if (end - i < 4 || memcmp(s + i, "test", 4) != 0 ||
-	    (s[i + 4] != ' ' && s[i + 4] != '\t')) {
-		fail_at(p, p->line, SUITE_ESYNTAX,
-			"unknown section '%.*s' (expected [defaults] or [test \"NAME\"])",
-			(int)(end - i), s + i);
-		return;
-	}
-	i += 4;
-	while (i < end && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (end - i < 2 || s[i] != '"' || s[end - 1] != '"') {
-		fail_at(p, p->line, SUITE_ESYNTAX,
-			"test name must be in double quotes: [test \"NAME\"]");
-		return;
-	}
-	name = s + i + 1;
-	n = end - i - 2;
-	if (n == 0) {
-		fail_at(p, p->line, SUITE_ESYNTAX, "empty test name");
-		return;
-	}
-	for (size_t k = 0; k < n; k++) {
-		unsigned char c = (unsigned char)name[k];
-		if (c < 0x20 || c == 0x7f || c == '"') {
-			fail_at(p, p->line, SUITE_ESYNTAX,
-				"test name contains a quote or control character");
-			return;
-		}
-	}
-	add_section(p, 0, name, n);
-}
-
-static char *reader(char *str, int num, void *stream)
-{
-	parser *p = stream;
-	const char *s = p->text + p->pos, *nl;
-	size_t n, skip = 0;
-
-	if (p->err || p->pos >= p->len)
-		return NULL;
-	nl = memchr(s, '\n', p->len - p->pos);
-	n = nl ? (size_t)(nl - s) + 1 : p->len - p->pos;
-	p->line++;
-	/* libinih's line buffer is fixed at build time (num bytes with the
-	 * NUL); a longer line would be split and misread. */
-	if (num < 4 || n + 1 > (size_t)num) {
-		fail_at(p, p->line, SUITE_ESYNTAX,
-			"line longer than %d characters", num - 3);
-		return NULL;
-	}
-	/* A UTF-8 byte order mark, which libinih skips too. */
-	if (p->line == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		skip = 3;
-	if (!is_blank_or_comment(s + skip, n - skip - (nl ? 1 : 0))) {
-		if (s[skip] == ' ' || s[skip] == '\t') {
-			fail_at(p, p->line, SUITE_ESYNTAX,
-				"indented line (libinih would read it as the "
-				"continuation of the previous value)");
-			return NULL;
-		}
-		if (s[skip] == '[')
-			parse_header(p, s + skip, n - skip - (nl ? 1 : 0));
-	}
-	memcpy(str, s, n);
-	str[n] = '\0';
-	p->pos += n;
-	return p->err ? NULL : str;
-}
-
 /* ---- the key handler ---- */
 
-static const key_def *key_find(const char *name)
+static int key_find(key_def *out, const char *name)
 {
-	for (size_t i = 0; i < sizeof(key_table) / sizeof(key_table[0]); i++)
-		if (strcmp(key_table[i].name, name) == 0)
-			return &key_table[i];
-	return NULL;
+	const runopt_def *d;
+
+	for (size_t i = 0; i < sizeof(suite_keys) / sizeof(suite_keys[0]); i++)
+		if (strcmp(suite_keys[i].name, name) == 0) {
+			*out = suite_keys[i];
+			return 0;
+		}
+	if (!(d = runopt_find_key(name)))
+		return -1;
+	*out = (key_def){ d->name + 2, KEY_RUN, d };
+	return 0;
 }
 
-static int parse_bool(int *out, const char *v)
+/* Repeatable keys add to the defaults and may appear more than once. */
+static int key_repeats(const key_def *d)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-	for (size_t i = 0; i < 4; i++) {
-		if (strcmp(v, yes[i]) == 0)
-			return *out = 1, 0;
-		if (strcmp(v, no[i]) == 0)
-			return *out = 0, 0;
-	}
-	return -1;
+	return d->kind == KEY_RUN && d->opt->repeat;
 }
 
 static int parse_long(long *out, const char *v, long lo, long hi)
@@ -296,41 +86,39 @@ static int parse_long(long *out, const char *v, long lo, long hi)
 	return 0;
 }
 
-static int parse_seconds(double *out, const char *v)
+static void check_run_value(parser *p, const key_def *d, const char *v)
 {
-	char *end;
-	errno = 0;
-	double x = strtod(v, &end);
-	/* A day bounds the deadline arithmetic far from overflow. */
-	if (errno || end == v || *end || !isfinite(x) || x <= 0 || x > 86400)
-		return -1;
-	*out = x;
-	return 0;
+	runopt_value val;
+	char why[300];
+	int b;
+
+	if (d->opt->arg == RUNOPT_FLAG) {
+		if (runopt_parse_bool(&b, v) < 0)
+			fail_at(p, p->line, SUITE_ESYNTAX,
+				"%s: expected true or false, not '%s'", d->name, v);
+	} else if (runopt_parse(&val, d->opt, v, why, sizeof(why)) < 0) {
+		if (*v)
+			fail_at(p, p->line, SUITE_ESYNTAX, "%s: %s, not '%s'",
+				d->name, why, v);
+		else
+			fail_at(p, p->line, SUITE_ESYNTAX, "%s: %s", d->name, why);
+	}
 }
 
 static void check_value(parser *p, const key_def *d, const char *v)
 {
 	char msg[160], **words = NULL;
 	size_t nwords = 0;
-	double secs;
 	long l;
-	int b;
 
 	switch (d->kind) {
-	case KEY_FLAG:
-		if (parse_bool(&b, v) < 0)
-			fail_at(p, p->line, SUITE_ESYNTAX,
-				"%s: expected true or false, not '%s'", d->name, v);
+	case KEY_RUN:
+		check_run_value(p, d, v);
 		return;
 	case KEY_EXPECT_EXIT:
 		if (parse_long(&l, v, 0, 255) < 0)
 			fail_at(p, p->line, SUITE_ESYNTAX,
 				"expect-exit: expected a status 0..255, not '%s'", v);
-		return;
-	case KEY_TIMEOUT:
-		if (parse_seconds(&secs, v) < 0)
-			fail_at(p, p->line, SUITE_ESYNTAX,
-				"timeout: expected seconds (0 < S <= 86400), not '%s'", v);
 		return;
 	case KEY_ARGS:
 	case KEY_GUEST_TESTS: {
@@ -342,7 +130,8 @@ static void check_value(parser *p, const key_def *d, const char *v)
 		strv_free(words, nwords);
 		return;
 	}
-	default:
+	case KEY_IMAGE:
+	case KEY_EXPECT_OUTPUT:
 		if (!*v)
 			fail_at(p, p->line, SUITE_ESYNTAX, "%s: empty value",
 				d->name);
@@ -354,7 +143,7 @@ static int handler(void *user, const char *sec, const char *name,
 		   const char *value)
 {
 	parser *p = user;
-	const key_def *d;
+	key_def d;
 	section *s;
 
 	(void)sec;  /* ours comes from the reader: libinih truncates names */
@@ -366,19 +155,18 @@ static int handler(void *user, const char *sec, const char *name,
 		return 0;
 	}
 	s = &p->secs[p->nsecs - 1];
-	d = key_find(name);
-	if (!d) {
+	if (key_find(&d, name) < 0) {
 		fail_at(p, p->line, SUITE_ESYNTAX, "unknown key '%s'", name);
 		return 0;
 	}
-	for (size_t i = 0; d->kind != KEY_REPEAT && i < s->nkvs; i++)
-		if (s->kvs[i].def == d) {
+	for (size_t i = 0; !key_repeats(&d) && i < s->nkvs; i++)
+		if (s->kvs[i].def.name == d.name) {
 			fail_at(p, p->line, SUITE_ESYNTAX,
 				"duplicate key '%s' (first on line %d)", name,
 				s->kvs[i].line);
 			return 0;
 		}
-	check_value(p, d, value);
+	check_value(p, &d, value);
 	if (p->err)
 		return 0;
 	if (s->nkvs == s->cap) {
@@ -407,7 +195,7 @@ static const kv *section_find(const section *s, const key_def *d)
 {
 	const kv *found = NULL;
 	for (size_t i = 0; i < s->nkvs; i++)
-		if (s->kvs[i].def == d)
+		if (s->kvs[i].def.name == d->name)
 			found = &s->kvs[i];
 	return found;
 }
@@ -441,8 +229,8 @@ static int test_copy(suite_test *dst, const suite_test *src, const char *name,
 	dst->expect_exit = src->expect_exit;
 	dst->timeout_s = src->timeout_s;
 	dst->name = strdup(name);
-	dst->image = strdup(image);
-	if (!dst->name || !dst->image ||
+	dst->image = image ? strdup(image) : NULL;
+	if (!dst->name || (image && !dst->image) ||
 	    (src->expect_output &&
 	     !(dst->expect_output = strdup(src->expect_output))) ||
 	    strv_copy(&dst->opts, &dst->nopts, src->opts, src->nopts) ||
@@ -453,39 +241,42 @@ static int test_copy(suite_test *dst, const suite_test *src, const char *name,
 	return 0;
 }
 
-/* Applies one key to a test being built. Values were checked when read. */
-static int apply_kv(suite_test *t, const kv **image, const kv *k)
+/* A run option as the child's arguments: "--NAME VALUE", "--NAME=VALUE"
+ * (optional values) or "--NAME" (a true flag). */
+static int push_run_option(suite_test *t, const kv *k)
 {
-	const char *name = k->def->name;
-	char opt[64], msg[8];
-	double secs;
-	long l;
+	const runopt_def *d = k->def.opt;
+	char *o = NULL;
 	int b, rc = 0;
 
-	snprintf(opt, sizeof(opt), "--%s", name);
-	switch (k->def->kind) {
-	case KEY_VALUE:
-	case KEY_REPEAT:
-		if ((rc = strv_push(&t->opts, &t->nopts, opt)) == 0)
-			rc = strv_push(&t->opts, &t->nopts, k->value);
-		break;
-	case KEY_FLAG:
-		if (parse_bool(&b, k->value) == 0 && b)
-			rc = strv_push(&t->opts, &t->nopts, opt);
-		break;
-	case KEY_OPTARG: {
-		char *o = NULL;
-		if (asprintf(&o, "--%s=%s", name, k->value) < 0)
+	if (d->arg == RUNOPT_FLAG)
+		return runopt_parse_bool(&b, k->value) == 0 && b ?
+		       strv_push(&t->opts, &t->nopts, d->name) : 0;
+	if (d->arg == RUNOPT_OPTIONAL) {
+		if (asprintf(&o, "%s=%s", d->name, k->value) < 0)
 			return SUITE_ENOMEM;
 		rc = strv_push(&t->opts, &t->nopts, o);
 		free(o);
-		break;
+		return rc;
 	}
-	case KEY_TIMEOUT:
-		if (parse_seconds(&secs, k->value) == 0)
-			t->timeout_s = secs;
-		if ((rc = strv_push(&t->opts, &t->nopts, opt)) == 0)
-			rc = strv_push(&t->opts, &t->nopts, k->value);
+	/* The timeout is also the parent's deadline for the child. */
+	if (d->id == RUNOPT_TIMEOUT)
+		runopt_parse_seconds(&t->timeout_s, k->value);
+	if ((rc = strv_push(&t->opts, &t->nopts, d->name)) == 0)
+		rc = strv_push(&t->opts, &t->nopts, k->value);
+	return rc;
+}
+
+/* Applies one key to a test being built. Values were checked when read. */
+static int apply_kv(suite_test *t, const kv **image, const kv *k)
+{
+	char msg[8];
+	long l;
+	int rc = 0;
+
+	switch (k->def.kind) {
+	case KEY_RUN:
+		rc = push_run_option(t, k);
 		break;
 	case KEY_IMAGE:
 		*image = k;
@@ -575,6 +366,16 @@ static int expand_image(parser *p, suite *s, const suite_test *t,
 	return rc;
 }
 
+/* A key that boots something without an image (--kernel, --cdrom...). */
+static int section_boots(const section *sec)
+{
+	for (size_t i = 0; i < sec->nkvs; i++)
+		if (sec->kvs[i].def.kind == KEY_RUN &&
+		    runopt_boots(sec->kvs[i].def.opt->id))
+			return 1;
+	return 0;
+}
+
 static int build_test(parser *p, suite *s, const section *defs,
 		      const section *ts)
 {
@@ -590,19 +391,20 @@ static int build_test(parser *p, suite *s, const section *defs,
 		const kv *k = &defs->kvs[i];
 		/* A test's own value replaces a default of a single key;
 		 * repeatable keys add to the defaults. */
-		if (k->def->kind != KEY_REPEAT && section_find(ts, k->def))
+		if (!key_repeats(&k->def) && section_find(ts, &k->def))
 			continue;
 		rc = apply_kv(&t, &image, k);
 	}
 	for (size_t i = 0; rc == 0 && i < ts->nkvs; i++)
 		rc = apply_kv(&t, &image, &ts->kvs[i]);
-	if (rc == 0 && !image) {
-		fail_at(p, ts->line, SUITE_ESYNTAX, "test \"%s\" has no image",
-			ts->name);
+	if (rc == 0 && !image && !section_boots(defs) && !section_boots(ts)) {
+		fail_at(p, ts->line, SUITE_ESYNTAX, "test \"%s\" has no image "
+			"(nor kernel, cdrom, drive or uefi)", ts->name);
 		rc = SUITE_ESYNTAX;
 	}
 	if (rc == 0)
-		rc = expand_image(p, s, &t, image);
+		rc = image ? expand_image(p, s, &t, image) :
+		     suite_push(s, &t, t.name, NULL);
 	if (rc == SUITE_ENOMEM)
 		fail_at(p, ts->line, SUITE_ENOMEM, "out of memory");
 	test_clear(&t);
@@ -618,11 +420,11 @@ static int merge_defaults(parser *p, section *out)
 		if (!d->is_defaults)
 			continue;
 		for (size_t k = 0; k < d->nkvs; k++) {
-			const kv *prev = section_find(out, d->kvs[k].def);
-			if (prev && d->kvs[k].def->kind != KEY_REPEAT) {
+			const kv *prev = section_find(out, &d->kvs[k].def);
+			if (prev && !key_repeats(&d->kvs[k].def)) {
 				fail_at(p, d->kvs[k].line, SUITE_ESYNTAX,
 					"duplicate key '%s' (first on line %d)",
-					d->kvs[k].def->name, prev->line);
+					d->kvs[k].def.name, prev->line);
 				return SUITE_ESYNTAX;
 			}
 			kv *nk = realloc(out->kvs, (out->nkvs + 1) * sizeof(*nk));
@@ -680,7 +482,7 @@ static char *dir_of(const char *path)
 	return real;
 }
 
-static int parse_text(suite **out, const char *text, size_t len,
+int suite_parse_text(suite **out, const char *text, size_t len,
 		      const char *path, char *errbuf, size_t errlen)
 {
 	parser p;
@@ -700,7 +502,7 @@ static int parse_text(suite **out, const char *text, size_t len,
 		snprintf(errbuf, errlen, "%s: contains a NUL byte", path);
 		return SUITE_ESYNTAX;
 	}
-	rc = ini_parse_stream(reader, &p, handler, &p);
+	rc = ini_parse_stream(suite_ini_reader, &p, handler, &p);
 	if (rc == -2)
 		fail_at(&p, p.line, SUITE_ENOMEM, "out of memory");
 	else if (rc > 0 && (!p.err || rc < p.err_line)) {
@@ -745,59 +547,7 @@ out:
 int suite_parse_string(suite **out, const char *text, const char *path,
 		       char *errbuf, size_t errlen)
 {
-	return parse_text(out, text, strlen(text), path, errbuf, errlen);
-}
-
-int suite_parse_file(suite **out, const char *path, char *errbuf,
-		     size_t errlen)
-{
-	FILE *f = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	int rc = SUITE_ENOENT;
-
-	*out = NULL;
-	/* O_NONBLOCK: a FIFO with no writer must not hang the suite here. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(errbuf, errlen, "%s: not a regular file", path);
-		close(fd);
-		goto out;
-	}
-	if (!(f = fdopen(fd, "rb"))) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	if (!(buf = malloc(SUITE_MAX_BYTES + 1))) {
-		rc = SUITE_ENOMEM;
-		snprintf(errbuf, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	len = fread(buf, 1, SUITE_MAX_BYTES + 1, f);
-	if (ferror(f)) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > SUITE_MAX_BYTES) {
-		rc = SUITE_ESYNTAX;
-		snprintf(errbuf, errlen, "%s: larger than %u bytes", path,
-			 SUITE_MAX_BYTES);
-		goto out;
-	}
-	rc = parse_text(out, buf, len, path, errbuf, errlen);
-out:
-	free(buf);
-	if (f)
-		fclose(f);
-	return rc;
+	return suite_parse_text(out, text, strlen(text), path, errbuf, errlen);
 }
 
 void suite_free(suite *s)

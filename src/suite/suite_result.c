@@ -42,7 +42,7 @@ int suite_inst_argv(suite_inst *in, const char *runner, double timeout_s)
 	}
 	if (!rc && !(rc = argv_push(in, "--events")))
 		rc = argv_push(in, in->events_path);
-	if (!rc)
+	if (!rc && t->image)
 		rc = argv_push(in, t->image);
 	if (!rc && t->nargs)
 		rc = argv_push(in, "--");

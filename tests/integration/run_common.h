@@ -20,8 +20,10 @@
 #define RUN_MAX_ARGS 40
 
 /* Runs stubrun with the NULL-terminated arguments, naming its QEMU
- * uniquely (-name) so that the test can check that no QEMU survived. */
-static inline void stubrun_v(harness_result *res, const char *first, va_list ap)
+ * uniquely (-name) so that the test can check that no QEMU survived;
+ * the test fails when stubrun outlives limit_s. */
+static inline void stubrun_limit_v(harness_result *res, int limit_s,
+				   const char *first, va_list ap)
 {
 	const char *argv[RUN_MAX_ARGS];
 	char name[64];
@@ -36,9 +38,14 @@ static inline void stubrun_v(harness_result *res, const char *first, va_list ap)
 	for (const char *a = first; a && n < RUN_MAX_ARGS - 1; a = va_arg(ap, const char *))
 		argv[n++] = a;
 	argv[n] = NULL;
-	cr_assert_eq(harness_run(res, argv, RUN_LIMIT_S), 0, "cannot run %s", argv[0]);
-	cr_assert_eq(res->timed_out, 0, "stubrun outlived %d s", RUN_LIMIT_S);
+	cr_assert_eq(harness_run(res, argv, limit_s), 0, "cannot run %s", argv[0]);
+	cr_assert_eq(res->timed_out, 0, "stubrun outlived %d s", limit_s);
 	cr_expect_eq(harness_count_processes(name), 0, "a QEMU outlived stubrun");
+}
+
+static inline void stubrun_v(harness_result *res, const char *first, va_list ap)
+{
+	stubrun_limit_v(res, RUN_LIMIT_S, first, ap);
 }
 
 static inline void stubrun(harness_result *res, const char *first, ...)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "runopt.h"
 
 #define MAXARGS 64
 
@@ -121,19 +122,19 @@ Test(cli, semihosting_modes)
 {
 	static const struct {
 		const char *arg;
-		cli_semihosting mode;
+		runopt_semihosting mode;
 	} rows[] = {
-		{ "--semihosting", CLI_SH_STUBRUN },
-		{ "--semihosting=stubrun", CLI_SH_STUBRUN },
-		{ "--semihosting=qemu", CLI_SH_QEMU },
-		{ "--semihosting=gdb", CLI_SH_GDB },
-		{ "--semihosting=off", CLI_SH_OFF },
+		{ "--semihosting", RUNOPT_SH_STUBRUN },
+		{ "--semihosting=stubrun", RUNOPT_SH_STUBRUN },
+		{ "--semihosting=qemu", RUNOPT_SH_QEMU },
+		{ "--semihosting=gdb", RUNOPT_SH_GDB },
+		{ "--semihosting=off", RUNOPT_SH_OFF },
 	};
 	cli_options o;
 	char err[256];
 
 	cr_assert_eq(PARSE(&o, err, "i"), 0);
-	cr_expect_eq(o.semihosting, CLI_SH_AUTO);
+	cr_expect_eq(o.semihosting, RUNOPT_SH_AUTO);
 	cr_expect_null(o.semihosting_root);
 	cr_expect_eq(o.semihosting_allow_system, 0);
 	cr_expect_eq(o.has_heap, 0);
@@ -147,7 +148,7 @@ Test(cli, semihosting_modes)
 		cli_options_free(&o);
 	}
 	cr_assert_eq(PARSE(&o, err, "--semihosting", "qemu"), 0, "%s", err);
-	cr_expect_eq(o.semihosting, CLI_SH_STUBRUN);
+	cr_expect_eq(o.semihosting, RUNOPT_SH_STUBRUN);
 	cr_expect_str_eq(o.image, "qemu");
 	cli_options_free(&o);
 }
@@ -200,10 +201,22 @@ Test(cli, usage_documents_every_option_and_status)
 		"--test-begin-symbol", "--test-end-symbol", "124", "125", "126", "127",
 		"--semihosting[=MODE]", "stubrun", "qemu", "gdb", "off",
 		"--semihosting-root", "--semihosting-allow-system", "--heap",
-		"i8086", "mem16[X]",
+		"i8086", "mem16[X]", "--kernel FILE", "--initrd FILE",
+		"--append TEXT", "--dtb FILE", "--drive FILE[,format=raw|qcow2]",
+		"--cdrom ISO", "--bios FILE", "--uefi", "--symbols FILE",
+		"--symbols-offset ADDR", "STUBRUN_FIRMWARE_DIR", "nokaslr",
 	};
+	static char text[16384];
+	size_t n = cli_usage(text, sizeof(text));
+
+	cr_assert_lt(n, sizeof(text), "usage cut: %zu bytes", n);
+	cr_assert_eq(strlen(text), n);
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		cr_expect(strstr(cli_usage(), words[i]), "usage lacks %s", words[i]);
+		cr_expect(strstr(text, words[i]), "usage lacks %s", words[i]);
+	/* every row of the option table is in it */
+	for (size_t i = 0; i < runopt_count(); i++)
+		cr_expect(strstr(text, runopt_table[i].name), "usage lacks %s",
+			  runopt_table[i].name);
 }
 
 typedef struct bad_case {

@@ -61,6 +61,23 @@ static const struct bad_case bad[] = {
 	{ "[defaults]\narch = x\n", "2: no [test \"NAME\"] section" },
 	{ "[test \"a\"]\nimage = x\narch =\n", "3: arch: empty value" },
 	{ "[test \"a\"]\nimage = x\nevents = /tmp/e\n", "3: unknown key 'events'" },
+	/* run options are checked by the run option table's own parsers */
+	{ "[test \"a\"]\nimage = x\ntimeout = 1e9\n",
+	  "3: timeout: expected seconds (0 < S <= 86400), not '1e9'" },
+	{ "[test \"a\"]\nimage = x\ngdb = udp\n",
+	  "3: gdb: expected unix, tcp or tcp:PORT, not 'udp'" },
+	{ "[test \"a\"]\nimage = x\nsemihosting = on\n",
+	  "3: semihosting: expected stubrun, qemu, gdb or off, not 'on'" },
+	{ "[test \"a\"]\nimage = x\nheap = 2:1\n", "3: heap: expected BASE:LIMIT" },
+	{ "[test \"a\"]\nimage = x\nbreak = mem8[3]\n",
+	  "3: break: expected a symbol, symbol+offset or address" },
+	{ "[test \"a\"]\nimage = x\nexpect = eax =\n", "3: expect: " },
+	{ "[test \"a\"]\nimage = x\ndrive = d.img,format=vmdk\n",
+	  "3: drive: expected FILE[,format=raw|qcow2]" },
+	{ "[test \"a\"]\nimage = x\nsymbols-offset = far\n",
+	  "3: symbols-offset: expected an address" },
+	{ "[test \"a\"]\nuefi = maybe\n", "2: uefi: expected true or false" },
+	{ "[test \"a\"]\ninitrd = i.cpio\n", "1: test \"a\" has no image" },
 	{ "[test \"a\tb\"]\nimage = x\n", "1: test name contains a quote or control" },
 	{ "[test \"g\"]\nimage = pass.sh\n[test \"h\"]\nimage = *.sh\n"
 	  "[test \"h/pass.sh\"]\nimage = pass.sh\n",
@@ -263,6 +280,31 @@ Test(suite_parse, flag_false_is_omitted_and_long_names_are_kept)
 	cr_assert_str_eq(s->tests[0].name,
 		"a very long test name that libinih would truncate to fifty bytes");
 	cr_assert_eq(s->tests[0].nopts, 0);
+	suite_free(s);
+}
+
+Test(suite_parse, boot_keys_need_no_image_and_become_run_options)
+{
+	const char *text =
+		"[defaults]\nmemory = 512M\n"
+		"[test \"linux\"]\nkernel = vmlinuz\ninitrd = i.cpio.gz\n"
+		"append = console=ttyS0\nuefi = false\ndrive = d.img,format=qcow2\n"
+		"drive = e.img\n";
+	static const char *const want[] = {
+		"--memory", "512M", "--kernel", "vmlinuz", "--initrd", "i.cpio.gz",
+		"--append", "console=ttyS0", "--drive", "d.img,format=qcow2",
+		"--drive", "e.img",
+	};
+	char err[256] = "";
+	suite *s;
+
+	cr_assert_eq(suite_parse_string(&s, text, "t.ini", err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(s->ntests, 1);
+	cr_expect_null(s->tests[0].image);
+	cr_assert_eq(s->tests[0].nopts, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < s->tests[0].nopts; i++)
+		cr_expect_str_eq(s->tests[0].opts[i], want[i]);
 	suite_free(s);
 }
 

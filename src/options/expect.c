@@ -18,7 +18,7 @@ typedef struct parser {
 
 static int syntax(parser *ps, const char *what)
 {
-	util_errf(ps->errbuf, ps->errlen, "'%s': %s at column %d", ps->text,
+	util_errf(ps->errbuf, ps->errlen, "%s at column %d",
 		  what, (int)(ps->p - ps->text) + 1);
 	return EXPECT_ESYNTAX;
 }

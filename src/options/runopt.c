@@ -1,0 +1,434 @@
+/* The options of `stubrun run` (runopt.h): the table, its value parsers
+ * and the --help text made from it. */
+#include "runopt.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int parse_timeout(runopt_value *out, const char *v, char *why,
+			 size_t whylen)
+{
+	if (runopt_parse_seconds(&out->seconds, v) < 0) {
+		util_errf(why, whylen, "%s", RUNOPT_TIMEOUT_PROBLEM);
+		return -1;
+	}
+	out->ms = (int)(out->seconds * 1000);
+	if (out->ms < 1)
+		out->ms = 1;
+	return 0;
+}
+
+static int parse_gdb(runopt_value *out, const char *s, char *why,
+		     size_t whylen)
+{
+	uint64_t port;
+
+	out->tcp = 0;
+	out->tcp_port = 0;
+	if (strcmp(s, "unix") == 0)
+		return 0;
+	out->tcp = 1;
+	if (strcmp(s, "tcp") == 0)
+		return 0;
+	if (strncmp(s, "tcp:", 4) == 0 && util_parse_u64(&port, s + 4) == 0 &&
+	    port > 0 && port < 65536) {
+		out->tcp_port = (int)port;
+		return 0;
+	}
+	util_errf(why, whylen, "expected unix, tcp or tcp:PORT");
+	return -1;
+}
+
+static int parse_semihosting(runopt_value *out, const char *v, char *why,
+			     size_t whylen)
+{
+	static const struct { const char *name; runopt_semihosting mode; } modes[] = {
+		{ "stubrun", RUNOPT_SH_STUBRUN }, { "qemu", RUNOPT_SH_QEMU },
+		{ "gdb", RUNOPT_SH_GDB }, { "off", RUNOPT_SH_OFF },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(v, modes[i].name) == 0) {
+			out->sh = modes[i].mode;
+			return 0;
+		}
+	}
+	util_errf(why, whylen, "expected stubrun, qemu, gdb or off");
+	return -1;
+}
+
+/* BASE:LIMIT[:STACK_BASE:STACK_LIMIT], each a number util_parse_u64 takes;
+ * the heap grows up (BASE < LIMIT), the stack down (LIMIT < BASE). */
+static int parse_heap(runopt_value *out, const char *s, char *why,
+		      size_t whylen)
+{
+	uint64_t *v = out->heap;
+	size_t n = 0;
+	const char *p = s, *end;
+
+	for (;;) {
+		if (n == 4 || util_parse_u64_prefix(&v[n], &end, p) < 0)
+			goto bad;
+		n++;
+		if (*end == '\0')
+			break;
+		if (*end != ':')
+			goto bad;
+		p = end + 1;
+	}
+	if ((n != 2 && n != 4) || v[0] >= v[1] || (n == 4 && v[3] >= v[2]))
+		goto bad;
+	out->has_stack = n == 4;
+	if (n == 2)
+		v[2] = v[3] = 0;
+	return 0;
+bad:
+	util_errf(why, whylen, "expected BASE:LIMIT[:STACK_BASE:STACK_LIMIT] "
+		  "with BASE < LIMIT and STACK_LIMIT < STACK_BASE");
+	return -1;
+}
+
+static int parse_loc(runopt_value *out, const char *v, char *why,
+		     size_t whylen)
+{
+	char msg[200];
+
+	if (expect_parse_operand(&out->where, v, msg, sizeof(msg)) < 0 ||
+	    out->where.kind == EXPECT_MEM || out->where.negative) {
+		util_errf(why, whylen, "expected a symbol, symbol+offset or "
+			  "address");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_expect(runopt_value *out, const char *v, char *why,
+			size_t whylen)
+{
+	return expect_parse(&out->expr, v, why, whylen) < 0 ? -1 : 0;
+}
+
+static int parse_address(runopt_value *out, const char *v, char *why,
+			 size_t whylen)
+{
+	if (util_parse_u64(&out->u64, v) < 0) {
+		util_errf(why, whylen, "expected an address (e.g. 0x1000000)");
+		return -1;
+	}
+	return 0;
+}
+
+/* FILE[,format=raw|qcow2]; FILE may also be fat:DIR (QEMU's vvfat).
+ * QEMU doubles a comma inside a file name; a FILE with a comma is refused
+ * rather than escaped (the run names the file). */
+static int parse_drive(runopt_value *out, const char *v, char *why,
+		       size_t whylen)
+{
+	static const char *const formats[] = { "raw", "qcow2" };
+	const char *comma = strchr(v, ',');
+
+	out->format = "raw";
+	out->file_len = comma ? (size_t)(comma - v) : strlen(v);
+	if (out->file_len == 0)
+		goto bad;
+	if (!comma)
+		return 0;
+	if (strncmp(comma, ",format=", 8) != 0)
+		goto bad;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(comma + 8, formats[i]) == 0) {
+			out->format = formats[i];
+			return 0;
+		}
+bad:
+	util_errf(why, whylen, "expected FILE[,format=raw|qcow2] (a file name "
+		  "without commas)");
+	return -1;
+}
+
+#define V RUNOPT_VALUE
+#define F RUNOPT_FLAG
+
+const runopt_def runopt_table[] = {
+	{ "--kernel", NULL, RUNOPT_KERNEL, V, 0, 1, NULL, "FILE", "Boot:",
+	  "boot FILE with QEMU's -kernel (a Linux bzImage, an arm64\n"
+	  "Image, u-boot.bin, an ELF); IMAGE may then be omitted" },
+	{ "--initrd", NULL, RUNOPT_INITRD, V, 0, 1, NULL, "FILE", NULL,
+	  "QEMU -initrd (e.g. an initramfs.cpio.gz)" },
+	{ "--append", NULL, RUNOPT_APPEND, V, 0, 1, NULL, "TEXT", NULL,
+	  "the kernel command line (QEMU -append); guest arguments\n"
+	  "after -- are added to it" },
+	{ "--dtb", NULL, RUNOPT_DTB, V, 0, 1, NULL, "FILE", NULL,
+	  "QEMU -dtb: the device tree handed to the kernel" },
+	{ "--drive", NULL, RUNOPT_DRIVE, V, 1, 1, parse_drive,
+	  "FILE[,format=raw|qcow2]", NULL,
+	  "a disk, on the machine's usual interface (pc: ide, virt:\n"
+	  "virtio), always with snapshot=on: FILE is never written;\n"
+	  "fat:DIR serves a directory as a FAT disk (repeatable)" },
+	{ "--cdrom", NULL, RUNOPT_CDROM, V, 0, 1, NULL, "ISO", NULL,
+	  "boot an ISO 9660 image (e.g. grub-mkrescue's); IMAGE may\n"
+	  "then be omitted" },
+	{ "--bios", NULL, RUNOPT_BIOS, V, 0, 1, NULL, "FILE", NULL,
+	  "QEMU -bios: the firmware" },
+	{ "--uefi", NULL, RUNOPT_UEFI, F, 0, 1, NULL, NULL, NULL,
+	  "boot through UEFI firmware: OVMF on x86_64 (package ovmf),\n"
+	  "AAVMF on aarch64 (qemu-efi-aarch64), with a private copy of\n"
+	  "its variable store; $STUBRUN_FIRMWARE_DIR replaces the\n"
+	  "firmware's directory" },
+	{ "--symbols", NULL, RUNOPT_SYMBOLS, V, 0, 1, NULL, "FILE", NULL,
+	  "where symbols, DWARF and CFI come from when the booted file\n"
+	  "is not that ELF (vmlinux, the kernel inside an ISO); also a\n"
+	  "System.map (addresses only)" },
+	{ "--symbols-offset", NULL, RUNOPT_SYMBOLS_OFFSET, V, 0, 1,
+	  parse_address, "ADDR", NULL,
+	  "add ADDR to every symbol (a relocated kernel; Linux needs\n"
+	  "nokaslr in --append for its addresses to hold)" },
+
+	{ "--arch", NULL, RUNOPT_ARCH, V, 0, 1, NULL, "ARCH", "Machine:",
+	  "x86_64 | i386 | i8086 | aarch64 | arm | riscv64 |\n"
+	  "riscv32 (default: from the ELF header, the --symbols ELF or\n"
+	  "the --kernel header; required for raw images; i8086 boots\n"
+	  "IMAGE as a boot sector)" },
+	{ "--machine", NULL, RUNOPT_MACHINE, V, 0, 1, NULL, "M", NULL,
+	  "QEMU -machine (default: the architecture's)" },
+	{ "--cpu", NULL, RUNOPT_CPU, V, 0, 1, NULL, "C", NULL, "QEMU -cpu" },
+	{ "--memory", NULL, RUNOPT_MEMORY, V, 0, 1, NULL, "SIZE", NULL,
+	  "QEMU -m (a Linux kernel wants 256M or more)" },
+	{ "--qemu", NULL, RUNOPT_QEMU, V, 0, 1, NULL, "PATH", NULL,
+	  "the QEMU binary (default: qemu-system-ARCH in PATH)" },
+	{ "--qemu-arg", NULL, RUNOPT_QEMU_ARG, V, 1, 1, NULL, "ARG", NULL,
+	  "one more QEMU argument (repeatable)" },
+
+	{ "--exit-symbol", NULL, RUNOPT_EXIT_SYMBOL, V, 1, 1, NULL, "NAME",
+	  "Verdict:",
+	  "a function whose first argument is the exit status\n"
+	  "(repeatable; default: whichever of stubrun_exit,\n"
+	  "qemu_exit, test_exit the image has)" },
+	{ "--fail-symbol", NULL, RUNOPT_FAIL_SYMBOL, V, 1, 1, NULL, "NAME", NULL,
+	  "reaching NAME is a failure (repeatable; default:\n"
+	  "stubrun_panic, panic when present)" },
+	{ "--break", NULL, RUNOPT_BREAK, V, 1, 1, parse_loc, "LOC", NULL,
+	  "a checkpoint; LOC = symbol, symbol+offset, address" },
+	{ "--expect", NULL, RUNOPT_EXPECT, V, 1, 1, parse_expect, "EXPR", NULL,
+	  "checked each time the preceding --break or --pass-at\n"
+	  "is reached (repeatable). EXPR = LHS OP RHS with OP one\n"
+	  "of == != < <= > >=; each side a number (12, 0x1f,\n"
+	  "-1), a register (target.xml name; on x86 also al, ax,\n"
+	  "dl...), a symbol (its address), NAME+N, or memory\n"
+	  "mem8[X] mem16[X] mem32[X] mem64[X] (X: number, symbol,\n"
+	  "register, NAME+N). A name is a register when the\n"
+	  "target has one so called, else a symbol. A negative\n"
+	  "number makes the comparison signed at the other\n"
+	  "side's width." },
+	{ "--pass-at", NULL, RUNOPT_PASS_AT, V, 1, 1, parse_loc, "LOC", NULL,
+	  "reaching LOC with its --expect checks holding ends\n"
+	  "the run with status 0" },
+	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
+	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
+
+	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
+	  "Stub:",
+	  "how QEMU opens its stub (default unix: a unix\n"
+	  "socketpair, one end passed to QEMU: no socket file)" },
+	{ "--connect", NULL, RUNOPT_CONNECT, V, 0, 1, NULL, "ADDR", NULL,
+	  "attach to a stub already running (host:port or\n"
+	  "unix:PATH); no QEMU is started" },
+	{ "--trace-rsp", NULL, RUNOPT_TRACE_RSP, F, 0, 1, NULL, NULL, NULL,
+	  "log every packet to stderr" },
+
+	{ "--semihosting", NULL, RUNOPT_SEMIHOSTING, RUNOPT_OPTIONAL, 0, 1,
+	  parse_semihosting, "[=MODE]",
+	  "Semihosting (Arm and RISC-V guests; see docs/SEMIHOSTING.md):",
+	  "who services the guest's semihosting calls:\n"
+	  "stubrun (bare --semihosting; the default when the\n"
+	  "image has traps): stubrun itself over the stub, files\n"
+	  "confined to the root; qemu: QEMU's own\n"
+	  "(target=native, no sandbox); gdb: QEMU decodes the\n"
+	  "call and stubrun answers its GDB File-I/O requests;\n"
+	  "off: nobody (a trap faults as on hardware)" },
+	{ "--semihosting-root", NULL, RUNOPT_SH_ROOT, V, 0, 1, NULL, "DIR", NULL,
+	  "the directory guest files are confined to\n"
+	  "(default: the current directory)" },
+	{ "--semihosting-allow-system", NULL, RUNOPT_SH_ALLOW_SYSTEM, F, 0, 1,
+	  NULL, NULL, NULL,
+	  "let SYS_SYSTEM run host commands (refused by default)" },
+	{ "--heap", NULL, RUNOPT_HEAP, V, 0, 1, parse_heap,
+	  "BASE:LIMIT[:STACK_BASE:STACK_LIMIT]", NULL,
+	  "SYS_HEAPINFO's answer (default: the image's\n"
+	  "__heap_start, __heap_end, __stack... symbols, then\n"
+	  "QEMU's rule)" },
+
+	/* --events is the suite's own business: not a key. */
+	{ "--events", NULL, RUNOPT_EVENTS, V, 0, 0, NULL, "FILE",
+	  "Tests inside the image:",
+	  "append JSON lines: begin/end of each in-image test\n"
+	  "and the final verdict" },
+	{ "--test-begin-symbol", NULL, RUNOPT_TEST_BEGIN, V, 0, 1, NULL, "NAME",
+	  NULL, "(default stubrun_test_begin; arg: the name)" },
+	{ "--test-end-symbol", NULL, RUNOPT_TEST_END, V, 0, 1, NULL, "NAME",
+	  NULL, "(default stubrun_test_end; arg: the status)" },
+	{ "--quiet", "-q", RUNOPT_QUIET, F, 0, 1, NULL, NULL, NULL,
+	  "no verdict line on stderr when the run passes" },
+
+	{ "--help", "-h", RUNOPT_HELP, F, 0, 0, NULL, NULL, "Other:",
+	  "this text" },
+	{ "--version", NULL, RUNOPT_VERSION, F, 0, 0, NULL, NULL, NULL,
+	  "stubrun's version" },
+};
+
+#undef V
+#undef F
+
+size_t runopt_count(void)
+{
+	return sizeof(runopt_table) / sizeof(runopt_table[0]);
+}
+
+const runopt_def *runopt_find(const char *arg, size_t len)
+{
+	for (size_t i = 0; i < runopt_count(); i++) {
+		const runopt_def *d = &runopt_table[i];
+		if ((strlen(d->name) == len && !strncmp(d->name, arg, len)) ||
+		    (d->alias && strlen(d->alias) == len &&
+		     !strncmp(d->alias, arg, len)))
+			return d;
+	}
+	return NULL;
+}
+
+const runopt_def *runopt_find_key(const char *key)
+{
+	for (size_t i = 0; i < runopt_count(); i++)
+		if (runopt_table[i].suite_key &&
+		    !strcmp(runopt_table[i].name + 2, key))
+			return &runopt_table[i];
+	return NULL;
+}
+
+const runopt_def *runopt_by_id(runopt_id id)
+{
+	for (size_t i = 0; i < runopt_count(); i++)
+		if (runopt_table[i].id == id)
+			return &runopt_table[i];
+	return NULL;
+}
+
+int runopt_boots(runopt_id id)
+{
+	return id == RUNOPT_KERNEL || id == RUNOPT_CDROM || id == RUNOPT_DRIVE ||
+	       id == RUNOPT_UEFI;
+}
+
+int runopt_parse(runopt_value *out, const runopt_def *d, const char *v,
+		 char *why, size_t whylen)
+{
+	memset(out, 0, sizeof(*out));
+	out->str = v;
+	if (!v) {
+		util_errf(why, whylen, "needs a value");
+		return -1;
+	}
+	if (!*v) {
+		util_errf(why, whylen, "empty value");
+		return -1;
+	}
+	return d->parse ? d->parse(out, v, why, whylen) : 0;
+}
+
+int runopt_parse_seconds(double *out, const char *v)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(x) || x <= 0 || x > 86400)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+int runopt_parse_bool(int *out, const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return *out = 1, 0;
+		if (strcmp(v, no[i]) == 0)
+			return *out = 0, 0;
+	}
+	return -1;
+}
+
+/* --- the --help text ---------------------------------------------------- */
+
+/* Why 23: the column the help text starts at, as the usage always had. */
+#define HELP_COLUMN 23
+
+typedef struct out_buf {
+	char *buf;
+	size_t cap, len;
+} out_buf;
+
+static void put(out_buf *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void put(out_buf *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->len < o->cap ? o->buf + o->len : NULL,
+		      o->len < o->cap ? o->cap - o->len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+static void put_option(out_buf *o, const runopt_def *d)
+{
+	char head[96];
+	const char *line = d->help, *nl;
+	int n;
+
+	if (d->alias)
+		n = snprintf(head, sizeof(head), "  %s, %s", d->alias, d->name);
+	else
+		n = snprintf(head, sizeof(head), "  %s%s%s", d->name,
+			     d->metavar && d->arg == RUNOPT_VALUE ? " " : "",
+			     d->metavar ? d->metavar : "");
+	if (n < HELP_COLUMN - 1)
+		put(o, "%-*s", HELP_COLUMN - 1, head);
+	else  /* a long head: the text starts on the next line */
+		put(o, "%s\n%*s", head, HELP_COLUMN - 1, "");
+	for (;;) {
+		nl = strchr(line, '\n');
+		put(o, " %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+		if (!nl)
+			break;
+		line = nl + 1;
+		put(o, "%*s", HELP_COLUMN - 1, "");
+	}
+}
+
+size_t runopt_help(char *buf, size_t cap)
+{
+	out_buf o = { buf, cap, 0 };
+
+	if (cap)
+		buf[0] = '\0';
+	for (size_t i = 0; i < runopt_count(); i++) {
+		if (runopt_table[i].group)
+			put(&o, "%s%s\n", i ? "\n" : "", runopt_table[i].group);
+		put_option(&o, &runopt_table[i]);
+	}
+	return o.len;
+}

@@ -1,0 +1,65 @@
+/*
+ * Private to the suite parser (suite_ini.c, suite_parse.c): the sections
+ * and keys read so far, and the parser state with its first error.
+ */
+#ifndef SUITE_INI_H
+#define SUITE_INI_H
+
+#include <stddef.h>
+
+#include "runopt.h"
+
+typedef enum key_kind {
+	KEY_RUN,         /* an option of `stubrun run` (runopt.h's table) */
+	KEY_IMAGE,
+	KEY_ARGS,
+	KEY_EXPECT_EXIT,
+	KEY_EXPECT_OUTPUT,
+	KEY_GUEST_TESTS,
+} key_kind;
+
+typedef struct key_def {
+	const char *name;        /* static: keys compare by this pointer */
+	key_kind kind;
+	const runopt_def *opt;   /* KEY_RUN: the option */
+} key_def;
+
+typedef struct kv {
+	key_def def;
+	char *value;
+	int line;
+} kv;
+
+typedef struct section {
+	int is_defaults;
+	char *name;
+	int line;
+	kv *kvs;
+	size_t nkvs, cap;
+} section;
+
+typedef struct parser {
+	const char *path;
+	const char *text;
+	size_t len, pos;
+	int line;               /* number of the line last handed to libinih */
+	section *secs;
+	size_t nsecs, cap;
+	int err;                /* first error: code, line and message */
+	int err_line;
+	char *errbuf;
+	size_t errlen;
+} parser;
+
+void suite_fail_at(parser *p, int line, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* libinih's line reader (ini_parse_stream): counts lines, parses section
+ * headers into p->secs and refuses what libinih would misread. */
+char *suite_ini_reader(char *str, int num, void *stream);
+
+/* Parses suite text of `len` bytes (suite_parse.c). */
+int suite_parse_text(suite **out, const char *text, size_t len,
+		     const char *path, char *errbuf, size_t errlen);
+
+#endif /* SUITE_INI_H */
