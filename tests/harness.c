@@ -160,3 +160,18 @@ int harness_count_processes(const char *needle)
 	closedir(d);
 	return count;
 }
+
+char *harness_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = calloc(1, 1 << 20);
+	size_t n = 0;
+
+	if (buf && f)
+		n = fread(buf, 1, (1 << 20) - 1, f);
+	if (f)
+		fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}

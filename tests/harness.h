@@ -31,4 +31,8 @@ const char *harness_example(char *buf, size_t len, const char *name);
  * used to check that no QEMU outlives a test. */
 int harness_count_processes(const char *needle);
 
+/* The whole of a file (up to 1 MiB) as a string; "" when it is absent,
+ * NULL only when out of memory. Free it. */
+char *harness_slurp(const char *path);
+
 #endif

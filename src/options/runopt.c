@@ -63,6 +63,24 @@ static int parse_semihosting(runopt_value *out, const char *v, char *why,
 	return -1;
 }
 
+static int parse_results(runopt_value *out, const char *v, char *why,
+			 size_t whylen)
+{
+	static const struct { const char *name; runopt_results mode; } modes[] = {
+		{ "auto", RUNOPT_RESULTS_AUTO }, { "ktap", RUNOPT_RESULTS_KTAP },
+		{ "tap", RUNOPT_RESULTS_TAP }, { "none", RUNOPT_RESULTS_NONE },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(v, modes[i].name) == 0) {
+			out->results = modes[i].mode;
+			return 0;
+		}
+	}
+	util_errf(why, whylen, "expected ktap, tap, none or auto");
+	return -1;
+}
+
 /* BASE:LIMIT[:STACK_BASE:STACK_LIMIT], each a number util_parse_u64 takes;
  * the heap grows up (BASE < LIMIT), the stack down (LIMIT < BASE). */
 static int parse_heap(runopt_value *out, const char *s, char *why,
@@ -263,6 +281,30 @@ const runopt_def runopt_table[] = {
 	  "SYS_HEAPINFO's answer (default: the image's\n"
 	  "__heap_start, __heap_end, __stack... symbols, then\n"
 	  "QEMU's rule)" },
+
+	{ "--console-pass", NULL, RUNOPT_CONSOLE_PASS, V, 1, 1, NULL, "REGEX",
+	  "The console (PCRE2 patterns; see docs/CONSOLE.md):",
+	  "a console line matching REGEX passes the run\n"
+	  "(repeatable)" },
+	{ "--console-fail", NULL, RUNOPT_CONSOLE_FAIL, V, 1, 1, NULL, "REGEX",
+	  NULL, "a console line matching REGEX fails the run at once,\n"
+	  "with a post-mortem where the guest printed it (repeatable)" },
+	{ "--console-expect", NULL, RUNOPT_CONSOLE_EXPECT, V, 1, 1, NULL,
+	  "REGEX", NULL,
+	  "a script step: wait for REGEX (also on a line without\n"
+	  "its newline yet, such as a prompt); the run passes when\n"
+	  "the last one matches (repeatable, in order)" },
+	{ "--console-send", NULL, RUNOPT_CONSOLE_SEND, V, 1, 1, NULL, "TEXT",
+	  NULL, "a script step: type TEXT into the console once the\n"
+	  "expect before it matched (\\n \\r \\t \\\\ \\xNN)" },
+	{ "--console-preset", NULL, RUNOPT_CONSOLE_PRESET, V, 0, 1, NULL, "NAME",
+	  NULL, "the failure lines of a known kernel: linux, u-boot,\n"
+	  "zephyr (docs/CONSOLE.md lists each rule)" },
+	{ "--results", NULL, RUNOPT_RESULTS, V, 0, 1, parse_results,
+	  "ktap|tap|none", NULL,
+	  "read KTAP/TAP test results from the console, each a\n"
+	  "test of its own in --events and `stubrun test` (default:\n"
+	  "after a \"KTAP version 1\" or \"TAP version\" line)" },
 
 	/* --events is the suite's own business: not a key. */
 	{ "--events", NULL, RUNOPT_EVENTS, V, 0, 0, NULL, "FILE",

@@ -28,8 +28,18 @@ typedef enum runopt_id {
 	RUNOPT_PASS_AT, RUNOPT_TIMEOUT,
 	RUNOPT_GDB, RUNOPT_CONNECT, RUNOPT_TRACE_RSP,
 	RUNOPT_SEMIHOSTING, RUNOPT_SH_ROOT, RUNOPT_SH_ALLOW_SYSTEM, RUNOPT_HEAP,
+	RUNOPT_CONSOLE_PASS, RUNOPT_CONSOLE_FAIL, RUNOPT_CONSOLE_EXPECT,
+	RUNOPT_CONSOLE_SEND, RUNOPT_CONSOLE_PRESET, RUNOPT_RESULTS,
 	RUNOPT_EVENTS, RUNOPT_TEST_BEGIN, RUNOPT_TEST_END, RUNOPT_QUIET,
 } runopt_id;
+
+/* --results: how the console's test results are read. */
+typedef enum runopt_results {
+	RUNOPT_RESULTS_AUTO = 0,  /* after a "KTAP version 1" / "TAP version" line */
+	RUNOPT_RESULTS_KTAP,
+	RUNOPT_RESULTS_TAP,
+	RUNOPT_RESULTS_NONE,
+} runopt_results;
 
 /* How an option takes its value. */
 typedef enum runopt_arg {
@@ -57,6 +67,7 @@ typedef struct runopt_value {
 	uint64_t u64;           /* --symbols-offset */
 	int tcp, tcp_port;      /* --gdb */
 	runopt_semihosting sh;  /* --semihosting */
+	runopt_results results; /* --results */
 	int has_stack;          /* --heap: heap[0..1], stack in heap[2..3] */
 	uint64_t heap[4];
 	expect_operand where;   /* --break, --pass-at */

@@ -59,6 +59,18 @@ static int push_str(const char ***arr, size_t *n, const char *s)
 	return 0;
 }
 
+static int push_step(cli_options *o, int send, const char *text)
+{
+	console_step *ns = realloc(o->console_steps,
+				   (o->n_console_steps + 1) * sizeof(*ns));
+
+	if (!ns)
+		return -1;
+	ns[o->n_console_steps++] = (console_step){ send, text };
+	o->console_steps = ns;
+	return 0;
+}
+
 static int push_drive(cli_options *o, const runopt_value *v)
 {
 	cli_drive *nd = realloc(o->drives, (o->n_drives + 1) * sizeof(*nd));
@@ -168,6 +180,16 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 		o->stack_base = v->heap[2];
 		o->stack_limit = v->heap[3];
 		break;
+	case RUNOPT_CONSOLE_PASS:
+		bad = push_str(&o->console_pass, &o->n_console_pass, s);
+		break;
+	case RUNOPT_CONSOLE_FAIL:
+		bad = push_str(&o->console_fail, &o->n_console_fail, s);
+		break;
+	case RUNOPT_CONSOLE_EXPECT: bad = push_step(o, 0, s); break;
+	case RUNOPT_CONSOLE_SEND: bad = push_step(o, 1, s); break;
+	case RUNOPT_CONSOLE_PRESET: o->console_preset = s; break;
+	case RUNOPT_RESULTS: o->results = v->results; break;
 	case RUNOPT_EVENTS: o->events = s; break;
 	case RUNOPT_TEST_BEGIN: o->test_begin_symbol = s; break;
 	case RUNOPT_TEST_END: o->test_end_symbol = s; break;
@@ -265,5 +287,8 @@ void cli_options_free(cli_options *o)
 	free(o->qemu_args);
 	free(o->exit_symbols);
 	free(o->fail_symbols);
+	free(o->console_pass);
+	free(o->console_fail);
+	free(o->console_steps);
 	memset(o, 0, sizeof(*o));
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "console.h"
 #include "expect.h"
 #include "runopt.h"
 
@@ -66,6 +67,13 @@ typedef struct cli_options {
 	 * stack_base. */
 	int has_heap, has_stack;
 	uint64_t heap_base, heap_limit, stack_base, stack_limit;
+	/* The console: patterns, the expect/send script in order, a preset
+	 * name, how results are read. */
+	const char **console_pass; size_t n_console_pass;   /* owned arrays */
+	const char **console_fail; size_t n_console_fail;
+	console_step *console_steps; size_t n_console_steps;
+	const char *console_preset;
+	runopt_results results;
 } cli_options;
 
 /* Parses argv[first..argc). Strings point into argv, which must outlive

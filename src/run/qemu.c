@@ -29,6 +29,7 @@
 struct qemu_proc {
 	pid_t pid;              /* -1 once reaped */
 	int out_fd, err_fd;
+	int in_fd;                /* QEMU's stdin (the console's input), or -1 */
 	char dir[128];          /* "" when none */
 	int gdb_fd;             /* our end of the stub's socketpair, or -1 */
 	char address[192];      /* TCP: "127.0.0.1:PORT"; "" otherwise */
@@ -108,11 +109,11 @@ static int build_argv(char ***out, const qemu_spec *spec, const char *chardev,
 /* In the child: never returns. Reports exec's errno through `report`.
  * `keep_fd` (the stub's end of the socketpair, or -1) is the one
  * close-on-exec descriptor QEMU inherits. */
-static void child_exec(char **argv, int out_w, int err_w, int report,
-		       pid_t parent, const char *tmpdir, int keep_fd)
+static void child_exec(char **argv, int in_r, int out_w, int err_w,
+		       int report, pid_t parent, const char *tmpdir, int keep_fd)
 {
 	sigset_t none;
-	int e, devnull;
+	int e, in;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -127,8 +128,8 @@ static void child_exec(char **argv, int out_w, int err_w, int report,
 	setenv("TMPDIR", tmpdir, 1);
 	if (keep_fd >= 0)
 		fcntl(keep_fd, F_SETFD, 0);
-	devnull = open("/dev/null", O_RDONLY);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 ||
+	in = in_r >= 0 ? in_r : open("/dev/null", O_RDONLY);
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_w, 1) < 0 ||
 	    dup2(err_w, 2) < 0)
 		e = errno;
 	else {
@@ -140,16 +141,17 @@ static void child_exec(char **argv, int out_w, int err_w, int report,
 	_exit(127);
 }
 
-static int start(qemu_proc *q, char **argv, int child_gdb_fd, char *errbuf,
-		 size_t errlen)
+static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
+		 char *errbuf, size_t errlen)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	int inp[2] = { -1, -1 };
 	int ret = QEMU_ESYS, e = 0;
 	pid_t parent = getpid();
 	ssize_t n;
 
 	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) ||
-	    pipe2(rep, O_CLOEXEC)) {
+	    pipe2(rep, O_CLOEXEC) || (want_stdin && pipe2(inp, O_CLOEXEC))) {
 		util_errf(errbuf, errlen, "pipe: %s", strerror(errno));
 		goto out;
 	}
@@ -165,8 +167,8 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, char *errbuf,
 		goto out;
 	}
 	if (q->pid == 0)
-		child_exec(argv, outp[1], errp[1], rep[1], parent, q->dir,
-			   child_gdb_fd);
+		child_exec(argv, inp[0], outp[1], errp[1], rep[1], parent,
+			   q->dir, child_gdb_fd);
 	setpgid(q->pid, q->pid); /* also here: no race with an early kill */
 	close(rep[1]);
 	rep[1] = -1;
@@ -183,7 +185,11 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, char *errbuf,
 	}
 	q->out_fd = outp[0];
 	q->err_fd = errp[0];
-	outp[0] = errp[0] = -1;
+	q->in_fd = inp[1];
+	outp[0] = errp[0] = inp[1] = -1;
+	/* Console input never blocks the run loop (run_console.c). */
+	if (q->in_fd >= 0)
+		fcntl(q->in_fd, F_SETFL, fcntl(q->in_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(q->out_fd, F_SETFL, fcntl(q->out_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(q->err_fd, F_SETFL, fcntl(q->err_fd, F_GETFL) | O_NONBLOCK);
 	ret = 0;
@@ -195,6 +201,8 @@ out:
 			close(errp[i]);
 		if (rep[i] >= 0)
 			close(rep[i]);
+		if (inp[i] >= 0)
+			close(inp[i]);
 	}
 	return ret;
 }
@@ -213,7 +221,7 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 		return QEMU_ESYS;
 	}
 	q->pid = -1;
-	q->out_fd = q->err_fd = q->gdb_fd = -1;
+	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = -1;
 	if ((ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
 	if (spec->tcp) {
@@ -243,7 +251,7 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 		util_errf(errbuf, errlen, "out of memory");
 		goto out;
 	}
-	ret = start(q, argv, pair[1], errbuf, errlen);
+	ret = start(q, argv, pair[1], spec->stdin_pipe, errbuf, errlen);
 	if (ret == 0) {
 		q->gdb_fd = pair[0];
 		pair[0] = -1;
@@ -307,6 +315,8 @@ void qemu_free(qemu_proc *q)
 		qemu_kill(q);
 		reap(q, NULL);
 	}
+	if (q->in_fd >= 0)
+		close(q->in_fd);
 	if (q->out_fd >= 0)
 		close(q->out_fd);
 	if (q->err_fd >= 0)
@@ -339,6 +349,11 @@ const char *qemu_dir(const qemu_proc *q)
 pid_t qemu_pid(const qemu_proc *q)
 {
 	return q->pid;
+}
+
+int qemu_stdin_fd(const qemu_proc *q)
+{
+	return q->in_fd;
 }
 
 int qemu_stdout_fd(const qemu_proc *q)

@@ -26,6 +26,8 @@ typedef struct qemu_spec {
 	const char *const *args;   /* NULL-terminated, without argv[0], -S, -gdb */
 	int tcp;                   /* 0: a socketpair; 1: TCP on 127.0.0.1 */
 	int tcp_port;              /* TCP: the port, 0 to pick a free one */
+	int stdin_pipe;            /* QEMU's stdin a pipe (qemu_stdin_fd), not
+				    * /dev/null: the console's input */
 } qemu_spec;
 
 /*
@@ -51,6 +53,8 @@ int qemu_take_gdb_fd(qemu_proc *q);
 const char *qemu_dir(const qemu_proc *q);
 pid_t qemu_pid(const qemu_proc *q);
 
+/* The write end of QEMU's stdin (non-blocking) when spec.stdin_pipe, or -1. */
+int qemu_stdin_fd(const qemu_proc *q);
 /* Read ends of QEMU's stdout and stderr (non-blocking), -1 once closed. */
 int qemu_stdout_fd(const qemu_proc *q);
 int qemu_stderr_fd(const qemu_proc *q);

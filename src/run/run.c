@@ -33,29 +33,6 @@ void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void test_record(run_ctx *r, const char *data, size_t len)
-{
-	if (!r->in_test || r->test_cut)
-		return;
-	if (!r->test_out && !(r->test_out = malloc(RUN_TEST_OUTPUT_MAX + 64))) {
-		r->test_cut = 1;
-		return;
-	}
-	if (len > RUN_TEST_OUTPUT_MAX - r->test_len) {
-		len = RUN_TEST_OUTPUT_MAX - r->test_len;
-		r->test_cut = 1;
-	}
-	memcpy(r->test_out + r->test_len, data, len);
-	r->test_len += len;
-}
-
-void run_console(run_ctx *r, const char *data, size_t len)
-{
-	/* A closed stdout (EPIPE: SIGPIPE is blocked) must not end the run. */
-	util_write_all(1, data, len);
-	test_record(r, data, len);
-}
-
 /* QEMU's own error lines ("qemu-system-arm: -cpu x: ...") and what follows
  * them are held back, not passed on: the verdict quotes the last error, and
  * passing it on as well said everything twice. Before the verdict line,
@@ -216,18 +193,23 @@ void run_stub_failed(run_ctx *r, int err)
  * for the post-mortem; a guest the loop holds at a stop (a breakpoint, a
  * semihosting call, a step) is halted already: an interrupt would go
  * unanswered, cost INTERRUPT_WAIT_MS and lose the post-mortem. */
-static void on_timeout(run_ctx *r, int halted)
+static int halt_guest(run_ctx *r)
 {
 	rsp_stop stop;
-	int stopped = halted;
+	int stopped = rsp_interrupt(r->conn) == 0 &&
+		      rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
 
-	if (!halted)
-		stopped = rsp_interrupt(r->conn) == 0 &&
-			  rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
 	/* A stub that ignored the interrupt still runs the guest: it would
 	 * answer nothing else (the post-mortem is skipped, no D). */
 	if (!stopped)
 		r->stub_dead = 1;
+	return stopped;
+}
+
+static void on_timeout(run_ctx *r, int halted)
+{
+	int stopped = halted || halt_guest(r);
+
 	run_verdict(r, RUN_EXIT_TIMEOUT, stopped, "timeout after %.3g s%s",
 		    r->opt->timeout_ms / 1000.0,
 		    stopped ? "" : " (the guest did not stop when interrupted)");
@@ -251,7 +233,7 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 
 		if (err == 0) {
 			run_drain_qemu(r);
-			return 0;
+			return r->done;
 		}
 		if (err == RSP_ECLOSED) {
 			r->stub_dead = 1;
@@ -283,6 +265,13 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 			return 1;
 		}
 		size_t got = run_drain_qemu(r);
+		if (r->done) {
+			/* The console said it: halted where the line was
+			 * printed, for the post-mortem. */
+			if (r->postmortem)
+				halt_guest(r);
+			return 1;
+		}
 		if (run_signal_pending(r))
 			return 1;
 		if (got > 0) {
@@ -463,6 +452,7 @@ static void report(run_ctx *r)
 	else if (r->status != 0 || !r->opt->quiet)
 		fprintf(stderr, "stubrun: %s: %s (status %d)\n", what, r->reason,
 			r->status);
+	run_console_finish(r);
 	if (r->in_test && r->ev) {
 		/* The run ended inside an in-image test: close it, failed. */
 		events_end(r->ev, r->test_name, r->status ? r->status : 1,
@@ -499,7 +489,8 @@ static void run_session(run_ctx *r)
 	 * scanned for semihosting traps, so that work (a few ms of symbol
 	 * lookups and disassembly) overlaps QEMU's own start-up instead of
 	 * adding to it. */
-	if (run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
+	if (run_console_setup(r) < 0 ||
+	    run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
 	    run_setup_spawn(r) < 0 || run_setup_plan(r) < 0 ||
 	    run_setup_connect(r) < 0 || run_setup_check_names(r) < 0 ||
 	    run_setup_insert(r) < 0)
@@ -524,6 +515,7 @@ static void teardown(run_ctx *r)
 	semihost_free(r->sh);
 	fileio_free(r->fio);
 	image_free(r->img);
+	run_console_free(r);
 	events_close(r->ev);
 	free(r->bps);
 	free(r->test_out);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "console.h"
 #include "events.h"
 #include "fileio.h"
 #include "image.h"
@@ -96,6 +97,14 @@ typedef struct run_ctx {
 	char qemu_held[2048];
 	size_t qemu_held_len;
 
+	/* the console matcher and what its test results said so far */
+	console *con;
+	size_t con_tests, con_failed;
+	int con_results_done;
+	int con_lost;         /* stdout failed: the console is not copied */
+	int con_said;         /* the verdict came from the console */
+	char con_first_failed[RUN_STRING_MAX + 1];
+
 	char err[512];        /* scratch for callee messages */
 } run_ctx;
 
@@ -120,8 +129,22 @@ void run_stub_failed(run_ctx *r, int err);
 /* 1 when SIGINT/SIGTERM/SIGHUP arrived (the verdict is then set). */
 int run_signal_pending(run_ctx *r);
 
-/* Guest console output: to stdout, and to the current test's record. */
+/* run_console.c: the guest's console. */
+/* Compiles the console options; 0, or -1 with the verdict set (125). */
+int run_console_setup(run_ctx *r);
+/* 1 when a --console-send script needs the guest's console input. */
+int run_console_wants_input(const run_ctx *r);
+/* Guest console output: to stdout, the current test's record and the
+ * matcher, whose verdicts are set at once (the loop then halts the guest
+ * when a post-mortem is due). */
 void run_console(run_ctx *r, const char *data, size_t len);
+/* The end of the console: a last line without a newline is judged, and
+ * planned tests that never appeared are reported not run. */
+void run_console_finish(run_ctx *r);
+/* The guest powered off: a pass when its console results were all
+ * passes, a failure when one failed. 1 when the verdict is set. */
+int run_console_powered_off(run_ctx *r);
+void run_console_free(run_ctx *r);
 /* Reads whatever QEMU wrote to its stdout and stderr and passes it on;
  * returns the number of console bytes. */
 size_t run_drain_qemu(run_ctx *r);

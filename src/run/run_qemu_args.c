@@ -353,6 +353,7 @@ int run_spawn_qemu(run_ctx *r)
 	spec.args = a.v;
 	spec.tcp = r->opt->gdb_mode == CLI_GDB_TCP;
 	spec.tcp_port = r->opt->tcp_port;
+	spec.stdin_pipe = run_console_wants_input(r);
 	err = qemu_spawn(&r->qemu, &spec, r->err, sizeof(r->err));
 	argv_free(&a);
 	if (err < 0) {

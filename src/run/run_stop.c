@@ -329,6 +329,10 @@ static void unexpected_stop(run_resume *resume, run_ctx *r,
 		*resume = RUN_CONTINUE; /* a stray interrupt: go on */
 		return;
 	case GDB_SIGQUIT:
+		/* A power-off after test results on the console (ACPI,
+		 * PSCI SYSTEM_OFF): the results are the verdict. */
+		if (run_console_powered_off(r))
+			return;
 		run_verdict(r, RUN_EXIT_FAIL, 1, "the guest reset or shut down "
 			    "without an exit status (a triple fault?) at 0x%" PRIx64,
 			    pc);

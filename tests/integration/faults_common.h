@@ -219,16 +219,9 @@ static inline int wait_count_qemus(const char *needle, int n)
 /* The whole of a (small) file as a string; "" when absent. Free it. */
 static inline char *slurp_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = calloc(1, 1 << 20);
-	size_t n = 0;
+	char *buf = harness_slurp(path);
 
 	cr_assert_not_null(buf);
-	if (f) {
-		n = fread(buf, 1, (1 << 20) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
 	return buf;
 }
 

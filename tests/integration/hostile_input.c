@@ -108,7 +108,7 @@ static const hcase cases[] = {
 	  "unknown option", NULL },
 	{ "bad_timeout", MK_NONE, NULL, 0, NULL, 0,
 	  { "run", "--timeout", "-1", "EXAMPLE" }, 125, "--timeout '-1'",
-	  "positive number", NULL },
+	  "expected seconds (0 < S <= 86400)", NULL },
 	{ "bad_gdb_port", MK_NONE, NULL, 0, NULL, 0,
 	  { "run", "--gdb", "tcp:99999", "EXAMPLE" }, 125, "--gdb 'tcp:99999'",
 	  NULL, NULL },

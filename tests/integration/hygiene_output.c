@@ -43,7 +43,10 @@ static int run_with_short_reader(const char *image, size_t keep,
 	return reap_or_fail(pid, "stubrun");
 }
 
-Test(hygiene_output, closed_stdout_keeps_the_verdict_and_status)
+/* The reader of stdout goes away after 100 bytes (`| head -c 100`): the
+ * run ends as a SIGPIPE would end it, 141, with its verdict line still on
+ * stderr, no QEMU left and nothing in TMPDIR. */
+Test(hygiene_output, closed_stdout_reader_ends_the_run_as_sigpipe)
 {
 	char dir[80], img[512], errfile[160], last[1024];
 	int st;
@@ -55,11 +58,11 @@ Test(hygiene_output, closed_stdout_keeps_the_verdict_and_status)
 	char *err = slurp_file(errfile);
 	cr_expect(WIFEXITED(st), "stubrun died of signal %d:\n%s",
 		  WIFSIGNALED(st) ? WTERMSIG(st) : 0, err);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x:\n%s", st,
-		  err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 141, "status 0x%x:\n%s",
+		  st, err);
 	last_line(last, sizeof(last), err);
-	cr_expect(strstr(last, "stubrun: PASS: the guest called stubrun_exit(0)"),
-		  "%s", last);
+	cr_expect(strstr(last, "stubrun: FAIL: the reader of the console "
+			 "(stdout) went away (status 141)"), "%s", last);
 	cr_expect_eq(count_processes2("qemu-system-", dir), 0);
 	cr_expect_eq(dir_count(dir, ""), 0, "stubrun left files in TMPDIR");
 	free(err);
@@ -87,4 +90,23 @@ Test(hygiene_output, closed_standard_fds_keep_the_guest_status)
 	cr_expect_eq(status_with_std_fds_closed("aarch64-pass.elf"), 0);
 	cr_expect_eq(status_with_std_fds_closed("riscv64-fail.elf"), 3);
 	cr_expect_eq(status_with_std_fds_closed("x86_64-pass.elf"), 0);
+}
+
+/* stdout on /dev/full: the console is lost, which is said once; the
+ * verdict and status are the guest's. */
+Test(hygiene_output, full_stdout_warns_once_and_keeps_the_verdict)
+{
+	harness_result res;
+	char img[512];
+
+	example_or_skip(img, sizeof(img), "riscv64-pass.elf");
+	const char *argv[] = { "sh", "-c", "exec \"$0\" run \"$1\" >/dev/full",
+			       harness_stubrun(), img, NULL };
+	cr_assert_eq(harness_run(&res, argv, 60), 0);
+	cr_expect_eq(res.status, 0, "status %d\n%s", res.status, res.err);
+	const char *w = strstr(res.err, "stubrun: warning: the console is lost: "
+			       "stdout: No space left on device");
+	cr_expect(w && !strstr(w + 20, "the console is lost"), "%s", res.err);
+	cr_expect(strstr(res.err, "stubrun: PASS"), "%s", res.err);
+	harness_result_free(&res);
 }

@@ -1,0 +1,239 @@
+/* The guest's console in `stubrun run`: every byte goes to stdout, to the
+ * record of the in-image test under way, and through the console matcher
+ * (src/console/), whose events this file turns into what they mean for
+ * the run: a verdict, text typed into the guest, per-test events. */
+#include "run_int.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "util.h"
+
+static console_results results_mode(runopt_results r)
+{
+	switch (r) {
+	case RUNOPT_RESULTS_KTAP: return CONSOLE_RESULTS_KTAP;
+	case RUNOPT_RESULTS_TAP: return CONSOLE_RESULTS_TAP;
+	case RUNOPT_RESULTS_NONE: return CONSOLE_RESULTS_NONE;
+	default: return CONSOLE_RESULTS_AUTO;
+	}
+}
+
+int run_console_setup(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+	console_spec spec = {
+		.pass = o->console_pass, .n_pass = o->n_console_pass,
+		.fail = o->console_fail, .n_fail = o->n_console_fail,
+		.steps = o->console_steps, .n_steps = o->n_console_steps,
+		.preset = o->console_preset,
+		.results = results_mode(o->results),
+	};
+
+	if (console_new(&r->con, &spec, r->err, sizeof(r->err)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
+		return -1;
+	}
+	return 0;
+}
+
+int run_console_wants_input(const run_ctx *r)
+{
+	return r->con && console_wants_input(r->con);
+}
+
+static void test_record(run_ctx *r, const char *data, size_t len)
+{
+	if (!r->in_test || r->test_cut)
+		return;
+	if (!r->test_out && !(r->test_out = malloc(RUN_TEST_OUTPUT_MAX + 64))) {
+		r->test_cut = 1;
+		return;
+	}
+	if (len > RUN_TEST_OUTPUT_MAX - r->test_len) {
+		len = RUN_TEST_OUTPUT_MAX - r->test_len;
+		r->test_cut = 1;
+	}
+	memcpy(r->test_out + r->test_len, data, len);
+	r->test_len += len;
+}
+
+/* Types a script's text into the guest's serial port. The pipe is
+ * non-blocking: a guest that does not read its UART must not stall the
+ * loop, so text that does not fit is an error, not a wait. */
+static void send_input(run_ctx *r, const char *data, size_t len)
+{
+	int fd = r->qemu ? qemu_stdin_fd(r->qemu) : -1;
+	ssize_t n = -1;
+
+	if (fd >= 0)
+		n = write(fd, data, len);
+	if (n < 0 || (size_t)n != len)
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--console-send: the guest's "
+			    "console input %s", fd < 0 ? "is not connected" :
+			    n < 0 && errno != EAGAIN ? strerror(errno) :
+			    "is full (the guest does not read its UART)");
+}
+
+static int64_t elapsed(const run_ctx *r)
+{
+	return util_now_ms() - r->t0;
+}
+
+/* The directive of a result line, "SKIP no device" of
+ * "ok 3 probe # SKIP no device"; `fallback` when there is none. */
+static const char *directive(const char *line, const char *fallback)
+{
+	const char *hash = line ? strrchr(line, '#') : NULL;
+
+	if (!hash)
+		return fallback;
+	while (*++hash == ' ' || *hash == '\t')
+		;
+	return *hash ? hash : fallback;
+}
+
+/* Every test of the results is a test of --events, suites too (a suite's
+ * result line is a result of its own, and its begin came at its
+ * "# Subtest:" line, so a crash inside it is charged to it). The counts of
+ * the verdict are of cases only. */
+static void test_end(run_ctx *r, const console_event *ev)
+{
+	switch (ev->result) {
+	case CONSOLE_TEST_PASS:
+	case CONSOLE_TEST_FAIL:
+		events_end(r->ev, ev->name, ev->result == CONSOLE_TEST_PASS ? 0 : 1,
+			   elapsed(r), ev->data, ev->len);
+		break;
+	case CONSOLE_TEST_SKIP:
+		events_skip(r->ev, ev->name, directive(ev->line, "SKIP"),
+			    elapsed(r), ev->data, ev->len);
+		break;
+	case CONSOLE_TEST_TODO:
+		events_skip(r->ev, ev->name, directive(ev->line, "TODO"),
+			    elapsed(r), ev->data, ev->len);
+		break;
+	default:
+		events_skip(r->ev, ev->name, "not run", elapsed(r), NULL, 0);
+		break;
+	}
+	if (ev->suite)
+		return;
+	r->con_tests += ev->count > 1 ? ev->count : 1;
+	if ((ev->result == CONSOLE_TEST_FAIL || ev->result == CONSOLE_TEST_NOTRUN)
+	    && r->con_failed++ == 0)
+		snprintf(r->con_first_failed, sizeof(r->con_first_failed), "%s",
+			 ev->name);
+}
+
+static void results_done(run_ctx *r, const console_event *ev)
+{
+	r->con_results_done = 1;
+	if (ev->failed == 0 && r->con_failed == 0) {
+		run_verdict(r, 0, 0, "the console's test results: %zu passed",
+			    r->con_tests);
+	} else {
+		run_verdict(r, RUN_EXIT_FAIL, 0, "the console's test results: "
+			    "%zu of %zu failed, the first %s", r->con_failed,
+			    r->con_tests, r->con_first_failed);
+	}
+}
+
+static int on_event(void *arg, const console_event *ev)
+{
+	run_ctx *r = arg;
+
+	switch (ev->kind) {
+	case CONSOLE_EV_PASS:
+		run_verdict(r, 0, 0, "the console matched '%s': \"%s\"",
+			    ev->what, ev->line);
+		r->con_said = 1;
+		break;
+	case CONSOLE_EV_FAIL:
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the console matched '%s': "
+			    "\"%s\"", ev->what, ev->line);
+		r->con_said = 1;
+		break;
+	case CONSOLE_EV_SEND:
+		send_input(r, ev->data, ev->len);
+		break;
+	case CONSOLE_EV_TEST_BEGIN:
+		events_begin(r->ev, ev->name, elapsed(r));
+		break;
+	case CONSOLE_EV_TEST_END:
+		test_end(r, ev);
+		break;
+	case CONSOLE_EV_BAIL:
+		run_verdict(r, RUN_EXIT_FAIL, 0, "the guest's tests bailed out: "
+			    "\"%s\"", ev->line);
+		break;
+	case CONSOLE_EV_RESULTS_DONE:
+		results_done(r, ev);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Console text that cannot reach stdout is lost: said once. A reader that
+ * went away (`| head`; EPIPE, as SIGPIPE is blocked) ends the run as that
+ * signal would have, and the verdict still reaches stderr. */
+static void copy_to_stdout(run_ctx *r, const char *data, size_t len)
+{
+	/* After the console's own verdict, what the guest goes on printing
+	 * while it is stopped would only come out after the verdict line. */
+	if (r->con_said)
+		return;
+	if (r->con_lost || util_write_all(1, data, len) == 0)
+		return;
+	r->con_lost = 1;
+	if (errno == EPIPE) {
+		run_verdict(r, 128 + SIGPIPE, 0, "the reader of the console "
+			    "(stdout) went away");
+		return;
+	}
+	fprintf(stderr, "stubrun: warning: the console is lost: stdout: %s\n",
+		strerror(errno));
+}
+
+void run_console(run_ctx *r, const char *data, size_t len)
+{
+	copy_to_stdout(r, data, len);
+	test_record(r, data, len);
+	if (r->con)
+		console_feed(r->con, data, len, on_event, r);
+}
+
+void run_console_finish(run_ctx *r)
+{
+	if (r->con)
+		console_flush(r->con, on_event, r);
+}
+
+int run_console_powered_off(run_ctx *r)
+{
+	run_console_finish(r);
+	if (r->done || r->con_tests == 0)
+		return r->done;
+	if (r->con_failed == 0)
+		run_verdict(r, 0, 0, "the guest powered off after its console "
+			    "test results: %zu passed", r->con_tests);
+	else
+		run_verdict(r, RUN_EXIT_FAIL, 0, "the guest powered off after "
+			    "its console test results: %zu of %zu failed, the "
+			    "first %s", r->con_failed, r->con_tests,
+			    r->con_first_failed);
+	return 1;
+}
+
+void run_console_free(run_ctx *r)
+{
+	console_free(r->con);
+	r->con = NULL;
+}

@@ -1,0 +1,51 @@
+/* Integration: Debian's U-Boot for QEMU's arm64 virt board (package
+ * u-boot-qemu) driven through its console by an expect/send script, and
+ * judged by the u-boot preset. */
+#include "boot_common.h"
+
+#define UBOOT "/usr/lib/u-boot/qemu_arm64/uboot.elf"
+
+/* Stop the autoboot, type `version` at the prompt, check the reply: the
+ * run passes as soon as the last expect matches. */
+Test(console_uboot, expect_send_script_reaches_the_prompt_and_passes)
+{
+	boot_dir d;
+	harness_result res;
+
+	need_file(UBOOT, "u-boot-qemu");
+	boot_dir_make(&d);
+	boot_stubrun(&res, "--arch", "aarch64", "--timeout", "120",
+		     "--console-preset", "u-boot",
+		     "--console-expect", "Hit any key to stop autoboot",
+		     "--console-send", "\\n", "--console-expect", "=> ",
+		     "--console-send", "version\\n", "--console-expect",
+		     "U-Boot 20\\d\\d", UBOOT, NULL);
+	cr_expect_eq(res.status, 0, "status %d\n%s", res.status, res.err);
+	expect_in(res.out, "=> version", "stdout (the command was typed)");
+	expect_in(res.err, "PASS: the console matched 'U-Boot 20\\d\\d'", "stderr");
+	harness_result_free(&res);
+	boot_dir_remove(&d);
+}
+
+/* A command that faults: the preset's abort rule fails the run at once,
+ * with the post-mortem of the machine halted in the exception handler. */
+Test(console_uboot, synchronous_abort_fails_with_a_postmortem)
+{
+	boot_dir d;
+	harness_result res;
+
+	need_file(UBOOT, "u-boot-qemu");
+	boot_dir_make(&d);
+	boot_stubrun(&res, "--arch", "aarch64", "--timeout", "120",
+		     "--console-preset", "u-boot",
+		     "--console-expect", "Hit any key to stop autoboot",
+		     "--console-send", "\\n", "--console-expect", "=> ",
+		     "--console-send", "md.l 0xffffffffff 1\\n",
+		     "--console-expect", "never printed", UBOOT, NULL);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "FAIL: the console matched 'u-boot:arm64-abort': ",
+		  "stderr");
+	expect_postmortem(&res);
+	harness_result_free(&res);
+	boot_dir_remove(&d);
+}
