@@ -43,4 +43,6 @@ const target_desc target_aarch64 = {
 	.fp_walk = 1,              /* frame record {x29, x30} at x29 */
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 8,
+	.sh_op_reg = "x0",         /* A64 semihosting: w0 operation, x1 block */
+	.sh_arg_reg = "x1",
 };

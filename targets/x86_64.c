@@ -1,14 +1,13 @@
 /* Target description: x86-64 under qemu-system-x86_64 (PC machine, -kernel). */
-#include "target.h"
+#include "x86.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
 
-/* isa-debug-exit at 0xf4: a guest `outl` there makes QEMU exit with
- * (value << 1) | 1, the usual exit path of kernel test suites. */
-static const char *const x86_64_args[] = {
-	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
-};
+static const char *const x86_64_args[] = { TARGET_X86_EXIT_DEVICE, NULL };
+
+/* A 32-bit multiboot kernel on qemu-system-x86_64 is common. */
+static const char *const x86_64_also_runs[] = { "i386", NULL };
 
 const target_desc target_x86_64 = {
 	.name = "x86_64",
@@ -38,4 +37,6 @@ const target_desc target_x86_64 = {
 	.fp_walk = 1,              /* push rbp; mov rbp, rsp */
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 8,
+	.aliases = target_x86_aliases64,
+	.also_runs = x86_64_also_runs,
 };

@@ -1,45 +1,10 @@
-/* Register access by name: target.xml names, x86 sub-register and generic
+/* Register access by name: target.xml names, the target's and generic
  * aliases, real-mode linear PC/SP, and the per-stop 'g' cache. */
 #include "regs.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct alias {
-	const char *name;
-	const char *base32;  /* the register on i386/i8086 */
-	const char *base64;  /* the register on x86_64 */
-	int shift, bits;
-} alias;
-
-/* x86 names that QEMU's target.xml does not carry. */
-static const alias x86_aliases[] = {
-	{ "al", "eax", "rax", 0, 8 }, { "ah", "eax", "rax", 8, 8 },
-	{ "ax", "eax", "rax", 0, 16 }, { "bl", "ebx", "rbx", 0, 8 },
-	{ "bh", "ebx", "rbx", 8, 8 }, { "bx", "ebx", "rbx", 0, 16 },
-	{ "cl", "ecx", "rcx", 0, 8 }, { "ch", "ecx", "rcx", 8, 8 },
-	{ "cx", "ecx", "rcx", 0, 16 }, { "dl", "edx", "rdx", 0, 8 },
-	{ "dh", "edx", "rdx", 8, 8 }, { "dx", "edx", "rdx", 0, 16 },
-	{ "si", "esi", "rsi", 0, 16 }, { "di", "edi", "rdi", 0, 16 },
-	{ "bp", "ebp", "rbp", 0, 16 }, { "ip", "eip", "rip", 0, 16 },
-	{ "eax", NULL, "rax", 0, 32 }, { "ebx", NULL, "rbx", 0, 32 },
-	{ "ecx", NULL, "rcx", 0, 32 }, { "edx", NULL, "rdx", 0, 32 },
-	{ "esi", NULL, "rsi", 0, 32 }, { "edi", NULL, "rdi", 0, 32 },
-	{ "ebp", NULL, "rbp", 0, 32 }, { "esp", NULL, "rsp", 0, 32 },
-	{ "eip", NULL, "rip", 0, 32 },
-};
-
-static int is_x86(const target_desc *t)
-{
-	return !strcmp(t->name, "i386") || !strcmp(t->name, "i8086") ||
-	       !strcmp(t->name, "x86_64");
-}
-
-static int is_real_mode(const target_desc *t)
-{
-	return !strcmp(t->name, "i8086");
-}
 
 /* --- the per-stop cache ------------------------------------------------ */
 
@@ -186,18 +151,13 @@ static int read_reg(uint64_t *value, int *bits, regs_cache *rc, rsp_conn *c,
 static int find_alias(const char **base, int *shift, int *bits,
 		      const target_desc *t, const char *name)
 {
-	if (is_x86(t)) {
-		int wide = !strcmp(t->name, "x86_64");
-		for (size_t i = 0; i < sizeof(x86_aliases) / sizeof(*x86_aliases); i++) {
-			const alias *a = &x86_aliases[i];
-			const char *b = wide ? a->base64 : a->base32;
-			if (b && !strcasecmp(a->name, name)) {
-				*base = b;
-				*shift = a->shift;
-				*bits = a->bits;
-				return 0;
-			}
-		}
+	const target_alias *a = target_alias_find(t, name);
+
+	if (a) {
+		*base = a->base;
+		*shift = a->shift;
+		*bits = a->bits;
+		return 0;
 	}
 	*shift = 0;
 	*bits = 0; /* the base register's own width */
@@ -254,7 +214,7 @@ int regs_get_cached(uint64_t *value, int *bits, regs_cache *rc, rsp_conn *c,
 	return 0;
 }
 
-/* offset + segment * 16 in real mode, else offset. */
+/* offset + segment * 16 in real mode (`seg` not NULL), else offset. */
 static int linear(uint64_t *out, regs_cache *rc, rsp_conn *c,
 		  const target_desc *t, const char *reg, const char *seg)
 {
@@ -263,7 +223,7 @@ static int linear(uint64_t *out, regs_cache *rc, rsp_conn *c,
 
 	if ((err = regs_get_cached(&off, &bits, rc, c, t, reg)) < 0)
 		return err;
-	if (is_real_mode(t)) {
+	if (seg) {
 		if ((err = regs_get_cached(&base, &bits, rc, c, t, seg)) < 0)
 			return err;
 		off = (off & 0xffff) + ((base & 0xffff) << 4);
@@ -274,24 +234,24 @@ static int linear(uint64_t *out, regs_cache *rc, rsp_conn *c,
 
 int regs_pc(uint64_t *pc, rsp_conn *c, const target_desc *t)
 {
-	return linear(pc, NULL, c, t, t->pc_reg, "cs");
+	return linear(pc, NULL, c, t, t->pc_reg, t->pc_seg_reg);
 }
 
 int regs_sp(uint64_t *sp, rsp_conn *c, const target_desc *t)
 {
-	return linear(sp, NULL, c, t, t->sp_reg, "ss");
+	return linear(sp, NULL, c, t, t->sp_reg, t->sp_seg_reg);
 }
 
 int regs_pc_cached(uint64_t *pc, regs_cache *rc, rsp_conn *c,
 		   const target_desc *t)
 {
-	return linear(pc, rc, c, t, t->pc_reg, "cs");
+	return linear(pc, rc, c, t, t->pc_reg, t->pc_seg_reg);
 }
 
 int regs_sp_cached(uint64_t *sp, regs_cache *rc, rsp_conn *c,
 		   const target_desc *t)
 {
-	return linear(sp, rc, c, t, t->sp_reg, "ss");
+	return linear(sp, rc, c, t, t->sp_reg, t->sp_seg_reg);
 }
 
 int regs_mem_uint(uint64_t *value, rsp_conn *c, uint64_t addr, int bytes)

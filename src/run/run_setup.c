@@ -64,12 +64,13 @@ int run_setup_image(run_ctx *r)
 {
 	const cli_options *o = r->opt;
 	const target_desc *forced = NULL, *elf;
+	char names[128];
 	int raw, err;
 
 	if (o->arch && !(forced = target_by_name(o->arch))) {
+		target_names(names, sizeof(names), ", ");
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--arch '%s': unknown "
-			    "architecture (x86_64, i386, i8086, aarch64, arm, "
-			    "riscv64, riscv32)", o->arch);
+			    "architecture (%s)", o->arch, names);
 		return -1;
 	}
 	raw = forced && forced->load == TARGET_LOAD_BOOTSECTOR;
@@ -94,9 +95,7 @@ int run_setup_image(run_ctx *r)
 			    "(e_machine %d)", o->image, image_elf_machine(r->img));
 		return -1;
 	}
-	/* A 32-bit multiboot kernel on qemu-system-x86_64 is common. */
-	if (forced && forced != elf &&
-	    !(!strcmp(forced->name, "x86_64") && !strcmp(elf->name, "i386"))) {
+	if (forced && !target_runs_elf(forced, elf)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: an ELF for %s, not for "
 			    "--arch %s", o->image, elf->name, forced->name);
 		return -1;
@@ -115,9 +114,7 @@ static int add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
 		return -1;
 	}
 	r->bps = nb;
-	/* Thumb symbols carry bit 0; the instruction is at the even address. */
-	if (!strcmp(r->tgt->name, "arm"))
-		addr &= ~(uint64_t)1;
+	addr = target_code_addr(r->tgt, addr);
 	nb[r->nbps] = (run_bp){ addr, kind, z_kind ? z_kind : r->tgt->bp_kind,
 				index, name, 0 };
 	r->nbps++;

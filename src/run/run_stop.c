@@ -528,11 +528,11 @@ static int has_device(const run_ctx *r, const char *name)
 	return 0;
 }
 
-static int is_riscv_virt(const run_ctx *r)
+static int has_board_exit(const run_ctx *r)
 {
 	const char *m = r->opt->machine ? r->opt->machine : r->tgt->machine;
 
-	return !strncmp(r->tgt->name, "riscv", 5) && m && !strncmp(m, "virt", 4);
+	return target_has_board_exit(r->tgt, m);
 }
 
 /* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr
@@ -583,12 +583,12 @@ void run_stop_closed(run_ctx *r, int got_w)
 	} else if (has_device(r, "isa-debug-exit") && (code & 1)) {
 		run_verdict(r, host_status(code >> 1), 0,
 			    "isa-debug-exit code %d", code >> 1);
-	} else if (is_riscv_virt(r)) {
+	} else if (has_board_exit(r)) {
 		if (code)
-			run_verdict(r, host_status(code), 0,
-				    "sifive_test fail, code %d", code);
+			run_verdict(r, host_status(code), 0, "%s fail, code %d",
+				    r->tgt->exit_device, code);
 		else
-			run_verdict(r, 0, 0, "sifive_test pass");
+			run_verdict(r, 0, 0, "%s pass", r->tgt->exit_device);
 	} else if (code == 0) {
 		run_verdict(r, RUN_EXIT_FAIL, 0, "QEMU exited with status 0 "
 			    "without an exit status from the guest");

@@ -207,16 +207,8 @@ int semihost_add_trap(semihost *sh, const semihost_trap *trap)
 static void regs_for(semihost *sh, const target_desc *t)
 {
 	sh->pc_reg = t->pc_reg ? t->pc_reg : "pc";
-	if (t->semihosting == TARGET_SEMIHOSTING_RISCV) {
-		sh->op_reg = "a0";
-		sh->arg_reg = "a1";
-	} else if (t->ptr_size == 8) {
-		sh->op_reg = "x0";
-		sh->arg_reg = "x1";
-	} else {
-		sh->op_reg = "r0";
-		sh->arg_reg = "r1";
-	}
+	sh->op_reg = t->sh_op_reg;
+	sh->arg_reg = t->sh_arg_reg;
 }
 
 int semihost_new(semihost **out, const semihost_config *cfg,
