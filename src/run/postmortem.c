@@ -70,13 +70,13 @@ static int is_code(const image *img, uint64_t addr)
 static int reg_value(uint64_t *v, pm *p, const rsp_reg *r, uint8_t *raw,
 		     size_t *rawlen)
 {
-	size_t bytes = ((size_t)r->bitsize + 7) / 8;
+	size_t bytes = ((size_t)r->bitsize + 7) / 8, off;
 	int err;
 
 	if (bytes == 0 || bytes > RSP_STOP_REG_BYTES)
 		return RSP_ENOTFOUND;
-	if (r->g_offset >= 0 && (size_t)r->g_offset + bytes <= p->glen) {
-		memcpy(raw, p->g + r->g_offset, bytes);
+	if (rsp_reg_slot(&off, &bytes, r, p->glen) == 0) {
+		memcpy(raw, p->g + off, bytes);
 	} else {
 		size_t got = 0;
 		if ((err = rsp_reg_read(raw, RSP_STOP_REG_BYTES, &got, p->in->conn,

@@ -253,9 +253,9 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 
 int run_leave_stop(run_ctx *r)
 {
-	int err = regs_cache_flush(&r->regs, r->conn);
+	int err = rsp_regcache_flush(r->regs, r->conn);
 
-	regs_cache_reset(&r->regs);
+	rsp_regcache_reset(r->regs);
 	run_stub_failed(r, err);
 	if (err == RSP_ECLOSED) {
 		run_stop_closed(r, 0);
@@ -313,7 +313,7 @@ static int initial_stop(rsp_stop *stop, run_ctx *r)
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = RSP_STOP_SIGNAL;
 	stop->signal = 5;
-	return regs_pc_cached(&pc, &r->regs, r->conn, r->tgt) == 0 &&
+	return regs_pc_cached(&pc, r->regs, r->conn, r->tgt) == 0 &&
 	       run_find_bp(r, pc);
 }
 
@@ -351,7 +351,7 @@ static void loop(run_ctx *r)
 		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
 			return;
 		if (resume == RUN_WAIT) {
-			regs_cache_reset(&r->regs);
+			rsp_regcache_reset(r->regs);
 			continue;
 		}
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
@@ -448,6 +448,10 @@ static void run_session(run_ctx *r)
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--events %s", r->err);
 		return;
 	}
+	if (rsp_regcache_new(&r->regs) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
+		return;
+	}
 	/* QEMU starts before the breakpoints are planned and the image is
 	 * scanned for semihosting traps, so that work (a few ms of symbol
 	 * lookups and disassembly) overlaps QEMU's own start-up instead of
@@ -468,6 +472,7 @@ static void teardown(run_ctx *r)
 		rsp_detach(r->conn);
 	}
 	rsp_close(r->conn);
+	rsp_regcache_free(r->regs);
 	if (r->qemu) {
 		qemu_kill(r->qemu);
 		run_drain_qemu(r);

@@ -36,14 +36,14 @@ int run_read_arg(int64_t *out, run_ctx *r, int as_pointer)
 	int int_bits = t->ptr_size == 2 ? 16 : 32;
 
 	if (t->arg_kind == TARGET_ARG_REGISTER) {
-		if ((err = regs_get_cached(&v, &bits, &r->regs, r->conn, t,
+		if ((err = regs_get_cached(&v, &bits, r->regs, r->conn, t,
 					   t->arg_reg)) < 0)
 			return err;
 	} else {
 		int bytes = as_pointer ? (int)t->ptr_size :
 			    (int_bits / 8 < (int)t->ptr_size ? int_bits / 8 :
 			     (int)t->ptr_size);
-		if ((err = regs_sp_cached(&sp, &r->regs, r->conn, t)) < 0 ||
+		if ((err = regs_sp_cached(&sp, r->regs, r->conn, t)) < 0 ||
 		    (err = regs_mem_uint(&v, r->conn, sp + (uint64_t)t->arg_stack_offset,
 					 bytes)) < 0)
 			return err;
@@ -105,7 +105,7 @@ static int env_name(uint64_t *value, int *bits, void *arg, const char *name)
 {
 	run_ctx *r = ((check_env *)arg)->r;
 	const image_symbol *s;
-	int err = regs_get_cached(value, bits, &r->regs, r->conn, r->tgt, name);
+	int err = regs_get_cached(value, bits, r->regs, r->conn, r->tgt, name);
 
 	if (err == 0)
 		return 0;
@@ -254,7 +254,7 @@ static int guest_reg_get(uint64_t *value, const char *name, void *arg)
 	run_ctx *r = arg;
 	const rsp_reg *reg = rsp_reg_find(r->conn, name);
 
-	return reg ? regs_cache_read(value, &r->regs, r->conn, reg) :
+	return reg ? rsp_regcache_read(value, r->regs, r->conn, reg) :
 		     RSP_ENOTFOUND;
 }
 
@@ -263,7 +263,7 @@ static int guest_reg_set(const char *name, uint64_t value, void *arg)
 	run_ctx *r = arg;
 	const rsp_reg *reg = rsp_reg_find(r->conn, name);
 
-	return reg ? regs_cache_write(&r->regs, r->conn, reg, value) :
+	return reg ? rsp_regcache_write(r->regs, r->conn, reg, value) :
 		     RSP_ENOTFOUND;
 }
 
@@ -424,7 +424,7 @@ static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 	err = rsp_thread_select(r->conn, 'g', stop->tid);
 	if (err == 0) {
 		r->stop_tid = stop->tid;
-		regs_cache_reset(&r->regs);
+		rsp_regcache_reset(r->regs);
 		return 0;
 	}
 	run_stub_failed(r, err);
@@ -502,7 +502,7 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub sent an empty stop reply");
 		return -1;
 	}
-	if (regs_pc_cached(&pc, &r->regs, r->conn, r->tgt) < 0) {
+	if (regs_pc_cached(&pc, r->regs, r->conn, r->tgt) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "cannot read the PC: %s",
 			    rsp_errmsg(r->conn));
 		return -1;
