@@ -72,6 +72,20 @@ out:
 	return err;
 }
 
+int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
+		const rsp_config *cfg, char *errbuf, size_t errlen)
+{
+	int fd, err;
+
+	*out = NULL;
+	if ((err = rsp_io_connect(&fd, address, deadline_ms, errbuf, errlen)) < 0)
+		return err;
+	err = rsp_open_fd(out, fd, cfg);
+	if (err && errbuf && errlen)
+		snprintf(errbuf, errlen, "%s: out of memory", address);
+	return err;
+}
+
 void rsp_close(rsp_conn *c)
 {
 	if (!c)
@@ -134,8 +148,34 @@ static void trace(rsp_conn *c, rsp_trace_dir dir, const char *data, size_t len)
 
 static int send_raw(rsp_conn *c, const char *data, size_t len, long deadline)
 {
+	int err;
+
 	trace(c, RSP_TRACE_SEND, data, len);
-	return rsp_io_write(c, data, len, deadline);
+	err = rsp_io_write(c->fd, data, len, deadline, c->errmsg,
+			   sizeof(c->errmsg));
+	if (err == RSP_ECLOSED)
+		c->closed = 1;
+	return err;
+}
+
+/* Reads what is available into c->inbuf (which must be empty), waiting
+ * until `deadline`. */
+static int fill(rsp_conn *c, long deadline)
+{
+	size_t got = 0;
+	int err;
+
+	if (c->closed)
+		return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
+	err = rsp_io_read(&got, c->fd, c->inbuf, sizeof(c->inbuf), deadline,
+			  c->errmsg, sizeof(c->errmsg));
+	if (err == RSP_ECLOSED)
+		c->closed = 1;
+	if (err)
+		return err;
+	c->in_pos = 0;
+	c->in_len = got;
+	return 0;
 }
 
 int rsp_send_byte(rsp_conn *c, char byte)
@@ -148,7 +188,7 @@ static int next_event(rsp_fr_event *ev, rsp_conn *c, long deadline)
 {
 	for (;;) {
 		if (c->in_pos == c->in_len) {
-			int err = rsp_io_fill(c, deadline);
+			int err = fill(c, deadline);
 			if (err)
 				return err;
 		}
