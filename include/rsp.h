@@ -61,8 +61,21 @@ typedef void (*rsp_trace_fn)(rsp_trace_dir dir, const char *data, size_t len,
  * packets, already hex-decoded). `data` is valid only during the call. */
 typedef void (*rsp_console_fn)(const char *data, size_t len, void *arg);
 
+/* The per-request timeout when none is given: long enough for a busy QEMU
+ * to answer any request (it answers in microseconds), short enough that a
+ * dead stub is noticed while a person still waits. */
+#define RSP_DEFAULT_TIMEOUT_MS 5000
+
+/* GDB's signal number of a breakpoint or single-step stop (GDB_SIGNAL_TRAP
+ * in GDB's signals.def; the same on every host). */
+#define RSP_GDB_SIGTRAP 5
+
+/* File-I/O's errno for "not implemented" (GDB's include/gdb/fileio.h,
+ * FILEIO_ENOSYS): the answer to a call nobody implements. */
+#define RSP_FILEIO_ENOSYS 88
+
 typedef struct rsp_config {
-	int timeout_ms;          /* per request; <= 0 means 5000 */
+	int timeout_ms;          /* per request; <= 0 means RSP_DEFAULT_TIMEOUT_MS */
 	int no_ack;              /* ask for QStartNoAckMode when offered (default 1) */
 	/* Resend a packet whose '+' does not come within a quarter of the
 	 * timeout (default 0). Only for a transport that can lose bytes, such
@@ -110,7 +123,8 @@ int rsp_remote_errno(const rsp_conn *c);
 /* The file descriptor of the connection, for poll() loops. */
 int rsp_fd(const rsp_conn *c);
 
-/* Changes the per-request timeout (rsp_config.timeout_ms; <= 0 means 5000)
+/* Changes the per-request timeout (rsp_config.timeout_ms; <= 0 means
+ * RSP_DEFAULT_TIMEOUT_MS)
  * for the calls that follow: a caller with a deadline of its own shortens
  * it as the deadline nears. */
 void rsp_set_timeout(rsp_conn *c, int timeout_ms);

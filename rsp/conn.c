@@ -32,7 +32,7 @@ const char *rsp_strerror(int err)
 void rsp_config_init(rsp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->timeout_ms = 5000;
+	cfg->timeout_ms = RSP_DEFAULT_TIMEOUT_MS;
 	cfg->no_ack = 1;
 }
 
@@ -50,7 +50,7 @@ int rsp_open_fd(rsp_conn **out, int fd, const rsp_config *cfg)
 	else
 		rsp_config_init(&c->cfg);
 	if (c->cfg.timeout_ms <= 0)
-		c->cfg.timeout_ms = 5000;
+		c->cfg.timeout_ms = RSP_DEFAULT_TIMEOUT_MS;
 	c->remote_errno = -1;
 	c->packet_size = DEFAULT_PACKET_SIZE;
 	c->tx_cap = RSP_MAX_RAW + 1;
@@ -121,7 +121,7 @@ int rsp_timeout(const rsp_conn *c)
 
 void rsp_set_timeout(rsp_conn *c, int timeout_ms)
 {
-	c->cfg.timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+	c->cfg.timeout_ms = timeout_ms > 0 ? timeout_ms : RSP_DEFAULT_TIMEOUT_MS;
 }
 
 int rsp_seterr(rsp_conn *c, int err, const char *fmt, ...)

@@ -128,8 +128,6 @@ int run_signal_pending(run_ctx *r)
 
 /* --- bounding the stub's answers -------------------------------------- */
 
-/* The library's own per-request default: no request waits longer. */
-#define REQUEST_MAX_MS 5000
 
 static void bound_by(run_ctx *r, int64_t until, int64_t cap)
 {
@@ -143,7 +141,7 @@ static void bound_by(run_ctx *r, int64_t until, int64_t cap)
 
 void run_bound_requests(run_ctx *r, int64_t until)
 {
-	bound_by(r, until, REQUEST_MAX_MS);
+	bound_by(r, until, RSP_DEFAULT_TIMEOUT_MS);
 }
 
 /* The first replies come from a QEMU that may still be loading a large
@@ -296,7 +294,7 @@ static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 	if (err < 0 ||
 	    (err = rsp_bp_insert(r->conn, RSP_BP_SW, pc, b->z_kind)) < 0)
 		goto stub_error;
-	return stop->kind != RSP_STOP_SIGNAL || stop->signal != 5;
+	return stop->kind != RSP_STOP_SIGNAL || stop->signal != RSP_GDB_SIGTRAP;
 stub_error:
 	run_stub_failed(r, err);
 	run_verdict(r, RUN_EXIT_ERROR, 0, "stepping over the breakpoint at "
@@ -312,7 +310,7 @@ static int initial_stop(rsp_stop *stop, run_ctx *r)
 
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = RSP_STOP_SIGNAL;
-	stop->signal = 5;
+	stop->signal = RSP_GDB_SIGTRAP;
 	return regs_pc_cached(&pc, r->regs, r->conn, r->tgt) == 0 &&
 	       run_find_bp(r, pc);
 }

@@ -17,7 +17,6 @@
 /* GDB's signal numbers as QEMU's stub reports them. */
 #define GDB_SIGINT 2
 #define GDB_SIGQUIT 3   /* QEMU: the VM stopped for shutdown/reset */
-#define GDB_SIGTRAP 5
 
 const run_bp *run_find_bp(const run_ctx *r, uint64_t pc)
 {
@@ -349,7 +348,7 @@ static int file_io(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 			       guest_mem_write, r };
 	/* ENOSYS is 88 in the protocol's numbering (GDB manual, "Errno
 	 * Values" lists none: GDB itself answers unknown calls so). */
-	fileio_reply rep = { -1, 88, 0 };
+	fileio_reply rep = { -1, RSP_FILEIO_ENOSYS, 0 };
 	int err;
 
 	if (r->fio && fileio_handle(&rep, r->fio, &io, stop) < 0) {
@@ -508,7 +507,7 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 		return -1;
 	}
 	r->stop_pc = pc;
-	if (stop->signal == GDB_SIGTRAP && run_find_bp(r, pc))
+	if (stop->signal == RSP_GDB_SIGTRAP && run_find_bp(r, pc))
 		stop_at_bp(resume, r, pc);
 	else
 		unexpected_stop(resume, r, stop, pc);

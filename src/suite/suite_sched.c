@@ -5,6 +5,7 @@
  * its leader is a zombie: the group id cannot be reused until then.
  */
 #include "suite_sched.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +21,6 @@
 
 /* Upper bound of one poll: progress ticks and missed SIGCHLDs. */
 #define SCHED_POLL_MS 250
-
-long sched_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* ---- capture ---- */
 
@@ -150,7 +144,7 @@ static void start_job(sched_job *job, const sched_config *cfg)
 	int p1[2] = { -1, -1 }, p2[2] = { -1, -1 };
 	pid_t pid, self = getpid();
 
-	job->start_ms = sched_now_ms();
+	job->start_ms = util_now_ms();
 	job->fd[0] = job->fd[1] = -1;
 	if (pipe2(p1, O_CLOEXEC) < 0 || pipe2(p2, O_CLOEXEC) < 0)
 		goto fail;
@@ -241,7 +235,7 @@ static int reap(sched_job *job)
 	} else {
 		job->exit_status = WEXITSTATUS(st);
 	}
-	job->end_ms = sched_now_ms();
+	job->end_ms = util_now_ms();
 	job->out = cap_finish(&job->cap[0]);
 	job->err = cap_finish(&job->cap[1]);
 	return 1;
@@ -308,7 +302,7 @@ static void check_job(loop *l, sched_job *job, long now)
 static int poll_once(loop *l)
 {
 	nfds_t n = 0;
-	long now = sched_now_ms(), wait = SCHED_POLL_MS;
+	long now = util_now_ms(), wait = SCHED_POLL_MS;
 
 	if (l->cfg->sigfd >= 0) {
 		l->pfd[n].fd = l->cfg->sigfd;
@@ -341,7 +335,7 @@ static int poll_once(loop *l)
 		if (l->pjob[i])
 			drain(l->pjob[i], l->pidx[i]);
 		else
-			read_signals(l, sched_now_ms());
+			read_signals(l, util_now_ms());
 	}
 	return 0;
 }
@@ -383,10 +377,10 @@ int sched_run(int *signo, sched_job *jobs, size_t njobs,
 			 * that no child outlives us, then carry on reaping. */
 			if (!l.stopping)
 				l.stopping = -1;
-			stop_all(&l, sched_now_ms());
+			stop_all(&l, util_now_ms());
 			usleep(10000);
 		}
-		now = sched_now_ms();
+		now = util_now_ms();
 		for (size_t i = 0; i < njobs; i++)
 			if (jobs[i].state == SCHED_RUNNING)
 				check_job(&l, &jobs[i], now);
