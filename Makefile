@@ -36,7 +36,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
 CSTD := -std=c11 -D_GNU_SOURCE
 OPT ?= -O2 -g
-CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(CFLAGS)
+# The version has one home, VERSION above; the code sees STUBRUN_VERSION.
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP \
+	-DSTUBRUN_VERSION='"$(VERSION)"' $(CFLAGS)
 
 # Libraries, resolved when a recipe runs (after `make deps` installed them).
 LIBS_RSP = $(shell pkg-config --libs expat)

@@ -12,7 +12,7 @@
 #   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
 #   BENCH_HIT_ARCHES breakpoint-hit and in-image-test targets (aarch64 riscv64)
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
-#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests protocol
+#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console protocol
 set -eu
 # Every sh variable is global: helpers use _-prefixed names for their own.
 
@@ -30,7 +30,7 @@ GDB_RUNS=${BENCH_GDB_RUNS:-1}
 ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
 HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
 SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
-ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests protocol}
+ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console protocol}
 # Counts fixed by the guests. The hit count is read from each image
 # (bench_hits_target); the test count is checked against the events
 # written; sh-writec.c makes LINES * LINE_LEN calls.
@@ -437,7 +437,32 @@ bench_tests() {
 	done
 }
 
-# --- 5. protocol -----------------------------------------------------------------
+# --- 5. console matching ---------------------------------------------------------
+# A guest printing 10 MiB through its UART (x86_64-flood10m.elf), run with
+# 20 --console-fail patterns of the kind kernel tests use, none of which
+# matches, against the same run without them. Goal: ratio <= 1.05.
+CONSOLE_PATTERNS='Kernel panic - not syncing|BUG: |Oops|Unable to handle kernel|WARNING: CPU: \d+ PID|Call Trace:|general protection fault|stack-protector|KASAN|UBSAN|kernel BUG at|self-detected stall|soft lockup|blocked for more than \d+ seconds|Out of memory|double fault|invalid opcode|page allocation failure|Assertion failed|>>> ZEPHYR FATAL ERROR'
+bench_console() {
+	img=$EX/x86_64-flood10m.elf
+	[ -f "$img" ] || { say "no $img"; return 0; }
+	say "console matching: 10 MiB, 20 fail patterns (runs: $LONG)"
+	pats=
+	_ifs=$IFS
+	IFS='|'
+	for p in $CONSOLE_PATTERNS; do pats="$pats --console-fail '$p'"; done
+	IFS=$_ifs
+	# hyperfine -N splits on blanks and honours quotes.
+	check 0 sh -c "$STUBRUN run -q $pats $img >/dev/null" &&
+		hf console "$LONG" -n none "$STUBRUN run -q $img" \
+			-n patterns "$STUBRUN run -q $pats $img" || true
+	w=$(med console patterns) n=$(med console none)
+	r=
+	[ -n "$w" ] && [ -n "$n" ] && r=$(calc "printf \"%.3f\", $w / $n")
+	row "console: 10 MiB, 20 patterns / none" "$(ms "$w")" "$(ms "$n")" \
+		"$r" "<= 1.05 $(goal "$r" "<=" 1.05)" ""
+}
+
+# --- 6. protocol -----------------------------------------------------------------
 bench_protocol() {
 	for a in $HIT_ARCHES; do
 		img=$EX/$a-pass.elf
@@ -482,6 +507,7 @@ want hits && bench_hits
 want semihosting && bench_semihosting
 want suite && bench_suite
 want tests && bench_tests
+want console && bench_console
 want protocol && bench_protocol
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 

@@ -61,8 +61,21 @@ typedef void (*rsp_trace_fn)(rsp_trace_dir dir, const char *data, size_t len,
  * packets, already hex-decoded). `data` is valid only during the call. */
 typedef void (*rsp_console_fn)(const char *data, size_t len, void *arg);
 
+/* The per-request timeout when none is given: long enough for a busy QEMU
+ * to answer any request (it answers in microseconds), short enough that a
+ * dead stub is noticed while a person still waits. */
+#define RSP_DEFAULT_TIMEOUT_MS 5000
+
+/* GDB's signal number of a breakpoint or single-step stop (GDB_SIGNAL_TRAP
+ * in GDB's signals.def; the same on every host). */
+#define RSP_GDB_SIGTRAP 5
+
+/* File-I/O's errno for "not implemented" (GDB's include/gdb/fileio.h,
+ * FILEIO_ENOSYS): the answer to a call nobody implements. */
+#define RSP_FILEIO_ENOSYS 88
+
 typedef struct rsp_config {
-	int timeout_ms;          /* per request; <= 0 means 5000 */
+	int timeout_ms;          /* per request; <= 0 means RSP_DEFAULT_TIMEOUT_MS */
 	int no_ack;              /* ask for QStartNoAckMode when offered (default 1) */
 	/* Resend a packet whose '+' does not come within a quarter of the
 	 * timeout (default 0). Only for a transport that can lose bytes, such
@@ -110,7 +123,8 @@ int rsp_remote_errno(const rsp_conn *c);
 /* The file descriptor of the connection, for poll() loops. */
 int rsp_fd(const rsp_conn *c);
 
-/* Changes the per-request timeout (rsp_config.timeout_ms; <= 0 means 5000)
+/* Changes the per-request timeout (rsp_config.timeout_ms; <= 0 means
+ * RSP_DEFAULT_TIMEOUT_MS)
  * for the calls that follow: a caller with a deadline of its own shortens
  * it as the deadline nears. */
 void rsp_set_timeout(rsp_conn *c, int timeout_ms);
@@ -182,6 +196,55 @@ int rsp_reg_write(rsp_conn *c, const rsp_reg *reg, const uint8_t *value,
 /* By name, as integers (registers of up to 64 bits; little-endian). */
 int rsp_reg_get_u64(uint64_t *value, rsp_conn *c, const char *name);
 int rsp_reg_set_u64(rsp_conn *c, const char *name, uint64_t value);
+
+/* Where `reg` sits in a 'g' block of `glen` bytes (as rsp_regs_read_all()
+ * returned it): its byte offset and length. RSP_ENOTFOUND when the
+ * register is not in the 'g' packet or lies beyond `glen`. Pure. */
+int rsp_reg_slot(size_t *offset, size_t *len, const rsp_reg *reg, size_t glen);
+
+/*
+ * A register cache for one stop: the whole register file read with ONE 'g'
+ * and picked by table (rsp_reg.g_offset), instead of one 'p' per register,
+ * and writes held back until rsp_regcache_flush() sends them as one 'P'
+ * (one register changed) or one 'G' (several; measured, one 'G' costs
+ * 1.2-1.5 'P'). Why: a stop/continue through QEMU's stub costs ~350 us and
+ * each exchange ~15 us, so a semihosting call or a breakpoint hit is
+ * dominated by how many exchanges it needs.
+ *
+ * Valid only while the target is halted at the stop it was filled at: the
+ * caller must flush and then rsp_regcache_reset() before resuming or
+ * stepping, or 'G' would write back stale values of registers the target
+ * changed since. The 'G' carries exactly the bytes the 'g' returned, with
+ * the dirty registers patched, so every other register keeps its value.
+ * Registers outside the 'g' packet (g_offset -1, or beyond what the stub
+ * sent) are read with 'p' and written with 'P' at once; so is every
+ * register once a 'g' did not fit the cache (4 KiB) or was malformed.
+ * Registers wider than 64 bits are RSP_ENOTFOUND here.
+ *
+ * A cache is not tied to a connection, but must be used with one only.
+ * Every function takes a NULL cache: no caching ('p' and 'P' at once).
+ */
+typedef struct rsp_regcache rsp_regcache;
+
+/* A new, empty cache; RSP_ESYS when out of memory (*out NULL). */
+int rsp_regcache_new(rsp_regcache **out);
+/* Frees the cache (held writes are dropped). NULL is a no-op. */
+void rsp_regcache_free(rsp_regcache *rc);
+/* Forgets the values (the target is about to run); held writes must have
+ * been flushed. */
+void rsp_regcache_reset(rsp_regcache *rc);
+/* A register of up to 64 bits, zero-extended: from the cache (filling it
+ * with one 'g' on first use) when it is in the 'g' packet, else with 'p'. */
+int rsp_regcache_read(uint64_t *value, rsp_regcache *rc, rsp_conn *c,
+		      const rsp_reg *reg);
+/* Sets a register of up to 64 bits: patched into the cache and sent by
+ * rsp_regcache_flush(), or with 'P' now when the cache cannot hold it. */
+int rsp_regcache_write(rsp_regcache *rc, rsp_conn *c, const rsp_reg *reg,
+		       uint64_t value);
+/* Sends the held writes: nothing, one 'P', or one 'G' for two or more. A
+ * 'G' answered other than "OK" is RSP_EREMOTE. The writes are no longer
+ * held afterwards, whether or not they succeeded. */
+int rsp_regcache_flush(rsp_regcache *rc, rsp_conn *c);
 
 /*
  * Memory. Requests are split to fit the PacketSize. Writes use the binary

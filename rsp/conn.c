@@ -32,7 +32,7 @@ const char *rsp_strerror(int err)
 void rsp_config_init(rsp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->timeout_ms = 5000;
+	cfg->timeout_ms = RSP_DEFAULT_TIMEOUT_MS;
 	cfg->no_ack = 1;
 }
 
@@ -50,7 +50,7 @@ int rsp_open_fd(rsp_conn **out, int fd, const rsp_config *cfg)
 	else
 		rsp_config_init(&c->cfg);
 	if (c->cfg.timeout_ms <= 0)
-		c->cfg.timeout_ms = 5000;
+		c->cfg.timeout_ms = RSP_DEFAULT_TIMEOUT_MS;
 	c->remote_errno = -1;
 	c->packet_size = DEFAULT_PACKET_SIZE;
 	c->tx_cap = RSP_MAX_RAW + 1;
@@ -69,6 +69,20 @@ out:
 	}
 	if (err)
 		close(fd);
+	return err;
+}
+
+int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
+		const rsp_config *cfg, char *errbuf, size_t errlen)
+{
+	int fd, err;
+
+	*out = NULL;
+	if ((err = rsp_io_connect(&fd, address, deadline_ms, errbuf, errlen)) < 0)
+		return err;
+	err = rsp_open_fd(out, fd, cfg);
+	if (err && errbuf && errlen)
+		snprintf(errbuf, errlen, "%s: out of memory", address);
 	return err;
 }
 
@@ -107,7 +121,7 @@ int rsp_timeout(const rsp_conn *c)
 
 void rsp_set_timeout(rsp_conn *c, int timeout_ms)
 {
-	c->cfg.timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+	c->cfg.timeout_ms = timeout_ms > 0 ? timeout_ms : RSP_DEFAULT_TIMEOUT_MS;
 }
 
 int rsp_seterr(rsp_conn *c, int err, const char *fmt, ...)
@@ -134,8 +148,34 @@ static void trace(rsp_conn *c, rsp_trace_dir dir, const char *data, size_t len)
 
 static int send_raw(rsp_conn *c, const char *data, size_t len, long deadline)
 {
+	int err;
+
 	trace(c, RSP_TRACE_SEND, data, len);
-	return rsp_io_write(c, data, len, deadline);
+	err = rsp_io_write(c->fd, data, len, deadline, c->errmsg,
+			   sizeof(c->errmsg));
+	if (err == RSP_ECLOSED)
+		c->closed = 1;
+	return err;
+}
+
+/* Reads what is available into c->inbuf (which must be empty), waiting
+ * until `deadline`. */
+static int fill(rsp_conn *c, long deadline)
+{
+	size_t got = 0;
+	int err;
+
+	if (c->closed)
+		return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
+	err = rsp_io_read(&got, c->fd, c->inbuf, sizeof(c->inbuf), deadline,
+			  c->errmsg, sizeof(c->errmsg));
+	if (err == RSP_ECLOSED)
+		c->closed = 1;
+	if (err)
+		return err;
+	c->in_pos = 0;
+	c->in_len = got;
+	return 0;
 }
 
 int rsp_send_byte(rsp_conn *c, char byte)
@@ -148,7 +188,7 @@ static int next_event(rsp_fr_event *ev, rsp_conn *c, long deadline)
 {
 	for (;;) {
 		if (c->in_pos == c->in_len) {
-			int err = rsp_io_fill(c, deadline);
+			int err = fill(c, deadline);
 			if (err)
 				return err;
 		}

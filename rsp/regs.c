@@ -1,6 +1,7 @@
 /*
- * Registers of libgdb-remote: the table from the target description, and
- * the g/G and p/P packets (GDB manual, "Packets"), by table entry or name.
+ * Registers of libgdb-remote: the table from the target description, the
+ * g/G and p/P packets (GDB manual, "Packets"), by table entry or name, and
+ * the per-stop register cache (rsp_regcache).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,9 @@ static int read_g_alloc(uint8_t **out, size_t *len, rsp_conn *c)
 /* Where `reg` sits in a 'g' block of glen bytes. */
 static int g_slot(rsp_conn *c, const rsp_reg *reg, size_t glen)
 {
-	if (reg->g_offset < 0 || (size_t)reg->g_offset + reg_bytes(reg) > glen)
+	size_t off, n;
+
+	if (rsp_reg_slot(&off, &n, reg, glen) < 0)
 		return rsp_seterr(c, RSP_ENOTFOUND,
 				  "register %s is not in the 'g' packet", reg->name);
 	return 0;
@@ -267,4 +270,162 @@ int rsp_reg_set_u64(rsp_conn *c, const char *name, uint64_t value)
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(value >> (8 * i));
 	return rsp_reg_write(c, reg, buf, reg_bytes(reg));
+}
+
+/* ---- the per-stop register cache ---------------------------------------- */
+
+/* Why 4 KiB: QEMU's 'g' is its core registers only (68 bytes on Cortex-M,
+ * 268 on AArch64, 264 on RV64, ~600 on x86_64 with the x87 and SSE
+ * state); a stub sending more is read register by register instead. */
+#define REGCACHE_BYTES 4096
+/* Why 4: a semihosting call changes two (result and PC). */
+#define REGCACHE_DIRTY 4
+
+struct rsp_regcache {
+	uint8_t g[REGCACHE_BYTES];
+	size_t len;              /* bytes of the last 'g' */
+	int valid;               /* g[] holds the registers of this stop */
+	int unusable;            /* 'g' failed or did not fit: use 'p'/'P' */
+	const rsp_reg *dirty[REGCACHE_DIRTY];
+	size_t ndirty;
+};
+
+int rsp_reg_slot(size_t *offset, size_t *len, const rsp_reg *reg, size_t glen)
+{
+	size_t n = reg_bytes(reg);
+
+	if (reg->g_offset < 0 || (size_t)reg->g_offset > glen || n > glen - (size_t)reg->g_offset)
+		return RSP_ENOTFOUND;
+	*offset = (size_t)reg->g_offset;
+	*len = n;
+	return 0;
+}
+
+int rsp_regcache_new(rsp_regcache **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : RSP_ESYS;
+}
+
+void rsp_regcache_free(rsp_regcache *rc)
+{
+	free(rc);
+}
+
+void rsp_regcache_reset(rsp_regcache *rc)
+{
+	if (!rc)
+		return;
+	rc->valid = 0;
+	rc->len = 0;
+	rc->ndirty = 0;
+}
+
+static uint64_t le_value(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* 1 when `reg` lies wholly inside the 'g' bytes held (filling them
+ * first); 0 when it must go through 'p'/'P'; <0 on a stub error. */
+static int cache_holds(rsp_regcache *rc, rsp_conn *c, const rsp_reg *reg)
+{
+	size_t off, n = reg_bytes(reg);
+	int err;
+
+	if (!rc || rc->unusable || reg->g_offset < 0 || n == 0 || n > 8)
+		return 0;
+	if (!rc->valid) {
+		err = read_g(rc->g, sizeof(rc->g), &rc->len, c);
+		if (err == RSP_EPROTO) {
+			/* Too big for the cache, or a 'g' we cannot use:
+			 * register by register from now on. */
+			rc->unusable = 1;
+			return 0;
+		}
+		if (err < 0)
+			return err;
+		rc->valid = 1;
+	}
+	return rsp_reg_slot(&off, &n, reg, rc->len) == 0;
+}
+
+int rsp_regcache_read(uint64_t *value, rsp_regcache *rc, rsp_conn *c,
+		      const rsp_reg *reg)
+{
+	uint8_t buf[RSP_STOP_REG_BYTES];
+	size_t len = 0;
+	int err;
+
+	rsp_begin(c);
+	if (reg->bitsize <= 0 || reg->bitsize > 64)
+		return RSP_ENOTFOUND;
+	err = cache_holds(rc, c, reg);
+	if (err < 0)
+		return err;
+	if (err == 1) {
+		*value = le_value(rc->g + reg->g_offset, reg_bytes(reg));
+		return 0;
+	}
+	if ((err = rsp_reg_read(buf, sizeof(buf), &len, c, reg)) < 0)
+		return err;
+	*value = le_value(buf, len > 8 ? 8 : len);
+	return 0;
+}
+
+int rsp_regcache_write(rsp_regcache *rc, rsp_conn *c, const rsp_reg *reg,
+		       uint64_t value)
+{
+	size_t n = reg_bytes(reg);
+	uint8_t buf[8];
+	int err;
+
+	rsp_begin(c);
+	if (reg->bitsize <= 0 || reg->bitsize > 64)
+		return RSP_ENOTFOUND;
+	if ((err = cache_holds(rc, c, reg)) < 0)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(value >> (8 * i));
+	if (err == 0)
+		return rsp_reg_write(c, reg, buf, n);
+	if (rc->ndirty == REGCACHE_DIRTY && (err = rsp_regcache_flush(rc, c)) < 0)
+		return err;
+	memcpy(rc->g + reg->g_offset, buf, n);
+	for (size_t i = 0; i < rc->ndirty; i++)
+		if (rc->dirty[i] == reg)
+			return 0;
+	rc->dirty[rc->ndirty++] = reg;
+	return 0;
+}
+
+int rsp_regcache_flush(rsp_regcache *rc, rsp_conn *c)
+{
+	char *pkt = NULL;
+	const char *r;
+	size_t rlen;
+	int err;
+
+	rsp_begin(c);
+	if (!rc || rc->ndirty == 0)
+		return 0;
+	if (rc->ndirty == 1) {
+		const rsp_reg *reg = rc->dirty[0];
+		rc->ndirty = 0;
+		return rsp_reg_write(c, reg, rc->g + reg->g_offset, reg_bytes(reg));
+	}
+	rc->ndirty = 0;
+	if (!(pkt = malloc(2 * rc->len + 2)))
+		return rsp_seterr(c, RSP_ESYS, "out of memory");
+	pkt[0] = 'G';
+	rsp_hex_encode(pkt + 1, rc->g, rc->len);
+	err = rsp_exchange(c, &r, &rlen, pkt, 2 * rc->len + 1);
+	if (!err && (rlen != 2 || memcmp(r, "OK", 2) != 0))
+		err = rsp_seterr(c, RSP_EREMOTE, "G: unexpected reply '%.40s'", r);
+	free(pkt);
+	return err;
 }

@@ -137,15 +137,26 @@ int rsp_seterr(rsp_conn *c, int err, const char *fmt, ...)
 /* Clears the message and remote errno at the start of a public call. */
 void rsp_begin(rsp_conn *c);
 
-/* ---- transport (rsp/transport.c) ---- */
+/* ---- transport (rsp/transport.c): below the connection ----
+ * File descriptors and the caller's message buffer (errbuf may be NULL)
+ * only; no rsp_conn. Errors: RSP_ETIMEOUT, RSP_ECLOSED, RSP_ESYS. */
 long rsp_now_ms(void);
 /* Absolute deadline for `timeout_ms` from now; -1 stays -1 (forever). */
 long rsp_deadline(int timeout_ms);
-int rsp_io_write(rsp_conn *c, const void *data, size_t len, long deadline);
-/* Reads what is available into c->inbuf (which must be empty), waiting
- * until `deadline`. */
-int rsp_io_fill(rsp_conn *c, long deadline);
+/* Writes all `len` bytes before `deadline`. */
+int rsp_io_write(int fd, const void *data, size_t len, long deadline,
+		 char *errbuf, size_t errlen);
+/* Reads what is available (at least one byte, at most `cap`) into `buf`,
+ * waiting until `deadline`; *got gets the count. */
+int rsp_io_read(size_t *got, int fd, void *buf, size_t cap, long deadline,
+		char *errbuf, size_t errlen);
+/* Makes `fd` nonblocking and close-on-exec. */
 int rsp_fd_prepare(int fd);
+/* Connects to "unix:PATH", "HOST:PORT" or "tcp:HOST:PORT", retrying until
+ * `deadline_ms` from now (rsp_connect() in include/rsp.h); *out gets a
+ * nonblocking fd, or -1. RSP_EPROTO for a malformed address. */
+int rsp_io_connect(int *out, const char *address, int deadline_ms,
+		   char *errbuf, size_t errlen);
 
 /* ---- request/reply engine (rsp/conn.c) ---- */
 int rsp_timeout(const rsp_conn *c);

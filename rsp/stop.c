@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_int.h"
 
 /* A bounded view of the packet being decoded. */
 typedef struct span {
@@ -18,16 +18,6 @@ typedef struct span {
 /* 16 significant hex digits fill a uint64_t; leading zeros are free. */
 #define HEX_MAX_DIGITS 16
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Consumes one or more hex digits from s into *v. */
 static int take_hex(uint64_t *v, span *s)
@@ -35,7 +25,7 @@ static int take_hex(uint64_t *v, span *s)
 	uint64_t x = 0;
 	int sig = 0, n = 0, d;
 
-	while (s->p < s->end && (d = hexval(*s->p)) >= 0) {
+	while (s->p < s->end && (d = rsp_hex_digit((unsigned char)*s->p)) >= 0) {
 		if (x || d)
 			sig++;
 		if (sig > HEX_MAX_DIGITS)
@@ -61,9 +51,9 @@ static int whole_hex(uint64_t *v, span s)
 /* Exactly two hex digits: the signal of S and T. */
 static int take_hex2(int *v, span *s)
 {
-	if (s->end - s->p < 2 || hexval(s->p[0]) < 0 || hexval(s->p[1]) < 0)
+	if (s->end - s->p < 2 || rsp_hex_digit((unsigned char)s->p[0]) < 0 || rsp_hex_digit((unsigned char)s->p[1]) < 0)
 		return RSP_EPROTO;
-	*v = hexval(s->p[0]) << 4 | hexval(s->p[1]);
+	*v = rsp_hex_digit((unsigned char)s->p[0]) << 4 | rsp_hex_digit((unsigned char)s->p[1]);
 	s->p += 2;
 	return 0;
 }
@@ -139,7 +129,7 @@ static int parse_reg(rsp_stop *out, span k, span v)
 	    digits % 2 || digits / 2 > RSP_STOP_REG_BYTES)
 		return RSP_EPROTO;
 	for (const char *c = v.p; c < v.end; c++)
-		if (hexval(*c) < 0)
+		if (rsp_hex_digit((unsigned char)*c) < 0)
 			return RSP_EPROTO;
 	if (out->nregs == RSP_STOP_MAX_REGS)
 		return 0; /* checked, then dropped: see RSP_STOP_MAX_REGS */
@@ -147,8 +137,8 @@ static int parse_reg(rsp_stop *out, span k, span v)
 	r->regnum = (int)regnum;
 	r->len = digits / 2;
 	for (size_t i = 0; i < r->len; i++)
-		r->value[i] = (uint8_t)(hexval(v.p[2 * i]) << 4 |
-					hexval(v.p[2 * i + 1]));
+		r->value[i] = (uint8_t)(rsp_hex_digit((unsigned char)v.p[2 * i]) << 4 |
+					rsp_hex_digit((unsigned char)v.p[2 * i + 1]));
 	return 0;
 }
 
@@ -163,7 +153,7 @@ static int all_hex(span s)
 	if (s.p == s.end)
 		return 0;
 	for (const char *c = s.p; c < s.end; c++)
-		if (hexval(*c) < 0)
+		if (rsp_hex_digit((unsigned char)*c) < 0)
 			return 0;
 	return 1;
 }

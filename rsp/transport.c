@@ -1,7 +1,9 @@
 /*
- * Transport of libgdb-remote: opening TCP and unix-socket connections (with
- * retry until a deadline), adopting a connected fd, and nonblocking reads
- * and writes bounded by deadlines. Everything above works on bytes.
+ * Transport of libgdb-remote, the bottom layer beside the framer: opening TCP
+ * and unix-socket connections (with retry until a deadline), preparing a
+ * connected fd, and nonblocking reads and writes bounded by deadlines. It
+ * works on file descriptors and the caller's message buffer and knows no
+ * connection object; rsp/conn.c is built on it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +68,23 @@ static int wait_fd(int fd, short events, long deadline)
 	}
 }
 
+/* Writes a message into the caller's buffer (NULL: none) and returns
+ * `err`: the transport knows no connection object. */
+static int set_errbuf(char *errbuf, size_t errlen, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int set_errbuf(char *errbuf, size_t errlen, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || !errlen)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 int rsp_fd_prepare(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
@@ -76,16 +95,17 @@ int rsp_fd_prepare(int fd)
 	return 0;
 }
 
-int rsp_io_write(rsp_conn *c, const void *data, size_t len, long deadline)
+int rsp_io_write(int fd, const void *data, size_t len, long deadline,
+		 char *errbuf, size_t errlen)
 {
 	const char *p = data;
 
 	while (len > 0) {
 		/* send() with MSG_NOSIGNAL: a stub that hung up must give us
 		 * EPIPE, not kill the process with SIGPIPE. */
-		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == ENOTSOCK)
-			n = write(c->fd, p, len);
+			n = write(fd, p, len);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
@@ -94,66 +114,54 @@ int rsp_io_write(rsp_conn *c, const void *data, size_t len, long deadline)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int err = wait_fd(c->fd, POLLOUT, deadline);
+			int err = wait_fd(fd, POLLOUT, deadline);
 			if (err == RSP_ETIMEOUT)
-				return rsp_seterr(c, err, "timed out sending to the stub");
+				return set_errbuf(errbuf, errlen, err,
+						  "timed out sending to the stub");
 			if (err)
-				return rsp_seterr(c, err, "poll: %s", strerror(errno));
+				return set_errbuf(errbuf, errlen, err, "poll: %s",
+						  strerror(errno));
 			continue;
 		}
-		if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-			c->closed = 1;
-			return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
-		}
-		return rsp_seterr(c, RSP_ESYS, "send: %s", strerror(errno));
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+			return set_errbuf(errbuf, errlen, RSP_ECLOSED,
+					  "the stub closed the connection");
+		return set_errbuf(errbuf, errlen, RSP_ESYS, "send: %s",
+				  strerror(errno));
 	}
 	return 0;
 }
 
-int rsp_io_fill(rsp_conn *c, long deadline)
+int rsp_io_read(size_t *got, int fd, void *buf, size_t cap, long deadline,
+		char *errbuf, size_t errlen)
 {
-	if (c->closed)
-		return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
 	for (;;) {
-		ssize_t n = recv(c->fd, c->inbuf, sizeof(c->inbuf), 0);
+		ssize_t n = recv(fd, buf, cap, 0);
 		if (n < 0 && errno == ENOTSOCK)
-			n = read(c->fd, c->inbuf, sizeof(c->inbuf));
+			n = read(fd, buf, cap);
 		if (n > 0) {
-			c->in_pos = 0;
-			c->in_len = (size_t)n;
+			*got = (size_t)n;
 			return 0;
 		}
-		if (n == 0 || (n < 0 && errno == ECONNRESET)) {
-			c->closed = 1;
-			return rsp_seterr(c, RSP_ECLOSED, "the stub closed the connection");
-		}
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return set_errbuf(errbuf, errlen, RSP_ECLOSED,
+					  "the stub closed the connection");
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return rsp_seterr(c, RSP_ESYS, "recv: %s", strerror(errno));
-		int err = wait_fd(c->fd, POLLIN, deadline);
+			return set_errbuf(errbuf, errlen, RSP_ESYS, "recv: %s",
+					  strerror(errno));
+		int err = wait_fd(fd, POLLIN, deadline);
 		if (err == RSP_ETIMEOUT)
-			return rsp_seterr(c, err, "timed out waiting for the stub");
+			return set_errbuf(errbuf, errlen, err,
+					  "timed out waiting for the stub");
 		if (err)
-			return rsp_seterr(c, err, "poll: %s", strerror(errno));
+			return set_errbuf(errbuf, errlen, err, "poll: %s",
+					  strerror(errno));
 	}
 }
 
 /* ---- connecting ---------------------------------------------------------- */
-
-static void set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* One nonblocking connect(), finished by polling until `deadline`.
  * Returns the fd, or -1 with errno set. */
@@ -259,23 +267,23 @@ static int transient(int err)
 	       err == EAGAIN || err == ECONNRESET || err == EINTR;
 }
 
-int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
-		const rsp_config *cfg, char *errbuf, size_t errlen)
+int rsp_io_connect(int *out, const char *address, int deadline_ms,
+		   char *errbuf, size_t errlen)
 {
 	char host[256], port[32];
 	long deadline = rsp_now_ms() + (deadline_ms > 0 ? deadline_ms : 0);
 	int is_unix = strncmp(address, "unix:", 5) == 0;
 	const char *rest = address;
-	int fd = -1, gai_err = 0, err;
+	int fd = -1, gai_err = 0;
 	long pause_ms = RETRY_FIRST_PAUSE_MS;
 
-	*out = NULL;
+	*out = -1;
 	if (!is_unix) {
 		if (strncmp(address, "tcp:", 4) == 0)
 			rest += 4;
 		if (split_host_port(host, sizeof(host), port, sizeof(port), rest)) {
-			set_errbuf(errbuf, errlen, "bad address '%s'", address);
-			return RSP_EPROTO;
+			return set_errbuf(errbuf, errlen, RSP_EPROTO,
+					  "bad address '%s'", address);
 		}
 	}
 	for (;;) {
@@ -286,16 +294,15 @@ int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
 		if (fd >= 0)
 			break;
 		if (gai_err) {
-			set_errbuf(errbuf, errlen, "%s: %s", address,
-				   gai_strerror(gai_err));
-			return RSP_ESYS;
+			return set_errbuf(errbuf, errlen, RSP_ESYS, "%s: %s",
+					  address, gai_strerror(gai_err));
 		}
 		int saved = errno;
 		if (!transient(saved) || rsp_now_ms() + pause_ms > deadline) {
-			set_errbuf(errbuf, errlen, "connect %s: %s", address,
-				   strerror(saved));
-			return saved == ETIMEDOUT || transient(saved) ? RSP_ETIMEOUT
-								      : RSP_ESYS;
+			return set_errbuf(errbuf, errlen,
+					  saved == ETIMEDOUT || transient(saved)
+					  ? RSP_ETIMEOUT : RSP_ESYS,
+					  "connect %s: %s", address, strerror(saved));
 		}
 		struct timespec ts = { 0, pause_ms * 1000000L };
 		nanosleep(&ts, NULL);
@@ -303,8 +310,6 @@ int rsp_connect(rsp_conn **out, const char *address, int deadline_ms,
 			pause_ms = pause_ms * 2 < RETRY_MAX_PAUSE_MS ? pause_ms * 2
 								     : RETRY_MAX_PAUSE_MS;
 	}
-	err = rsp_open_fd(out, fd, cfg);
-	if (err)
-		set_errbuf(errbuf, errlen, "%s: out of memory", address);
-	return err;
+	*out = fd;
+	return 0;
 }

@@ -57,4 +57,6 @@ const target_desc target_aarch64 = {
 	.cdrom_drive = "if=virtio,readonly=on",
 	.uefi = &aarch64_uefi,
 	.kernel_magic = &aarch64_kernel,
+	.sh_op_reg = "x0",         /* A64 semihosting: w0 operation, x1 block */
+	.sh_arg_reg = "x1",
 };

@@ -61,4 +61,10 @@ const target_desc target_arm = {
 	.fp_walk = 1,
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 4,
+	.sh_op_reg = "r0",         /* Arm semihosting: r0 operation, r1 block */
+	.sh_arg_reg = "r1",
+	.thumb = 1,                /* Thumb symbols and addresses carry bit 0 */
+	.thumb_only_reg = "xpsr",  /* M-profile: always Thumb */
+	.thumb_state_reg = "cpsr", /* A-profile: cpsr.T */
+	.thumb_state_mask = 0x20,
 };

@@ -1,13 +1,10 @@
 /* Target description: 32-bit x86 under qemu-system-i386 (PC, multiboot -kernel). */
-#include "target.h"
+#include "x86.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
 
-/* isa-debug-exit at 0xf4: see x86_64.c. */
-static const char *const i386_args[] = {
-	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
-};
+static const char *const i386_args[] = { TARGET_X86_EXIT_DEVICE, NULL };
 
 const target_desc target_i386 = {
 	.name = "i386",
@@ -42,4 +39,5 @@ const target_desc target_i386 = {
 	.fp_ret_offset = 4,
 	.drive_if = "ide",          /* pc's PIIX IDE */
 	.cdrom_drive = "media=cdrom,if=ide",
+	.aliases = target_x86_aliases32,
 };

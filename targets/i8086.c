@@ -1,12 +1,10 @@
 /* Target description: 16-bit real mode (a boot sector) under qemu-system-i386. */
-#include "target.h"
+#include "x86.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
 
-static const char *const i8086_args[] = {
-	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
-};
+static const char *const i8086_args[] = { TARGET_X86_EXIT_DEVICE, NULL };
 
 /*
  * The BIOS loads the 512-byte sector at 0x7c00 and jumps there in real mode.
@@ -49,4 +47,7 @@ const target_desc target_i8086 = {
 	.fp_ret_offset = 2,
 	.drive_if = "ide",          /* pc's PIIX IDE */
 	.cdrom_drive = "media=cdrom,if=ide",
+	.aliases = target_x86_aliases32,
+	.pc_seg_reg = "cs",        /* linear PC = cs * 16 + ip */
+	.sp_seg_reg = "ss",
 };

@@ -1,7 +1,9 @@
 /* The table of every target description, and lookups by name and ELF header. */
 #include "target.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 extern const target_desc target_x86_64, target_i386, target_i8086,
 	target_aarch64, target_arm, target_riscv64, target_riscv32;
@@ -64,4 +66,49 @@ const target_desc *target_from_kernel_header(const uint8_t *buf, size_t len)
 			return target_table[i];
 	}
 	return NULL;
+}
+
+void target_names(char *buf, size_t cap, const char *sep)
+{
+	size_t len = 0;
+
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; target_table[i] && len < cap; i++) {
+		int n = snprintf(buf + len, cap - len, "%s%s", i ? sep : "",
+				 target_table[i]->name);
+		if (n < 0)
+			return;
+		len += (size_t)n;
+	}
+}
+
+int target_runs_elf(const target_desc *t, const target_desc *elf)
+{
+	if (t == elf)
+		return 1;
+	for (const char *const *n = t->also_runs; n && *n; n++)
+		if (!strcmp(*n, elf->name))
+			return 1;
+	return 0;
+}
+
+uint64_t target_code_addr(const target_desc *t, uint64_t addr)
+{
+	return t->thumb ? addr & ~(uint64_t)1 : addr;
+}
+
+const target_alias *target_alias_find(const target_desc *t, const char *name)
+{
+	for (const target_alias *a = t->aliases; a && a->name; a++)
+		if (!strcasecmp(a->name, name))
+			return a;
+	return NULL;
+}
+
+int target_has_board_exit(const target_desc *t, const char *machine)
+{
+	return t->exit_machine && machine &&
+	       !strncmp(machine, t->exit_machine, strlen(t->exit_machine));
 }

@@ -66,6 +66,13 @@ typedef struct target_magic {
 	size_t len;
 	const char *what;          /* "a Linux bzImage", for messages */
 } target_magic;
+/* A register name the stub does not send but users expect: a bit field of
+ * a base register (x86's al, ah, ax, ... and eax on x86_64). */
+typedef struct target_alias {
+	const char *name;          /* NULL ends a list */
+	const char *base;          /* the target.xml register it lives in */
+	int shift, bits;
+} target_alias;
 
 typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
@@ -124,6 +131,10 @@ typedef struct target_desc {
 	int fp_ret_offset;
 
 	target_semihosting semihosting;
+	/* Where a semihosting call has its operation number and its argument
+	 * (block pointer) when it traps; NULL without semihosting. */
+	const char *sh_op_reg;
+	const char *sh_arg_reg;
 	const target_ram *ram;     /* machines whose RAM is known, or NULL */
 
 	/* Boot inputs of the default machine. */
@@ -133,6 +144,33 @@ typedef struct target_desc {
 				    * (e.g. "media=cdrom,if=ide"), or NULL */
 	const target_firmware *uefi; /* --uefi's firmware, or NULL: none known */
 	const target_magic *kernel_magic; /* identifies a non-ELF --kernel */
+	/* Code addresses carry the instruction set in bit 0 (Arm Thumb): a
+	 * symbol's or return address's instruction is at the even address
+	 * (target_code_addr()). The PC is in Thumb state when `thumb_only_reg`
+	 * exists (M-profile's xpsr: always Thumb) or when `thumb_state_reg`
+	 * has a bit of `thumb_state_mask` set (A-profile cpsr.T). */
+	int thumb;
+	const char *thumb_only_reg;
+	const char *thumb_state_reg;
+	uint64_t thumb_state_mask;
+
+	/* Real mode: the linear PC and SP are segment * 16 + (offset & 0xffff)
+	 * with these segment registers; NULL for a flat address space. */
+	const char *pc_seg_reg;
+	const char *sp_seg_reg;
+
+	/* Register aliases (NULL-terminated), or NULL. */
+	const target_alias *aliases;
+
+	/* Targets whose ELF images this one also runs (a 32-bit multiboot
+	 * kernel on qemu-system-x86_64), NULL-terminated names, or NULL. */
+	const char *const *also_runs;
+
+	/* The board's own exit device: on machines whose name starts with
+	 * `exit_machine`, QEMU exits with the status the guest wrote to
+	 * `exit_device` (RISC-V virt's sifive_test: 0 pass). NULL: none. */
+	const char *exit_machine;
+	const char *exit_device;
 } target_desc;
 
 /* The table of all targets, NULL-terminated. */
@@ -158,5 +196,24 @@ const target_desc *target_from_kernel_header(const uint8_t *buf, size_t len);
 /* The RAM of `machine` under `t` (a name as QEMU takes it; "virt" also
  * covers "virt-7.2"), or NULL when the table does not know it. */
 const target_ram *target_ram_of(const target_desc *t, const char *machine);
+
+/* The names of all targets in table order, separated by `sep`, into `buf`
+ * (always NUL-terminated; truncated when `cap` is too small). For usage
+ * and error messages. */
+void target_names(char *buf, size_t cap, const char *sep);
+
+/* 1 when `t` runs an ELF image that identifies as `elf` (the same target,
+ * or one listed in t->also_runs). */
+int target_runs_elf(const target_desc *t, const target_desc *elf);
+
+/* The address of the instruction at code address `addr` (bit 0 cleared
+ * on Thumb targets, unchanged elsewhere). */
+uint64_t target_code_addr(const target_desc *t, uint64_t addr);
+
+/* The first alias named `name` (case-insensitively) of `t`, or NULL. */
+const target_alias *target_alias_find(const target_desc *t, const char *name);
+
+/* 1 when QEMU's -machine `machine` of `t` has the board exit device. */
+int target_has_board_exit(const target_desc *t, const char *machine);
 
 #endif /* TARGET_H */

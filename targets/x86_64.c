@@ -1,14 +1,13 @@
 /* Target description: x86-64 under qemu-system-x86_64 (PC machine, -kernel). */
-#include "target.h"
+#include "x86.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
 
-/* isa-debug-exit at 0xf4: a guest `outl` there makes QEMU exit with
- * (value << 1) | 1, the usual exit path of kernel test suites. */
-static const char *const x86_64_args[] = {
-	"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
-};
+static const char *const x86_64_args[] = { TARGET_X86_EXIT_DEVICE, NULL };
+
+/* A 32-bit multiboot kernel on qemu-system-x86_64 is common. */
+static const char *const x86_64_also_runs[] = { "i386", NULL };
 
 /* Debian's ovmf: the 4 MiB flash layout (the 2 MiB one is legacy). */
 static const target_firmware x86_64_uefi = {
@@ -51,4 +50,6 @@ const target_desc target_x86_64 = {
 	.cdrom_drive = "media=cdrom,if=ide",
 	.uefi = &x86_64_uefi,
 	.kernel_magic = &x86_64_kernel,
+	.aliases = target_x86_aliases64,
+	.also_runs = x86_64_also_runs,
 };

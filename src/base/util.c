@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int digit_value(int ch)
+int util_hex_digit(int ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -16,7 +16,7 @@ static int digit_value(int ch)
 		return ch - 'a' + 10;
 	if (ch >= 'A' && ch <= 'F')
 		return ch - 'A' + 10;
-	return 99;
+	return -1;
 }
 
 int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s)
@@ -35,7 +35,7 @@ int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s)
 		p += 2;
 	}
 	for (;; p++) {
-		int d = digit_value((unsigned char)*p);
+		int d = util_hex_digit((unsigned char)*p);
 		if (*p == '_' && ndigits > 0)
 			continue; /* 0xffff_0000: digit grouping */
 		if (d < 0 || (unsigned)d >= base)

@@ -27,7 +27,15 @@ int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s);
 void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Milliseconds of CLOCK_MONOTONIC. */
+/* The default --timeout of `stubrun run` and of a suite's tests, in
+ * seconds: one home for both (a suite passes no --timeout when its test
+ * names none). A hung kernel test is noticed within a minute. */
+#define UTIL_DEFAULT_TIMEOUT_S 60
+
+/* The value of hex digit `ch`, or -1. */
+int util_hex_digit(int ch);
+
+/* Milliseconds of CLOCK_MONOTONIC: the orchestrator's one clock. */
 int64_t util_now_ms(void);
 
 /* Writes `data` fully to `fd`, retrying on EINTR and short writes.

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "util.h"
 
 struct events {
@@ -56,83 +57,14 @@ void events_close(events *ev)
 	free(ev);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-static void put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++, (*at)++)
-		if (*at + 1 < cap)
-			buf[*at] = s[i];
-}
-
-size_t events_json_escape(char *buf, size_t cap, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t at = 0;
-
-	for (size_t i = 0; i < len;) {
-		char esc[8];
-		size_t n;
-		if (u[i] == '"' || u[i] == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)u[i];
-			put(buf, cap, &at, esc, 2);
-		} else if (u[i] == '\n') {
-			put(buf, cap, &at, "\\n", 2);
-		} else if (u[i] == '\t') {
-			put(buf, cap, &at, "\\t", 2);
-		} else if (u[i] == '\r') {
-			put(buf, cap, &at, "\\r", 2);
-		} else if (u[i] < 0x20 || u[i] == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
-			put(buf, cap, &at, esc, 6);
-		} else if (u[i] >= 0x80) {
-			if ((n = utf8_len(u + i, len - i)) > 0) {
-				put(buf, cap, &at, s + i, n);
-				i += n;
-				continue;
-			}
-			/* Not UTF-8: keep the byte visible as its Latin-1
-			 * code point rather than emit invalid JSON. */
-			snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
-			put(buf, cap, &at, esc, 6);
-		} else {
-			put(buf, cap, &at, s + i, 1);
-		}
-		i++;
-	}
-	if (cap)
-		buf[at < cap ? at : cap - 1] = '\0';
-	return at;
-}
-
 /* Escapes into a malloc'd string; NULL when out of memory. */
 static char *escape_alloc(const char *s, size_t len)
 {
-	size_t need = events_json_escape(NULL, 0, s, len) + 1;
+	size_t need = text_json_escape(NULL, 0, s, len, TEXT_INVALID_LATIN1) + 1;
 	char *buf = malloc(need);
 
 	if (buf)
-		events_json_escape(buf, need, s, len);
+		text_json_escape(buf, need, s, len, TEXT_INVALID_LATIN1);
 	return buf;
 }
 
@@ -151,7 +83,8 @@ int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms)
 	/* Sized once: each name escaped, plus its quotes and a comma. */
 	need = at + (size_t)tail_len + 1;
 	for (size_t i = 0; i < count; i++)
-		need += events_json_escape(NULL, 0, names[i], strlen(names[i])) + 3;
+		need += text_json_escape(NULL, 0, names[i], strlen(names[i]),
+					 TEXT_INVALID_LATIN1) + 3;
 	line = malloc(need);
 	if (!line)
 		return -1;
@@ -160,8 +93,8 @@ int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms)
 		if (i)
 			line[at++] = ',';
 		line[at++] = '"';
-		at += events_json_escape(line + at, need - at, names[i],
-					 strlen(names[i]));
+		at += text_json_escape(line + at, need - at, names[i],
+				       strlen(names[i]), TEXT_INVALID_LATIN1);
 		line[at++] = '"';
 	}
 	memcpy(line + at, tail, (size_t)tail_len);

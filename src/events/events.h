@@ -34,10 +34,4 @@ int events_skip(events *ev, const char *name, const char *reason,
 int events_verdict(events *ev, int status, const char *reason,
 		   int64_t time_ms);
 
-/* Appends `s` (len bytes, any content) to buf as a JSON string body,
- * escaping quotes, backslashes, control bytes and bytes >= 0x80 that are
- * not valid UTF-8 (as \u00XX, so the line stays valid JSON). Returns the
- * length the full escape needs; writes at most cap-1 bytes plus a NUL. */
-size_t events_json_escape(char *buf, size_t cap, const char *s, size_t len);
-
 #endif /* EVENTS_H */

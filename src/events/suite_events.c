@@ -4,6 +4,7 @@
  * verdict / plan semantics on top of it.
  */
 #include "suite_events.h"
+#include "util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -90,12 +91,10 @@ static int hex4(unsigned *out, jcur *c)
 	if (c->end - c->p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		char h = *c->p++;
-		v <<= 4;
-		if (h >= '0' && h <= '9') v |= (unsigned)(h - '0');
-		else if (h >= 'a' && h <= 'f') v |= (unsigned)(h - 'a' + 10);
-		else if (h >= 'A' && h <= 'F') v |= (unsigned)(h - 'A' + 10);
-		else return -1;
+		int d = util_hex_digit((unsigned char)*c->p++);
+		if (d < 0)
+			return -1;
+		v = v << 4 | (unsigned)d;
 	}
 	*out = v;
 	return 0;

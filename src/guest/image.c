@@ -329,6 +329,8 @@ static int load_symtab(image *img, size_t sec, const GElf_Shdr *sh, size_t shnum
 {
 	size_t symsz = img->elf_class == ELFCLASS64 ? sizeof(Elf64_Sym)
 						    : sizeof(Elf32_Sym);
+	const target_desc *t = target_from_elf(img->machine, img->elf_class,
+					       img->flags);
 	GElf_Shdr strsec;
 	Elf_Data *data;
 
@@ -374,8 +376,8 @@ static int load_symtab(image *img, size_t sec, const GElf_Shdr *sh, size_t shnum
 			       (GELF_ST_BIND(sym.st_info) == STB_GLOBAL ||
 				GELF_ST_BIND(sym.st_info) == STB_WEAK);
 		/* Thumb functions have bit 0 set in st_value. */
-		if (img->machine == EM_ARM && s->is_func)
-			s->addr &= ~(uint64_t)1;
+		if (t && s->is_func)
+			s->addr = target_code_addr(t, s->addr);
 		if (s->size > UINT64_MAX - s->addr)
 			s->size = UINT64_MAX - s->addr;
 	}

@@ -381,8 +381,7 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 	uw_ctx c = { img, t, read_mem, arg, { NULL, NULL } };
 	uw_state cur = { 0 }, next = { 0 };
 	unwind_how how;
-	/* Arm code addresses carry the Thumb state in bit 0. */
-	int same_sp = 0, thumb = t->elf_machine == EM_ARM;
+	int same_sp = 0;
 
 	*count = 0;
 	*stop = UNWIND_STOP_END;
@@ -392,7 +391,7 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 		c.cfi[0] = dwarf_getcfi_elf(image_elf_handle(img));
 	if (img && image_dwarf_handle(img))
 		c.cfi[1] = dwarf_getcfi(image_dwarf_handle(img));
-	cur.pc = start->pc & (thumb ? ~1ull : ~0ull);
+	cur.pc = target_code_addr(t, start->pc);
 	cur.sp = start->sp;
 	cur.fp = start->fp;
 	cur.fp_ok = t->fp_reg != NULL;
@@ -405,8 +404,8 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 			break;
 		}
 		step_result r = step(&next, &how, &c, &cur, *count - 1);
-		if (r == STEP_OK && thumb)
-			next.pc &= ~1ull;
+		if (r == STEP_OK)
+			next.pc = target_code_addr(t, next.pc);
 		if (r == STEP_OK && next.pc == 0)
 			r = STEP_END;
 		if (r == STEP_OK && !plausible(&c, &cur, &next, &same_sp))

@@ -4,6 +4,7 @@
  * and JSON (RFC 8259 section 7 "Strings").
  */
 #include "report.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -45,37 +46,6 @@ void report_count(report_counts *out, const report *r, const report_suite *s)
 		count_suite(out, &r->suites[i]);
 }
 
-size_t report_utf8_decode(unsigned *cp, const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], min;
-	size_t len;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xe0) == 0xc0) {
-		len = 2; min = 0x80; c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3; min = 0x800; c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4; min = 0x10000; c &= 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 static const char replacement[] = "\xef\xbf\xbd";  /* U+FFFD */
 
 void report_put_xml(FILE *f, const char *str, int attr)
@@ -85,7 +55,7 @@ void report_put_xml(FILE *f, const char *str, int attr)
 
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t len = report_utf8_decode(&cp, s + i, n - i);
+		size_t len = text_utf8_decode(&cp, s + i, n - i);
 		if (len == 0 || cp == 0xfffe || cp == 0xffff) {
 			fputs(replacement, f);
 			i += len ? len : 1;
@@ -117,36 +87,8 @@ void report_put_xml(FILE *f, const char *str, int attr)
 
 void report_put_json(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = str ? strlen(str) : 0;
-
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		size_t len = report_utf8_decode(&cp, s + i, n - i);
-		if (len == 0) {
-			fputs("\\ufffd", f);
-			i++;
-			continue;
-		}
-		switch (cp) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		default:
-			/* DEL and the line/paragraph separators are legal
-			 * JSON but break line-oriented and JS readers. */
-			if (cp < 0x20 || cp == 0x7f || cp == 0x2028 ||
-			    cp == 0x2029)
-				fprintf(f, "\\u%04x", cp);
-			else
-				fwrite(s + i, 1, len, f);
-		}
-		i += len;
-	}
+	if (str)
+		text_json_put(f, str, strlen(str), TEXT_INVALID_REPLACE);
 }
 
 void report_put_json_string(FILE *f, const char *s)

@@ -72,18 +72,12 @@ int report_json_write(FILE *f, const report *r);
  * normalised to spaces), carriage return always; other C0 characters, which
  * XML 1.0 forbids even as references, in caret notation ("^[" for ESC);
  * U+FFFE/U+FFFF likewise as U+FFFD.
- * report_put_json: a JSON string body per RFC 8259 (no quotes added).
+ * report_put_json: a JSON string body per RFC 8259 (no quotes added;
+ * text_json_put() of src/base/text.h).
  */
 void report_put_xml(FILE *f, const char *s, int attr);
 void report_put_json(FILE *f, const char *s);
 /* A JSON string with its quotes, or null for NULL. */
 void report_put_json_string(FILE *f, const char *s);
-
-/*
- * Decodes one UTF-8 sequence at s (n bytes available). Returns its length
- * and the code point in *cp, or 0 when it is invalid (overlong, surrogate,
- * beyond U+10FFFF, truncated).
- */
-size_t report_utf8_decode(unsigned *cp, const unsigned char *s, size_t n);
 
 #endif /* REPORT_H */

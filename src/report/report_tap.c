@@ -4,6 +4,7 @@
  * and a YAML diagnostic block (YAML 1.2) under each failure.
  */
 #include "report.h"
+#include "text.h"
 
 #include <errno.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static int block_safe(const char *str)
 
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t len = report_utf8_decode(&cp, s + i, n - i);
+		size_t len = text_utf8_decode(&cp, s + i, n - i);
 		if (len == 0 || !yaml_printable(cp))
 			return 0;
 		i += len;
@@ -55,7 +56,7 @@ static void put_quoted(FILE *f, const char *str)
 	fputc('"', f);
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t len = report_utf8_decode(&cp, s + i, n - i);
+		size_t len = text_utf8_decode(&cp, s + i, n - i);
 		if (len == 0) {
 			fputs("\\ufffd", f);
 			i++;

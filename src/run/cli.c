@@ -234,7 +234,7 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 	      size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
-	o->timeout_ms = 60000;
+	o->timeout_ms = UTIL_DEFAULT_TIMEOUT_S * 1000;
 
 	for (int i = first; i < argc; i++) {
 		const char *arg = argv[i];

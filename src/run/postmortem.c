@@ -70,13 +70,13 @@ static int is_code(const image *img, uint64_t addr)
 static int reg_value(uint64_t *v, pm *p, const rsp_reg *r, uint8_t *raw,
 		     size_t *rawlen)
 {
-	size_t bytes = ((size_t)r->bitsize + 7) / 8;
+	size_t bytes = ((size_t)r->bitsize + 7) / 8, off;
 	int err;
 
 	if (bytes == 0 || bytes > RSP_STOP_REG_BYTES)
 		return RSP_ENOTFOUND;
-	if (r->g_offset >= 0 && (size_t)r->g_offset + bytes <= p->glen) {
-		memcpy(raw, p->g + r->g_offset, bytes);
+	if (rsp_reg_slot(&off, &bytes, r, p->glen) == 0) {
+		memcpy(raw, p->g + off, bytes);
 	} else {
 		size_t got = 0;
 		if ((err = rsp_reg_read(raw, RSP_STOP_REG_BYTES, &got, p->in->conn,
@@ -201,12 +201,15 @@ static int arm_thumb(pm *p)
 	uint64_t cpsr;
 	int bits;
 
-	if (strcmp(p->in->tgt->name, "arm") != 0)
+	const target_desc *t = p->in->tgt;
+
+	if (!t->thumb)
 		return 0;
-	if (rsp_reg_find(p->in->conn, "xpsr"))
-		return 1; /* M-profile: always Thumb */
-	return regs_get(&cpsr, &bits, p->in->conn, p->in->tgt, "cpsr") == 0 &&
-	       (cpsr & 0x20);
+	if (t->thumb_only_reg && rsp_reg_find(p->in->conn, t->thumb_only_reg))
+		return 1;
+	return t->thumb_state_reg &&
+	       regs_get(&cpsr, &bits, p->in->conn, t, t->thumb_state_reg) == 0 &&
+	       (cpsr & t->thumb_state_mask);
 }
 
 /* Guest code bytes: from the image when it has them (no round trip, and
@@ -280,9 +283,10 @@ static void print_stack(pm *p, uint64_t sp)
 		char at[200];
 		for (unsigned k = w; k-- > 0;)
 			v = (v << 8) | buf[i * w + k];
+		uint64_t code = target_code_addr(p->in->tgt, v);
 		at[0] = '\0';
-		if (is_code(p->in->img, v & ~(uint64_t)1))
-			where(at, sizeof(at), p->in->img, v & ~(uint64_t)1);
+		if (is_code(p->in->img, code))
+			where(at, sizeof(at), p->in->img, code);
 		fprintf(p->out, "  0x%0*" PRIx64 ": 0x%0*" PRIx64 "%s%s\n",
 			(int)w * 2, sp + (uint64_t)i * w, (int)w * 2, v,
 			at[0] ? "  " : "", at);

@@ -12,13 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "privdir.h"
+#include "spawn.h"
 #include "util.h"
 
 /* Why 512: a QEMU error line ("qemu-system-x86_64: -machine foo: ...") is
@@ -106,52 +106,19 @@ static int build_argv(char ***out, const qemu_spec *spec, const char *chardev,
 	return 0;
 }
 
-/* In the child: never returns. Reports exec's errno through `report`.
- * `keep_fd` (the stub's end of the socketpair, or -1) is the one
- * close-on-exec descriptor QEMU inherits. */
-static void child_exec(char **argv, int in_r, int out_w, int err_w,
-		       int report, pid_t parent, const char *tmpdir, int keep_fd)
-{
-	sigset_t none;
-	int e, in;
-
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(125); /* the parent died before prctl took effect */
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* QEMU's own temporary files (snapshot=on) go in our directory,
-	 * which qemu_free() empties. */
-	setenv("TMPDIR", tmpdir, 1);
-	if (keep_fd >= 0)
-		fcntl(keep_fd, F_SETFD, 0);
-	in = in_r >= 0 ? in_r : open("/dev/null", O_RDONLY);
-	if (in < 0 || dup2(in, 0) < 0 || dup2(out_w, 1) < 0 ||
-	    dup2(err_w, 2) < 0)
-		e = errno;
-	else {
-		execvp(argv[0], argv);
-		e = errno;
-	}
-	if (write(report, &e, sizeof(e)) < 0)
-		_exit(125);
-	_exit(127);
-}
-
+/* QEMU in a process group of its own, killed with us, its signal state
+ * reset, stdin /dev/null or the console's input pipe (want_stdin); the
+ * stub's end of the socketpair (or -1) is the one close-on-exec
+ * descriptor it inherits. */
 static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 		 char *errbuf, size_t errlen)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
-	int inp[2] = { -1, -1 };
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
 	int ret = QEMU_ESYS, e = 0;
-	pid_t parent = getpid();
-	ssize_t n;
+	spawn_opts so;
 
 	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) ||
-	    pipe2(rep, O_CLOEXEC) || (want_stdin && pipe2(inp, O_CLOEXEC))) {
+	    (want_stdin && pipe2(inp, O_CLOEXEC))) {
 		util_errf(errbuf, errlen, "pipe: %s", strerror(errno));
 		goto out;
 	}
@@ -161,21 +128,22 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 	 * would never answer. 1 MiB is Linux's default pipe-max-size; a
 	 * failure to grow it leaves the default, as before. */
 	fcntl(errp[0], F_SETPIPE_SZ, STDERR_PIPE_BYTES);
-	q->pid = fork();
-	if (q->pid < 0) {
+	spawn_opts_init(&so, argv);
+	so.path_search = 1;
+	so.in_fd = inp[0];
+	so.out_fd = outp[1];
+	so.err_fd = errp[1];
+	so.death_signal = SIGKILL;
+	so.reset_signals = 1;
+	/* QEMU's own temporary files (snapshot=on) go in our directory,
+	 * which qemu_free() empties. */
+	so.tmpdir = q->dir;
+	so.keep_fd = child_gdb_fd;
+	if (spawn_start(&q->pid, &e, &so) < 0) {
 		util_errf(errbuf, errlen, "fork: %s", strerror(errno));
 		goto out;
 	}
-	if (q->pid == 0)
-		child_exec(argv, inp[0], outp[1], errp[1], rep[1], parent,
-			   q->dir, child_gdb_fd);
-	setpgid(q->pid, q->pid); /* also here: no race with an early kill */
-	close(rep[1]);
-	rep[1] = -1;
-	do
-		n = read(rep[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(e)) {
+	if (e) {
 		ret = (e == ENOENT || e == ENOTDIR) ? QEMU_ENOENT :
 		      (e == EACCES || e == ENOEXEC || e == EISDIR ||
 		       e == EPERM) ? QEMU_ENOEXEC : QEMU_ESYS;
@@ -199,8 +167,6 @@ out:
 			close(outp[i]);
 		if (errp[i] >= 0)
 			close(errp[i]);
-		if (rep[i] >= 0)
-			close(rep[i]);
 		if (inp[i] >= 0)
 			close(inp[i]);
 	}

@@ -151,8 +151,6 @@ int run_signal_pending(run_ctx *r)
 
 /* --- bounding the stub's answers -------------------------------------- */
 
-/* The library's own per-request default: no request waits longer. */
-#define REQUEST_MAX_MS 5000
 
 static void bound_by(run_ctx *r, int64_t until, int64_t cap)
 {
@@ -166,7 +164,7 @@ static void bound_by(run_ctx *r, int64_t until, int64_t cap)
 
 void run_bound_requests(run_ctx *r, int64_t until)
 {
-	bound_by(r, until, REQUEST_MAX_MS);
+	bound_by(r, until, RSP_DEFAULT_TIMEOUT_MS);
 }
 
 /* The first replies come from a QEMU that may still be loading a large
@@ -288,9 +286,9 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 
 int run_leave_stop(run_ctx *r)
 {
-	int err = regs_cache_flush(&r->regs, r->conn);
+	int err = rsp_regcache_flush(r->regs, r->conn);
 
-	regs_cache_reset(&r->regs);
+	rsp_regcache_reset(r->regs);
 	run_stub_failed(r, err);
 	if (err == RSP_ECLOSED) {
 		run_stop_closed(r, 0);
@@ -331,7 +329,7 @@ static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 	if (err < 0 ||
 	    (err = rsp_bp_insert(r->conn, RSP_BP_SW, pc, b->z_kind)) < 0)
 		goto stub_error;
-	return stop->kind != RSP_STOP_SIGNAL || stop->signal != 5;
+	return stop->kind != RSP_STOP_SIGNAL || stop->signal != RSP_GDB_SIGTRAP;
 stub_error:
 	run_stub_failed(r, err);
 	run_verdict(r, RUN_EXIT_ERROR, 0, "stepping over the breakpoint at "
@@ -347,8 +345,8 @@ static int initial_stop(rsp_stop *stop, run_ctx *r)
 
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = RSP_STOP_SIGNAL;
-	stop->signal = 5;
-	return regs_pc_cached(&pc, &r->regs, r->conn, r->tgt) == 0 &&
+	stop->signal = RSP_GDB_SIGTRAP;
+	return regs_pc_cached(&pc, r->regs, r->conn, r->tgt) == 0 &&
 	       run_find_bp(r, pc);
 }
 
@@ -386,7 +384,7 @@ static void loop(run_ctx *r)
 		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
 			return;
 		if (resume == RUN_WAIT) {
-			regs_cache_reset(&r->regs);
+			rsp_regcache_reset(r->regs);
 			continue;
 		}
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
@@ -485,6 +483,10 @@ static void run_session(run_ctx *r)
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--events %s", r->err);
 		return;
 	}
+	if (rsp_regcache_new(&r->regs) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
+		return;
+	}
 	/* QEMU starts before the breakpoints are planned and the image is
 	 * scanned for semihosting traps, so that work (a few ms of symbol
 	 * lookups and disassembly) overlaps QEMU's own start-up instead of
@@ -506,6 +508,7 @@ static void teardown(run_ctx *r)
 		rsp_detach(r->conn);
 	}
 	rsp_close(r->conn);
+	rsp_regcache_free(r->regs);
 	if (r->qemu) {
 		qemu_kill(r->qemu);
 		run_drain_qemu(r);

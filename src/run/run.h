@@ -5,10 +5,6 @@
 #ifndef RUN_H
 #define RUN_H
 
-#ifndef STUBRUN_VERSION
-#define STUBRUN_VERSION "0.1.0"
-#endif
-
 /* Exit statuses of stubrun's own making (the guest's own are 0..255). */
 enum {
 	RUN_EXIT_FAIL = 1,       /* failed check, fail symbol, crash */

@@ -10,14 +10,6 @@
 
 #include "bootfile.h"
 
-/* An ELF for `elf` runs on `want`: the same target, or a 32-bit multiboot
- * kernel on qemu-system-x86_64 (common). */
-static int arch_fits(const target_desc *want, const target_desc *elf)
-{
-	return want == elf ||
-	       (!strcmp(want->name, "x86_64") && !strcmp(elf->name, "i386"));
-}
-
 static int error_line(run_ctx *r)
 {
 	run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
@@ -142,7 +134,7 @@ static int open_positional(run_ctx *r, const target_desc *forced)
 			    "(e_machine %d)", o->image, image_elf_machine(r->img));
 		return -1;
 	}
-	if (forced && !arch_fits(forced, elf)) {
+	if (forced && !target_runs_elf(forced, elf)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: an ELF for %s, not for "
 			    "--arch %s", o->image, elf->name, forced->name);
 		return -1;
@@ -219,13 +211,13 @@ static int open_boot(run_ctx *r, const target_desc *forced)
 			    "not say)" : " or --symbols");
 		return -1;
 	}
-	if (elf && !arch_fits(tgt, elf)) {
+	if (elf && !target_runs_elf(tgt, elf)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: an ELF for %s, not for %s "
 			    "(the run's architecture)", image_path(r->img),
 			    elf->name, tgt->name);
 		return -1;
 	}
-	if (k.tgt && !arch_fits(tgt, k.tgt)) {
+	if (k.tgt && !target_runs_elf(tgt, k.tgt)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--kernel %s: a kernel for %s, "
 			    "not for %s", o->kernel, k.tgt->name, tgt->name);
 		return -1;
@@ -263,11 +255,12 @@ int run_setup_image(run_ctx *r)
 {
 	const cli_options *o = r->opt;
 	const target_desc *forced = NULL;
+	char names[128];
 
 	if (o->arch && !(forced = target_by_name(o->arch))) {
+		target_names(names, sizeof(names), ", ");
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--arch '%s': unknown "
-			    "architecture (x86_64, i386, i8086, aarch64, arm, "
-			    "riscv64, riscv32)", o->arch);
+			    "architecture (%s)", o->arch, names);
 		return -1;
 	}
 	if (o->image && (o->kernel || o->symbols)) {

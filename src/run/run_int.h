@@ -72,7 +72,7 @@ typedef struct run_ctx {
 	/* The registers of the stop being handled: one 'g' serves the PC, the
 	 * arguments and the semihosting registers; reset before the guest
 	 * runs again (run_leave_stop). */
-	regs_cache regs;
+	rsp_regcache *regs;       /* this stop's registers (include/rsp.h) */
 
 	/* the verdict: the first one set wins */
 	int done;

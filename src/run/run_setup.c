@@ -30,9 +30,7 @@ static int add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
 		return -1;
 	}
 	r->bps = nb;
-	/* Thumb symbols carry bit 0; the instruction is at the even address. */
-	if (!strcmp(r->tgt->name, "arm"))
-		addr &= ~(uint64_t)1;
+	addr = target_code_addr(r->tgt, addr);
 	nb[r->nbps] = (run_bp){ addr, kind, z_kind ? z_kind : r->tgt->bp_kind,
 				index, name, 0 };
 	r->nbps++;

@@ -17,7 +17,6 @@
 /* GDB's signal numbers as QEMU's stub reports them. */
 #define GDB_SIGINT 2
 #define GDB_SIGQUIT 3   /* QEMU: the VM stopped for shutdown/reset */
-#define GDB_SIGTRAP 5
 
 const run_bp *run_find_bp(const run_ctx *r, uint64_t pc)
 {
@@ -36,14 +35,14 @@ int run_read_arg(int64_t *out, run_ctx *r, int as_pointer)
 	int int_bits = t->ptr_size == 2 ? 16 : 32;
 
 	if (t->arg_kind == TARGET_ARG_REGISTER) {
-		if ((err = regs_get_cached(&v, &bits, &r->regs, r->conn, t,
+		if ((err = regs_get_cached(&v, &bits, r->regs, r->conn, t,
 					   t->arg_reg)) < 0)
 			return err;
 	} else {
 		int bytes = as_pointer ? (int)t->ptr_size :
 			    (int_bits / 8 < (int)t->ptr_size ? int_bits / 8 :
 			     (int)t->ptr_size);
-		if ((err = regs_sp_cached(&sp, &r->regs, r->conn, t)) < 0 ||
+		if ((err = regs_sp_cached(&sp, r->regs, r->conn, t)) < 0 ||
 		    (err = regs_mem_uint(&v, r->conn, sp + (uint64_t)t->arg_stack_offset,
 					 bytes)) < 0)
 			return err;
@@ -105,7 +104,7 @@ static int env_name(uint64_t *value, int *bits, void *arg, const char *name)
 {
 	run_ctx *r = ((check_env *)arg)->r;
 	const image_symbol *s;
-	int err = regs_get_cached(value, bits, &r->regs, r->conn, r->tgt, name);
+	int err = regs_get_cached(value, bits, r->regs, r->conn, r->tgt, name);
 
 	if (err == 0)
 		return 0;
@@ -254,7 +253,7 @@ static int guest_reg_get(uint64_t *value, const char *name, void *arg)
 	run_ctx *r = arg;
 	const rsp_reg *reg = rsp_reg_find(r->conn, name);
 
-	return reg ? regs_cache_read(value, &r->regs, r->conn, reg) :
+	return reg ? rsp_regcache_read(value, r->regs, r->conn, reg) :
 		     RSP_ENOTFOUND;
 }
 
@@ -263,7 +262,7 @@ static int guest_reg_set(const char *name, uint64_t value, void *arg)
 	run_ctx *r = arg;
 	const rsp_reg *reg = rsp_reg_find(r->conn, name);
 
-	return reg ? regs_cache_write(&r->regs, r->conn, reg, value) :
+	return reg ? rsp_regcache_write(r->regs, r->conn, reg, value) :
 		     RSP_ENOTFOUND;
 }
 
@@ -353,7 +352,7 @@ static int file_io(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 			       guest_mem_write, r };
 	/* ENOSYS is 88 in the protocol's numbering (GDB manual, "Errno
 	 * Values" lists none: GDB itself answers unknown calls so). */
-	fileio_reply rep = { -1, 88, 0 };
+	fileio_reply rep = { -1, RSP_FILEIO_ENOSYS, 0 };
 	int err;
 
 	if (r->fio && fileio_handle(&rep, r->fio, &io, stop) < 0) {
@@ -428,7 +427,7 @@ static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 	err = rsp_thread_select(r->conn, 'g', stop->tid);
 	if (err == 0) {
 		r->stop_tid = stop->tid;
-		regs_cache_reset(&r->regs);
+		rsp_regcache_reset(r->regs);
 		return 0;
 	}
 	run_stub_failed(r, err);
@@ -506,13 +505,13 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub sent an empty stop reply");
 		return -1;
 	}
-	if (regs_pc_cached(&pc, &r->regs, r->conn, r->tgt) < 0) {
+	if (regs_pc_cached(&pc, r->regs, r->conn, r->tgt) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "cannot read the PC: %s",
 			    rsp_errmsg(r->conn));
 		return -1;
 	}
 	r->stop_pc = pc;
-	if (stop->signal == GDB_SIGTRAP && run_find_bp(r, pc))
+	if (stop->signal == RSP_GDB_SIGTRAP && run_find_bp(r, pc))
 		stop_at_bp(resume, r, pc);
 	else
 		unexpected_stop(resume, r, stop, pc);
@@ -532,11 +531,11 @@ static int has_device(const run_ctx *r, const char *name)
 	return 0;
 }
 
-static int is_riscv_virt(const run_ctx *r)
+static int has_board_exit(const run_ctx *r)
 {
 	const char *m = r->opt->machine ? r->opt->machine : r->tgt->machine;
 
-	return !strncmp(r->tgt->name, "riscv", 5) && m && !strncmp(m, "virt", 4);
+	return target_has_board_exit(r->tgt, m);
 }
 
 /* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr
@@ -587,12 +586,12 @@ void run_stop_closed(run_ctx *r, int got_w)
 	} else if (has_device(r, "isa-debug-exit") && (code & 1)) {
 		run_verdict(r, host_status(code >> 1), 0,
 			    "isa-debug-exit code %d", code >> 1);
-	} else if (is_riscv_virt(r)) {
+	} else if (has_board_exit(r)) {
 		if (code)
-			run_verdict(r, host_status(code), 0,
-				    "sifive_test fail, code %d", code);
+			run_verdict(r, host_status(code), 0, "%s fail, code %d",
+				    r->tgt->exit_device, code);
 		else
-			run_verdict(r, 0, 0, "sifive_test pass");
+			run_verdict(r, 0, 0, "%s pass", r->tgt->exit_device);
 	} else if (code == 0) {
 		run_verdict(r, RUN_EXIT_FAIL, 0, "QEMU exited with status 0 "
 			    "without an exit status from the guest");

@@ -16,8 +16,6 @@
 
 /* Guest descriptors at once, console included: as SH_MAX_FILES. */
 #define FILEIO_MAX_FILES 64
-/* GDB's own fileio.h: the call is not implemented. */
-#define FILEIO_ENOSYS 88
 
 struct fileio {
 	semihost_config cfg;
@@ -45,7 +43,7 @@ int fileio_errno_from_host(int e)
 		{ ENFILE, FILEIO_ENFILE }, { EMFILE, FILEIO_EMFILE },
 		{ EFBIG, FILEIO_EFBIG }, { ENOSPC, FILEIO_ENOSPC },
 		{ ESPIPE, FILEIO_ESPIPE }, { EROFS, FILEIO_EROFS },
-		{ ENAMETOOLONG, FILEIO_ENAMETOOLONG }, { ENOSYS, FILEIO_ENOSYS },
+		{ ENAMETOOLONG, FILEIO_ENAMETOOLONG }, { ENOSYS, RSP_FILEIO_ENOSYS },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (map[i][0] == e)

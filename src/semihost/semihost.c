@@ -1,6 +1,7 @@
 /* Arm semihosting (v2; also RISC-V's) serviced by stubrun: the service
- * object, its trap list, guest access helpers and the dispatch table. The
- * operations themselves are in semihost_ops.c. */
+ * object, its trap list and the dispatch. The operations are in
+ * semihost_ops.c, guest access in semihost_guest.c, the heap in
+ * semihost_heap.c. */
 #include "semihost.h"
 #include "semihost_int.h"
 
@@ -15,145 +16,6 @@ void semihost_config_init(semihost_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->stdin_fd = -1;
-}
-
-void sh_warn(semihost *sh, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (!sh->cfg.warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sh->cfg.warn(msg, sh->cfg.warn_arg);
-}
-
-void sh_output(semihost *sh, int stream, const char *data, size_t len)
-{
-	if (sh->cfg.output && len > 0)
-		sh->cfg.output(stream, data, len, sh->cfg.output_arg);
-}
-
-static int set_errmsg(semihost *sh, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sh->errmsg, sizeof(sh->errmsg), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-/* --- guest access ------------------------------------------------------ */
-
-/* Maps an io callback's failure: a refused address is the guest's EFAULT
- * (positive), anything else is fatal. */
-static int io_fail(semihost *sh, int rc, const char *what, uint64_t addr)
-{
-	if (rc == SEMIHOST_IO_FAULT)
-		return EFAULT;
-	return set_errmsg(sh, SEMIHOST_EIO,
-			  "%s at 0x%llx failed (stub error %d)",
-			  what, (unsigned long long)addr, rc);
-}
-
-int sh_mem_read(semihost *sh, const semihost_target *io, void *buf,
-		uint64_t addr, size_t len)
-{
-	uint8_t *p = buf;
-
-	if (len > 0 && addr + len - 1 < addr)
-		return EFAULT; /* wraps around the address space */
-	if (!sh->wide && len > 0 && addr + len - 1 > UINT32_MAX)
-		return EFAULT;
-	while (len > 0) {
-		size_t n = len < SEMIHOST_IO_CHUNK ? len : SEMIHOST_IO_CHUNK;
-		int rc = io->mem_read(p, addr, n, io->arg);
-		if (rc)
-			return io_fail(sh, rc, "memory read", addr);
-		p += n;
-		addr += n;
-		len -= n;
-	}
-	return 0;
-}
-
-int sh_mem_write(semihost *sh, const semihost_target *io, uint64_t addr,
-		 const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	if (len > 0 && addr + len - 1 < addr)
-		return EFAULT;
-	if (!sh->wide && len > 0 && addr + len - 1 > UINT32_MAX)
-		return EFAULT;
-	while (len > 0) {
-		size_t n = len < SEMIHOST_IO_CHUNK ? len : SEMIHOST_IO_CHUNK;
-		int rc = io->mem_write(addr, p, n, io->arg);
-		if (rc)
-			return io_fail(sh, rc, "memory write", addr);
-		p += n;
-		addr += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Little-endian words of the caller's size: all supported targets are LE. */
-static uint64_t get_word(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void put_word(uint8_t *p, unsigned size, uint64_t v)
-{
-	for (unsigned i = 0; i < size; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-int sh_read_args(semihost *sh, const semihost_target *io, uint64_t *args,
-		 size_t n, uint64_t block)
-{
-	uint8_t buf[8 * SH_MAX_ARGS];
-	unsigned w = sh_word(sh);
-	int rc;
-
-	rc = sh_mem_read(sh, io, buf, block, n * w);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		args[i] = get_word(buf + i * w, w);
-	return 0;
-}
-
-int sh_write_words(semihost *sh, const semihost_target *io, uint64_t addr,
-		   const uint64_t *vals, size_t n)
-{
-	uint8_t buf[8 * SH_MAX_ARGS];
-	unsigned w = sh_word(sh);
-
-	for (size_t i = 0; i < n; i++)
-		put_word(buf + i * w, w, vals[i]);
-	return sh_mem_write(sh, io, addr, buf, n * w);
-}
-
-int sh_read_string(semihost *sh, const semihost_target *io, char *buf,
-		   size_t cap, uint64_t addr, uint64_t len)
-{
-	int rc;
-
-	if (len >= cap)
-		return ENAMETOOLONG;
-	rc = sh_mem_read(sh, io, buf, addr, (size_t)len);
-	if (rc)
-		return rc;
-	buf[len] = '\0'; /* an embedded NUL ends the name, as in QEMU */
-	return 0;
 }
 
 /* --- traps ------------------------------------------------------------- */
@@ -188,12 +50,12 @@ int semihost_add_trap(semihost *sh, const semihost_trap *trap)
 	if (find_trap(sh, trap->addr))
 		return 0;
 	if (sh->ntraps >= SEMIHOST_MAX_TRAPS)
-		return set_errmsg(sh, SEMIHOST_ENOMEM, "too many traps");
+		return sh_set_errmsg(sh, SEMIHOST_ENOMEM, "too many traps");
 	if (sh->ntraps == sh->traps_cap) {
 		size_t ncap = sh->traps_cap ? sh->traps_cap * 2 : 16;
 		semihost_trap *n = realloc(sh->traps, ncap * sizeof(*n));
 		if (!n)
-			return set_errmsg(sh, SEMIHOST_ENOMEM, "out of memory");
+			return sh_set_errmsg(sh, SEMIHOST_ENOMEM, "out of memory");
 		sh->traps = n;
 		sh->traps_cap = ncap;
 	}
@@ -207,16 +69,8 @@ int semihost_add_trap(semihost *sh, const semihost_trap *trap)
 static void regs_for(semihost *sh, const target_desc *t)
 {
 	sh->pc_reg = t->pc_reg ? t->pc_reg : "pc";
-	if (t->semihosting == TARGET_SEMIHOSTING_RISCV) {
-		sh->op_reg = "a0";
-		sh->arg_reg = "a1";
-	} else if (t->ptr_size == 8) {
-		sh->op_reg = "x0";
-		sh->arg_reg = "x1";
-	} else {
-		sh->op_reg = "r0";
-		sh->arg_reg = "r1";
-	}
+	sh->op_reg = t->sh_op_reg;
+	sh->arg_reg = t->sh_arg_reg;
 }
 
 int semihost_new(semihost **out, const semihost_config *cfg,
@@ -328,7 +182,7 @@ static int set_reg(semihost *sh, const semihost_target *io, const char *reg,
 {
 	int rc = io->reg_set(reg, value, io->arg);
 	if (rc)
-		return set_errmsg(sh, SEMIHOST_EIO,
+		return sh_set_errmsg(sh, SEMIHOST_EIO,
 				  "writing %s failed (stub error %d)",
 				  reg, rc);
 	return 0;
@@ -339,7 +193,7 @@ static int get_reg(uint64_t *value, semihost *sh, const semihost_target *io,
 {
 	int rc = io->reg_get(value, reg, io->arg);
 	if (rc)
-		return set_errmsg(sh, SEMIHOST_EIO,
+		return sh_set_errmsg(sh, SEMIHOST_EIO,
 				  "reading %s failed (stub error %d)",
 				  reg, rc);
 	if (!sh->wide)
@@ -358,7 +212,7 @@ int semihost_handle(semihost_result *res, semihost *sh,
 	memset(res, 0, sizeof(*res));
 	sh->errmsg[0] = '\0';
 	if (!trap)
-		return set_errmsg(sh, SEMIHOST_ENOTTRAP,
+		return sh_set_errmsg(sh, SEMIHOST_ENOTTRAP,
 				  "0x%llx is not a trap",
 				  (unsigned long long)pc);
 	memset(&call, 0, sizeof(call));

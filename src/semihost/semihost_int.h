@@ -1,6 +1,8 @@
 /*
- * Private to src/semihost/semihost.c and src/semihost/semihost_ops.c: the service object,
- * one call's state, the operation table and the guest access helpers.
+ * Private to the semihosting service: the service object, one call's
+ * state, the operation table (semihost_ops.c), the guest access helpers
+ * (semihost_guest.c) and the heap (semihost_heap.c). semihost.c (object,
+ * dispatch) uses all three; the operations use guest access only.
  * Helpers and operations return 0, a positive host errno for a mistake of
  * the GUEST (it gets -1 and SYS_ERRNO), or SEMIHOST_EIO when the stub
  * failed (the message is in sh->errmsg).
@@ -72,12 +74,17 @@ typedef struct sh_op {
 
 /* The operations, terminated by a NULL name (semihost_ops.c). */
 extern const sh_op sh_ops[];
+/* SYS_EXIT and SYS_EXIT_EXTENDED, a row of that table (semihost_exit.c). */
+int sh_op_exit(sh_call *c, semihost *sh);
 
 static inline unsigned sh_word(const semihost *sh)
 {
 	return sh->wide ? 8u : 4u;
 }
 
+/* Sets sh->errmsg and returns `err` (a SEMIHOST_E* code). */
+int sh_set_errmsg(semihost *sh, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void sh_warn(semihost *sh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sh_output(semihost *sh, int stream, const char *data, size_t len);
@@ -94,7 +101,8 @@ int sh_write_words(semihost *sh, const semihost_target *io, uint64_t addr,
  * when len >= cap. */
 int sh_read_string(semihost *sh, const semihost_target *io, char *buf,
 		   size_t cap, uint64_t addr, uint64_t len);
-/* Fills sh->heap from the configuration, the image's symbols or RAM. */
+/* Fills sh->heap from the configuration, the image's symbols or RAM
+ * (semihost_heap.c). */
 void sh_heap_init(semihost *sh, const image *img);
 
 #endif /* SEMIHOST_INT_H */

@@ -11,34 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Exit reasons (spec 6.4.2, "Hardware vector reason codes" and "Software
- * reason codes"). */
-#define ADP_Stopped_ApplicationExit 0x20026u
-
-static const struct {
-	uint64_t code;
-	const char *name;
-} adp_reasons[] = {
-	{ 0x20000, "ADP_Stopped_BranchThroughZero" },
-	{ 0x20001, "ADP_Stopped_UndefinedInstr" },
-	{ 0x20002, "ADP_Stopped_SoftwareInterrupt" },
-	{ 0x20003, "ADP_Stopped_PrefetchAbort" },
-	{ 0x20004, "ADP_Stopped_DataAbort" },
-	{ 0x20005, "ADP_Stopped_AddressException" },
-	{ 0x20006, "ADP_Stopped_IRQ" },
-	{ 0x20007, "ADP_Stopped_FIQ" },
-	{ 0x20020, "ADP_Stopped_BreakPoint" },
-	{ 0x20021, "ADP_Stopped_WatchPoint" },
-	{ 0x20022, "ADP_Stopped_StepComplete" },
-	{ 0x20023, "ADP_Stopped_RunTimeErrorUnknown" },
-	{ 0x20024, "ADP_Stopped_InternalError" },
-	{ 0x20025, "ADP_Stopped_UserInterruption" },
-	{ 0x20026, "ADP_Stopped_ApplicationExit" },
-	{ 0x20027, "ADP_Stopped_StackOverflow" },
-	{ 0x20028, "ADP_Stopped_DivisionByZero" },
-	{ 0x20029, "ADP_Stopped_OSSpecific" },
-};
-
 /* SYS_OPEN modes "r", "rb", "r+", "r+b", "w", "wb", "w+", "w+b", "a", "ab",
  * "a+", "a+b" (spec 6.1.10) as open(2) flags. */
 static const int open_flags[12] = {
@@ -555,43 +527,6 @@ static int op_heapinfo(sh_call *c, semihost *sh)
 	return ret(c, 0);
 }
 
-/* --- exit -------------------------------------------------------------- */
-
-static const char *reason_name(uint64_t reason)
-{
-	for (size_t i = 0; i < sizeof(adp_reasons) / sizeof(adp_reasons[0]); i++) {
-		if (adp_reasons[i].code == reason)
-			return adp_reasons[i].name;
-	}
-	return "unknown reason";
-}
-
-/* A64 / RV64 SYS_EXIT and every SYS_EXIT_EXTENDED pass a block {reason,
- * subcode}; 32-bit SYS_EXIT passes the reason itself (spec 6.1.2). */
-static int op_exit(sh_call *c, semihost *sh)
-{
-	uint64_t a[2] = { c->args, 0 };
-	semihost_result *res = c->res;
-	int rc;
-
-	if (sh->wide || c->nr == 0x20) {
-		if ((rc = sh_read_args(sh, c->io, a, 2, c->args)))
-			return rc;
-	}
-	res->reason = a[0];
-	if (a[0] == ADP_Stopped_ApplicationExit) {
-		res->action = SEMIHOST_EXIT;
-		res->status = (int)(a[1] & 0xff); /* what a host exit() keeps */
-		return 0;
-	}
-	res->action = SEMIHOST_FAIL;
-	res->status = 1;
-	snprintf(res->message, sizeof(res->message),
-		 "semihosting exit: reason %s (0x%llx), subcode %lld",
-		 reason_name(a[0]), (unsigned long long)a[0], (long long)a[1]);
-	return 0;
-}
-
 const sh_op sh_ops[] = {
 	{ 0x01, "SYS_OPEN", op_open, 0 },
 	{ 0x02, "SYS_CLOSE", op_close, 0 },
@@ -613,93 +548,10 @@ const sh_op sh_ops[] = {
 	{ 0x13, "SYS_ERRNO", op_errno, 0 },
 	{ 0x15, "SYS_GET_CMDLINE", op_get_cmdline, 0 },
 	{ 0x16, "SYS_HEAPINFO", op_heapinfo, 0 },
-	{ 0x18, "SYS_EXIT", op_exit, 0 },
+	{ 0x18, "SYS_EXIT", sh_op_exit, 0 },
 	{ 0x19, "SYS_SYNCCACHE", op_synccache, 1 },
-	{ 0x20, "SYS_EXIT_EXTENDED", op_exit, 0 },
+	{ 0x20, "SYS_EXIT_EXTENDED", sh_op_exit, 0 },
 	{ 0x30, "SYS_ELAPSED", op_elapsed, 0 },
 	{ 0x31, "SYS_TICKFREQ", op_tickfreq, 0 },
 	{ 0, NULL, NULL, 0 },
 };
-
-/* --- heap -------------------------------------------------------------- */
-
-static uint64_t first_symbol(const image *img, const char *const *names)
-{
-	const image_symbol *s;
-
-	for (; *names; names++) {
-		if (image_linker_symbol_find(&s, img, *names) == 0 && s->addr)
-			return s->addr;
-	}
-	return 0;
-}
-
-/* End of the highest loaded section (in RAM when RAM is known). */
-static uint64_t image_end(const image *img, uint64_t lo, uint64_t hi)
-{
-	uint64_t end = 0;
-
-	for (size_t i = 0; i < image_section_count(img); i++) {
-		const image_section *s = image_section_at(img, i);
-		if (s->addr == 0 || s->addr < lo || s->addr >= hi)
-			continue;
-		if (s->addr + s->size > end)
-			end = s->addr + s->size;
-	}
-	return (end + 15) & ~(uint64_t)15;
-}
-
-void sh_heap_init(semihost *sh, const image *img)
-{
-	static const char *const base_syms[] = { "__heap_start", "__heap_base",
-		"__HeapBase", "end", "_end", NULL };
-	static const char *const limit_syms[] = { "__heap_end", "__heap_limit",
-		"__HeapLimit", NULL };
-	static const char *const stack_syms[] = { "__stack", "__stack_top",
-		"__StackTop", "_stack", "_estack", NULL };
-	static const char *const stack_limit_syms[] = { "__stack_limit",
-		"__StackLimit", NULL };
-	const semihost_config *cfg = &sh->cfg;
-	uint64_t ram_end = cfg->ram_size ? cfg->ram_base + cfg->ram_size : 0;
-	uint64_t *h = sh->heap;
-
-	if (cfg->has_heap) {
-		h[0] = cfg->heap_base;
-		h[1] = cfg->heap_limit;
-		h[2] = cfg->stack_base;
-		h[3] = cfg->stack_limit;
-		/* The heap alone (--heap BASE:LIMIT): the stack as below. */
-		if (h[2] || h[3])
-			return;
-	}
-	if (img && !cfg->has_heap) {
-		h[0] = first_symbol(img, base_syms);
-		h[1] = first_symbol(img, limit_syms);
-		if (!h[0])
-			h[0] = ram_end ? image_end(img, cfg->ram_base, ram_end) :
-					 image_end(img, 0, UINT64_MAX);
-	}
-	if (img) {
-		h[2] = first_symbol(img, stack_syms);
-		h[3] = first_symbol(img, stack_limit_syms);
-	}
-	/* A name can be a C variable rather than a linker symbol (newlib's
-	 * __heap_limit is one): values on the wrong side of the heap base are
-	 * not believed. */
-	if (h[1] <= h[0])
-		h[1] = 0;
-	if (h[2] <= h[0])
-		h[2] = 0;
-	if (h[3] >= h[2] && h[2])
-		h[3] = 0;
-	/* QEMU's own rule: the stack at the top of RAM growing down to the
-	 * heap, which ends where the stack starts. */
-	if (!h[2])
-		h[2] = h[1] ? h[1] : ram_end;
-	if (!h[1])
-		h[1] = h[2];
-	/* A heap given by hand (--heap BASE:LIMIT) is the user's: the stack
-	 * may grow down to its end, not into it. */
-	if (!h[3])
-		h[3] = cfg->has_heap ? h[1] : h[0];
-}

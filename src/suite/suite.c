@@ -6,6 +6,7 @@
 #include "suite.h"
 #include "suite_cli.h"
 #include "suite_run.h"
+#include "util.h"
 #include "report.h"
 #include "privdir.h"
 #include "shard.h"
@@ -26,7 +27,7 @@
 #include <unistd.h>
 
 /* The default of `stubrun run --timeout`: the parent's deadline needs it. */
-#define RUN_DEFAULT_TIMEOUT_S 60.0
+#define RUN_DEFAULT_TIMEOUT_S ((double)UTIL_DEFAULT_TIMEOUT_S)
 /* SIGTERM -> SIGKILL: enough for run to interrupt the guest, print its
  * post-mortem and kill its QEMU. */
 #define SUITE_GRACE_MS 3000
@@ -461,7 +462,7 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 	}
 	r->suites = rs;
 	r->nsuites = c->nsuites;
-	r->duration_ms = sched_now_ms() - c->start_ms;
+	r->duration_ms = util_now_ms() - c->start_ms;
 	r->timestamp = c->timestamp;
 	if (c->junit)
 		rc |= write_one(c->junit, report_junit_write, r, err, errlen);
@@ -532,7 +533,7 @@ int suite_main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	memset(&r, 0, sizeof(r));
 	c.sigfd = -1;
-	c.start_ms = sched_now_ms();
+	c.start_ms = util_now_ms();
 	strftime(c.timestamp, sizeof(c.timestamp), "%Y-%m-%dT%H:%M:%S",
 		 gmtime_r(&now, &tm));
 	err[0] = '\0';

@@ -5,6 +5,8 @@
  * its leader is a zombie: the group id cannot be reused until then.
  */
 #include "suite_sched.h"
+#include "spawn.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,13 +21,6 @@
 
 /* Upper bound of one poll: progress ticks and missed SIGCHLDs. */
 #define SCHED_POLL_MS 250
-
-long sched_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* ---- capture ---- */
 
@@ -106,62 +100,27 @@ static char *cap_finish(sched_capture *c)
 
 /* ---- children ---- */
 
-static void child_fail(const char *what, const char *arg)
-{
-	char msg[512];
-	int n = snprintf(msg, sizeof(msg), "stubrun test: %s %s: %s\n", what,
-			 arg, strerror(errno));
-	if (n > 0 && write(2, msg, (size_t)n) < 0)
-		_exit(127);
-}
-
-/* In the child: only async-signal-safe calls until exec. */
-static void child_exec(const sched_job *job, int out, int err,
-		       const sigset_t *mask, pid_t parent)
-{
-	sigset_t empty;
-	int devnull;
-
-	setpgid(0, 0);
-	/* If stubrun test dies without cleaning up, the run gets SIGTERM
-	 * and stops its QEMU; checked against the race with our death. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(125);
-	sigemptyset(&empty);
-	sigprocmask(SIG_SETMASK, mask ? mask : &empty, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	dup2(out, 1);
-	dup2(err, 2);
-	devnull = open("/dev/null", O_RDONLY);
-	if (devnull >= 0)
-		dup2(devnull, 0);
-	if (job->cwd && chdir(job->cwd) < 0) {
-		child_fail("cannot enter", job->cwd);
-		_exit(125);
-	}
-	execv(job->argv[0], job->argv);
-	child_fail("cannot execute", job->argv[0]);
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
+/* The test in a process group of its own; if stubrun test dies without
+ * cleaning up, the run gets SIGTERM and stops its QEMU. */
 static void start_job(sched_job *job, const sched_config *cfg)
 {
-	int p1[2] = { -1, -1 }, p2[2] = { -1, -1 };
-	pid_t pid, self = getpid();
+	int p1[2] = { -1, -1 }, p2[2] = { -1, -1 }, unused;
+	spawn_opts so;
+	pid_t pid;
 
-	job->start_ms = sched_now_ms();
+	job->start_ms = util_now_ms();
 	job->fd[0] = job->fd[1] = -1;
 	if (pipe2(p1, O_CLOEXEC) < 0 || pipe2(p2, O_CLOEXEC) < 0)
 		goto fail;
-	pid = fork();
-	if (pid < 0)
+	spawn_opts_init(&so, job->argv);
+	so.out_fd = p1[1];
+	so.err_fd = p2[1];
+	so.death_signal = SIGTERM;
+	so.mask = cfg->child_mask;
+	so.cwd = job->cwd;
+	so.who = "stubrun test";
+	if (spawn_start(&pid, &unused, &so) < 0)
 		goto fail;
-	if (pid == 0)
-		child_exec(job, p1[1], p2[1], cfg->child_mask, self);
-	/* Also here: whichever of parent and child runs first, the group
-	 * exists before we might signal it. */
-	setpgid(pid, pid);
 	close(p1[1]);
 	close(p2[1]);
 	fcntl(p1[0], F_SETFL, O_NONBLOCK);
@@ -241,7 +200,7 @@ static int reap(sched_job *job)
 	} else {
 		job->exit_status = WEXITSTATUS(st);
 	}
-	job->end_ms = sched_now_ms();
+	job->end_ms = util_now_ms();
 	job->out = cap_finish(&job->cap[0]);
 	job->err = cap_finish(&job->cap[1]);
 	return 1;
@@ -308,7 +267,7 @@ static void check_job(loop *l, sched_job *job, long now)
 static int poll_once(loop *l)
 {
 	nfds_t n = 0;
-	long now = sched_now_ms(), wait = SCHED_POLL_MS;
+	long now = util_now_ms(), wait = SCHED_POLL_MS;
 
 	if (l->cfg->sigfd >= 0) {
 		l->pfd[n].fd = l->cfg->sigfd;
@@ -341,7 +300,7 @@ static int poll_once(loop *l)
 		if (l->pjob[i])
 			drain(l->pjob[i], l->pidx[i]);
 		else
-			read_signals(l, sched_now_ms());
+			read_signals(l, util_now_ms());
 	}
 	return 0;
 }
@@ -383,10 +342,10 @@ int sched_run(int *signo, sched_job *jobs, size_t njobs,
 			 * that no child outlives us, then carry on reaping. */
 			if (!l.stopping)
 				l.stopping = -1;
-			stop_all(&l, sched_now_ms());
+			stop_all(&l, util_now_ms());
 			usleep(10000);
 		}
-		now = sched_now_ms();
+		now = util_now_ms();
 		for (size_t i = 0; i < njobs; i++)
 			if (jobs[i].state == SCHED_RUNNING)
 				check_job(&l, &jobs[i], now);

@@ -50,7 +50,7 @@ typedef struct sched_job {
 	int exit_status;       /* exit status, or 128 + signal */
 	int term_signal;       /* killed by this signal, or 0 */
 	int timed_out;         /* the scheduler killed it at its deadline */
-	long start_ms, end_ms; /* monotonic milliseconds */
+	long start_ms, end_ms; /* util_now_ms() milliseconds */
 	char *out, *err;       /* captured, NUL-terminated; after sched_run;
 				* freed by sched_job_clear */
 
@@ -88,8 +88,5 @@ int sched_run(int *signo, sched_job *jobs, size_t njobs,
 
 /* Frees a job's results (out, err). */
 void sched_job_clear(sched_job *job);
-
-/* Monotonic milliseconds, the clock of start_ms / end_ms. */
-long sched_now_ms(void);
 
 #endif /* SUITE_SCHED_H */

@@ -1,5 +1,5 @@
-/* Tests for src/events/events.c: the JSON lines of --events, and the escaping
- * that keeps any console output valid JSON. */
+/* Tests for src/events/events.c: the JSON lines of --events (their escaping
+ * is tests/src/text.c's). */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
@@ -10,45 +10,6 @@
 
 #include "events.h"
 #include "suite_events.h"
-
-typedef struct esc_case {
-	const char *in;
-	size_t len;
-	const char *out;
-} esc_case;
-
-static const esc_case escapes[] = {
-	{ "plain", 5, "plain" },
-	{ "a\"b\\c", 5, "a\\\"b\\\\c" },
-	{ "l1\nl2\r\t", 7, "l1\\nl2\\r\\t" },
-	{ "\x01\x1f\x7f", 3, "\\u0001\\u001f\\u007f" },
-	{ "nul\0x", 5, "nul\\u0000x" },
-	{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },            /* valid UTF-8 kept */
-	{ "bad\xff", 4, "bad\\u00ff" },                  /* invalid byte */
-	{ "cut\xe2\x82", 5, "cut\\u00e2\\u0082" },       /* truncated sequence */
-	{ "\xc0\xaf", 2, "\\u00c0\\u00af" },             /* overlong */
-};
-
-Test(events, escape_table)
-{
-	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
-		char buf[128];
-		size_t need = events_json_escape(buf, sizeof(buf), escapes[i].in,
-						 escapes[i].len);
-		cr_expect_str_eq(buf, escapes[i].out, "case %zu", i);
-		cr_expect_eq(need, strlen(escapes[i].out), "case %zu", i);
-	}
-}
-
-Test(events, escape_truncates_safely)
-{
-	char buf[4];
-	size_t need = events_json_escape(buf, sizeof(buf), "\"\"\"\"", 4);
-
-	cr_assert_eq(need, 8);
-	cr_assert_eq(strlen(buf), 3);
-	cr_assert_eq(events_json_escape(NULL, 0, "ab", 2), 2);
-}
 
 static char *slurp(const char *path)
 {

@@ -181,21 +181,6 @@ Test(report, escaping_table)
 	}
 }
 
-Test(report, utf8_decoder_rejects_malformed_sequences)
-{
-	static const char *const bad[] = {
-		"\x80", "\xc0\x80", "\xe0\x80\x80", "\xf4\x90\x80\x80",
-		"\xed\xbf\xbf", "\xc3", "\xe2\x82", "\xf8\x88\x80\x80\x80",
-	};
-	unsigned cp;
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		cr_expect_eq(report_utf8_decode(&cp, (const unsigned char *)bad[i],
-						strlen(bad[i])), 0, "case %zu", i);
-	cr_assert_eq(report_utf8_decode(&cp, (const unsigned char *)"\xf4\x8f\xbf\xbf", 4), 4);
-	cr_assert_eq(cp, 0x10ffffu);
-}
-
 Test(report, counts_split_by_outcome)
 {
 	report_counts c;

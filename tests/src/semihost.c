@@ -21,13 +21,17 @@ enum { OPEN = 1, CLOSE, WRITEC, WRITE0, WRITE, READ, READC, ISERROR, ISTTY,
        EXIT_EXTENDED = 0x20, ELAPSED = 0x30, TICKFREQ };
 
 static const target_desc t_arm = { .name = "arm", .ptr_size = 4,
-	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_ARM };
+	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_ARM,
+	.sh_op_reg = "r0", .sh_arg_reg = "r1" };
 static const target_desc t_a64 = { .name = "aarch64", .ptr_size = 8,
-	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_ARM };
+	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_ARM,
+	.sh_op_reg = "x0", .sh_arg_reg = "x1" };
 static const target_desc t_rv32 = { .name = "riscv32", .ptr_size = 4,
-	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_RISCV };
+	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_RISCV,
+	.sh_op_reg = "a0", .sh_arg_reg = "a1" };
 static const target_desc t_rv64 = { .name = "riscv64", .ptr_size = 8,
-	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_RISCV };
+	.pc_reg = "pc", .semihosting = TARGET_SEMIHOSTING_RISCV,
+	.sh_op_reg = "a0", .sh_arg_reg = "a1" };
 static const target_desc *const layouts[] = { &t_arm, &t_a64, &t_rv32,
 					      &t_rv64 };
 #define NLAYOUTS 4

@@ -180,9 +180,131 @@ Test(targets_table, riscv_runs_without_firmware)
 	const char *names[] = { "riscv64", "riscv32" };
 	for (size_t i = 0; i < 2; i++) {
 		const target_desc *t = target_by_name(names[i]);
-		cr_assert_str_eq(t->extra_args[0], "-bios");
-		cr_assert_str_eq(t->extra_args[1], "none");
+		cr_assert_str_eq(t->bare_args[0], "-bios");
+		cr_assert_str_eq(t->bare_args[1], "none");
 		/* QEMU's target.xml calls x8 "fp", not "s0". */
 		cr_assert_str_eq(t->fp_reg, "fp");
+	}
+}
+
+Test(targets_table, names_lists_the_table_in_order)
+{
+	char buf[128], small[10];
+
+	target_names(buf, sizeof(buf), ", ");
+	cr_assert_str_eq(buf, "x86_64, i386, i8086, aarch64, arm, riscv64, riscv32");
+	target_names(small, sizeof(small), " | ");
+	cr_assert_str_eq(small, "x86_64 | ", "truncated, NUL-terminated");
+}
+
+/* Semihosting registers: Arm r0/r1, A64 x0/x1, RISC-V a0/a1; none on x86. */
+Test(targets_table, semihosting_registers_follow_the_architecture)
+{
+	static const struct { const char *name, *op, *arg; } cases[] = {
+		{ "x86_64", NULL, NULL }, { "i386", NULL, NULL },
+		{ "i8086", NULL, NULL }, { "aarch64", "x0", "x1" },
+		{ "arm", "r0", "r1" }, { "riscv64", "a0", "a1" },
+		{ "riscv32", "a0", "a1" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const target_desc *t = target_by_name(cases[i].name);
+		if (!cases[i].op) {
+			cr_assert_null(t->sh_op_reg, "%s", t->name);
+			cr_assert_null(t->sh_arg_reg, "%s", t->name);
+			cr_assert_eq(t->semihosting, TARGET_SEMIHOSTING_NONE);
+			continue;
+		}
+		cr_assert_str_eq(t->sh_op_reg, cases[i].op, "%s", t->name);
+		cr_assert_str_eq(t->sh_arg_reg, cases[i].arg, "%s", t->name);
+	}
+}
+
+/* Only Arm code addresses carry the Thumb bit. */
+Test(targets_table, thumb_bit_only_on_arm)
+{
+	for (size_t i = 0; target_table[i]; i++) {
+		const target_desc *t = target_table[i];
+		int arm = !strcmp(t->name, "arm");
+		cr_assert_eq(!!t->thumb, arm, "%s", t->name);
+		cr_assert_eq(target_code_addr(t, 0x1001), arm ? 0x1000 : 0x1001,
+			     "%s", t->name);
+		cr_assert_eq(target_code_addr(t, 0x1000), 0x1000, "%s", t->name);
+		if (arm) {
+			cr_assert_str_eq(t->thumb_only_reg, "xpsr");
+			cr_assert_str_eq(t->thumb_state_reg, "cpsr");
+			cr_assert_eq(t->thumb_state_mask, 0x20);
+		} else {
+			cr_assert_null(t->thumb_only_reg, "%s", t->name);
+			cr_assert_null(t->thumb_state_reg, "%s", t->name);
+		}
+	}
+}
+
+/* Real mode only on i8086: PC from cs, SP from ss. */
+Test(targets_table, real_mode_segments_only_on_i8086)
+{
+	for (size_t i = 0; target_table[i]; i++) {
+		const target_desc *t = target_table[i];
+		if (!strcmp(t->name, "i8086")) {
+			cr_assert_str_eq(t->pc_seg_reg, "cs");
+			cr_assert_str_eq(t->sp_seg_reg, "ss");
+		} else {
+			cr_assert_null(t->pc_seg_reg, "%s", t->name);
+			cr_assert_null(t->sp_seg_reg, "%s", t->name);
+		}
+	}
+}
+
+Test(targets_table, x86_aliases_by_width)
+{
+	const target_desc *x64 = target_by_name("x86_64");
+	const target_desc *x32 = target_by_name("i386");
+	const target_desc *x16 = target_by_name("i8086");
+	const target_alias *a;
+
+	cr_assert_eq(x32->aliases, x16->aliases);
+	a = target_alias_find(x64, "AH");
+	cr_assert_not_null(a);
+	cr_assert_str_eq(a->base, "rax");
+	cr_assert_eq(a->shift, 8);
+	cr_assert_eq(a->bits, 8);
+	a = target_alias_find(x64, "eip");
+	cr_assert_str_eq(a->base, "rip");
+	cr_assert_eq(a->bits, 32);
+	a = target_alias_find(x32, "ip");
+	cr_assert_str_eq(a->base, "eip");
+	cr_assert_eq(a->bits, 16);
+	cr_assert_null(target_alias_find(x32, "eax"), "eax is i386's own register");
+	for (size_t i = 0; target_table[i]; i++)
+		if (target_table[i]->cs_arch != CS_ARCH_X86)
+			cr_assert_null(target_table[i]->aliases, "%s",
+				       target_table[i]->name);
+}
+
+Test(targets_table, x86_64_also_runs_i386_images_only)
+{
+	for (size_t i = 0; target_table[i]; i++)
+		for (size_t j = 0; target_table[j]; j++) {
+			const target_desc *t = target_table[i], *e = target_table[j];
+			int want = t == e || (!strcmp(t->name, "x86_64") &&
+					      !strcmp(e->name, "i386"));
+			cr_assert_eq(target_runs_elf(t, e), want, "%s runs %s",
+				     t->name, e->name);
+		}
+}
+
+Test(targets_table, board_exit_device_only_on_riscv_virt)
+{
+	for (size_t i = 0; target_table[i]; i++) {
+		const target_desc *t = target_table[i];
+		int riscv = t->elf_machine == EM_RISCV;
+		cr_assert_eq(target_has_board_exit(t, "virt"), riscv, "%s", t->name);
+		cr_assert_eq(target_has_board_exit(t, "virt-8.2"), riscv, "%s", t->name);
+		cr_assert_eq(target_has_board_exit(t, "spike"), 0, "%s", t->name);
+		cr_assert_eq(target_has_board_exit(t, NULL), 0, "%s", t->name);
+		if (riscv)
+			cr_assert_str_eq(t->exit_device, "sifive_test");
+		else
+			cr_assert_null(t->exit_device, "%s", t->name);
 	}
 }

@@ -1,0 +1,49 @@
+/*
+ * The one child-process spawner of the orchestrator (QEMU, and the tests of
+ * a suite): fork, a process group of its own, death with the parent, the
+ * signal state reset, stdio from the caller's descriptors, exec.
+ */
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+typedef struct spawn_opts {
+	char *const *argv;        /* argv[0] is the program */
+	int path_search;          /* execvp (PATH) rather than execv */
+	/* The child's stdin, stdout, stderr: dup2'd onto 0, 1, 2. in_fd -1
+	 * is /dev/null; out_fd / err_fd -1 keep the parent's. The caller
+	 * owns them and closes its copies after spawn_start(). */
+	int in_fd, out_fd, err_fd;
+	int death_signal;         /* PR_SET_PDEATHSIG: SIGKILL, SIGTERM */
+	const sigset_t *mask;     /* the child's signal mask; NULL: empty */
+	/* Every signal's disposition back to SIG_DFL (ignored ones too);
+	 * 0: only SIGPIPE (exec resets caught ones by itself). */
+	int reset_signals;
+	const char *tmpdir;       /* the child's $TMPDIR, or NULL: unchanged */
+	int keep_fd;              /* a close-on-exec fd the child inherits, or -1 */
+	const char *cwd;          /* directory to run in, or NULL */
+	/* How a child that cannot run says so. NULL: its errno comes back
+	 * from spawn_start() (*child_errno). Otherwise the child writes
+	 * "WHO: cannot execute ARGV0: REASON" (or "cannot enter CWD") to its
+	 * stderr and exits 127 (not found), 126 (not executable) or 125 (no
+	 * such cwd), as a shell would. */
+	const char *who;
+} spawn_opts;
+
+/* Defaults: no path search, stdin /dev/null, stdout/stderr inherited,
+ * SIGKILL at the parent's death, empty mask, nothing else. */
+void spawn_opts_init(spawn_opts *o, char *const *argv);
+
+/*
+ * Starts the child. 0: *pid is the child (the leader of a new process
+ * group, set on both sides of fork, so it exists before the caller can
+ * signal it). With `who` NULL, *child_errno is then 0 or the errno of a
+ * failed stdio set-up or exec: the child exists and exits 127, and the
+ * caller still reaps it. -1 with errno set when no child was made (pipe,
+ * fork); *pid is -1.
+ */
+int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o);
+
+#endif /* SPAWN_H */
