@@ -50,7 +50,7 @@ LIBS_TEST = $(shell pkg-config --libs criterion)
 # folders it may use; a call upward does not compile.
 SUBSYS := base options guest report events console semihost run suite
 INC_base := -Isrc/base
-INC_options := -Isrc/options $(INC_base)
+INC_options := -Isrc/options -Isrc/console -Itargets $(INC_base)
 INC_guest := -Isrc/guest $(INC_base) -Itargets
 INC_report := -Isrc/report $(INC_base)
 INC_events := -Isrc/events $(INC_base)

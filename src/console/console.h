@@ -129,6 +129,11 @@ int console_flush(console *c, console_sink sink, void *arg);
 /* 1 if the script has send steps (the run must give QEMU a stdin pipe). */
 int console_wants_input(const console *c);
 
+/* 0 when `re` compiles as a PCRE2 pattern; else CONSOLE_EINVAL with
+ * PCRE2's message and the offset in why ("missing closing parenthesis at
+ * offset 4"), so option parsers can check a pattern before any run. */
+int console_check_regex(const char *re, char *why, size_t whylen);
+
 /* Bytes the console holds for the current line: never more than
  * CONSOLE_LINE_MAX + 1, whatever was fed (for tests of the bound). */
 size_t console_line_capacity(const console *c);

@@ -62,6 +62,24 @@ int console_compile(pcre2_code **out, const char *opt, const char *re,
 	return 0;
 }
 
+int console_check_regex(const char *re, char *why, size_t whylen)
+{
+	int code;
+	PCRE2_SIZE off;
+	PCRE2_UCHAR msg[256];
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0,
+				      &code, &off, NULL);
+
+	if (c) {
+		pcre2_code_free(c);
+		return 0;
+	}
+	if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+		strcpy((char *)msg, "bad pattern");
+	util_errf(why, whylen, "%s at offset %zu", (char *)msg, (size_t)off);
+	return CONSOLE_EINVAL;
+}
+
 int console_match(size_t *end, console_matcher *m, const pcre2_code *re,
 		  const char *s, size_t len, size_t start)
 {

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
+#include "target.h"
 #include "util.h"
 
 static int parse_timeout(runopt_value *out, const char *v, char *why,
@@ -60,6 +62,44 @@ static int parse_semihosting(runopt_value *out, const char *v, char *why,
 		}
 	}
 	util_errf(why, whylen, "expected stubrun, qemu, gdb or off");
+	return -1;
+}
+
+static int parse_regex(runopt_value *out, const char *v, char *why,
+		       size_t whylen)
+{
+	(void)out;
+	return console_check_regex(v, why, whylen) == 0 ? 0 : -1;
+}
+
+static int parse_arch(runopt_value *out, const char *v, char *why,
+		      size_t whylen)
+{
+	char names[128];
+
+	(void)out;
+	if (target_by_name(v))
+		return 0;
+	target_names(names, sizeof(names), ", ");
+	util_errf(why, whylen, "unknown architecture (%s)", names);
+	return -1;
+}
+
+static int parse_preset(runopt_value *out, const char *v, char *why,
+			size_t whylen)
+{
+	const char *const *names = console_preset_names();
+	const console_rule *rules;
+	size_t n, len = 0;
+	char list[128] = "";
+
+	(void)out;
+	if (console_describe_preset(&rules, &n, v) == 0)
+		return 0;
+	for (size_t i = 0; names[i] && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i ? ", " : "", names[i]);
+	util_errf(why, whylen, "unknown preset (known: %s)", list);
 	return -1;
 }
 
@@ -208,7 +248,7 @@ const runopt_def runopt_table[] = {
 	  "add ADDR to every symbol (a relocated kernel; Linux needs\n"
 	  "nokaslr in --append for its addresses to hold)" },
 
-	{ "--arch", NULL, RUNOPT_ARCH, V, 0, 1, NULL, "ARCH", "Machine:",
+	{ "--arch", NULL, RUNOPT_ARCH, V, 0, 1, parse_arch, "ARCH", "Machine:",
 	  "x86_64 | i386 | i8086 | aarch64 | arm | riscv64 |\n"
 	  "riscv32 (default: from the ELF header, the --symbols ELF or\n"
 	  "the --kernel header; required for raw images; i8086 boots\n"
@@ -282,14 +322,14 @@ const runopt_def runopt_table[] = {
 	  "__heap_start, __heap_end, __stack... symbols, then\n"
 	  "QEMU's rule)" },
 
-	{ "--console-pass", NULL, RUNOPT_CONSOLE_PASS, V, 1, 1, NULL, "REGEX",
+	{ "--console-pass", NULL, RUNOPT_CONSOLE_PASS, V, 1, 1, parse_regex, "REGEX",
 	  "The console (PCRE2 patterns; see docs/CONSOLE.md):",
 	  "a console line matching REGEX passes the run\n"
 	  "(repeatable)" },
-	{ "--console-fail", NULL, RUNOPT_CONSOLE_FAIL, V, 1, 1, NULL, "REGEX",
+	{ "--console-fail", NULL, RUNOPT_CONSOLE_FAIL, V, 1, 1, parse_regex, "REGEX",
 	  NULL, "a console line matching REGEX fails the run at once,\n"
 	  "with a post-mortem where the guest printed it (repeatable)" },
-	{ "--console-expect", NULL, RUNOPT_CONSOLE_EXPECT, V, 1, 1, NULL,
+	{ "--console-expect", NULL, RUNOPT_CONSOLE_EXPECT, V, 1, 1, parse_regex,
 	  "REGEX", NULL,
 	  "a script step: wait for REGEX (also on a line without\n"
 	  "its newline yet, such as a prompt); the run passes when\n"
@@ -297,7 +337,8 @@ const runopt_def runopt_table[] = {
 	{ "--console-send", NULL, RUNOPT_CONSOLE_SEND, V, 1, 1, NULL, "TEXT",
 	  NULL, "a script step: type TEXT into the console once the\n"
 	  "expect before it matched (\\n \\r \\t \\\\ \\xNN)" },
-	{ "--console-preset", NULL, RUNOPT_CONSOLE_PRESET, V, 0, 1, NULL, "NAME",
+	{ "--console-preset", NULL, RUNOPT_CONSOLE_PRESET, V, 0, 1, parse_preset,
+	  "NAME",
 	  NULL, "the failure lines of a known kernel: linux, u-boot,\n"
 	  "zephyr (docs/CONSOLE.md lists each rule)" },
 	{ "--results", NULL, RUNOPT_RESULTS, V, 0, 1, parse_results,

@@ -210,7 +210,7 @@ int suite_parse_file(suite **out, const char *path, char *errbuf,
 			 SUITE_MAX_BYTES);
 		goto out;
 	}
-	rc = suite_parse_text(out, buf, len, path, errbuf, errlen);
+	rc = suite_parse_text(out, buf, len, path, 1, errbuf, errlen);
 out:
 	free(buf);
 	if (f)

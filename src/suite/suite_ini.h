@@ -49,6 +49,7 @@ typedef struct parser {
 	int err_line;
 	char *errbuf;
 	size_t errlen;
+	int check_files;        /* a literal image must be a regular file */
 } parser;
 
 void suite_fail_at(parser *p, int line, int code, const char *fmt, ...)
@@ -58,8 +59,11 @@ void suite_fail_at(parser *p, int line, int code, const char *fmt, ...)
  * headers into p->secs and refuses what libinih would misread. */
 char *suite_ini_reader(char *str, int num, void *stream);
 
-/* Parses suite text of `len` bytes (suite_parse.c). */
+/* Parses suite text of `len` bytes (suite_parse.c). `check_files`: each
+ * literal image path must name a regular file (a suite read from disk;
+ * checked before anything runs). */
 int suite_parse_text(suite **out, const char *text, size_t len,
-		     const char *path, char *errbuf, size_t errlen);
+		     const char *path, int check_files, char *errbuf,
+		     size_t errlen);
 
 #endif /* SUITE_INI_H */

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Glob expansion cap: one test per file; more is a mistaken pattern. */
 #define SUITE_MAX_GLOB 10000
@@ -319,6 +321,27 @@ static int suite_push(suite *s, const suite_test *t, const char *name,
 	return 0;
 }
 
+/* A literal image that cannot be run is the suite's error, at its line,
+ * before any test runs: not an ERROR of one test after others ran. */
+static int check_image(parser *p, const kv *image, const char *path)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (stat(path, &st) < 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = "is a directory";
+	else if (!S_ISREG(st.st_mode))
+		why = "is not a regular file";
+	else if (access(path, R_OK) < 0)
+		why = strerror(errno);
+	if (!why)
+		return 0;
+	fail_at(p, image->line, SUITE_ESYNTAX, "image: %s: %s", image->value, why);
+	return SUITE_ESYNTAX;
+}
+
 /* Adds the test(s) of one image value: one, or one per file of a glob. */
 static int expand_image(parser *p, suite *s, const suite_test *t,
 			const kv *image)
@@ -331,7 +354,9 @@ static int expand_image(parser *p, suite *s, const suite_test *t,
 		     image->value[0] == '/' ? "" : "/", image->value) < 0)
 		return SUITE_ENOMEM;
 	if (!strpbrk(image->value, "*?[")) {
-		rc = suite_push(s, t, t->name, path);
+		rc = p->check_files ? check_image(p, image, path) : 0;
+		if (rc == 0)
+			rc = suite_push(s, t, t->name, path);
 		free(path);
 		return rc;
 	}
@@ -483,7 +508,8 @@ static char *dir_of(const char *path)
 }
 
 int suite_parse_text(suite **out, const char *text, size_t len,
-		      const char *path, char *errbuf, size_t errlen)
+		     const char *path, int check_files, char *errbuf,
+		     size_t errlen)
 {
 	parser p;
 	section defs;
@@ -498,6 +524,7 @@ int suite_parse_text(suite **out, const char *text, size_t len,
 	p.len = len;
 	p.errbuf = errbuf;
 	p.errlen = errlen;
+	p.check_files = check_files;
 	if (memchr(text, '\0', len)) {
 		snprintf(errbuf, errlen, "%s: contains a NUL byte", path);
 		return SUITE_ESYNTAX;
@@ -547,7 +574,7 @@ out:
 int suite_parse_string(suite **out, const char *text, const char *path,
 		       char *errbuf, size_t errlen)
 {
-	return suite_parse_text(out, text, strlen(text), path, errbuf, errlen);
+	return suite_parse_text(out, text, strlen(text), path, 0, errbuf, errlen);
 }
 
 void suite_free(suite *s)

@@ -44,9 +44,9 @@ static const struct bad_case bad[] = {
 	{ "[test a]\nimage = x\n", "1: test name must be in double quotes" },
 	{ "[test \"\"]\nimage = x\n", "1: empty test name" },
 	{ "image = x\n[test \"a\"]\n", "1: 'image' outside a section" },
-	{ "[test \"a\"]\nimage = x\narch = a\narch = b\n",
+	{ "[test \"a\"]\nimage = x\narch = arm\narch = riscv64\n",
 	  "4: duplicate key 'arch' (first on line 3)" },
-	{ "[defaults]\narch = a\n[defaults]\narch = b\n[test \"t\"]\nimage = x\n",
+	{ "[defaults]\narch = arm\n[defaults]\narch = riscv64\n[test \"t\"]\nimage = x\n",
 	  "4: duplicate key 'arch' (first on line 2)" },
 	{ "[test \"a\"]\nimage = x\nexpect-exit = 256\n",
 	  "3: expect-exit: expected a status 0..255, not '256'" },
@@ -58,7 +58,7 @@ static const struct bad_case bad[] = {
 	{ "[test \"a\"]\nimage = x\nargs = 'one\n", "3: args: unterminated ' quote" },
 	{ "[test \"a\"]\nimage = x\nargs = one\\\n", "3: args: trailing backslash" },
 	{ "[test \"a\"]\nimage = x\n  arch = y\n", "3: indented line" },
-	{ "[defaults]\narch = x\n", "2: no [test \"NAME\"] section" },
+	{ "[defaults]\narch = arm\n", "2: no [test \"NAME\"] section" },
 	{ "[test \"a\"]\nimage = x\narch =\n", "3: arch: empty value" },
 	{ "[test \"a\"]\nimage = x\nevents = /tmp/e\n", "3: unknown key 'events'" },
 	/* run options are checked by the run option table's own parsers */
@@ -365,4 +365,66 @@ Test(suite_parse, crlf_line_endings_and_byte_order_mark)
 	cr_assert_str_eq(s->tests[0].name, "a");
 	cr_assert_eq(s->tests[0].expect_exit, 2);
 	suite_free(s);
+}
+
+/* Values every run would refuse are the suite's errors, at their line,
+ * before anything runs: an architecture, a console pattern, a preset. */
+Test(suite_parse, run_values_are_checked_when_the_suite_is_read)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "[test \"t\"]\nimage = x\narch = bogus\n",
+		  "t.ini:3: arch: unknown architecture (x86_64, i386" },
+		{ "[test \"t\"]\nimage = x\nconsole-fail = foo(\n",
+		  "t.ini:3: console-fail: missing closing parenthesis at offset 4" },
+		{ "[defaults]\nconsole-expect = [a-\n[test \"t\"]\nimage = x\n",
+		  "t.ini:2: console-expect: " },
+		{ "[test \"t\"]\nimage = x\nconsole-preset = plan9\n",
+		  "t.ini:3: console-preset: unknown preset (known: linux, u-boot, zephyr)" },
+		{ "[test \"t\"]\nimage = x\nresults = junit\n",
+		  "t.ini:3: results: expected ktap, tap, none or auto" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char err[512] = "";
+		suite *s = NULL;
+		cr_expect_neq(suite_parse_string(&s, cases[i].text, "/d/t.ini", err,
+						 sizeof(err)), 0, "case %zu", i);
+		cr_expect_null(s);
+		cr_expect(strstr(err, cases[i].want), "case %zu: %s", i, err);
+		suite_free(s);
+	}
+}
+
+/* Read from disk, a literal image must be a readable regular file. */
+Test(suite_parse, literal_image_is_checked_when_read_from_a_file)
+{
+	char dir[] = "/tmp/stubrun-suite-img-XXXXXX", path[128], err[512];
+	static const struct { const char *image, *want; } cases[] = {
+		{ "missing.elf", ":2: image: missing.elf: No such file or directory" },
+		{ "sub", ":2: image: sub: is a directory" },
+		{ "fifo", ":2: image: fifo: is not a regular file" },
+	};
+	suite *s = NULL;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/s.ini", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fprintf(f, "[test \"t\"]\nimage = %s\n", cases[i].image);
+		fclose(f);
+		cr_expect_neq(suite_parse_file(&s, path, err, sizeof(err)), 0);
+		cr_expect(strstr(err, cases[i].want), "case %zu: %s", i, err);
+		suite_free(s);
+		s = NULL;
+	}
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
 }
