@@ -405,7 +405,7 @@ const runopt_def *runopt_by_id(runopt_id id)
 int runopt_boots(runopt_id id)
 {
 	return id == RUNOPT_KERNEL || id == RUNOPT_CDROM || id == RUNOPT_DRIVE ||
-	       id == RUNOPT_UEFI;
+	       id == RUNOPT_UEFI || id == RUNOPT_BIOS;
 }
 
 int runopt_parse(runopt_value *out, const runopt_def *d, const char *v,

@@ -266,9 +266,9 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 			return -1;
 	}
 	if (!o->image && !o->kernel && !o->cdrom && !o->n_drives && !o->uefi &&
-	    !o->help && !o->version) {
+	    !o->bios && !o->help && !o->version) {
 		util_errf(errbuf, errlen, "no IMAGE given, nor --kernel, --cdrom, "
-			  "--drive or --uefi (see stubrun run --help)");
+			  "--drive, --bios or --uefi (see stubrun run --help)");
 		return -1;
 	}
 	return 0;

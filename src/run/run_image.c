@@ -152,6 +152,8 @@ static void boot_name(char *out, size_t cap, const cli_options *o)
 		snprintf(out, cap, "%s %s", o->kernel ? "--kernel" : o->cdrom ?
 			 "--cdrom" : "--drive", o->kernel ? o->kernel : o->cdrom ?
 			 o->cdrom : o->drives[0].file);
+	else if (o->bios)
+		snprintf(out, cap, "--bios %s", o->bios);
 	else
 		snprintf(out, cap, "--uefi");
 }

@@ -49,3 +49,26 @@ Test(console_uboot, synchronous_abort_fails_with_a_postmortem)
 	harness_result_free(&res);
 	boot_dir_remove(&d);
 }
+
+/* The flat binary as the board's firmware (-bios, as QEMU's docs boot it),
+ * its symbols from the ELF beside it: the same script passes. */
+Test(console_uboot, bios_binary_with_symbols_from_the_elf)
+{
+	boot_dir d;
+	harness_result res;
+
+	need_file(UBOOT, "u-boot-qemu");
+	need_file("/usr/lib/u-boot/qemu_arm64/u-boot.bin", "u-boot-qemu");
+	boot_dir_make(&d);
+	boot_stubrun(&res, "--arch", "aarch64", "--timeout", "120",
+		     "--bios", "/usr/lib/u-boot/qemu_arm64/u-boot.bin",
+		     "--symbols", UBOOT,
+		     "--console-expect", "Hit any key to stop autoboot",
+		     "--console-send", "\\n", "--console-expect", "=> ",
+		     "--console-send", "version\\n", "--console-expect",
+		     "U-Boot 20\\d\\d", NULL);
+	cr_expect_eq(res.status, 0, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "PASS: the console matched 'U-Boot 20\\d\\d'", "stderr");
+	harness_result_free(&res);
+	boot_dir_remove(&d);
+}
