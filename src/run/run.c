@@ -1,5 +1,7 @@
-/* `stubrun run`: the run loop (continue, wait, dispatch, step over), the
- * timeout and signals, and the one verdict every path ends in. */
+/* `stubrun run`: the run from the command line to the exit status: set-up,
+ * the loop (continue, wait, dispatch, step over), the timeout, and the
+ * report of the verdict. The loop sits on top: run_setup.c, run_stop.c and
+ * run_console.c work for it and share only run_base.c's services. */
 #include "run.h"
 #include "run_int.h"
 
@@ -18,88 +20,6 @@
 #include "regs.h"
 #include "testplan.h"
 #include "util.h"
-
-void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (r->done)
-		return;
-	r->done = 1;
-	r->status = status;
-	r->postmortem = postmortem;
-	va_start(ap, fmt);
-	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
-	va_end(ap);
-}
-
-/* QEMU's own error lines ("qemu-system-arm: -cpu x: ...") and what follows
- * them are held back, not passed on: the verdict quotes the last error, and
- * passing it on as well said everything twice. Before the verdict line,
- * which stays the last, come the held lines it does not quote
- * (print_held_qemu_errors). Other lines pass at once. */
-static void qemu_stderr_line(run_ctx *r, const char *line, size_t len)
-{
-	/* What follows an error (a hint: "Use -machine help") belongs to it. */
-	if ((r->qemu_held_len || run_qemu_error_line(line)) &&
-	    len <= sizeof(r->qemu_held) - r->qemu_held_len) {
-		memcpy(r->qemu_held + r->qemu_held_len, line, len);
-		r->qemu_held_len += len;
-		return;
-	}
-	util_write_all(2, line, len);
-}
-
-static void qemu_stderr(run_ctx *r, const char *buf, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		r->qemu_line[r->qemu_line_len++] = buf[i];
-		if (buf[i] == '\n' || r->qemu_line_len == sizeof(r->qemu_line) - 1) {
-			r->qemu_line[r->qemu_line_len] = '\0';
-			qemu_stderr_line(r, r->qemu_line, r->qemu_line_len);
-			r->qemu_line_len = 0;
-		}
-	}
-}
-
-static void print_held_qemu_errors(run_ctx *r)
-{
-	char *p = r->qemu_held, *end = r->qemu_held + r->qemu_held_len;
-
-	if (r->qemu_line_len)
-		util_write_all(2, r->qemu_line, r->qemu_line_len);
-	r->qemu_line_len = 0;
-	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len && !memmem(r->reason, strlen(r->reason), p, len))
-			util_write_all(2, p, len + (nl ? 1 : 0));
-		p += len + (nl ? 1 : 0);
-	}
-	r->qemu_held_len = 0;
-}
-
-size_t run_drain_qemu(run_ctx *r)
-{
-	char buf[4096];
-	size_t n, total = 0;
-
-	if (!r->qemu)
-		return 0;
-	/* Bounded: a guest printing without pause must not starve the loop. */
-	for (int i = 0; i < 64; i++) {
-		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 1) < 0 || n == 0)
-			break;
-		run_console(r, buf, n);
-		total += n;
-	}
-	for (int i = 0; i < 64; i++) {
-		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 2) < 0 || n == 0)
-			break;
-		qemu_stderr(r, buf, n);
-	}
-	return total;
-}
 
 /* --- signals ------------------------------------------------------------ */
 
@@ -135,50 +55,6 @@ static void discard_sigpipe(void)
 	sigaddset(&set, SIGPIPE);
 	while (sigtimedwait(&set, NULL, &now) == SIGPIPE)
 		;
-}
-
-int run_signal_pending(run_ctx *r)
-{
-	struct signalfd_siginfo si;
-
-	if (r->sigfd < 0 || read(r->sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
-		return 0;
-	r->signo = (int)si.ssi_signo;
-	run_verdict(r, 128 + r->signo, 0, "interrupted by %s",
-		    sigabbrev_np(r->signo) ? sigabbrev_np(r->signo) : "a signal");
-	return 1;
-}
-
-/* --- bounding the stub's answers -------------------------------------- */
-
-
-static void bound_by(run_ctx *r, int64_t until, int64_t cap)
-{
-	int64_t left = until - util_now_ms();
-
-	if (!r->conn)
-		return;
-	/* At least 1 ms: the library reads 0 as "the default". */
-	rsp_set_timeout(r->conn, left < 1 ? 1 : left > cap ? (int)cap : (int)left);
-}
-
-void run_bound_requests(run_ctx *r, int64_t until)
-{
-	bound_by(r, until, RSP_DEFAULT_TIMEOUT_MS);
-}
-
-/* The first replies come from a QEMU that may still be loading a large
- * ELF on a busy machine: they get the whole launch budget, not 5 s. */
-void run_bound_handshake(run_ctx *r, int64_t until)
-{
-	bound_by(r, until, INT32_MAX);
-}
-
-void run_stub_failed(run_ctx *r, int err)
-{
-	if (err == RSP_ETIMEOUT || err == RSP_ECLOSED || err == RSP_EPROTO ||
-	    err == RSP_ESYS)
-		r->stub_dead = 1;
 }
 
 /* --- waiting ------------------------------------------------------------ */
@@ -282,24 +158,6 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 			poll(w, r->sigfd >= 0 ? 2 : 1, CONSOLE_BATCH_MS);
 		}
 	}
-}
-
-int run_leave_stop(run_ctx *r)
-{
-	int err = rsp_regcache_flush(r->regs, r->conn);
-
-	rsp_regcache_reset(r->regs);
-	run_stub_failed(r, err);
-	if (err == RSP_ECLOSED) {
-		run_stop_closed(r, 0);
-		return -1;
-	}
-	if (err < 0) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "writing registers: %s",
-			    rsp_errmsg(r->conn));
-		return -1;
-	}
-	return 0;
 }
 
 /* Steps off the breakpoint at pc, so that continuing does not hit it
@@ -444,7 +302,7 @@ static void report(run_ctx *r)
 			   r->status >= RUN_EXIT_ERROR && r->status <= 127 ? "ERROR" :
 			   "FAIL";
 
-	print_held_qemu_errors(r);
+	run_print_held_qemu_errors(r);
 	if (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND)
 		fprintf(stderr, "stubrun: %s\n", r->reason);
 	else if (r->status != 0 || !r->opt->quiet)

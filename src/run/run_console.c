@@ -1,7 +1,9 @@
-/* The guest's console in `stubrun run`: every byte goes to stdout, to the
- * record of the in-image test under way, and through the console matcher
- * (src/console/), whose events this file turns into what they mean for
- * the run: a verdict, text typed into the guest, per-test events. */
+/* The guest's console in `stubrun run`, and what QEMU writes: every console
+ * byte goes to stdout, to the record of the in-image test under way, and
+ * through the console matcher (src/console/), whose events this file turns
+ * into what they mean for the run: a verdict, text typed into the guest,
+ * per-test events. QEMU's stderr passes to ours, its own errors held for
+ * the verdict. */
 #include "run_int.h"
 
 #include <errno.h>
@@ -236,4 +238,80 @@ void run_console_free(run_ctx *r)
 {
 	console_free(r->con);
 	r->con = NULL;
+}
+
+/* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr
+ * and exits 1; the guest's exit devices write nothing there. Warnings
+ * (e.g. an on-board NIC without a backend) are not errors. */
+int run_qemu_error_line(const char *line)
+{
+	return !strncmp(line, "qemu", 4) && !strstr(line, ": warning:");
+}
+
+/* QEMU's own error lines ("qemu-system-arm: -cpu x: ...") and what follows
+ * them are held back, not passed on: the verdict quotes the last error, and
+ * passing it on as well said everything twice. Before the verdict line,
+ * which stays the last, come the held lines it does not quote
+ * (run_print_held_qemu_errors). Other lines pass at once. */
+static void qemu_stderr_line(run_ctx *r, const char *line, size_t len)
+{
+	/* What follows an error (a hint: "Use -machine help") belongs to it. */
+	if ((r->qemu_held_len || run_qemu_error_line(line)) &&
+	    len <= sizeof(r->qemu_held) - r->qemu_held_len) {
+		memcpy(r->qemu_held + r->qemu_held_len, line, len);
+		r->qemu_held_len += len;
+		return;
+	}
+	util_write_all(2, line, len);
+}
+
+static void qemu_stderr(run_ctx *r, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		r->qemu_line[r->qemu_line_len++] = buf[i];
+		if (buf[i] == '\n' || r->qemu_line_len == sizeof(r->qemu_line) - 1) {
+			r->qemu_line[r->qemu_line_len] = '\0';
+			qemu_stderr_line(r, r->qemu_line, r->qemu_line_len);
+			r->qemu_line_len = 0;
+		}
+	}
+}
+
+void run_print_held_qemu_errors(run_ctx *r)
+{
+	char *p = r->qemu_held, *end = r->qemu_held + r->qemu_held_len;
+
+	if (r->qemu_line_len)
+		util_write_all(2, r->qemu_line, r->qemu_line_len);
+	r->qemu_line_len = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len && !memmem(r->reason, strlen(r->reason), p, len))
+			util_write_all(2, p, len + (nl ? 1 : 0));
+		p += len + (nl ? 1 : 0);
+	}
+	r->qemu_held_len = 0;
+}
+
+size_t run_drain_qemu(run_ctx *r)
+{
+	char buf[4096];
+	size_t n, total = 0;
+
+	if (!r->qemu)
+		return 0;
+	/* Bounded: a guest printing without pause must not starve the loop. */
+	for (int i = 0; i < 64; i++) {
+		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 1) < 0 || n == 0)
+			break;
+		run_console(r, buf, n);
+		total += n;
+	}
+	for (int i = 0; i < 64; i++) {
+		if (qemu_read(buf, sizeof(buf), &n, r->qemu, 2) < 0 || n == 0)
+			break;
+		qemu_stderr(r, buf, n);
+	}
+	return total;
 }

@@ -1,8 +1,11 @@
 /*
- * Private state of `stubrun run`, shared by run.c (the loop and the
- * verdict), run_image.c (what boots, symbols, architecture),
- * run_qemu_args.c (QEMU's command line, firmware), run_setup.c (plan,
- * connection) and run_stop.c (what each kind of stop means).
+ * Private state of `stubrun run`, shared by its files. Calls go one way:
+ * run.c (the loop and the report) on top; run_image.c (what boots,
+ * symbols, architecture), run_qemu_args.c (QEMU's command line,
+ * firmware), run_setup.c (plan, connection) and run_stop.c (what each
+ * kind of stop means) below it; run_console.c (the console, QEMU's
+ * output) below those; run_base.c (verdict, request bounds, signals) at
+ * the bottom.
  */
 #ifndef RUN_INT_H
 #define RUN_INT_H
@@ -85,13 +88,12 @@ typedef struct run_ctx {
 	/* in-image test state */
 	int in_test;
 	char test_name[RUN_STRING_MAX + 1];
-	int64_t test_t0;
 	char *test_out;
 	size_t test_len;
 	int test_cut;
 
 	/* QEMU's stderr: the line being assembled, and its error lines held
-	 * back for the verdict (run.c) */
+	 * back for the verdict (run_console.c) */
 	char qemu_line[512];
 	size_t qemu_line_len;
 	char qemu_held[2048];
@@ -108,6 +110,7 @@ typedef struct run_ctx {
 	char err[512];        /* scratch for callee messages */
 } run_ctx;
 
+/* run_base.c */
 /* Sets the verdict unless one is set already. */
 void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -126,6 +129,9 @@ void run_bound_handshake(run_ctx *r, int64_t until);
  * is not asked anything again (no D at teardown). */
 void run_stub_failed(run_ctx *r, int err);
 
+/* An exit status for the host: POSIX keeps the low 8 bits, but a nonzero
+ * status must never become 0 (a pass) by truncation. */
+int run_host_status(int64_t st);
 /* 1 when SIGINT/SIGTERM/SIGHUP arrived (the verdict is then set). */
 int run_signal_pending(run_ctx *r);
 
@@ -148,6 +154,11 @@ void run_console_free(run_ctx *r);
 /* Reads whatever QEMU wrote to its stdout and stderr and passes it on;
  * returns the number of console bytes. */
 size_t run_drain_qemu(run_ctx *r);
+/* QEMU's held error lines that the verdict does not quote, to stderr. */
+void run_print_held_qemu_errors(run_ctx *r);
+/* 1 for a line of QEMU's own fatal errors ("qemu-system-arm: ..."), not
+ * its warnings. */
+int run_qemu_error_line(const char *line);
 
 /* run_image.c, run_qemu_args.c, run_setup.c: each returns 0 or sets the
  * verdict (125/126/127) and returns -1. */
@@ -182,11 +193,12 @@ int run_leave_stop(run_ctx *r);
 void run_stop_thread_init(run_ctx *r);
 /* Handles a stop: sets the verdict, or says how to go on. */
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop);
+/* run_exit.c */
+/* A W stop reply with this exit status. */
+void run_exit_reported(run_ctx *r, int status);
 /* The stub closed the connection: what did QEMU's exit mean? */
 void run_stop_closed(run_ctx *r, int got_w);
-/* 1 for a line of QEMU's own fatal errors ("qemu-system-arm: ..."), not
- * its warnings. */
-int run_qemu_error_line(const char *line);
+
 const run_bp *run_find_bp(const run_ctx *r, uint64_t pc);
 /* Reads the first integer argument at a function's entry (as int). */
 int run_read_arg(int64_t *out, run_ctx *r, int as_pointer);

@@ -87,15 +87,6 @@ int run_read_string(char *out, size_t cap, run_ctx *r, uint64_t addr)
 	return n ? 0 : -1;
 }
 
-/* An exit status for the host: POSIX keeps the low 8 bits, but a nonzero
- * status must never become 0 (a pass) by truncation. */
-static int host_status(int64_t st)
-{
-	int s = (int)(st & 0xff);
-
-	return (st != 0 && s == 0) ? 1 : s;
-}
-
 typedef struct check_env {
 	run_ctx *r;
 } check_env;
@@ -170,7 +161,6 @@ static void test_begin(run_ctx *r)
 			    (uint64_t)ptr) < 0)
 		snprintf(r->test_name, sizeof(r->test_name), "(unreadable name)");
 	r->in_test = 1;
-	r->test_t0 = util_now_ms();
 	test_output_reset(r);
 	events_begin(r->ev, r->test_name, util_now_ms() - r->t0);
 }
@@ -205,9 +195,9 @@ static void exit_symbol(run_ctx *r, const run_bp *b)
 			    "argument: %s", b->name, rsp_errmsg(r->conn));
 		return;
 	}
-	if (host_status(st) != st)
-		run_verdict(r, host_status(st), 1, "the guest called %s(%" PRId64
-			    "), reported as status %d", b->name, st, host_status(st));
+	if (run_host_status(st) != st)
+		run_verdict(r, run_host_status(st), 1, "the guest called %s(%" PRId64
+			    "), reported as status %d", b->name, st, run_host_status(st));
 	else
 		run_verdict(r, (int)st, st != 0, "the guest called %s(%" PRId64 ")",
 			    b->name, st);
@@ -447,40 +437,6 @@ static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 	return -1;
 }
 
-/* Why 3 s: QEMU exits right after closing the stub; only a wedged QEMU
- * takes longer, and it is then killed. */
-#define EXIT_WAIT_MS 3000
-
-/* A W stop reply. QEMU sends one when its guest ends it (a power-off, its
- * own semihosting's SYS_EXIT) and also when QEMU itself was told to quit
- * by a signal: W00 then, exit status 0. Only QEMU's stderr tells the two
- * apart, so the verdict waits for QEMU to exit and reads all of it. A
- * stubrun signalled at the same moment (a CI cancel) reports that. */
-static void exited(run_ctx *r, int status)
-{
-	int gone = 0, st = 0, sig;
-
-	if (!r->qemu) {
-		run_verdict(r, host_status(status), 0, "the guest exited with "
-			    "status %d (reported by the stub)", status);
-		return;
-	}
-	qemu_wait(&gone, &st, r->qemu, EXIT_WAIT_MS);
-	while (run_drain_qemu(r) > 0)
-		;
-	if (run_signal_pending(r))
-		return;
-	sig = gone && WIFSIGNALED(st) ? WTERMSIG(st) : qemu_killed_signal(r->qemu);
-	if (sig) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU died (signal %d) before "
-			    "the guest finished; its W%02x is not the guest's "
-			    "status", sig, status & 0xff);
-		return;
-	}
-	run_verdict(r, host_status(status), 0, "the guest exited with status "
-		    "%d (reported by QEMU)", status);
-}
-
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 {
 	uint64_t pc;
@@ -488,7 +444,7 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 	*resume = RUN_STAY;
 	switch (stop->kind) {
 	case RSP_STOP_EXITED:
-		exited(r, stop->exit_status);
+		run_exit_reported(r, stop->exit_status);
 		return 0;
 	case RSP_STOP_TERMINATED:
 		run_verdict(r, RUN_EXIT_FAIL, 0, "%s reports the guest "
@@ -518,85 +474,20 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 	return 0;
 }
 
-static int has_device(const run_ctx *r, const char *name)
+int run_leave_stop(run_ctx *r)
 {
-	const char *const *x = r->tgt->extra_args;
+	int err = rsp_regcache_flush(r->regs, r->conn);
 
-	for (size_t i = 0; x && x[i]; i++)
-		if (strstr(x[i], name))
-			return 1;
-	for (size_t i = 0; i < r->opt->n_qemu_args; i++)
-		if (strstr(r->opt->qemu_args[i], name))
-			return 1;
+	rsp_regcache_reset(r->regs);
+	run_stub_failed(r, err);
+	if (err == RSP_ECLOSED) {
+		run_stop_closed(r, 0);
+		return -1;
+	}
+	if (err < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "writing registers: %s",
+			    rsp_errmsg(r->conn));
+		return -1;
+	}
 	return 0;
-}
-
-static int has_board_exit(const run_ctx *r)
-{
-	const char *m = r->opt->machine ? r->opt->machine : r->tgt->machine;
-
-	return target_has_board_exit(r->tgt, m);
-}
-
-/* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr
- * and exits 1; the guest's exit devices write nothing there. Warnings
- * (e.g. an on-board NIC without a backend) are not errors. */
-int run_qemu_error_line(const char *line)
-{
-	return !strncmp(line, "qemu", 4) && !strstr(line, ": warning:");
-}
-
-void run_stop_closed(run_ctx *r, int got_w)
-{
-	int exited = 0, st = 0, code;
-	const char *last;
-
-	if (!r->qemu) {
-		if (!got_w)
-			run_verdict(r, RUN_EXIT_ERROR, 0, "the stub closed the "
-				    "connection");
-		return;
-	}
-	qemu_wait(&exited, &st, r->qemu, EXIT_WAIT_MS);
-	run_drain_qemu(r);
-	last = qemu_stderr_last_line(r->qemu);
-	if (got_w)
-		return; /* the W packet's status is the verdict */
-	if (!exited) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub closed the connection "
-			    "but QEMU did not exit");
-		return;
-	}
-	if (WIFSIGNALED(st) && strstr(last, "fatal: Lockup")) {
-		/* An M-profile fault inside a fault handler (e.g. a
-		 * semihosting BKPT with nobody servicing it): QEMU models the
-		 * lockup by aborting. The guest crashed, QEMU did not. */
-		run_verdict(r, RUN_EXIT_FAIL, 0, "the guest locked up: %s", last);
-		return;
-	}
-	if (WIFSIGNALED(st)) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU died of signal %d%s%s",
-			    WTERMSIG(st), *last ? ": " : "", last);
-		return;
-	}
-	code = WEXITSTATUS(st);
-	if (code == 1 && run_qemu_error_line(last)) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU exited with status 1: %s",
-			    last);
-	} else if (has_device(r, "isa-debug-exit") && (code & 1)) {
-		run_verdict(r, host_status(code >> 1), 0,
-			    "isa-debug-exit code %d", code >> 1);
-	} else if (has_board_exit(r)) {
-		if (code)
-			run_verdict(r, host_status(code), 0, "%s fail, code %d",
-				    r->tgt->exit_device, code);
-		else
-			run_verdict(r, 0, 0, "%s pass", r->tgt->exit_device);
-	} else if (code == 0) {
-		run_verdict(r, RUN_EXIT_FAIL, 0, "QEMU exited with status 0 "
-			    "without an exit status from the guest");
-	} else {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU exited with status %d%s%s",
-			    code, *last ? ": " : "", last);
-	}
 }

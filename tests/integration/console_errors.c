@@ -18,13 +18,13 @@ static void one_line_125(const char *opt, const char *value,
 
 Test(console_errors, regex_that_does_not_compile_names_its_offset)
 {
-	one_line_125("--console-fail", "panic(", "--console-fail \"panic(\": "
+	one_line_125("--console-fail", "panic(", "--console-fail 'panic(': "
 		     "missing closing parenthesis at offset 6");
 }
 
 Test(console_errors, expect_regex_is_checked_too)
 {
-	one_line_125("--console-expect", "[a-", "--console-expect \"[a-\": ");
+	one_line_125("--console-expect", "[a-", "--console-expect '[a-': ");
 }
 
 Test(console_errors, send_without_an_expect_before_it)
