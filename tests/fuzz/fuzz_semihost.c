@@ -149,8 +149,11 @@ static void on_target(const char *arch, const uint8_t *data, size_t size)
 	cfg.root = root;
 	cfg.ram_base = BASE;
 	cfg.ram_size = MEM;
-	if (!t || semihost_new(&sh, &cfg, t, NULL, err, sizeof(err)) < 0 ||
-	    semihost_add_trap(sh, &trap) < 0)
+	if (!t || semihost_new(&sh, &cfg, t, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", arch, err);
+		abort();
+	}
+	if (semihost_add_trap(sh, &trap) < 0)
 		abort();
 	for (int calls = 0; size > 0 && calls < 16; calls++) {
 		size_t used;
