@@ -8,17 +8,6 @@
 
 #include "util.h"
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* One escape at s[i] == '\\': the byte into *out, *used its length. */
 static int escape(char *out, size_t *used, const char *s, size_t i)
 {
@@ -30,8 +19,8 @@ static int escape(char *out, size_t *used, const char *s, size_t i)
 		*used = 2;
 		return 0;
 	}
-	if (s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
-		*out = (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3]));
+	if (s[i + 1] == 'x' && util_hex_digit(s[i + 2]) >= 0 && util_hex_digit(s[i + 3]) >= 0) {
+		*out = (char)(util_hex_digit(s[i + 2]) * 16 + util_hex_digit(s[i + 3]));
 		*used = 4;
 		return 0;
 	}

@@ -6,16 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 /* One line [s, s + n) without its newline. 0: a symbol in *out (name
  * still in the text: *name_off, *name_len); 1: a line to skip; -1: bad. */
@@ -30,12 +21,12 @@ static int parse_line(image_symbol *out, size_t *name_off, size_t *name_len,
 		n--;
 	if (n == 0)
 		return 1;
-	while (i < n && hexval(s[i]) >= 0) {
+	while (i < n && util_hex_digit(s[i]) >= 0) {
 		if (++digits > 16) {
 			*problem = "address wider than 64 bits";
 			return -1;
 		}
-		addr = addr << 4 | (uint64_t)hexval(s[i++]);
+		addr = addr << 4 | (uint64_t)util_hex_digit(s[i++]);
 	}
 	if (digits == 0 || i + 3 > n || (s[i] != ' ' && s[i] != '\t') ||
 	    (s[i + 2] != ' ' && s[i + 2] != '\t')) {
@@ -73,7 +64,7 @@ int sysmap_looks_like(const char *text, size_t len)
 	const char *nl = memchr(text, '\n', len);
 
 	return parse_line(&sym, &off, &nlen, text, nl ? (size_t)(nl - text) : len,
-			  &problem) >= 0 && len > 0 && hexval(text[0]) >= 0;
+			  &problem) >= 0 && len > 0 && util_hex_digit(text[0]) >= 0;
 }
 
 int sysmap_parse(image_symbol **syms, size_t *n, char **pool,
