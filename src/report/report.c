@@ -101,3 +101,12 @@ void report_put_json_string(FILE *f, const char *s)
 	report_put_json(f, s);
 	fputc('"', f);
 }
+
+const report_format report_formats[REPORT_NFORMATS] = {
+	[REPORT_JUNIT] = { "junit", 0, "JUnit XML report (default: "
+			   "$XML_OUTPUT_FILE if set)", report_junit_write },
+	[REPORT_TAP] = { "tap", 1, "TAP version 14 report, to stdout without "
+			 "FILE", report_tap_write },
+	[REPORT_JSON] = { "json", 1, "JSON lines report, to stdout without FILE",
+			  report_json_write },
+};

@@ -64,6 +64,24 @@ int report_tap_write(FILE *f, const report *r);
 int report_json_write(FILE *f, const report *r);
 
 /*
+ * The formats, one row each: `stubrun test --NAME [FILE]` writes the report
+ * with `write`. Adding a format is its writer's file and a row here.
+ */
+typedef enum report_format_id {
+	REPORT_JUNIT = 0, REPORT_TAP, REPORT_JSON, REPORT_NFORMATS,
+} report_format_id;
+
+typedef struct report_format {
+	const char *name;       /* "junit": the option --junit */
+	int file_optional;      /* --NAME without FILE writes to stdout */
+	const char *help;       /* one line of `stubrun test --help` */
+	int (*write)(FILE *f, const report *r);
+} report_format;
+
+/* Indexed by report_format_id. */
+extern const report_format report_formats[REPORT_NFORMATS];
+
+/*
  * Escaping shared by the writers. Text is raw bytes from a guest: invalid
  * UTF-8 becomes U+FFFD in all formats.
  *

@@ -42,7 +42,8 @@ typedef struct ctx {
 	report_case *all;         /* every result, in report order */
 	char *tmpdir;
 	char *runner;
-	const char *junit;        /* --junit, or $XML_OUTPUT_FILE */
+	/* each format's file; JUnit's default is $XML_OUTPUT_FILE */
+	const char *report[REPORT_NFORMATS];
 	suite_progress prog;
 	int sigfd;
 	int mask_saved;
@@ -58,9 +59,12 @@ static int bazel_env(ctx *c, char *err, size_t errlen)
 	const char *status = getenv("TEST_SHARD_STATUS_FILE");
 	int idx, total, rc;
 
-	c->junit = c->o.junit ? c->o.junit : getenv("XML_OUTPUT_FILE");
-	if (c->junit && !*c->junit)
-		c->junit = NULL;
+	for (int i = 0; i < REPORT_NFORMATS; i++)
+		c->report[i] = c->o.report[i];
+	if (!c->report[REPORT_JUNIT])
+		c->report[REPORT_JUNIT] = getenv("XML_OUTPUT_FILE");
+	if (c->report[REPORT_JUNIT] && !*c->report[REPORT_JUNIT])
+		c->report[REPORT_JUNIT] = NULL;
 	if (c->o.shard_total)
 		return 0;
 	rc = shard_from_env(&idx, &total, getenv("TEST_TOTAL_SHARDS"),
@@ -206,7 +210,7 @@ static int list_tests(ctx *c)
 {
 	for (size_t i = 0; i < c->ninsts; i++) {
 		const suite_inst *in = &c->insts[i];
-		if (!c->o.json) {
+		if (!c->o.report[REPORT_JSON]) {
 			printf("%s\n", in->name);
 			continue;
 		}
@@ -422,10 +426,8 @@ static int check_report_path(const char *path, char *err, size_t errlen)
 
 static int check_report_paths(const ctx *c, char *err, size_t errlen)
 {
-	const char *const paths[] = { c->junit, c->o.tap, c->o.json };
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (check_report_path(paths[i], err, errlen) < 0)
+	for (int i = 0; i < REPORT_NFORMATS; i++)
+		if (check_report_path(c->report[i], err, errlen) < 0)
 			return -1;
 	return 0;
 }
@@ -464,12 +466,10 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 	r->nsuites = c->nsuites;
 	r->duration_ms = util_now_ms() - c->start_ms;
 	r->timestamp = c->timestamp;
-	if (c->junit)
-		rc |= write_one(c->junit, report_junit_write, r, err, errlen);
-	if (c->o.tap)
-		rc |= write_one(c->o.tap, report_tap_write, r, err, errlen);
-	if (c->o.json)
-		rc |= write_one(c->o.json, report_json_write, r, err, errlen);
+	for (int i = 0; i < REPORT_NFORMATS; i++)
+		if (c->report[i])
+			rc |= write_one(c->report[i], report_formats[i].write, r,
+					err, errlen);
 	return rc ? -1 : 0;
 }
 

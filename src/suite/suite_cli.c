@@ -25,10 +25,16 @@ void suite_usage(FILE *f)
 "                     (with --json: one JSON object per test)\n"
 "  --fail-fast        stop at the first failure (the rest are \"not run\")\n"
 "  --repeat N         run each test N times (named NAME#1..NAME#N)\n"
-"  --timeout S        timeout of tests that set none (run's default: 60)\n"
-"  --junit FILE       JUnit XML report (default: $XML_OUTPUT_FILE if set)\n"
-"  --tap [FILE]       TAP version 14 report, to stdout without FILE\n"
-"  --json [FILE]      JSON lines report, to stdout without FILE\n"
+"  --timeout S        timeout of tests that set none (run's default: 60)\n",
+	      f);
+	for (int i = 0; i < REPORT_NFORMATS; i++) {
+		const report_format *rf = &report_formats[i];
+		char opt[32];
+		snprintf(opt, sizeof(opt), "--%s %s", rf->name,
+			 rf->file_optional ? "[FILE]" : "FILE");
+		fprintf(f, "  %-18s %s\n", opt, rf->help);
+	}
+	fputs(
 "                     (a FILE operand must not end in .ini: that is a suite)\n"
 "  --shard K/N        run only shard K of N (1 <= K <= N), also from Bazel's\n"
 "                     TEST_TOTAL_SHARDS / TEST_SHARD_INDEX\n"
@@ -79,6 +85,25 @@ static const char *optional_file(int *i, int argc, char **argv)
 	return next;
 }
 
+/* --NAME [FILE] of a report format: 1 when `name` is one (*val is then
+ * its file, or NULL when a required FILE is missing). */
+static int report_option(suite_opts *o, const char *name, const char **val,
+			 int *i, int argc, char **argv)
+{
+	for (int f = 0; f < REPORT_NFORMATS; f++) {
+		const report_format *rf = &report_formats[f];
+		if (strncmp(name, "--", 2) || strcmp(name + 2, rf->name))
+			continue;
+		if (!*val && rf->file_optional)
+			*val = optional_file(i, argc, argv);
+		else if (!*val && *i + 1 < argc)
+			*val = argv[++*i];
+		o->report[f] = *val;
+		return 1;
+	}
+	return 0;
+}
+
 static int option(suite_opts *o, int *i, int argc, char **argv,
 		  char *errbuf, size_t errlen)
 {
@@ -117,13 +142,9 @@ static int option(suite_opts *o, int *i, int argc, char **argv,
 		NEED();
 		if (push(&o->filters, &o->nfilters, (char *)val))
 			goto nomem;
-	} else if (IS("--junit")) {
-		NEED();
-		o->junit = val;
-	} else if (IS("--tap")) {
-		o->tap = val ? val : optional_file(i, argc, argv);
-	} else if (IS("--json")) {
-		o->json = val ? val : optional_file(i, argc, argv);
+	} else if (report_option(o, name, &val, i, argc, argv)) {
+		if (!val)
+			goto missing;
 	} else if (IS("--shard")) {
 		NEED();
 		return shard_parse(&o->shard_index, &o->shard_total, val,

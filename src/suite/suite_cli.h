@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "report.h"
+
 #include "suite_run.h"
 
 typedef struct suite_opts {
@@ -18,9 +20,9 @@ typedef struct suite_opts {
 	int fail_fast;
 	int repeat;              /* --repeat N (default 1) */
 	double timeout_s;        /* --timeout S (0: run's own default) */
-	const char *junit;       /* --junit FILE */
-	const char *tap;         /* --tap [FILE]: "-" for stdout */
-	const char *json;        /* --json [FILE]: "-" for stdout */
+	/* --junit FILE, --tap [FILE], --json [FILE] (report_formats[]);
+	 * "-" for stdout */
+	const char *report[REPORT_NFORMATS];
 	int shard_index, shard_total; /* --shard K/N as 0-based; total 0: none */
 	int help;
 	char **suites;           /* SUITE... */
