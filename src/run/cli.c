@@ -123,6 +123,28 @@ nomem:
 	return -1;
 }
 
+/* The options of what boots and where symbols come from: 1 when `d` is
+ * one (*bad set on out of memory). */
+static int apply_boot(cli_options *o, const runopt_def *d,
+		      const runopt_value *v, int *bad)
+{
+	const char *s = v->str;
+
+	switch (d->id) {
+	case RUNOPT_KERNEL: o->kernel = s; return 1;
+	case RUNOPT_INITRD: o->initrd = s; return 1;
+	case RUNOPT_APPEND: o->append = s; return 1;
+	case RUNOPT_DTB: o->dtb = s; return 1;
+	case RUNOPT_DRIVE: *bad = push_drive(o, v); return 1;
+	case RUNOPT_CDROM: o->cdrom = s; return 1;
+	case RUNOPT_BIOS: o->bios = s; return 1;
+	case RUNOPT_UEFI: o->uefi = 1; return 1;
+	case RUNOPT_SYMBOLS: o->symbols = s; return 1;
+	case RUNOPT_SYMBOLS_OFFSET: o->symbols_offset = v->u64; return 1;
+	default: return 0;
+	}
+}
+
 /* How each option lands in cli_options; the value was parsed already. */
 static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 		 char *errbuf, size_t errlen)
@@ -130,19 +152,11 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	const char *s = v->str;
 	int bad = 0;
 
+	if (apply_boot(o, d, v, &bad))
+		goto out;
 	switch (d->id) {
 	case RUNOPT_HELP: o->help = 1; break;
 	case RUNOPT_VERSION: o->version = 1; break;
-	case RUNOPT_KERNEL: o->kernel = s; break;
-	case RUNOPT_INITRD: o->initrd = s; break;
-	case RUNOPT_APPEND: o->append = s; break;
-	case RUNOPT_DTB: o->dtb = s; break;
-	case RUNOPT_DRIVE: bad = push_drive(o, v); break;
-	case RUNOPT_CDROM: o->cdrom = s; break;
-	case RUNOPT_BIOS: o->bios = s; break;
-	case RUNOPT_UEFI: o->uefi = 1; break;
-	case RUNOPT_SYMBOLS: o->symbols = s; break;
-	case RUNOPT_SYMBOLS_OFFSET: o->symbols_offset = v->u64; break;
 	case RUNOPT_ARCH: o->arch = s; break;
 	case RUNOPT_MACHINE: o->machine = s; break;
 	case RUNOPT_CPU: o->cpu = s; break;
@@ -194,7 +208,9 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_TEST_BEGIN: o->test_begin_symbol = s; break;
 	case RUNOPT_TEST_END: o->test_end_symbol = s; break;
 	case RUNOPT_QUIET: o->quiet = 1; break;
+	default: break; /* apply_boot's */
 	}
+out:
 	if (bad)
 		util_errf(errbuf, errlen, "out of memory");
 	return bad ? -1 : 0;

@@ -106,6 +106,12 @@ static int build_argv(char ***out, const qemu_spec *spec, const char *chardev,
 	return 0;
 }
 
+static void set_nonblock(int fd)
+{
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
 /* QEMU in a process group of its own, killed with us, its signal state
  * reset, stdin /dev/null or the console's input pipe (want_stdin); the
  * stub's end of the socketpair (or -1) is the one close-on-exec
@@ -156,10 +162,9 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 	q->in_fd = inp[1];
 	outp[0] = errp[0] = inp[1] = -1;
 	/* Console input never blocks the run loop (run_console.c). */
-	if (q->in_fd >= 0)
-		fcntl(q->in_fd, F_SETFL, fcntl(q->in_fd, F_GETFL) | O_NONBLOCK);
-	fcntl(q->out_fd, F_SETFL, fcntl(q->out_fd, F_GETFL) | O_NONBLOCK);
-	fcntl(q->err_fd, F_SETFL, fcntl(q->err_fd, F_GETFL) | O_NONBLOCK);
+	set_nonblock(q->in_fd);
+	set_nonblock(q->out_fd);
+	set_nonblock(q->err_fd);
 	ret = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -173,13 +178,42 @@ out:
 	return ret;
 }
 
+/* Where QEMU opens its stub: TCP on 127.0.0.1 (gdbarg names the port), or
+ * a socketpair, one end handed to QEMU as a connected chardev: the stub
+ * is there the moment QEMU starts, so there is no socket file to wait
+ * for, poll or clean up, and no name another process could connect to. */
+static int stub_channel(qemu_proc *q, char *gdbarg, size_t gcap, char *chardev,
+			size_t ccap, int pair[2], const qemu_spec *spec,
+			char *errbuf, size_t errlen)
+{
+	int port = spec->tcp_port;
+
+	if (spec->tcp) {
+		if (port == 0 && free_port(&port) < 0) {
+			util_errf(errbuf, errlen, "no free TCP port: %s",
+				  strerror(errno));
+			return QEMU_ESYS;
+		}
+		snprintf(gdbarg, gcap, "tcp:127.0.0.1:%d", port);
+		snprintf(q->address, sizeof(q->address), "127.0.0.1:%d", port);
+		return 0;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+		util_errf(errbuf, errlen, "socketpair: %s", strerror(errno));
+		return QEMU_ESYS;
+	}
+	snprintf(chardev, ccap, "socket,id=stubrun_gdb,fd=%d,server=off", pair[1]);
+	snprintf(gdbarg, gcap, "chardev:stubrun_gdb");
+	return 0;
+}
+
 int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	       size_t errlen)
 {
 	qemu_proc *q = calloc(1, sizeof(*q));
 	char gdbarg[256], chardev[128];
 	char **argv = NULL;
-	int ret = QEMU_ESYS, port = spec->tcp_port, pair[2] = { -1, -1 };
+	int ret = QEMU_ESYS, pair[2] = { -1, -1 };
 
 	*out = NULL;
 	if (!q) {
@@ -190,28 +224,9 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = -1;
 	if ((ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
-	if (spec->tcp) {
-		if (port == 0 && free_port(&port) < 0) {
-			util_errf(errbuf, errlen, "no free TCP port: %s",
-				  strerror(errno));
-			ret = QEMU_ESYS;
-			goto out;
-		}
-		snprintf(gdbarg, sizeof(gdbarg), "tcp:127.0.0.1:%d", port);
-		snprintf(q->address, sizeof(q->address), "127.0.0.1:%d", port);
-	} else {
-		/* A socketpair, one end handed to QEMU as a connected chardev:
-		 * the stub is there the moment QEMU starts, so there is no
-		 * socket file to wait for, poll or clean up, and no name
-		 * another process could connect to. */
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
-			util_errf(errbuf, errlen, "socketpair: %s", strerror(errno));
-			goto out;
-		}
-		snprintf(chardev, sizeof(chardev),
-			 "socket,id=stubrun_gdb,fd=%d,server=off", pair[1]);
-		snprintf(gdbarg, sizeof(gdbarg), "chardev:stubrun_gdb");
-	}
+	if ((ret = stub_channel(q, gdbarg, sizeof(gdbarg), chardev,
+				sizeof(chardev), pair, spec, errbuf, errlen)) < 0)
+		goto out;
 	ret = QEMU_ESYS;
 	if (build_argv(&argv, spec, spec->tcp ? NULL : chardev, gdbarg) < 0) {
 		util_errf(errbuf, errlen, "out of memory");

@@ -91,17 +91,33 @@ static void on_timeout(run_ctx *r, int halted)
 
 #define CONSOLE_BATCH_MS 1
 
+/* What the loop waits on while the guest runs: the stub, signals, QEMU's
+ * stdout and stderr. */
+static nfds_t wait_fds(struct pollfd p[4], const run_ctx *r)
+{
+	nfds_t n = 0;
+
+	p[n++] = (struct pollfd){ rsp_fd(r->conn), POLLIN, 0 };
+	if (r->sigfd >= 0)
+		p[n++] = (struct pollfd){ r->sigfd, POLLIN, 0 };
+	if (r->qemu && qemu_stdout_fd(r->qemu) >= 0)
+		p[n++] = (struct pollfd){ qemu_stdout_fd(r->qemu), POLLIN, 0 };
+	if (r->qemu && qemu_stderr_fd(r->qemu) >= 0)
+		p[n++] = (struct pollfd){ qemu_stderr_fd(r->qemu), POLLIN, 0 };
+	return n;
+}
+
 /* Waits for the next stop while copying the console. 0: *stop is set;
  * 1: the run is over (timeout, signal, QEMU gone: the verdict is set).
  * The library is asked first, the socket polled after: the stop reply
  * often arrives in the same read as the acknowledgement of the resume,
  * and is then already in the library's buffer, where a poll of the socket
- * cannot see it (it used to cost a 250 ms poll tick on such stops). */
+ * cannot see it (a poll tick of 250 ms on such stops). */
 static int wait_stop(run_ctx *r, rsp_stop *stop)
 {
 	for (;;) {
 		struct pollfd p[4];
-		nfds_t n = 0;
+		nfds_t n;
 		int64_t left;
 		int err = rsp_wait(stop, r->conn, 0);
 
@@ -125,13 +141,7 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 			on_timeout(r, 0);
 			return 1;
 		}
-		p[n++] = (struct pollfd){ rsp_fd(r->conn), POLLIN, 0 };
-		if (r->sigfd >= 0)
-			p[n++] = (struct pollfd){ r->sigfd, POLLIN, 0 };
-		if (r->qemu && qemu_stdout_fd(r->qemu) >= 0)
-			p[n++] = (struct pollfd){ qemu_stdout_fd(r->qemu), POLLIN, 0 };
-		if (r->qemu && qemu_stderr_fd(r->qemu) >= 0)
-			p[n++] = (struct pollfd){ qemu_stderr_fd(r->qemu), POLLIN, 0 };
+		n = wait_fds(p, r);
 		/* Why 250 ms: the longest the loop sleeps between deadline
 		 * checks; every fd that matters wakes it earlier. */
 		if (poll(p, n, left < 250 ? (int)left : 250) < 0 && errno != EINTR) {

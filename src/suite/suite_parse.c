@@ -507,6 +507,17 @@ static char *dir_of(const char *path)
 	return real;
 }
 
+static void parser_free(parser *p)
+{
+	for (size_t i = 0; i < p->nsecs; i++) {
+		for (size_t k = 0; k < p->secs[i].nkvs; k++)
+			free(p->secs[i].kvs[k].value);
+		free(p->secs[i].kvs);
+		free(p->secs[i].name);
+	}
+	free(p->secs);
+}
+
 int suite_parse_text(suite **out, const char *text, size_t len,
 		     const char *path, int check_files, char *errbuf,
 		     size_t errlen)
@@ -556,13 +567,7 @@ int suite_parse_text(suite **out, const char *text, size_t len,
 		fail_at(&p, p.line, SUITE_ESYNTAX, "no [test \"NAME\"] section");
 out:
 	free(defs.kvs);
-	for (size_t i = 0; i < p.nsecs; i++) {
-		for (size_t k = 0; k < p.secs[i].nkvs; k++)
-			free(p.secs[i].kvs[k].value);
-		free(p.secs[i].kvs);
-		free(p.secs[i].name);
-	}
-	free(p.secs);
+	parser_free(&p);
 	if (p.err) {
 		suite_free(s);
 		return p.err;
