@@ -4,6 +4,7 @@
  * a raw file (boot sector). Line numbers come from libdw.
  */
 #include "image.h"
+#include "image_int.h"
 
 #include "sysmap.h"
 #include "target.h"
@@ -27,30 +28,6 @@
 #define IMAGE_MAX_SYMBOLS (16u * 1024 * 1024)
 #define IMAGE_MAX_RAW (256u * 1024 * 1024)
 
-/* The public section plus what image_read() needs to know. */
-typedef struct image_sec {
-	image_section pub;
-	int alloc;               /* SHF_ALLOC / PT_LOAD: has a guest address */
-} image_sec;
-
-struct image {
-	char *path;
-	int raw;
-	char *pool;              /* System.map: the names' text */
-	uint64_t bias;           /* --symbols-offset, added to every address */
-	uint8_t *map;            /* the file, mapped MAP_PRIVATE (or malloc'd) */
-	size_t map_size;
-	Elf *elf;
-	Dwarf *dwarf;            /* NULL without DWARF */
-	int machine, elf_class;
-	uint32_t flags;
-	uint64_t entry;
-	image_sec *secs;
-	size_t nsecs;
-	image_symbol *syms;
-	uint64_t *maxend;        /* maxend[i]: max end of syms[0..i] */
-	size_t nsyms;
-};
 
 static int fail(char *errbuf, size_t errlen, int code, const char *path,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -605,124 +582,3 @@ uint32_t image_elf_flags(const image *img) { return img->flags; }
 uint64_t image_entry(const image *img) { return img->entry; }
 struct Elf *image_elf_handle(const image *img) { return img->elf; }
 struct Dwarf *image_dwarf_handle(const image *img) { return img->dwarf; }
-
-size_t image_symbol_count(const image *img) { return img->nsyms; }
-
-const image_symbol *image_symbol_at_index(const image *img, size_t i)
-{
-	return i < img->nsyms ? &img->syms[i] : NULL;
-}
-
-int image_symbol_find(const image_symbol **out, const image *img,
-		      const char *name)
-{
-	*out = NULL;
-	for (size_t i = 0; i < img->nsyms; i++)
-		if (strcmp(img->syms[i].name, name) == 0) {
-			*out = &img->syms[i];
-			return 0;
-		}
-	return IMAGE_ENOTFOUND;
-}
-
-int image_linker_symbol_find(const image_symbol **out, const image *img,
-			     const char *name)
-{
-	*out = NULL;
-	for (size_t i = 0; i < img->nsyms; i++)
-		if (img->syms[i].is_linker && strcmp(img->syms[i].name, name) == 0) {
-			*out = &img->syms[i];
-			return 0;
-		}
-	return IMAGE_ENOTFOUND;
-}
-
-static int contains(const image_symbol *s, uint64_t addr)
-{
-	return !s->is_abs && addr >= s->addr && addr - s->addr < s->size;
-}
-
-int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
-			const image *img, uint64_t addr)
-{
-	const image_symbol *found = NULL;
-	size_t lo = 0, hi = img->nsyms;
-
-	*out = NULL;
-	*offset = 0;
-	while (lo < hi) {          /* first symbol above addr */
-		size_t mid = lo + (hi - lo) / 2;
-		if (img->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		return IMAGE_ENOTFOUND;
-	size_t top = lo - 1;
-	/* Walk down while something below may still reach addr; within the
-	 * address group of the first hit keep the most preferred one. */
-	for (size_t j = top + 1; j-- > 0;) {
-		if (found && img->syms[j].addr != found->addr)
-			break;
-		if (!found && img->maxend[j] <= addr)
-			break;
-		if (contains(&img->syms[j], addr))
-			found = &img->syms[j];
-	}
-	if (!found) {              /* a size-0 label at the nearest address */
-		uint64_t at = img->syms[top].addr;
-		for (size_t j = top + 1; j-- > 0 && img->syms[j].addr == at;)
-			if (img->syms[j].size == 0 && !img->syms[j].is_abs)
-				found = &img->syms[j];
-	}
-	if (!found)
-		return IMAGE_ENOTFOUND;
-	*out = found;
-	*offset = addr - found->addr;
-	return 0;
-}
-
-size_t image_section_count(const image *img) { return img->nsecs; }
-
-const image_section *image_section_at(const image *img, size_t i)
-{
-	return i < img->nsecs ? &img->secs[i].pub : NULL;
-}
-
-int image_read(void *buf, const image *img, uint64_t addr, size_t len)
-{
-	for (size_t i = 0; i < img->nsecs; i++) {
-		const image_sec *s = &img->secs[i];
-		if (!s->alloc || !s->pub.data || addr < s->pub.addr)
-			continue;
-		uint64_t off = addr - s->pub.addr;
-		if (off > s->pub.size || len > s->pub.size - off)
-			continue;
-		memcpy(buf, s->pub.data + off, len);
-		return 0;
-	}
-	return IMAGE_ENOTFOUND;
-}
-
-int image_line(const char **file, int *line, const image *img, uint64_t addr)
-{
-	Dwarf_Die cu;
-	Dwarf_Line *l;
-	int n;
-
-	*file = NULL;
-	*line = 0;
-	addr -= img->bias;          /* DWARF has the link-time addresses */
-	if (!img->dwarf || !dwarf_addrdie(img->dwarf, addr, &cu))
-		return IMAGE_ENOTFOUND;
-	l = dwarf_getsrc_die(&cu, addr);
-	if (!l || dwarf_lineno(l, &n) != 0 || n <= 0)
-		return IMAGE_ENOTFOUND;
-	const char *f = dwarf_linesrc(l, NULL, NULL);
-	if (!f)
-		return IMAGE_ENOTFOUND;
-	*file = f;
-	*line = n;
-	return 0;
-}

@@ -43,14 +43,17 @@ static void run(sched_job *jobs, size_t n, int parallel)
  * have arrived: they only all pass when that many run at the same time.
  * A child that must meet the others gets a bound far above any start-up
  * delay of a loaded machine (it costs nothing when the scheduler is right);
- * one that must give up gets a short one. */
+ * one that must give up gets a short one, and takes its file away first,
+ * so that a child started only after it ended cannot complete the count
+ * for the others. */
 static char *barrier_script(const char *dir, int need, int tries)
 {
 	char *s = NULL;
 	cr_assert(asprintf(&s,
 		"touch %s/$$; i=0; while [ $i -lt %d ]; do "
 		"[ $(ls %s | wc -l) -ge %d ] && exit 0; sleep 0.05; "
-		"i=$((i+1)); done; exit 1", dir, tries, dir, need) > 0);
+		"i=$((i+1)); done; rm -f %s/$$; exit 1", dir, tries, dir, need,
+		dir) > 0);
 	return s;
 }
 

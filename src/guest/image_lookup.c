@@ -1,0 +1,132 @@
+/*
+ * What a loaded image answers (src/guest/image.h): its properties, symbol
+ * lookups by name and by address, sections, bytes at a guest address and
+ * source lines (libdw). Opening and loading are image.c's.
+ */
+#include "image.h"
+#include "image_int.h"
+
+#include <elfutils/libdw.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t image_symbol_count(const image *img) { return img->nsyms; }
+
+const image_symbol *image_symbol_at_index(const image *img, size_t i)
+{
+	return i < img->nsyms ? &img->syms[i] : NULL;
+}
+
+int image_symbol_find(const image_symbol **out, const image *img,
+		      const char *name)
+{
+	*out = NULL;
+	for (size_t i = 0; i < img->nsyms; i++)
+		if (strcmp(img->syms[i].name, name) == 0) {
+			*out = &img->syms[i];
+			return 0;
+		}
+	return IMAGE_ENOTFOUND;
+}
+
+int image_linker_symbol_find(const image_symbol **out, const image *img,
+			     const char *name)
+{
+	*out = NULL;
+	for (size_t i = 0; i < img->nsyms; i++)
+		if (img->syms[i].is_linker && strcmp(img->syms[i].name, name) == 0) {
+			*out = &img->syms[i];
+			return 0;
+		}
+	return IMAGE_ENOTFOUND;
+}
+
+static int contains(const image_symbol *s, uint64_t addr)
+{
+	return !s->is_abs && addr >= s->addr && addr - s->addr < s->size;
+}
+
+int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
+			const image *img, uint64_t addr)
+{
+	const image_symbol *found = NULL;
+	size_t lo = 0, hi = img->nsyms;
+
+	*out = NULL;
+	*offset = 0;
+	while (lo < hi) {          /* first symbol above addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return IMAGE_ENOTFOUND;
+	size_t top = lo - 1;
+	/* Walk down while something below may still reach addr; within the
+	 * address group of the first hit keep the most preferred one. */
+	for (size_t j = top + 1; j-- > 0;) {
+		if (found && img->syms[j].addr != found->addr)
+			break;
+		if (!found && img->maxend[j] <= addr)
+			break;
+		if (contains(&img->syms[j], addr))
+			found = &img->syms[j];
+	}
+	if (!found) {              /* a size-0 label at the nearest address */
+		uint64_t at = img->syms[top].addr;
+		for (size_t j = top + 1; j-- > 0 && img->syms[j].addr == at;)
+			if (img->syms[j].size == 0 && !img->syms[j].is_abs)
+				found = &img->syms[j];
+	}
+	if (!found)
+		return IMAGE_ENOTFOUND;
+	*out = found;
+	*offset = addr - found->addr;
+	return 0;
+}
+
+size_t image_section_count(const image *img) { return img->nsecs; }
+
+const image_section *image_section_at(const image *img, size_t i)
+{
+	return i < img->nsecs ? &img->secs[i].pub : NULL;
+}
+
+int image_read(void *buf, const image *img, uint64_t addr, size_t len)
+{
+	for (size_t i = 0; i < img->nsecs; i++) {
+		const image_sec *s = &img->secs[i];
+		if (!s->alloc || !s->pub.data || addr < s->pub.addr)
+			continue;
+		uint64_t off = addr - s->pub.addr;
+		if (off > s->pub.size || len > s->pub.size - off)
+			continue;
+		memcpy(buf, s->pub.data + off, len);
+		return 0;
+	}
+	return IMAGE_ENOTFOUND;
+}
+
+int image_line(const char **file, int *line, const image *img, uint64_t addr)
+{
+	Dwarf_Die cu;
+	Dwarf_Line *l;
+	int n;
+
+	*file = NULL;
+	*line = 0;
+	addr -= img->bias;          /* DWARF has the link-time addresses */
+	if (!img->dwarf || !dwarf_addrdie(img->dwarf, addr, &cu))
+		return IMAGE_ENOTFOUND;
+	l = dwarf_getsrc_die(&cu, addr);
+	if (!l || dwarf_lineno(l, &n) != 0 || n <= 0)
+		return IMAGE_ENOTFOUND;
+	const char *f = dwarf_linesrc(l, NULL, NULL);
+	if (!f)
+		return IMAGE_ENOTFOUND;
+	*file = f;
+	*line = n;
+	return 0;
+}
