@@ -8,7 +8,8 @@
  *  - Functions return 0 or a negative console_error; results go through
  *    out-params (first), then the console, then inputs, then sink + arg.
  *  - The module does no I/O, never prints or exits, keeps no global state.
- *  - Every string of a console_event is borrowed: valid only during the
+ *  - A console_event sets the fields its kind lists; the others are NULL
+ *    or 0. Every string of a console_event is borrowed: valid only during the
  *    sink call that receives it. Strings are NUL-terminated and may also
  *    contain NULs when the guest printed them (use .len for .data).
  *  - Memory is bounded whatever the guest prints: a line keeps at most

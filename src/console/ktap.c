@@ -91,10 +91,13 @@ static const char *full_name(ktap *k, size_t d, const char *leaf)
 {
 	size_t n = 0;
 
-	for (size_t i = 1; i <= d; i++)
+	/* The buffer holds every level's name and a leaf; the clamp only
+	 * keeps that true should the sizes change. */
+	for (size_t i = 1; i <= d && n < sizeof(k->name); i++)
 		n += (size_t)snprintf(k->name + n, sizeof(k->name) - n, "%s.",
 				      k->lv[i].name);
-	snprintf(k->name + n, sizeof(k->name) - n, "%s", leaf);
+	if (n < sizeof(k->name))
+		snprintf(k->name + n, sizeof(k->name) - n, "%s", leaf);
 	return k->name;
 }
 

@@ -21,6 +21,12 @@ static int parse_line(image_symbol *out, size_t *name_off, size_t *name_len,
 		n--;
 	if (n == 0)
 		return 1;
+	/* nm prints an undefined symbol without an address: "   U name". */
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i > 0)
+		return i + 2 < n && (s[i] == 'U' || s[i] == 'w') && s[i + 1] == ' ' ?
+		       1 : (*problem = "expected ADDR TYPE NAME", -1);
 	while (i < n && util_hex_digit(s[i]) >= 0) {
 		if (++digits > 16) {
 			*problem = "address wider than 64 bits";
