@@ -1,7 +1,8 @@
 /*
  * Target descriptions: parses GDB's target description XML (GDB manual,
  * appendix G "Target Descriptions") with expat into a register table,
- * resolving <xi:include> through a fetch callback. See tdesc.h.
+ * resolving <xi:include> through a fetch callback. See tdesc.h. The
+ * finished table is tdesc_table.c's.
  */
 #include "tdesc.h"
 
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /*
  * Caps. Every number here bounds something a hostile stub controls.
@@ -30,13 +30,6 @@
 #define TDESC_MAX_BITSIZE 4096       /* the brief's "absurd" line */
 #define TDESC_MAX_STR 256            /* names, types, groups, architecture */
 #define TDESC_MAX_STRINGS (8u << 20) /* string arena; 16384 regs fit easily */
-
-struct tdesc {
-	rsp_reg *regs;      /* nregs, ascending regnum */
-	size_t nregs;
-	char *strings;      /* arena every string of regs[] points into */
-	const char *arch;   /* into strings, or "" */
-};
 
 /* Element kinds on the shared element stack. */
 typedef enum el_kind {
@@ -530,46 +523,31 @@ out:
 	return b->err;
 }
 
-static int by_regnum(const void *a, const void *b)
-{
-	const breg *x = a, *y = b;
-	return (x->regnum > y->regnum) - (x->regnum < y->regnum);
-}
-
 /* Turns the parsed registers into the final table; takes the arena. */
 static int finish(tdesc **out, build *b)
 {
-	tdesc *t = calloc(1, sizeof(*t));
-	long off = 0;
+	rsp_reg *regs = b->nregs ? calloc(b->nregs, sizeof(rsp_reg)) : NULL;
 
-	if (!t || (b->nregs && !(t->regs = calloc(b->nregs, sizeof(rsp_reg))))) {
-		free(t);
+	if (b->nregs && !regs) {
 		fail(b, NULL, RSP_ESYS, "out of memory");
 		return RSP_ESYS;
 	}
-	if (b->nregs) /* qsort(NULL, 0, ...) is undefined (found by fuzzing) */
-		qsort(b->regs, b->nregs, sizeof(*b->regs), by_regnum);
 	for (size_t i = 0; i < b->nregs; i++) {
 		const breg *r = &b->regs[i];
-		rsp_reg *o = &t->regs[i];
+		rsp_reg *o = &regs[i];
 		o->name = b->str + r->name;
 		o->type = b->str + r->type;
 		o->group = b->str + r->group;
 		o->feature = b->str + r->feature;
 		o->regnum = r->regnum;
 		o->bitsize = r->bitsize;
-		if (off >= 0 && r->bitsize % 8 == 0) {
-			o->g_offset = off;
-			off += r->bitsize / 8;
-		} else {
-			o->g_offset = off = -1;
-		}
 	}
-	t->nregs = b->nregs;
-	t->arch = b->has_arch ? b->str + b->arch_off : "";
-	t->strings = b->str;
+	if (tdesc_table_new(out, regs, b->nregs, b->str,
+			    b->has_arch ? b->str + b->arch_off : "") < 0) {
+		fail(b, NULL, RSP_ESYS, "out of memory");
+		return RSP_ESYS;
+	}
 	b->str = NULL;
-	*out = t;
 	return 0;
 }
 
@@ -609,41 +587,4 @@ out:
 	free(b.regs);
 	free(b.str);
 	return rc;
-}
-
-void tdesc_free(tdesc *t)
-{
-	if (!t)
-		return;
-	free(t->regs);
-	free(t->strings);
-	free(t);
-}
-
-size_t tdesc_count(const tdesc *t)
-{
-	return t ? t->nregs : 0;
-}
-
-const rsp_reg *tdesc_at(const tdesc *t, size_t i)
-{
-	return t && i < t->nregs ? &t->regs[i] : NULL;
-}
-
-const rsp_reg *tdesc_find(const tdesc *t, const char *name)
-{
-	if (!t || !name)
-		return NULL;
-	for (size_t i = 0; i < t->nregs; i++)
-		if (!strcmp(t->regs[i].name, name))
-			return &t->regs[i];
-	for (size_t i = 0; i < t->nregs; i++)
-		if (!strcasecmp(t->regs[i].name, name))
-			return &t->regs[i];
-	return NULL;
-}
-
-const char *tdesc_architecture(const tdesc *t)
-{
-	return t ? t->arch : "";
 }

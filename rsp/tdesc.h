@@ -59,6 +59,13 @@ typedef struct tdesc tdesc;
 int tdesc_load(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
 	       void *arg, char *errbuf, size_t errlen);
 
+/* The table of `nregs` registers (sorted here by regnum, g_offset laid
+ * out here) whose strings and `arch` point into `strings`: takes ownership
+ * of `regs` and, on success, of `strings`. RSP_ESYS when out of memory
+ * (`regs` freed). For tdesc.c's parser. */
+int tdesc_table_new(tdesc **out, rsp_reg *regs, size_t nregs, char *strings,
+		    const char *arch);
+
 /* Frees the table and all its strings. NULL is a no-op. */
 void tdesc_free(tdesc *t);
 
