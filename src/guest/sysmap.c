@@ -73,6 +73,19 @@ int sysmap_looks_like(const char *text, size_t len)
 			  &problem) >= 0 && len > 0 && util_hex_digit(text[0]) >= 0;
 }
 
+/* Doubles the symbol array (1024 to start). */
+static int grow(image_symbol **v, size_t *cap)
+{
+	size_t ncap = *cap ? *cap * 2 : 1024;
+	image_symbol *nv = realloc(*v, ncap * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 int sysmap_parse(image_symbol **syms, size_t *n, char **pool,
 		 const char *text, size_t len, char *why, size_t whylen)
 {
@@ -109,23 +122,15 @@ int sysmap_parse(image_symbol **syms, size_t *n, char **pool,
 			problem = "too many symbols";
 			goto bad;
 		}
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 1024;
-			image_symbol *nv = realloc(v, ncap * sizeof(*nv));
-			if (!nv)
-				goto nomem;
-			v = nv;
-			cap = ncap;
-		}
+		if (count == cap && grow(&v, &cap) < 0)
+			goto nomem;
 		s[off + nlen] = '\0';   /* a blank, a CR, a newline or the end */
 		sym.name = s + off;
 		v[count++] = sym;
 	}
 	if (count == 0) {
-		snprintf(why, whylen, "no symbols: not a System.map");
-		free(v);
-		free(copy);
-		return -1;
+		problem = "no symbols";
+		goto fail;
 	}
 	*syms = v;
 	*n = count;
@@ -133,11 +138,13 @@ int sysmap_parse(image_symbol **syms, size_t *n, char **pool,
 	return 0;
 bad:
 	snprintf(why, whylen, "line %zu: %s (not a System.map)", line, problem);
-	free(v);
-	free(copy);
-	return -1;
+	goto out;
 nomem:
 	snprintf(why, whylen, "out of memory");
+	goto out;
+fail:
+	snprintf(why, whylen, "%s: not a System.map", problem);
+out:
 	free(v);
 	free(copy);
 	return -1;

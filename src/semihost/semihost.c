@@ -73,6 +73,22 @@ static void regs_for(semihost *sh, const target_desc *t)
 	sh->arg_reg = t->sh_arg_reg;
 }
 
+/* The sandbox root, and the files the guest may not write: the image
+ * (stubrun maps it) and the caller's protect_path. */
+static int open_sandbox(semihost *sh, const semihost_config *cfg,
+			const image *img, char *errbuf, size_t errlen)
+{
+	if (semihost_fs_new(&sh->fs, cfg->root, errbuf, errlen) < 0)
+		return SEMIHOST_EINVAL;
+	if ((img && semihost_fs_protect(sh->fs, image_path(img)) < 0) ||
+	    (cfg->protect_path &&
+	     semihost_fs_protect(sh->fs, cfg->protect_path) < 0)) {
+		snprintf(errbuf, errlen, "cannot stat the image");
+		return SEMIHOST_EINVAL;
+	}
+	return 0;
+}
+
 int semihost_new(semihost **out, const semihost_config *cfg,
 		 const target_desc *target, const image *img, char *errbuf,
 		 size_t errlen)
@@ -105,17 +121,8 @@ int semihost_new(semihost **out, const semihost_config *cfg,
 	for (size_t i = 0; i < SH_MAX_FILES; i++)
 		sh->files[i].kind = SH_FILE_FREE;
 	clock_gettime(CLOCK_MONOTONIC, &sh->start);
-	if (semihost_fs_new(&sh->fs, cfg->root, errbuf, errlen) < 0) {
-		err = SEMIHOST_EINVAL;
+	if ((err = open_sandbox(sh, cfg, img, errbuf, errlen)) < 0)
 		goto out;
-	}
-	if ((img && semihost_fs_protect(sh->fs, image_path(img)) < 0) ||
-	    (cfg->protect_path &&
-	     semihost_fs_protect(sh->fs, cfg->protect_path) < 0)) {
-		err = SEMIHOST_EINVAL;
-		snprintf(errbuf, errlen, "cannot stat the image");
-		goto out;
-	}
 	const char *cl = cfg->cmdline ? cfg->cmdline :
 			 (img ? image_path(img) : "");
 	sh->cmdline = strdup(cl ? cl : "");

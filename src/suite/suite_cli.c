@@ -126,13 +126,10 @@ static int option(suite_opts *o, int *i, int argc, char **argv,
 		o->list = 1;
 	} else if (IS("--fail-fast")) {
 		o->fail_fast = 1;
-	} else if (IS("-j") || IS("--jobs")) {
+	} else if (IS("-j") || IS("--jobs") || IS("--repeat")) {
 		NEED();
-		if (parse_count(&o->jobs, val, 1, 4096) < 0)
-			goto bad;
-	} else if (IS("--repeat")) {
-		NEED();
-		if (parse_count(&o->repeat, val, 1, 100000) < 0)
+		if (IS("--repeat") ? parse_count(&o->repeat, val, 1, 100000) :
+		    parse_count(&o->jobs, val, 1, 4096))
 			goto bad;
 	} else if (IS("--timeout")) {
 		NEED();
