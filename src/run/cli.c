@@ -145,6 +145,27 @@ static int apply_boot(cli_options *o, const runopt_def *d,
 	}
 }
 
+/* The console's options: 1 when `d` is one (*bad set on out of memory). */
+static int apply_console(cli_options *o, const runopt_def *d,
+			 const runopt_value *v, int *bad)
+{
+	const char *s = v->str;
+
+	switch (d->id) {
+	case RUNOPT_CONSOLE_PASS:
+		*bad = push_str(&o->console_pass, &o->n_console_pass, s);
+		return 1;
+	case RUNOPT_CONSOLE_FAIL:
+		*bad = push_str(&o->console_fail, &o->n_console_fail, s);
+		return 1;
+	case RUNOPT_CONSOLE_EXPECT: *bad = push_step(o, 0, s); return 1;
+	case RUNOPT_CONSOLE_SEND: *bad = push_step(o, 1, s); return 1;
+	case RUNOPT_CONSOLE_PRESET: o->console_preset = s; return 1;
+	case RUNOPT_RESULTS: o->results = v->results; return 1;
+	default: return 0;
+	}
+}
+
 /* How each option lands in cli_options; the value was parsed already. */
 static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 		 char *errbuf, size_t errlen)
@@ -152,7 +173,7 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	const char *s = v->str;
 	int bad = 0;
 
-	if (apply_boot(o, d, v, &bad))
+	if (apply_boot(o, d, v, &bad) || apply_console(o, d, v, &bad))
 		goto out;
 	switch (d->id) {
 	case RUNOPT_HELP: o->help = 1; break;
@@ -194,21 +215,11 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 		o->stack_base = v->heap[2];
 		o->stack_limit = v->heap[3];
 		break;
-	case RUNOPT_CONSOLE_PASS:
-		bad = push_str(&o->console_pass, &o->n_console_pass, s);
-		break;
-	case RUNOPT_CONSOLE_FAIL:
-		bad = push_str(&o->console_fail, &o->n_console_fail, s);
-		break;
-	case RUNOPT_CONSOLE_EXPECT: bad = push_step(o, 0, s); break;
-	case RUNOPT_CONSOLE_SEND: bad = push_step(o, 1, s); break;
-	case RUNOPT_CONSOLE_PRESET: o->console_preset = s; break;
-	case RUNOPT_RESULTS: o->results = v->results; break;
 	case RUNOPT_EVENTS: o->events = s; break;
 	case RUNOPT_TEST_BEGIN: o->test_begin_symbol = s; break;
 	case RUNOPT_TEST_END: o->test_end_symbol = s; break;
 	case RUNOPT_QUIET: o->quiet = 1; break;
-	default: break; /* apply_boot's */
+	default: break; /* apply_boot's and apply_console's */
 	}
 out:
 	if (bad)

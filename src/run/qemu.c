@@ -157,14 +157,11 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 			  ret == QEMU_ENOENT ? "QEMU not found" : strerror(e));
 		goto out;
 	}
-	q->out_fd = outp[0];
-	q->err_fd = errp[0];
-	q->in_fd = inp[1];
-	outp[0] = errp[0] = inp[1] = -1;
 	/* Console input never blocks the run loop (run_console.c). */
-	set_nonblock(q->in_fd);
-	set_nonblock(q->out_fd);
-	set_nonblock(q->err_fd);
+	set_nonblock(q->out_fd = outp[0]);
+	set_nonblock(q->err_fd = errp[0]);
+	set_nonblock(q->in_fd = inp[1]);
+	outp[0] = errp[0] = inp[1] = -1;
 	ret = 0;
 out:
 	for (int i = 0; i < 2; i++) {

@@ -35,6 +35,24 @@ static int word_add(char ***out, size_t *count, char *word, size_t *wlen,
 	return rc;
 }
 
+/* One character inside quotes at text[i]: the closing quote ends them; in
+ * "..." a backslash escapes " \\ $ `. Returns the index of the last
+ * character consumed. */
+static size_t quoted(char *word, size_t *wlen, char *quote, const char *text,
+		     size_t i, size_t len)
+{
+	char c = text[i];
+
+	if (c == *quote)
+		*quote = 0;
+	else if (*quote == '"' && c == '\\' && i + 1 < len &&
+		 strchr("\"\\$`", text[i + 1]))
+		word[(*wlen)++] = text[++i];
+	else
+		word[(*wlen)++] = c;
+	return i;
+}
+
 int suite_split_args(char ***out, size_t *count, const char *text,
 		     char *errbuf, size_t errlen)
 {
@@ -49,19 +67,8 @@ int suite_split_args(char ***out, size_t *count, const char *text,
 		return SUITE_ENOMEM;
 	for (size_t i = 0; i < len && rc == 0; i++) {
 		char c = text[i];
-		if (quote == '\'') {
-			if (c == '\'')
-				quote = 0;
-			else
-				word[wlen++] = c;
-		} else if (quote == '"') {
-			if (c == '"')
-				quote = 0;
-			else if (c == '\\' && i + 1 < len &&
-				 strchr("\"\\$`", text[i + 1]))
-				word[wlen++] = text[++i];
-			else
-				word[wlen++] = c;
+		if (quote) {
+			i = quoted(word, &wlen, &quote, text, i, len);
 		} else if (c == ' ' || c == '\t') {
 			rc = word_add(out, count, word, &wlen, &in_word);
 		} else if (c == '\'' || c == '"') {
