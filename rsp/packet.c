@@ -158,6 +158,32 @@ static rsp_fr_event finish_frame(rsp_framer *f)
 }
 
 /* One byte inside a frame; returns an event when the frame ends. */
+/* A byte of a frame's data: the end, a restart, an escape, a run, or data. */
+static void data_byte(rsp_framer *f, char ch)
+{
+	if (ch == '#') {
+		f->state = RSP_FR_CHECKSUM1;
+		return;
+	}
+	if (ch == '$') {
+		/* A new start inside a frame ('$' is always escaped in data):
+		 * the old one was cut short (stub restarted); resynchronise
+		 * on this one. */
+		start_frame(f, ch);
+		put_raw(f, ch);
+		return;
+	}
+	f->sum += (uint8_t)ch;
+	if (ch == '}') {
+		f->state = RSP_FR_ESCAPE;
+	} else if (ch == '*') {
+		f->state = RSP_FR_RLE;
+	} else {
+		put_byte(f, ch);
+		f->last_raw = (unsigned char)ch;
+	}
+}
+
 static rsp_fr_event frame_byte(rsp_framer *f, char ch)
 {
 	int d;
@@ -165,27 +191,7 @@ static rsp_fr_event frame_byte(rsp_framer *f, char ch)
 	put_raw(f, ch);
 	switch (f->state) {
 	case RSP_FR_DATA:
-		if (ch == '#') {
-			f->state = RSP_FR_CHECKSUM1;
-			break;
-		}
-		if (ch == '$') {
-			/* A new start inside a frame ('$' is always escaped
-			 * in data): the old one was cut short (stub
-			 * restarted); resynchronise on this one. */
-			start_frame(f, ch);
-			put_raw(f, ch);
-			break;
-		}
-		f->sum += (uint8_t)ch;
-		if (ch == '}')
-			f->state = RSP_FR_ESCAPE;
-		else if (ch == '*')
-			f->state = RSP_FR_RLE;
-		else {
-			put_byte(f, ch);
-			f->last_raw = (unsigned char)ch;
-		}
+		data_byte(f, ch);
 		break;
 	case RSP_FR_ESCAPE:
 		f->sum += (uint8_t)ch;
