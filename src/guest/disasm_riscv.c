@@ -153,6 +153,17 @@ static int op_amo(out *o, uint32_t w)
 	return emit(o, "%s.%s %s, %s, (%s)", n, sz, reg[rd], reg[rs2], reg[rs1]);
 }
 
+/* jal, and j when it links nothing. */
+static int op_jal(out *o, uint32_t w, unsigned rd)
+{
+	int64_t off = sext(bits(w, 31, 31) << 20 | bits(w, 19, 12) << 12 |
+			   bits(w, 20, 20) << 11 | bits(w, 30, 21) << 1, 21);
+
+	if (rd == 0)
+		return emit(o, "j 0x%" PRIx64, target(o, off));
+	return emit(o, "jal %s, 0x%" PRIx64, reg[rd], target(o, off));
+}
+
 static int decode32(out *o, uint32_t w)
 {
 	unsigned rd = bits(w, 11, 7), rs1 = bits(w, 19, 15), rs2 = bits(w, 24, 20);
@@ -169,13 +180,8 @@ static int decode32(out *o, uint32_t w)
 		return emit(o, "lui %s, 0x%x", reg[rd], w >> 12);
 	case 0x17:
 		return emit(o, "auipc %s, 0x%x", reg[rd], w >> 12);
-	case 0x6f: {
-		int64_t off = sext(bits(w, 31, 31) << 20 | bits(w, 19, 12) << 12 |
-				   bits(w, 20, 20) << 11 | bits(w, 30, 21) << 1, 21);
-		if (rd == 0)
-			return emit(o, "j 0x%" PRIx64, target(o, off));
-		return emit(o, "jal %s, 0x%" PRIx64, reg[rd], target(o, off));
-	}
+	case 0x6f:
+		return op_jal(o, w, rd);
 	case 0x67:
 		if (f3)
 			return -1;

@@ -86,6 +86,21 @@ static int grow(image_symbol **v, size_t *cap)
 	return 0;
 }
 
+/* A NUL-terminated copy of a text file that holds no NUL of its own. */
+static int copy_text(char **out, const char *text, size_t len, char *why,
+		     size_t whylen)
+{
+	if (memchr(text, '\0', len)) {
+		snprintf(why, whylen, "contains a NUL byte: not a System.map");
+		return -1;
+	}
+	if (!(*out = strndup(text, len))) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int sysmap_parse(image_symbol **syms, size_t *n, char **pool,
 		 const char *text, size_t len, char *why, size_t whylen)
 {
@@ -97,14 +112,8 @@ int sysmap_parse(image_symbol **syms, size_t *n, char **pool,
 	*syms = NULL;
 	*n = 0;
 	*pool = NULL;
-	if (memchr(text, '\0', len)) {
-		snprintf(why, whylen, "contains a NUL byte: not a System.map");
+	if (copy_text(&copy, text, len, why, whylen) < 0)
 		return -1;
-	}
-	if (!(copy = malloc(len + 1)))
-		goto nomem;
-	memcpy(copy, text, len);
-	copy[len] = '\0';
 	while (pos < len) {
 		char *s = copy + pos, *nl = memchr(s, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - s) : len - pos, off, nlen;
