@@ -4,6 +4,7 @@
  * verdict / plan semantics on top of it.
  */
 #include "suite_events.h"
+#include "strv.h"
 #include "util.h"
 
 #include <errno.h>
@@ -242,13 +243,6 @@ static int jskip(jcur *c, int depth)
 		}
 	}
 	return jnumber(&dummy, c);
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* ["a", "b", ...] into a string vector. */

@@ -3,22 +3,16 @@
  * (POSIX quoting rules, no expansions).
  */
 #include "suite.h"
+#include "strv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* strv_append() with the suite's error code. */
 static int strv_push(char ***v, size_t *n, const char *s)
 {
-	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
-	if (!nv)
-		return SUITE_ENOMEM;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
-		return SUITE_ENOMEM;
-	nv[++*n] = NULL;
-	return 0;
+	return strv_append(v, n, s) < 0 ? SUITE_ENOMEM : 0;
 }
 
 static int word_add(char ***out, size_t *count, char *word, size_t *wlen,

@@ -9,6 +9,7 @@
  */
 #include "suite.h"
 #include "suite_ini.h"
+#include "strv.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -34,24 +35,10 @@ static const key_def suite_keys[] = {
 
 #define fail_at suite_fail_at
 
+/* strv_append() with the suite's error code. */
 static int strv_push(char ***v, size_t *n, const char *s)
 {
-	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
-	if (!nv)
-		return SUITE_ENOMEM;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
-		return SUITE_ENOMEM;
-	nv[++*n] = NULL;
-	return 0;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	return strv_append(v, n, s) < 0 ? SUITE_ENOMEM : 0;
 }
 
 /* ---- the key handler ---- */
