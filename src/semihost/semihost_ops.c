@@ -41,6 +41,19 @@ static sh_file *get_file(semihost *sh, uint64_t handle)
 	return f->kind == SH_FILE_FREE ? NULL : f;
 }
 
+/* The one argument of SYS_CLOSE, SYS_ISTTY, SYS_FLEN: an open handle.
+ * 0, the guest's EBADF, or an access error. */
+static int handle_arg(sh_file **f, sh_call *c, semihost *sh)
+{
+	uint64_t h;
+	int rc;
+
+	if ((rc = sh_read_args(sh, c->io, &h, 1, c->args)))
+		return rc;
+	*f = get_file(sh, h);
+	return *f ? 0 : EBADF;
+}
+
 static int ret(sh_call *c, uint64_t value)
 {
 	c->ret = value;
@@ -102,14 +115,11 @@ static int op_open(sh_call *c, semihost *sh)
 
 static int op_close(sh_call *c, semihost *sh)
 {
-	uint64_t h;
+	sh_file *f;
 	int rc;
 
-	if ((rc = sh_read_args(sh, c->io, &h, 1, c->args)))
+	if ((rc = handle_arg(&f, c, sh)))
 		return rc;
-	sh_file *f = get_file(sh, h);
-	if (!f)
-		return EBADF;
 	rc = 0;
 	if (f->kind == SH_FILE_HOST && close(f->fd) < 0)
 		rc = errno;
@@ -269,14 +279,11 @@ static int op_readc(sh_call *c, semihost *sh)
 
 static int op_istty(sh_call *c, semihost *sh)
 {
-	uint64_t h;
+	sh_file *f;
 	int rc;
 
-	if ((rc = sh_read_args(sh, c->io, &h, 1, c->args)))
+	if ((rc = handle_arg(&f, c, sh)))
 		return rc;
-	sh_file *f = get_file(sh, h);
-	if (!f)
-		return EBADF;
 	if (f->kind == SH_FILE_CONSOLE_IN || f->kind == SH_FILE_CONSOLE_OUT)
 		return ret(c, 1);
 	if (f->kind == SH_FILE_HOST && isatty(f->fd))
@@ -312,14 +319,11 @@ static int op_seek(sh_call *c, semihost *sh)
 static int op_flen(sh_call *c, semihost *sh)
 {
 	struct stat st;
-	uint64_t h;
+	sh_file *f;
 	int rc;
 
-	if ((rc = sh_read_args(sh, c->io, &h, 1, c->args)))
+	if ((rc = handle_arg(&f, c, sh)))
 		return rc;
-	sh_file *f = get_file(sh, h);
-	if (!f)
-		return EBADF;
 	if (f->kind == SH_FILE_FEATURES)
 		return ret(c, sizeof(features));
 	if (f->kind != SH_FILE_HOST)
