@@ -356,7 +356,12 @@ static int qemu_died(run_ctx *r, int grace_ms)
 		return 0;
 	run_drain_qemu(r);
 	const char *last = qemu_stderr_last_line(r->qemu);
-	run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU exited at startup (status %d)%s%s",
+	const char *file = r->opt->kernel ? r->opt->kernel : r->opt->image;
+	/* QEMU's line about a kernel it cannot load may not name it
+	 * ("Error loading uncompressed kernel without PVH ELF Note"). */
+	int about_file = file && strstr(last, "kernel") && !strstr(last, file);
+	run_verdict(r, RUN_EXIT_ERROR, 0, "%s%sQEMU exited at startup (status "
+		    "%d)%s%s", about_file ? file : "", about_file ? ": " : "",
 		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
 		    *last ? ": " : "", last);
 	return 1;
