@@ -38,12 +38,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static int boots(const suite_test *t)
+{
+	static const char *const keys[] = { "--kernel", "--cdrom", "--drive",
+					    "--uefi", "--bios" };
+
+	for (size_t i = 0; i < t->nopts; i++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(t->opts[i], keys[k]))
+				return 1;
+	return 0;
+}
+
 static void check(const suite *s)
 {
 	for (size_t i = 0; i < s->ntests; i++) {
 		const suite_test *t = &s->tests[i];
-		if (!t->name || !t->image || t->timeout_s < 0)
-			abort();
+		if (!t->name || t->timeout_s < 0 || (!t->image && !boots(t)))
+			abort(); /* no image only with something else to boot */
 		for (size_t k = 0; k < t->nargs; k++)
 			if (!t->args[k])
 				abort();
