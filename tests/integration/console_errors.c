@@ -71,3 +71,24 @@ Test(console_errors, closed_stdout_reader_ends_the_run)
 	expect_in(res.err, "the reader of the console (stdout) went away", "stderr");
 	harness_result_free(&res);
 }
+
+/* A fail pattern halts the guest where it printed the line: the
+ * post-mortem of an ELF with symbols names where it was (the hang example
+ * prints, then spins in spin_forever). */
+Test(console_errors, fail_pattern_postmortem_has_symbols)
+{
+	harness_result res;
+
+	stubrun(&res, "--console-fail", ": spinning$", "--timeout", "60",
+		EXAMPLE("aarch64-hang.elf"), NULL);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "FAIL: the console matched ': spinning$': "
+		  "\"hang variant on aarch64: spinning\"", "stderr");
+	expect_postmortem(&res);
+	/* Halted a few instructions after the line, if at all later: in
+	 * spin_forever, or still on the way out of console_puts. */
+	cr_expect(strstr(res.err, "spin_forever") || strstr(res.err, "console_puts"),
+		  "no symbols in the post-mortem:\n%s", res.err);
+	cr_expect_null(strstr(res.err, "TIMEOUT"), "%s", res.err);
+	harness_result_free(&res);
+}
