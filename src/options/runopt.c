@@ -235,10 +235,9 @@ const runopt_def runopt_table[] = {
 	{ "--bios", NULL, RUNOPT_BIOS, V, 0, 1, NULL, "FILE", NULL,
 	  "QEMU -bios: the firmware" },
 	{ "--uefi", NULL, RUNOPT_UEFI, F, 0, 1, NULL, NULL, NULL,
-	  "boot through UEFI firmware: OVMF on x86_64 (package ovmf),\n"
-	  "AAVMF on aarch64 (qemu-efi-aarch64), with a private copy of\n"
-	  "its variable store; $STUBRUN_FIRMWARE_DIR replaces the\n"
-	  "firmware's directory" },
+	  "boot through the architecture's UEFI firmware (below),\n"
+	  "with a private copy of its variable store;\n"
+	  "$STUBRUN_FIRMWARE_DIR replaces the firmware's directory" },
 	{ "--symbols", NULL, RUNOPT_SYMBOLS, V, 0, 1, NULL, "FILE", NULL,
 	  "where symbols, DWARF and CFI come from when the booted file\n"
 	  "is not that ELF (vmlinux, the kernel inside an ISO); also a\n"
@@ -249,10 +248,9 @@ const runopt_def runopt_table[] = {
 	  "nokaslr in --append for its addresses to hold)" },
 
 	{ "--arch", NULL, RUNOPT_ARCH, V, 0, 1, parse_arch, "ARCH", "Machine:",
-	  "x86_64 | i386 | i8086 | aarch64 | arm | riscv64 |\n"
-	  "riscv32 (default: from the ELF header, the --symbols ELF or\n"
-	  "the --kernel header; required for raw images; i8086 boots\n"
-	  "IMAGE as a boot sector)" },
+	  "one of those below (default: from the ELF header, the\n"
+	  "--symbols ELF or the --kernel header; required for raw\n"
+	  "images; a real-mode one boots IMAGE as a boot sector)" },
 	{ "--machine", NULL, RUNOPT_MACHINE, V, 0, 1, NULL, "M", NULL,
 	  "QEMU -machine (default: the architecture's)" },
 	{ "--cpu", NULL, RUNOPT_CPU, V, 0, 1, NULL, "C", NULL, "QEMU -cpu" },
@@ -502,6 +500,24 @@ static void put_option(out_buf *o, const runopt_def *d)
 	}
 }
 
+/* What targets/ knows, under the options that depend on it: the
+ * architectures under --arch, each one's firmware under --uefi. */
+static void put_from_targets(out_buf *o, runopt_id id)
+{
+	char names[128];
+
+	if (id == RUNOPT_ARCH) {
+		target_names(names, sizeof(names), " | ");
+		put(o, "%*s %s\n", HELP_COLUMN - 1, "", names);
+	}
+	for (size_t i = 0; id == RUNOPT_UEFI && target_table[i]; i++) {
+		const target_firmware *fw = target_table[i]->uefi;
+		if (fw)
+			put(o, "%*s %s: %s/%s (package %s)\n", HELP_COLUMN - 1, "",
+			    target_table[i]->name, fw->dir, fw->code, fw->package);
+	}
+}
+
 size_t runopt_help(char *buf, size_t cap)
 {
 	out_buf o = { buf, cap, 0 };
@@ -512,6 +528,7 @@ size_t runopt_help(char *buf, size_t cap)
 		if (runopt_table[i].group)
 			put(&o, "%s%s\n", i ? "\n" : "", runopt_table[i].group);
 		put_option(&o, &runopt_table[i]);
+		put_from_targets(&o, runopt_table[i].id);
 	}
 	return o.len;
 }

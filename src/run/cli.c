@@ -11,7 +11,7 @@
 
 static const char usage_head[] =
 "usage: stubrun run [OPTIONS] IMAGE [-- GUEST-ARG...]\n"
-"       stubrun run [OPTIONS] --kernel|--cdrom|--drive|--uefi ... [-- ARG...]\n"
+"       stubrun run [OPTIONS] --kernel|--cdrom|--drive|--bios|--uefi ... [-- ARG...]\n"
 "       stubrun IMAGE ...           (the same as stubrun run)\n"
 "\n"
 "Runs IMAGE under QEMU, halted at its first instruction, driven through\n"
