@@ -49,14 +49,23 @@ static int io_fail(semihost *sh, int rc, const char *what, uint64_t addr)
 			  what, (unsigned long long)addr, rc);
 }
 
+/* [addr, addr + len) does not wrap around, nor leave a 32-bit guest's
+ * address space. */
+static int in_address_space(const semihost *sh, uint64_t addr, size_t len)
+{
+	if (len == 0)
+		return 1;
+	if (addr + len - 1 < addr)
+		return 0;
+	return sh->wide || addr + len - 1 <= UINT32_MAX;
+}
+
 int sh_mem_read(semihost *sh, const semihost_target *io, void *buf,
 		uint64_t addr, size_t len)
 {
 	uint8_t *p = buf;
 
-	if (len > 0 && addr + len - 1 < addr)
-		return EFAULT; /* wraps around the address space */
-	if (!sh->wide && len > 0 && addr + len - 1 > UINT32_MAX)
+	if (!in_address_space(sh, addr, len))
 		return EFAULT;
 	while (len > 0) {
 		size_t n = len < SEMIHOST_IO_CHUNK ? len : SEMIHOST_IO_CHUNK;
@@ -75,9 +84,7 @@ int sh_mem_write(semihost *sh, const semihost_target *io, uint64_t addr,
 {
 	const uint8_t *p = buf;
 
-	if (len > 0 && addr + len - 1 < addr)
-		return EFAULT;
-	if (!sh->wide && len > 0 && addr + len - 1 > UINT32_MAX)
+	if (!in_address_space(sh, addr, len))
 		return EFAULT;
 	while (len > 0) {
 		size_t n = len < SEMIHOST_IO_CHUNK ? len : SEMIHOST_IO_CHUNK;
