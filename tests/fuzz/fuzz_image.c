@@ -17,7 +17,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static char path[] = "/tmp/stubrun-fuzz-image-XXXXXX";
+/* Scratch files live under build/fuzz/ (the harnesses run from the top of
+ * the tree): a crashing input leaves them there, not in /tmp. */
+static char path[] = "build/fuzz/scratch-image-XXXXXX";
 static int fd = -1;
 
 static void remove_file(void)

@@ -19,7 +19,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define MEM 4096u
 #define TRAP 0x800u
 
-static char root[] = "/tmp/stubrun-fuzz-sh-XXXXXX";
+/* Under build/fuzz/ (the harnesses run from the top of the tree): a
+ * crashing input leaves the sandbox there, not in /tmp. */
+static char root[] = "build/fuzz/scratch-sh-XXXXXX";
 
 typedef struct guest {
 	uint8_t mem[MEM];

@@ -11,7 +11,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[] = "/tmp/stubrun-fuzz-suite-XXXXXX";
+/* Under build/fuzz/ (the harnesses run from the top of the tree): a
+ * crashing input leaves the directory there, not in /tmp. */
+static char dir[] = "build/fuzz/scratch-suite-XXXXXX";
 static char path[64], img[64];
 
 static void remove_dir(void)
