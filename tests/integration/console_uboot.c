@@ -72,3 +72,44 @@ Test(console_uboot, bios_binary_with_symbols_from_the_elf)
 	harness_result_free(&res);
 	boot_dir_remove(&d);
 }
+
+/* U-Boot prints TAP results and powers the board off through PSCI
+ * SYSTEM_OFF: after passing results the power-off is a pass, after a
+ * failing one a failure naming it. (The script's last expect never
+ * matches: the verdict is the power-off's.) */
+static void psci_poweroff_after(const char *results, int status,
+				const char *verdict)
+{
+	boot_dir d;
+	harness_result res;
+	char send[256];
+
+	need_file(UBOOT, "u-boot-qemu");
+	boot_dir_make(&d);
+	snprintf(send, sizeof(send), "echo TAP version 13; %s; poweroff\\n",
+		 results);
+	boot_stubrun(&res, "--arch", "aarch64", "--timeout", "120",
+		     "--console-expect", "Hit any key to stop autoboot",
+		     "--console-send", "\\n", "--console-expect", "=> ",
+		     "--console-send", send, "--console-expect", "never printed",
+		     UBOOT, NULL);
+	cr_expect_eq(res.status, status, "status %d\n%s", res.status, res.err);
+	expect_in(res.out, "poweroff", "stdout (U-Boot powered off)");
+	expect_in(res.err, verdict, "stderr");
+	harness_result_free(&res);
+	boot_dir_remove(&d);
+}
+
+Test(console_uboot, psci_poweroff_after_passing_results_is_a_pass)
+{
+	psci_poweroff_after("echo ok 1 first; echo ok 2 second", 0,
+			    "PASS: the guest powered off after its console test "
+			    "results: 2 passed");
+}
+
+Test(console_uboot, psci_poweroff_after_a_failing_result_is_a_failure)
+{
+	psci_poweroff_after("echo ok 1 first; echo not ok 2 second", 1,
+			    "FAIL: the guest powered off after its console test "
+			    "results: 1 of 2 failed, the first second");
+}
