@@ -135,7 +135,6 @@ static void test_end(run_ctx *r, const console_event *ev)
 
 static void results_done(run_ctx *r, const console_event *ev)
 {
-	r->con_results_done = 1;
 	if (ev->failed == 0 && r->con_failed == 0) {
 		run_verdict(r, 0, 0, "the console's test results: %zu passed",
 			    r->con_tests);

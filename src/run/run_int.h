@@ -102,7 +102,6 @@ typedef struct run_ctx {
 	/* the console matcher and what its test results said so far */
 	console *con;
 	size_t con_tests, con_failed;
-	int con_results_done;
 	int con_lost;         /* stdout failed: the console is not copied */
 	int con_said;         /* the verdict came from the console */
 	char con_first_failed[RUN_STRING_MAX + 1];
