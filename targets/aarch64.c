@@ -3,6 +3,9 @@
 
 #include <capstone/capstone.h>
 #include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 static const char *const aarch64_extra_args[] = { TARGET_ARM_AUDIO_OFF, NULL };
 
@@ -23,6 +26,139 @@ static const target_firmware aarch64_uefi = {
  * (Documentation/arch/arm64/booting.rst). */
 static const target_magic aarch64_kernel = { 56, "ARM\x64", 4,
 					     "an arm64 Linux Image" };
+
+
+/*
+ * Fault catch (Arm ARM D1.10): the synchronous and SError entries of the
+ * vector table at VBAR_ELx of the EL the guest runs at, in each of its four
+ * groups (current EL with SP0, with SPx, lower EL AArch64, AArch32), and
+ * ESR_ELx / FAR_ELx / ELR_ELx decoded at the entry. QEMU's target.xml calls
+ * VBAR_EL1 "VBAR" (its AArch32 alias's name).
+ */
+static const char *const a64_vbar[4] = { NULL, "VBAR", "VBAR_EL2", "VBAR_EL3" };
+static const char *const a64_esr[4] = { NULL, "ESR_EL1", "ESR_EL2", "ESR_EL3" };
+static const char *const a64_far[4] = { NULL, "FAR_EL1", "FAR_EL2", "FAR_EL3" };
+static const char *const a64_elr[4] = { NULL, "ELR_EL1", "ELR_EL2", "ELR_EL3" };
+
+/* An entry's id: EL * 16 + its offset / 0x80 (0 sync, 3 SError, ...). */
+#define A64_ID(el, off) ((el) * 16 + (off) / 0x80)
+
+static int a64_el(const target_io *io)
+{
+	uint64_t cpsr;
+	int bits, el;
+
+	if (io->reg(&cpsr, &bits, "cpsr", io->arg) < 0)
+		return -1;
+	el = (int)(cpsr >> 2 & 3);
+	return el ? el : 1; /* EL0 code traps to EL1 */
+}
+
+static int a64_vectors(target_vector *v, size_t *n, const target_io *io)
+{
+	static const unsigned offsets[] = { 0x000, 0x180, 0x200, 0x380,
+					    0x400, 0x580, 0x600, 0x780 };
+	uint64_t vbar;
+	int bits, el = a64_el(io);
+
+	*n = 0;
+	if (el < 0 || io->reg(&vbar, &bits, a64_vbar[el], io->arg) < 0)
+		return 0;
+	vbar &= ~(uint64_t)0x7ff;
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++)
+		v[(*n)++] = (target_vector){ vbar + offsets[i], A64_ID(el, offsets[i]) };
+	return 0;
+}
+
+/* ESR_ELx.EC values that are faults, with their names; the rest (SVC,
+ * HVC, SMC, trapped WFI) are how the guest calls its handlers. */
+static const struct a64_ec {
+	unsigned ec;
+	const char *name;
+	int abort;                 /* ISS holds a fault status code */
+} a64_ecs[] = {
+	{ 0x00, "undefined instruction", 0 },
+	{ 0x07, "FP/SIMD access trapped (CPACR_EL1.FPEN)", 0 },
+	{ 0x0e, "illegal execution state", 0 },
+	{ 0x18, "trapped MSR/MRS", 0 },
+	{ 0x20, "instruction abort from a lower EL", 1 },
+	{ 0x21, "instruction abort", 1 },
+	{ 0x22, "PC alignment fault", 0 },
+	{ 0x24, "data abort from a lower EL", 1 },
+	{ 0x25, "data abort", 1 },
+	{ 0x26, "SP alignment fault", 0 },
+	{ 0x28, "floating-point exception (AArch32)", 0 },
+	{ 0x2c, "floating-point exception", 0 },
+	{ 0x2f, "SError", 0 },
+	{ 0x3c, "BRK instruction", 0 },
+};
+
+/* The fault status code of an abort (ISS[5:0], Arm ARM D17.2.40). */
+static void a64_fsc(char *buf, size_t len, unsigned fsc)
+{
+	static const char *const levelled[] = { "address size fault",
+						"translation fault",
+						"access flag fault",
+						"permission fault" };
+
+	if (fsc < 0x10)
+		snprintf(buf, len, "%s, level %u", levelled[fsc >> 2], fsc & 3);
+	else if (fsc == 0x10)
+		snprintf(buf, len, "synchronous external abort");
+	else if (fsc == 0x21)
+		snprintf(buf, len, "alignment fault");
+	else
+		snprintf(buf, len, "fault status 0x%02x", fsc);
+}
+
+static int a64_decode(target_fault *f, int id, const target_io *io)
+{
+	uint64_t esr, far = 0, elr, sp, fp, lr;
+	int bits, el = id / 16, serror = (id % 16) % 4 == 3;
+	const struct a64_ec *ec = NULL;
+	char fsc[64] = "";
+
+	memset(f, 0, sizeof(*f));
+	if (el < 1 || el > 3 || io->reg(&esr, &bits, a64_esr[el], io->arg) < 0 ||
+	    io->reg(&elr, &bits, a64_elr[el], io->arg) < 0 ||
+	    io->reg(&sp, &bits, "sp", io->arg) < 0 ||
+	    io->reg(&fp, &bits, "x29", io->arg) < 0 ||
+	    io->reg(&lr, &bits, "x30", io->arg) < 0)
+		return -1;
+	for (size_t i = 0; !serror && i < sizeof(a64_ecs) / sizeof(a64_ecs[0]); i++)
+		if (a64_ecs[i].ec == (esr >> 26 & 0x3f))
+			ec = &a64_ecs[i];
+	if (!serror && !ec)
+		return 0;
+	if (ec && ec->abort) {
+		a64_fsc(fsc, sizeof(fsc), (unsigned)(esr & 0x3f));
+		if (!(esr >> 10 & 1) && io->reg(&far, &bits, a64_far[el], io->arg) == 0) {
+			f->addr = far;
+			f->has_addr = 1;
+		}
+	}
+	snprintf(f->what, sizeof(f->what), "%s%s%s%s (ESR_EL%d 0x%08" PRIx64 ")",
+		 serror ? "SError" : ec->name, fsc[0] ? ": " : "", fsc,
+		 ec && ec->abort && ec->ec >= 0x24 ? (esr >> 6 & 1 ? ", on a write" :
+		 ", on a read") : "", el, esr);
+	f->pc = elr;
+	f->sp = sp;
+	f->fp = fp;
+	f->lr = lr;
+	f->has_lr = 1;
+	return 1;
+}
+
+/* msr VBAR_EL1/EL2/EL3, Xt. */
+static const target_insn a64_vbar_writes[] = {
+	{ 0xffffffe0u, 0xd518c000u, 4 },
+	{ 0xffffffe0u, 0xd51cc000u, 4 },
+	{ 0xffffffe0u, 0xd51ec000u, 4 },
+	{ 0, 0, 0 },
+};
+
+static const target_faults aarch64_faults = { a64_vectors, a64_decode,
+					      a64_vbar_writes };
 
 const target_desc target_aarch64 = {
 	.name = "aarch64",
@@ -59,4 +195,5 @@ const target_desc target_aarch64 = {
 	.kernel_magic = &aarch64_kernel,
 	.sh_op_reg = "x0",         /* A64 semihosting: w0 operation, x1 block */
 	.sh_arg_reg = "x1",
+	.faults = &aarch64_faults,
 };

@@ -3,6 +3,8 @@
 
 #include <capstone/capstone.h>
 #include <elf.h>
+#include <stdio.h>
+#include <string.h>
 
 /*
  * M-profile executes Thumb only, and Thumb code keeps its frame pointer in
@@ -26,6 +28,142 @@ static const target_ram arm_ram[] = {
 	{ "vexpress-a7", 0x80000000, 128u << 20 },
 	{ NULL, 0, 0 },
 };
+
+
+/*
+ * M-profile fault catch (Armv7-M ARM, B1.5 and B3.2): the HardFault,
+ * MemManage, BusFault and UsageFault entries of the vector table that VTOR
+ * points at (exceptions 3..6), and the System Control Block's fault status
+ * registers, read through the stub. A-profile boards have none here.
+ */
+#define M_VTOR 0xe000ed08u
+#define M_CFSR 0xe000ed28u     /* then HFSR, DFSR, MMFAR, BFAR */
+#define M_EXC_HARDFAULT 3
+#define M_EXC_USAGEFAULT 6
+
+static int m_vectors(target_vector *v, size_t *n, const target_io *io)
+{
+	uint64_t xpsr;
+	uint32_t vtor = 0, entry[4];
+	int bits;
+
+	*n = 0;
+	if (io->reg(&xpsr, &bits, "xpsr", io->arg) < 0)
+		return 0; /* A-profile: no M-profile vector table */
+	if (io->mem(&vtor, M_VTOR, 4, io->arg) < 0)
+		vtor = 0; /* VTOR's reset value */
+	vtor &= ~0x7fu;
+	if (io->mem(entry, (uint64_t)vtor + 4u * M_EXC_HARDFAULT, sizeof(entry),
+		    io->arg) < 0)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t at = entry[i] & ~1u;
+		if (entry[i] == 0 || entry[i] == 0xffffffffu)
+			continue; /* no handler: the table is not there */
+		v[(*n)++] = (target_vector){ at, M_EXC_HARDFAULT + i };
+	}
+	return 0;
+}
+
+/* The fault status bits (Armv7-M ARM B3.2.15, CFSR = UFSR:BFSR:MMFSR). */
+static const struct m_fault_bit {
+	int bit;                  /* in CFSR, or 32 + bit of HFSR */
+	const char *cls, *name;
+} m_fault_bits[] = {
+	{ 16, "UsageFault", "UNDEFINSTR" }, { 17, "UsageFault", "INVSTATE" },
+	{ 18, "UsageFault", "INVPC" }, { 19, "UsageFault", "NOCP" },
+	{ 20, "UsageFault", "STKOF" }, { 24, "UsageFault", "UNALIGNED" },
+	{ 25, "UsageFault", "DIVBYZERO" },
+	{ 8, "BusFault", "IBUSERR" }, { 9, "BusFault", "PRECISERR" },
+	{ 10, "BusFault", "IMPRECISERR" }, { 11, "BusFault", "UNSTKERR" },
+	{ 12, "BusFault", "STKERR" }, { 13, "BusFault", "LSPERR" },
+	{ 0, "MemManage", "IACCVIOL" }, { 1, "MemManage", "DACCVIOL" },
+	{ 3, "MemManage", "MUNSTKERR" }, { 4, "MemManage", "MSTKERR" },
+	{ 5, "MemManage", "MLSPERR" },
+	{ 32 + 1, "HardFault", "VECTTBL" }, { 32 + 31, "HardFault", "DEBUGEVT" },
+};
+
+#define M_BFARVALID (1u << 15)
+#define M_MMARVALID (1u << 7)
+
+static void m_fault_name(target_fault *f, uint32_t cfsr, uint32_t hfsr,
+			 int exc)
+{
+	static const char *const exc_names[] = { "HardFault", "MemManage",
+						  "BusFault", "UsageFault" };
+	uint64_t both = (uint64_t)hfsr << 32 | cfsr;
+	const char *cls = NULL;
+	size_t at = 0;
+
+	for (size_t i = 0; i < sizeof(m_fault_bits) / sizeof(m_fault_bits[0]); i++) {
+		const struct m_fault_bit *b = &m_fault_bits[i];
+		if (!(both >> b->bit & 1) || (cls && strcmp(cls, b->cls)))
+			continue;
+		at += (size_t)snprintf(f->what + at, sizeof(f->what) - at,
+				       cls ? " %s" : "%s: %s",
+				       cls ? b->name : b->cls, b->name);
+		cls = b->cls;
+		if (at >= sizeof(f->what))
+			break;
+	}
+	if (!cls)
+		snprintf(f->what, sizeof(f->what), "%s",
+			 exc_names[exc - M_EXC_HARDFAULT]);
+}
+
+/* The frame the hardware stacked: r0-r3, r12, lr, pc, xpsr on the stack
+ * that EXC_RETURN (lr at the handler's entry) names; the faulting code's
+ * sp is above it (8 words, 18 more with the FP state, 1 of alignment). */
+static int m_frame(target_fault *f, const target_io *io)
+{
+	uint64_t exc_return, sp = 0, fp = 0;
+	uint32_t frame[8];
+	int bits;
+
+	if (io->reg(&exc_return, &bits, "lr", io->arg) < 0)
+		return -1;
+	if (io->reg(&sp, &bits, (exc_return & 4) ? "psp" : "msp", io->arg) < 0 &&
+	    io->reg(&sp, &bits, "sp", io->arg) < 0)
+		return -1;
+	if (io->mem(frame, sp, sizeof(frame), io->arg) < 0)
+		return -1;
+	io->reg(&fp, &bits, "r7", io->arg);
+	f->pc = frame[6] & ~1u;
+	f->lr = frame[5];
+	f->has_lr = 1;
+	f->fp = fp;
+	f->sp = sp + 0x20 + ((exc_return & 0x10) ? 0 : 0x48) +
+		((frame[7] >> 9 & 1) ? 4 : 0);
+	return 0;
+}
+
+static int m_decode(target_fault *f, int id, const target_io *io)
+{
+	uint64_t xpsr;
+	uint32_t scb[5] = { 0 }; /* CFSR HFSR DFSR MMFAR BFAR */
+	int bits, exc;
+
+	(void)id; /* handlers are often shared: IPSR says which ran */
+	memset(f, 0, sizeof(*f));
+	if (io->reg(&xpsr, &bits, "xpsr", io->arg) < 0)
+		return -1;
+	exc = (int)(xpsr & 0x1ff);
+	if (exc < M_EXC_HARDFAULT || exc > M_EXC_USAGEFAULT)
+		return 0; /* an interrupt sharing the handler */
+	if (io->mem(scb, M_CFSR, sizeof(scb), io->arg) < 0)
+		memset(scb, 0, sizeof(scb)); /* v6-M has no CFSR */
+	m_fault_name(f, scb[0], scb[1], exc);
+	if (scb[0] & M_BFARVALID && (scb[0] & 0xff00)) {
+		f->addr = scb[4];
+		f->has_addr = 1;
+	} else if (scb[0] & M_MMARVALID && (scb[0] & 0xff)) {
+		f->addr = scb[3];
+		f->has_addr = 1;
+	}
+	return m_frame(f, io) < 0 ? -1 : 1;
+}
+
+static const target_faults arm_faults = { m_vectors, m_decode, NULL };
 
 const target_desc target_arm = {
 	.name = "arm",
@@ -67,4 +205,5 @@ const target_desc target_arm = {
 	.thumb_only_reg = "xpsr",  /* M-profile: always Thumb */
 	.thumb_state_reg = "cpsr", /* A-profile: cpsr.T */
 	.thumb_state_mask = 0x20,
+	.faults = &arm_faults,
 };

@@ -10,6 +10,9 @@
 
 #include "target.h"
 
+/* riscv.c: the fault catch both share. */
+extern const target_faults target_riscv_faults;
+
 /* -bios none: no OpenSBI, so the ELF runs from reset in M-mode. A
  * --kernel (Linux, U-Boot) keeps QEMU's default OpenSBI. */
 static const char *const riscv_virt_bare[] = { "-bios", "none", NULL };
@@ -65,6 +68,7 @@ static const target_ram riscv_virt_ram[] = {
 	.fp_prev_offset = -2 * (xlen),                                       \
 	.fp_ret_offset = -(xlen),                                            \
 	.drive_if = "virtio",                                                \
-	.cdrom_drive = "if=virtio,readonly=on"
+	.cdrom_drive = "if=virtio,readonly=on",                              \
+	.faults = &target_riscv_faults
 
 #endif /* TARGETS_RISCV_H */

@@ -74,6 +74,61 @@ typedef struct target_alias {
 	int shift, bits;
 } target_alias;
 
+/*
+ * Fault catch (src/run/run_fault.c): the entry points where the hardware
+ * takes a fault, breakpointed, and what a stop at one of them means. The
+ * knowledge of vector tables and fault registers is here; the run only
+ * reads the guest through a target_io.
+ */
+typedef struct target_io {
+	/* A register by its target.xml name, and its width in bits; 0 or a
+	 * negative error (the register does not exist, or cannot be read). */
+	int (*reg)(uint64_t *v, int *bits, const char *name, void *arg);
+	/* Guest memory, little-endian; 0 or a negative error. */
+	int (*mem)(void *buf, uint64_t addr, size_t len, void *arg);
+	void *arg;
+} target_io;
+
+/* Why 8: the most entries any architecture's fault catch names (AArch64:
+ * synchronous and SError for its four vector groups). */
+#define TARGET_VECTORS_MAX 8
+
+typedef struct target_vector {
+	uint64_t addr;             /* first instruction of the handler */
+	int id;                    /* which entry, for decode() */
+} target_vector;
+
+/* A fault decoded at its handler's entry. */
+typedef struct target_fault {
+	char what[160];            /* "UsageFault: UNDEFINSTR", "load access
+				    * fault", ... without the address */
+	uint64_t pc;               /* the faulting instruction */
+	uint64_t sp, fp, lr;       /* the faulting code's registers, to
+				    * unwind from */
+	int has_lr;
+	uint64_t addr;             /* the data address it faulted on */
+	int has_addr;
+} target_fault;
+
+/* An instruction that writes the vector base (msr vbar_el1, csrw mtvec):
+ * a 32-bit word w with (w & mask) == match, at `align`-byte steps. */
+typedef struct target_insn {
+	uint32_t mask, match;
+	unsigned align;            /* 0 ends a list */
+} target_insn;
+
+typedef struct target_faults {
+	/* The fault entries as the guest has them now: up to
+	 * TARGET_VECTORS_MAX into v, *n set. 0 or a negative error. */
+	int (*vectors)(target_vector *v, size_t *n, const target_io *io);
+	/* At entry `id`: 1 with *f filled when a fault was taken, 0 when the
+	 * entry was taken for something else (an interrupt, a system call),
+	 * negative on a read error. */
+	int (*decode)(target_fault *f, int id, const target_io *io);
+	/* Instructions after which vectors() may answer differently. */
+	const target_insn *vector_writes;
+} target_faults;
+
 typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
 				    * "riscv64", "riscv32" */
@@ -171,6 +226,9 @@ typedef struct target_desc {
 	 * `exit_device` (RISC-V virt's sifive_test: 0 pass). NULL: none. */
 	const char *exit_machine;
 	const char *exit_device;
+
+	/* Fault catch, or NULL: none (x86 has its triple fault). */
+	const target_faults *faults;
 } target_desc;
 
 /* The table of all targets, NULL-terminated. */

@@ -166,6 +166,55 @@ static int parse_loc(runopt_value *out, const char *v, char *why,
 	return 0;
 }
 
+/* LOC[:LEN][=r|w|a]: LEN bytes from LOC, written (w, the default), read
+ * or accessed either way. */
+static int parse_watch(runopt_value *out, const char *v, char *why,
+		       size_t whylen)
+{
+	static const struct { char c; runopt_watch how; } hows[] = {
+		{ 'w', RUNOPT_WATCH_WRITE }, { 'r', RUNOPT_WATCH_READ },
+		{ 'a', RUNOPT_WATCH_ACCESS },
+	};
+	char loc[256];
+	const char *end = v + strcspn(v, ":="), *eq = strchr(v, '=');
+	size_t n = (size_t)(end - v);
+
+	out->watch_len = 0;
+	out->watch = RUNOPT_WATCH_WRITE;
+	if (n == 0 || n >= sizeof(loc))
+		goto bad;
+	memcpy(loc, v, n);
+	loc[n] = '\0';
+	if (parse_loc(out, loc, why, whylen) < 0)
+		return -1;
+	if (*end == ':') {
+		char len[32];
+		size_t ln = eq ? (size_t)(eq - end - 1) : strlen(end + 1);
+		if (ln == 0 || ln >= sizeof(len))
+			goto bad;
+		memcpy(len, end + 1, ln);
+		len[ln] = '\0';
+		/* Why 1 MiB: far beyond any guard or canary, and QEMU splits
+		 * a watchpoint into pages, so the bound keeps its cost sane. */
+		if (util_parse_u64(&out->watch_len, len) < 0 ||
+		    out->watch_len == 0 || out->watch_len > (1u << 20))
+			goto bad;
+	}
+	if (eq) {
+		size_t i;
+		for (i = 0; i < sizeof(hows) / sizeof(hows[0]); i++)
+			if (eq[1] == hows[i].c && eq[2] == '\0')
+				break;
+		if (i == sizeof(hows) / sizeof(hows[0]))
+			goto bad;
+		out->watch = hows[i].how;
+	}
+	return 0;
+bad:
+	util_errf(why, whylen, "expected LOC[:LEN][=r|w|a] (LEN 1 to 1048576)");
+	return -1;
+}
+
 static int parse_expect(runopt_value *out, const char *v, char *why,
 			size_t whylen)
 {
@@ -285,6 +334,17 @@ const runopt_def runopt_table[] = {
 	{ "--pass-at", NULL, RUNOPT_PASS_AT, V, 1, 1, parse_loc, "LOC", NULL,
 	  "reaching LOC with its --expect checks holding ends\n"
 	  "the run with status 0" },
+	{ "--watch", NULL, RUNOPT_WATCH, V, 1, 1, parse_watch, "LOC[:LEN][=r|w|a]",
+	  NULL,
+	  "fail when the guest writes (w, default), reads (r)\n"
+	  "or touches (a) LEN bytes at LOC (default: a pointer's\n"
+	  "size); e.g. a stack guard or a canary (repeatable)" },
+	{ "--no-fault-catch", NULL, RUNOPT_NO_FAULT_CATCH, F, 0, 1, NULL, NULL,
+	  NULL,
+	  "do not stop at the guest's fault handlers (by default\n"
+	  "a bare-metal image's HardFault/BusFault/..., VBAR's\n"
+	  "synchronous and SError entries or mtvec end the run\n"
+	  "at once, naming the fault)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
 

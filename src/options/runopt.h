@@ -25,13 +25,20 @@ typedef enum runopt_id {
 	RUNOPT_ARCH, RUNOPT_MACHINE, RUNOPT_CPU, RUNOPT_MEMORY, RUNOPT_QEMU,
 	RUNOPT_QEMU_ARG,
 	RUNOPT_EXIT_SYMBOL, RUNOPT_FAIL_SYMBOL, RUNOPT_BREAK, RUNOPT_EXPECT,
-	RUNOPT_PASS_AT, RUNOPT_TIMEOUT,
+	RUNOPT_PASS_AT, RUNOPT_WATCH, RUNOPT_NO_FAULT_CATCH, RUNOPT_TIMEOUT,
 	RUNOPT_GDB, RUNOPT_CONNECT, RUNOPT_TRACE_RSP,
 	RUNOPT_SEMIHOSTING, RUNOPT_SH_ROOT, RUNOPT_SH_ALLOW_SYSTEM, RUNOPT_HEAP,
 	RUNOPT_CONSOLE_PASS, RUNOPT_CONSOLE_FAIL, RUNOPT_CONSOLE_EXPECT,
 	RUNOPT_CONSOLE_SEND, RUNOPT_CONSOLE_PRESET, RUNOPT_RESULTS,
 	RUNOPT_EVENTS, RUNOPT_TEST_BEGIN, RUNOPT_TEST_END, RUNOPT_QUIET,
 } runopt_id;
+
+/* --watch: the accesses that fail the run (GDB's Z2, Z3, Z4). */
+typedef enum runopt_watch {
+	RUNOPT_WATCH_WRITE = 0,
+	RUNOPT_WATCH_READ,
+	RUNOPT_WATCH_ACCESS,
+} runopt_watch;
 
 /* --results: how the console's test results are read. */
 typedef enum runopt_results {
@@ -70,7 +77,9 @@ typedef struct runopt_value {
 	runopt_results results; /* --results */
 	int has_stack;          /* --heap: heap[0..1], stack in heap[2..3] */
 	uint64_t heap[4];
-	expect_operand where;   /* --break, --pass-at */
+	expect_operand where;   /* --break, --pass-at, --watch */
+	uint64_t watch_len;     /* --watch: bytes (default: a pointer's) */
+	runopt_watch watch;     /* --watch: which accesses */
 	expect_expr expr;       /* --expect */
 	const char *format;     /* --drive: "raw" or "qcow2" (static) */
 	size_t file_len;        /* --drive: length of FILE before ",format=" */

@@ -100,6 +100,18 @@ static int add_check(cli_options *o, const runopt_value *v, int pass)
 	return 0;
 }
 
+static int add_watch(cli_options *o, const runopt_value *v)
+{
+	cli_watch *nw = realloc(o->watches, (o->n_watches + 1) * sizeof(*nw));
+
+	if (!nw)
+		return -1;
+	o->watches = nw;
+	nw[o->n_watches++] = (cli_watch){ v->str, v->where, v->watch_len,
+					  v->watch };
+	return 0;
+}
+
 static int add_expect(cli_options *o, const runopt_value *v, char *errbuf,
 		      size_t errlen)
 {
@@ -195,6 +207,8 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_BREAK: bad = add_check(o, v, 0); break;
 	case RUNOPT_PASS_AT: bad = add_check(o, v, 1); break;
 	case RUNOPT_EXPECT: return add_expect(o, v, errbuf, errlen);
+	case RUNOPT_WATCH: bad = add_watch(o, v); break;
+	case RUNOPT_NO_FAULT_CATCH: o->no_fault_catch = 1; break;
 	case RUNOPT_TIMEOUT: o->timeout_ms = v->ms; break;
 	case RUNOPT_GDB:
 		o->gdb_mode = v->tcp ? CLI_GDB_TCP : CLI_GDB_UNIX;
@@ -308,6 +322,7 @@ void cli_options_free(cli_options *o)
 	for (size_t i = 0; i < o->n_checks; i++)
 		free(o->checks[i].expects);
 	free(o->checks);
+	free(o->watches);
 	for (size_t i = 0; i < o->n_drives; i++)
 		free(o->drives[i].file);
 	free(o->drives);

@@ -23,6 +23,14 @@ typedef struct cli_check {
 	size_t n_expects;
 } cli_check;
 
+/* A --watch: LEN bytes at LOC that the guest must not touch so. */
+typedef struct cli_watch {
+	const char *text;       /* as written; points into argv */
+	expect_operand where;
+	uint64_t len;           /* 0: a pointer's size */
+	runopt_watch how;
+} cli_watch;
+
 typedef enum cli_gdb_mode {
 	CLI_GDB_UNIX = 0,       /* a unix socketpair shared with QEMU (default) */
 	CLI_GDB_TCP,            /* 127.0.0.1:tcp_port (0: pick a free port) */
@@ -48,6 +56,8 @@ typedef struct cli_options {
 	const char **exit_symbols; size_t n_exit_symbols;
 	const char **fail_symbols; size_t n_fail_symbols;
 	cli_check *checks; size_t n_checks;
+	cli_watch *watches; size_t n_watches;           /* owned array */
+	int no_fault_catch;
 	int timeout_ms;         /* default 60000 */
 	cli_gdb_mode gdb_mode;
 	int tcp_port;

@@ -54,6 +54,11 @@ static void where(char *buf, size_t len, const image *img, uint64_t addr)
 	where_at(buf, len, img, addr, addr);
 }
 
+void postmortem_where(char *buf, size_t len, const image *img, uint64_t addr)
+{
+	where(buf, len, img, addr);
+}
+
 /* 1 when addr lies in an executable section of the image: only such stack
  * words are worth a symbol (data words would all "belong" to some symbol
  * below them). */
@@ -298,20 +303,34 @@ static int read_mem(void *buf, uint64_t addr, size_t len, void *arg)
 	return rsp_mem_read(buf, arg, addr, len);
 }
 
+/* The registers the backtrace starts from: the stop's, or the faulting
+ * code's when the fault was caught at its handler. */
+static void backtrace_start(unwind_regs *start, pm *p, uint64_t pc, uint64_t sp)
+{
+	const postmortem_in *in = p->in;
+	int bits;
+
+	if (in->from) {
+		*start = *in->from;
+		return;
+	}
+	*start = (unwind_regs){ pc, sp, 0, 0, 0 };
+	if (in->tgt->fp_reg)
+		regs_get(&start->fp, &bits, in->conn, in->tgt, in->tgt->fp_reg);
+	if (in->tgt->lr_reg &&
+	    regs_get(&start->lr, &bits, in->conn, in->tgt, in->tgt->lr_reg) == 0)
+		start->has_lr = 1;
+}
+
 static void print_backtrace(pm *p, uint64_t pc, uint64_t sp)
 {
 	const postmortem_in *in = p->in;
 	unwind_frame frames[MAX_FRAMES];
-	unwind_regs start = { pc, sp, 0, 0, 0 };
+	unwind_regs start;
 	unwind_stop why;
 	size_t n = 0;
-	int bits;
 
-	if (in->tgt->fp_reg)
-		regs_get(&start.fp, &bits, in->conn, in->tgt, in->tgt->fp_reg);
-	if (in->tgt->lr_reg &&
-	    regs_get(&start.lr, &bits, in->conn, in->tgt, in->tgt->lr_reg) == 0)
-		start.has_lr = 1;
+	backtrace_start(&start, p, pc, sp);
 	fprintf(p->out, "backtrace:\n");
 	if (unwind_backtrace(frames, &n, &why, MAX_FRAMES, in->img, in->tgt,
 			     &start, read_mem, in->conn) < 0 || n == 0) {
@@ -386,10 +405,18 @@ int postmortem_print(FILE *out, const postmortem_in *in)
 	}
 	where(at, sizeof(at), in->img, pc);
 	fprintf(out, "pc: 0x%" PRIx64 "%s%s\n", pc, at[0] ? " in " : "", at);
+	if (in->from) {
+		where(at, sizeof(at), in->img, in->from->pc);
+		fprintf(out, "fault at: 0x%" PRIx64 "%s%s (registers below are "
+			"the handler's)\n", in->from->pc, at[0] ? " in " : "", at);
+		pc = in->from->pc;
+	}
 	if ((err = print_registers(p)) < 0)
 		goto out;
 	print_code(p, pc);
-	if (regs_sp(&sp, in->conn, in->tgt) == 0) {
+	if (in->from)
+		sp = in->from->sp;
+	if (in->from || regs_sp(&sp, in->conn, in->tgt) == 0) {
 		print_stack(p, sp);
 		print_backtrace(p, pc, sp);
 	}

@@ -14,6 +14,7 @@
 #include "image.h"
 #include "rsp.h"
 #include "target.h"
+#include "unwind.h"
 
 typedef struct postmortem_in {
 	rsp_conn *conn;          /* stopped target */
@@ -24,10 +25,17 @@ typedef struct postmortem_in {
 				  * (exit or fail symbol): the backtrace then
 				  * starts from the caller's frame */
 	int monitor;             /* ask QEMU for `info registers` */
+	const unwind_regs *from; /* a fault caught at its handler: the
+				  * faulting code's registers, where the
+				  * code, stack and backtrace start; or NULL */
 } postmortem_in;
 
 /* Prints the post-mortem to `out`. Returns 0, or a negative rsp error when
  * not even the registers could be read (what could be printed was). */
 int postmortem_print(FILE *out, const postmortem_in *in);
+
+/* "sym+0x12 (file.c:34)" for a code address, or "" when the image says
+ * nothing of it. */
+void postmortem_where(char *buf, size_t len, const image *img, uint64_t addr);
 
 #endif /* POSTMORTEM_H */

@@ -290,6 +290,7 @@ static int64_t after_run(const run_ctx *r)
 static void print_postmortem(run_ctx *r)
 {
 	postmortem_in pm = { 0 };
+	unwind_regs from;
 
 	if (!r->postmortem || !r->conn || r->stub_dead)
 		return;
@@ -299,6 +300,11 @@ static void print_postmortem(run_ctx *r)
 	pm.title = r->reason;
 	pm.at_entry = r->at_entry;
 	pm.monitor = r->qemu != NULL || r->opt->connect != NULL;
+	if (r->has_fault) {
+		from = (unwind_regs){ r->fault.pc, r->fault.sp, r->fault.fp,
+				      r->fault.lr, r->fault.has_lr };
+		pm.from = &from;
+	}
 	run_bound_requests(r, after_run(r));
 	fflush(stdout);
 	postmortem_print(stderr, &pm);

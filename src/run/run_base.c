@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -77,4 +78,21 @@ int run_host_status(int64_t st)
 	int s = (int)(st & 0xff);
 
 	return (st != 0 && s == 0) ? 1 : s;
+}
+
+int run_add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
+	       const char *name, int z_kind)
+{
+	run_bp *nb = realloc(r->bps, (r->nbps + 1) * sizeof(*nb));
+
+	if (!nb) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
+		return -1;
+	}
+	r->bps = nb;
+	addr = target_code_addr(r->tgt, addr);
+	nb[r->nbps] = (run_bp){ addr, kind, z_kind ? z_kind : r->tgt->bp_kind,
+				index, name, 0 };
+	r->nbps++;
+	return 0;
 }

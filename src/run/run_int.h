@@ -32,13 +32,16 @@ typedef enum run_bp_kind {
 	RUN_BP_TEST_BEGIN,
 	RUN_BP_TEST_END,
 	RUN_BP_SEMIHOST,      /* a semihosting trap */
+	RUN_BP_VECTOR,        /* after a write of the vector base */
+	RUN_BP_FAULT,         /* a fault handler's entry, index: its id */
 } run_bp_kind;
 
 typedef struct run_bp {
 	uint64_t addr;
 	run_bp_kind kind;
 	int z_kind;           /* Z0 kind */
-	size_t index;         /* RUN_BP_CHECK: which check */
+	size_t index;         /* RUN_BP_CHECK: which check; RUN_BP_FAULT: the
+			       * target's id of the entry */
 	const char *name;     /* symbol or LOC, for messages */
 	int inserted;
 } run_bp;
@@ -106,6 +109,12 @@ typedef struct run_ctx {
 	int con_said;         /* the verdict came from the console */
 	char con_first_failed[RUN_STRING_MAX + 1];
 
+	/* the fault catch (run_fault.c) */
+	int fault_catch;      /* on for this run */
+	int fault_rearm;      /* the vector base was written: read it again */
+	int has_fault;        /* the verdict is r->fault */
+	target_fault fault;
+
 	char err[512];        /* scratch for callee messages */
 } run_ctx;
 
@@ -127,6 +136,11 @@ void run_bound_handshake(run_ctx *r, int64_t until);
 /* Notes a failed request: a stub that timed out, hung up or sent garbage
  * is not asked anything again (no D at teardown). */
 void run_stub_failed(run_ctx *r, int err);
+
+/* Appends a breakpoint to r->bps (not inserted yet); z_kind 0 is the
+ * target's. 0, or -1 with the verdict set. */
+int run_add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
+	       const char *name, int z_kind);
 
 /* An exit status for the host: POSIX keeps the low 8 bits, but a nonzero
  * status must never become 0 (a pass) by truncation. */
@@ -158,6 +172,19 @@ void run_print_held_qemu_errors(run_ctx *r);
 /* 1 for a line of QEMU's own fatal errors ("qemu-system-arm: ..."), not
  * its warnings. */
 int run_qemu_error_line(const char *line);
+
+/* run_fault.c: the fault catch. */
+/* Plans the breakpoints after vector-base writes (before the stub is
+ * connected). 0, or -1 with the verdict set. */
+int run_fault_plan(run_ctx *r);
+/* Reads the fault entries and adds their breakpoints (before the first
+ * insertion); run_fault_rearm() moves them (the guest wrote its vector
+ * base) with the stub's breakpoints updated. 0, or -1 with the verdict. */
+int run_fault_arm(run_ctx *r);
+int run_fault_rearm(run_ctx *r);
+/* At a fault entry: the verdict when a fault was taken; nothing when the
+ * entry served an interrupt or a call. */
+void run_fault_entry(run_ctx *r, const run_bp *b);
 
 /* run_image.c, run_qemu_args.c, run_setup.c: each returns 0 or sets the
  * verdict (125/126/127) and returns -1. */

@@ -20,23 +20,6 @@ static const char *const default_exit[] = { "stubrun_exit", "qemu_exit",
 					    "test_exit", NULL };
 static const char *const default_fail[] = { "stubrun_panic", "panic", NULL };
 
-static int add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
-		  const char *name, int z_kind)
-{
-	run_bp *nb = realloc(r->bps, (r->nbps + 1) * sizeof(*nb));
-
-	if (!nb) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
-		return -1;
-	}
-	r->bps = nb;
-	addr = target_code_addr(r->tgt, addr);
-	nb[r->nbps] = (run_bp){ addr, kind, z_kind ? z_kind : r->tgt->bp_kind,
-				index, name, 0 };
-	r->nbps++;
-	return 0;
-}
-
 /* A symbol by name; `must` makes its absence an error. *found says. */
 static int symbol(uint64_t *addr, int *found, run_ctx *r, const char *name,
 		  int must)
@@ -67,13 +50,13 @@ static int plan_symbols(run_ctx *r, const char *const *names, size_t n,
 	if (n == 0) {
 		for (size_t i = 0; defaults[i]; i++)
 			if (symbol(&addr, &found, r, defaults[i], 0) == 0 && found &&
-			    add_bp(r, addr, kind, 0, defaults[i], 0) < 0)
+			    run_add_bp(r, addr, kind, 0, defaults[i], 0) < 0)
 				return -1;
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (symbol(&addr, &found, r, names[i], 1) < 0 ||
-		    add_bp(r, addr, kind, 0, names[i], 0) < 0)
+		    run_add_bp(r, addr, kind, 0, names[i], 0) < 0)
 			return -1;
 	return 0;
 }
@@ -86,7 +69,7 @@ static int plan_hook(run_ctx *r, const char *given, const char *dflt,
 
 	if (symbol(&addr, &found, r, given ? given : dflt, given != NULL) < 0)
 		return -1;
-	return found ? add_bp(r, addr, kind, 0, given ? given : dflt, 0) : 0;
+	return found ? run_add_bp(r, addr, kind, 0, given ? given : dflt, 0) : 0;
 }
 
 static int plan_checks(run_ctx *r)
@@ -100,7 +83,7 @@ static int plan_checks(run_ctx *r)
 				return -1;
 			addr += ck->where.value;
 		}
-		if (add_bp(r, addr, RUN_BP_CHECK, i, ck->loc, 0) < 0)
+		if (run_add_bp(r, addr, RUN_BP_CHECK, i, ck->loc, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -283,7 +266,7 @@ static int plan_semihosting(run_ctx *r)
 		return 0; /* gdb mode: QEMU decodes the traps itself */
 	t = semihost_traps(r->sh, &n);
 	for (size_t i = 0; i < n; i++)
-		if (add_bp(r, t[i].addr, RUN_BP_SEMIHOST, i, "semihosting trap",
+		if (run_add_bp(r, t[i].addr, RUN_BP_SEMIHOST, i, "semihosting trap",
 			   t[i].bp_kind) < 0)
 			return -1;
 	return 0;
@@ -304,7 +287,7 @@ int run_setup_plan(run_ctx *r)
 	    plan_symbols(r, o->exit_symbols, o->n_exit_symbols, default_exit,
 			 RUN_BP_EXIT) < 0)
 		return -1;
-	return plan_semihosting(r);
+	return plan_semihosting(r) < 0 ? -1 : run_fault_plan(r);
 }
 
 /* --- the connection ---------------------------------------------------- */
@@ -478,6 +461,8 @@ int run_setup_check_names(run_ctx *r)
 
 int run_setup_insert(run_ctx *r)
 {
+	if (run_fault_arm(r) < 0)
+		return -1;
 	for (size_t i = 0; i < r->nbps; i++) {
 		run_bp *b = &r->bps[i];
 		if (run_find_bp(r, b->addr) != b)

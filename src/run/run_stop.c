@@ -304,7 +304,15 @@ static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 		case RUN_BP_EXIT: exit_symbol(r, b); break;
 		case RUN_BP_FAIL: fail_symbol(r, b); break;
 		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
+		case RUN_BP_VECTOR: r->fault_rearm = 1; break;
+		case RUN_BP_FAULT: run_fault_entry(r, b); break;
 		}
+	}
+	/* After the walk: moving the fault breakpoints changes r->bps. */
+	if (r->fault_rearm && !r->done) {
+		r->fault_rearm = 0;
+		if (run_fault_rearm(r) < 0)
+			return;
 	}
 	if (!r->done && *resume == RUN_STAY)
 		*resume = RUN_STEP_CONTINUE;

@@ -1,0 +1,96 @@
+/* What RV32 and RV64 share beyond their descriptions (riscv.h): the fault
+ * catch, from mtvec / stvec and mcause, mtval, mepc (RISC-V privileged
+ * ISA, 3.1.7 and 3.1.15). */
+#include "riscv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Entry ids: which trap vector, machine or supervisor. */
+enum { RV_M = 0, RV_S = 1 };
+
+static const char *const rv_tvec[] = { "mtvec", "stvec" };
+static const char *const rv_cause[] = { "mcause", "scause" };
+static const char *const rv_tval[] = { "mtval", "stval" };
+static const char *const rv_epc[] = { "mepc", "sepc" };
+
+/* Both vectors: a bare guest runs in M-mode, one that delegates its
+ * exceptions (medeleg) takes them at stvec. Vectored mode (mode 1) sends
+ * exceptions to BASE too; only interrupts are vectored. */
+static int rv_vectors(target_vector *v, size_t *n, const target_io *io)
+{
+	uint64_t tvec;
+	int bits;
+
+	*n = 0;
+	for (int i = RV_M; i <= RV_S; i++) {
+		if (io->reg(&tvec, &bits, rv_tvec[i], io->arg) < 0)
+			continue;
+		tvec &= ~(uint64_t)3;
+		if (i == RV_S && (tvec == 0 || (*n && v[0].addr == tvec)))
+			continue; /* S-mode unused, or the same handler */
+		v[(*n)++] = (target_vector){ tvec, i };
+	}
+	return 0;
+}
+
+/* Exception codes (privileged ISA table 3.6): NULL is not a fault (the
+ * environment calls), `tval` says mtval holds the faulting address. */
+static const struct rv_exc {
+	const char *name;
+	int tval;
+} rv_excs[16] = {
+	[0] = { "instruction address misaligned", 1 },
+	[1] = { "instruction access fault", 1 },
+	[2] = { "illegal instruction", 0 },
+	[3] = { "breakpoint (ebreak)", 0 },
+	[4] = { "load address misaligned", 1 },
+	[5] = { "load access fault", 1 },
+	[6] = { "store/AMO address misaligned", 1 },
+	[7] = { "store/AMO access fault", 1 },
+	[12] = { "instruction page fault", 1 },
+	[13] = { "load page fault", 1 },
+	[15] = { "store/AMO page fault", 1 },
+};
+
+static int rv_decode(target_fault *f, int id, const target_io *io)
+{
+	uint64_t cause, tval, epc;
+	int bits, tbits;
+	const struct rv_exc *e;
+
+	memset(f, 0, sizeof(*f));
+	if (id < RV_M || id > RV_S ||
+	    io->reg(&cause, &bits, rv_cause[id], io->arg) < 0 ||
+	    io->reg(&tval, &tbits, rv_tval[id], io->arg) < 0 ||
+	    io->reg(&epc, &tbits, rv_epc[id], io->arg) < 0 ||
+	    io->reg(&f->sp, &tbits, "sp", io->arg) < 0 ||
+	    io->reg(&f->fp, &tbits, "fp", io->arg) < 0 ||
+	    io->reg(&f->lr, &tbits, "ra", io->arg) < 0)
+		return -1;
+	if (bits < 1 || bits > 64 || cause >> (bits - 1) & 1)
+		return 0; /* an interrupt */
+	if (cause >= sizeof(rv_excs) / sizeof(rv_excs[0]) || !rv_excs[cause].name)
+		return 0; /* an environment call, or a custom cause */
+	e = &rv_excs[cause];
+	if (cause == 2 && tval)
+		snprintf(f->what, sizeof(f->what), "%s 0x%08" PRIx64, e->name, tval);
+	else
+		snprintf(f->what, sizeof(f->what), "%s", e->name);
+	f->pc = epc;
+	f->has_lr = 1;
+	f->addr = tval;
+	f->has_addr = e->tval;
+	return 1;
+}
+
+/* Any CSR instruction on mtvec (0x305) or stvec (0x105). */
+static const target_insn rv_tvec_writes[] = {
+	{ 0xfff0007fu, 0x30500073u, 2 },
+	{ 0xfff0007fu, 0x10500073u, 2 },
+	{ 0, 0, 0 },
+};
+
+const target_faults target_riscv_faults = { rv_vectors, rv_decode,
+					    rv_tvec_writes };
