@@ -257,8 +257,12 @@ static step_result step_leaf(uw_state *next, const uw_ctx *c, const uw_state *cu
 	uint64_t saved = 0, v;
 
 	if (c->t->lr_reg) {
+		/* A link register pointing into this function, or right at
+		 * the PC, is left over from a call it made (its own return
+		 * address is saved elsewhere). */
 		if (!cur->lr_ok || !is_code(c, cur->lr) ||
-		    (fn && symbol_at(c, cur->lr - 1) == fn))
+		    (fn && symbol_at(c, cur->lr - 1) == fn) ||
+		    (cur->lr & ~1ull) == (cur->pc & ~1ull))
 			return STEP_NOINFO;
 		if (cur->fp_ok && cur->fp &&
 		    read_ptr(&saved, c, cur->fp + (int64_t)c->t->fp_ret_offset) == 0 &&

@@ -1,0 +1,108 @@
+/*
+ * The fault catch end to end, under QEMU: the crash examples fault in
+ * plat_crash (a bus fault on mps2, a data abort on virt, a load access
+ * fault on RISC-V), and stubrun stops at the fault handler's entry, names
+ * the fault and unwinds from the faulting instruction. The stripped copies
+ * have no fail symbol to stop at: uncaught, their handler ends the run
+ * through semihosting, and nothing names the fault.
+ */
+#include "run_common.h"
+
+typedef struct fault_case {
+	const char *arch;
+	const char *fault;      /* what the verdict names */
+} fault_case;
+
+static const fault_case cases[] = {
+	{ "arm", "FAIL: BusFault: PRECISERR, address 0xe0100000 at 0x" },
+	{ "aarch64", "FAIL: data abort: address size fault, level 0, on a read" },
+	{ "riscv64", "FAIL: load access fault, address 0x0 at 0x" },
+	{ "riscv32", "FAIL: load access fault, address 0x0 at 0x" },
+};
+
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+static void image(char *buf, size_t len, const char *arch, const char *variant)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s-%s.elf", arch, variant);
+	example(buf, len, name);
+}
+
+Test(fault_catch, names_the_fault_and_unwinds_from_the_faulting_instruction)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		char img[512];
+		harness_result res;
+
+		image(img, sizeof(img), cases[i].arch, "crash");
+		stubrun(&res, img, NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", cases[i].arch,
+			     res.status, res.err);
+		expect_in(res.err, cases[i].fault, cases[i].arch);
+		expect_in(res.err, "in plat_crash+0x", "the faulting function");
+		expect_postmortem(&res);
+		expect_in(res.err, "fault at: 0x", "the fault's own line");
+		/* frame 0 is the faulting instruction, not the handler */
+		expect_in(res.err, "#0 0x", "backtrace");
+		cr_expect(strstr(res.err, "#1 0x") &&
+			  strstr(strstr(res.err, "backtrace:"), "plat_crash") <
+			  strstr(strstr(res.err, "backtrace:"), "crash_here"),
+			  "%s: backtrace plat_crash <- crash_here:\n%s",
+			  cases[i].arch, res.err);
+		expect_in(strstr(res.err, "backtrace:"), "main", "backtrace");
+		harness_result_free(&res);
+	}
+}
+
+Test(fault_catch, needs_no_symbols)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		char img[512];
+		harness_result res;
+
+		image(img, sizeof(img), cases[i].arch, "crash-stripped");
+		stubrun(&res, img, NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", cases[i].arch,
+			     res.status, res.err);
+		expect_in(res.err, cases[i].fault, cases[i].arch);
+		harness_result_free(&res);
+	}
+}
+
+Test(fault_catch, no_fault_catch_leaves_the_guest_its_handler)
+{
+	char img[512];
+	harness_result res;
+
+	image(img, sizeof(img), "riscv64", "crash");
+	stubrun(&res, "--no-fault-catch", img, NULL);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "reached fail symbol stubrun_panic(\"", "the guest's own panic");
+	cr_expect_null(strstr(res.err, "load access fault"), "%s", res.err);
+	harness_result_free(&res);
+
+	image(img, sizeof(img), "arm", "crash-stripped");
+	stubrun(&res, "--no-fault-catch", img, NULL);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "exited through semihosting with status 1", "the handler's exit");
+	cr_expect_null(strstr(res.err, "BusFault"), "%s", res.err);
+	harness_result_free(&res);
+}
+
+/* A kernel booted with firmware takes faults as its normal work: only a
+ * bare image is caught. */
+Test(fault_catch, passing_guests_are_untouched)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		char img[512];
+		harness_result res;
+
+		image(img, sizeof(img), cases[i].arch, "pass");
+		stubrun(&res, img, NULL);
+		cr_expect_eq(res.status, 0, "%s: status %d\n%s", cases[i].arch,
+			     res.status, res.err);
+		harness_result_free(&res);
+	}
+}

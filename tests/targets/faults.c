@@ -1,0 +1,339 @@
+/* Tests for the fault catch of targets/arm.c, aarch64.c and riscv.c:
+ * which entries are caught and how a stop there is decoded, against a
+ * scripted guest (registers and memory in tables). */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "target.h"
+
+typedef struct fake_reg {
+	const char *name;
+	uint64_t value;
+	int bits;
+} fake_reg;
+
+typedef struct fake_mem {
+	uint64_t addr;
+	const void *bytes;
+	size_t len;
+} fake_mem;
+
+typedef struct fake_guest {
+	const fake_reg *regs;   /* ends with a NULL name */
+	const fake_mem *mem;    /* ends with len 0 */
+} fake_guest;
+
+static int fake_reg_read(uint64_t *v, int *bits, const char *name, void *arg)
+{
+	const fake_guest *g = arg;
+
+	for (const fake_reg *r = g->regs; r->name; r++)
+		if (strcmp(r->name, name) == 0) {
+			*v = r->value;
+			*bits = r->bits;
+			return 0;
+		}
+	return -1;
+}
+
+/* Reads wholly inside one block succeed; anything else fails, as the
+ * stub's E reply would. */
+static int fake_mem_read(void *buf, uint64_t addr, size_t len, void *arg)
+{
+	const fake_guest *g = arg;
+
+	for (const fake_mem *m = g->mem; m && m->len; m++)
+		if (addr >= m->addr && addr + len <= m->addr + m->len) {
+			memcpy(buf, (const uint8_t *)m->bytes + (addr - m->addr), len);
+			return 0;
+		}
+	return -1;
+}
+
+static int decode(target_fault *f, const target_desc *t, int id,
+		  const fake_guest *g)
+{
+	target_io io = { fake_reg_read, fake_mem_read, (void *)g };
+
+	return t->faults->decode(f, id, &io);
+}
+
+static int vectors(target_vector *v, size_t *n, const target_desc *t,
+		   const fake_guest *g)
+{
+	target_io io = { fake_reg_read, fake_mem_read, (void *)g };
+
+	return t->faults->vectors(v, n, &io);
+}
+
+/* --- M-profile ----------------------------------------------------------- */
+
+Test(faults_m, vectors_come_from_the_table_vtor_names)
+{
+	static const uint32_t vtor = 0x1000;
+	static const uint32_t table[] = { 0x101, 0, 0xffffffffu, 0x201 };
+	const fake_reg regs[] = { { "xpsr", 0x01000000, 32 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0xe000ed08, &vtor, 4 },
+				 { 0x1000 + 12, table, sizeof(table) }, { 0, 0, 0 } };
+	fake_guest g = { regs, mem };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 99;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	cr_assert_eq(n, 2, "empty (0) and erased (~0) entries are no handlers");
+	cr_assert_eq(v[0].addr, 0x100, "Thumb bit cleared");
+	cr_assert_eq(v[0].id, 3, "HardFault");
+	cr_assert_eq(v[1].addr, 0x200);
+	cr_assert_eq(v[1].id, 6, "UsageFault");
+}
+
+Test(faults_m, a_profile_has_no_m_vectors)
+{
+	const fake_reg regs[] = { { "cpsr", 0x1d3, 32 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 99;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	cr_assert_eq(n, 0);
+}
+
+/* A UsageFault taken from thread mode on the process stack, with the
+ * stack realigned (xPSR bit 9): the frame's pc and the pre-fault sp. */
+Test(faults_m, usage_fault_decoded_from_cfsr_and_the_stacked_frame)
+{
+	static const uint32_t scb[] = { 1u << 16, 0, 0, 0, 0 };
+	static const uint32_t frame[] = { 0, 1, 2, 3, 12, 0x2a5, 0x2c1, 1u << 9 };
+	const fake_reg regs[] = { { "xpsr", 6, 32 }, { "lr", 0xfffffffd, 32 },
+				  { "psp", 0x3000, 32 }, { "msp", 0x4000, 32 },
+				  { "r7", 0x3100, 32 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0xe000ed28, scb, sizeof(scb) },
+				 { 0x3000, frame, sizeof(frame) }, { 0, 0, 0 } };
+	fake_guest g = { regs, mem };
+	target_fault f;
+
+	cr_assert_eq(decode(&f, target_by_name("arm"), 6, &g), 1);
+	cr_assert_str_eq(f.what, "UsageFault: UNDEFINSTR");
+	cr_assert_eq(f.pc, 0x2c0);
+	cr_assert_eq(f.lr, 0x2a5);
+	cr_assert_eq(f.sp, 0x3000 + 0x20 + 4);
+	cr_assert_eq(f.fp, 0x3100);
+	cr_assert_eq(f.has_addr, 0);
+}
+
+Test(faults_m, forced_hardfault_names_the_bus_fault_and_its_address)
+{
+	static const uint32_t scb[] = { (1u << 9) | (1u << 15), 1u << 30, 0, 0,
+					0xe0100000u };
+	static const uint32_t frame[8] = { [6] = 0x374 };
+	const fake_reg regs[] = { { "xpsr", 3, 32 }, { "lr", 0xfffffff9, 32 },
+				  { "msp", 0x2500, 32 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0xe000ed28, scb, sizeof(scb) },
+				 { 0x2500, frame, sizeof(frame) }, { 0, 0, 0 } };
+	fake_guest g = { regs, mem };
+	target_fault f;
+
+	cr_assert_eq(decode(&f, target_by_name("arm"), 3, &g), 1);
+	cr_assert_str_eq(f.what, "BusFault: PRECISERR");
+	cr_assert_eq(f.has_addr, 1);
+	cr_assert_eq(f.addr, 0xe0100000u);
+	cr_assert_eq(f.sp, 0x2500 + 0x20, "MSP frame, no padding");
+}
+
+Test(faults_m, an_interrupt_in_a_shared_handler_is_no_fault)
+{
+	const fake_reg regs[] = { { "xpsr", 15, 32 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	cr_assert_eq(decode(&f, target_by_name("arm"), 3, &g), 0, "SysTick");
+}
+
+Test(faults_m, an_unreadable_frame_is_an_error_not_a_guess)
+{
+	const fake_reg regs[] = { { "xpsr", 3, 32 }, { "lr", 0xfffffff9, 32 },
+				  { "msp", 0x2500, 32 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	cr_assert_lt(decode(&f, target_by_name("arm"), 3, &g), 0);
+	cr_assert_str_eq(f.what, "HardFault", "no fault status: the entry's name");
+}
+
+/* --- AArch64 --------------------------------------------------------------- */
+
+Test(faults_aarch64, vectors_are_vbar_of_the_current_el)
+{
+	const fake_reg regs[] = { { "cpsr", 0x3c5, 32 }, /* EL1h */
+				  { "VBAR", 0x40081000, 64 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("aarch64"), &g), 0);
+	cr_assert_eq(n, 8);
+	cr_assert_eq(v[0].addr, 0x40081000);
+	cr_assert_eq(v[2].addr, 0x40081200, "current EL, SPx, synchronous");
+	cr_assert_eq(v[3].addr, 0x40081380, "current EL, SPx, SError");
+}
+
+static const fake_reg a64_frame[] = {
+	{ "sp", 0x40090000, 64 }, { "x29", 0x4008fff0, 64 },
+	{ "x30", 0x4008000c, 64 }, { "ELR_EL1", 0x400803a8, 64 },
+	{ "FAR_EL1", 0x1234, 64 },
+};
+
+static void a64_regs(fake_reg *out, uint64_t esr)
+{
+	memcpy(out, a64_frame, sizeof(a64_frame));
+	out[5] = (fake_reg){ "ESR_EL1", esr, 64 };
+	out[6] = (fake_reg){ NULL, 0, 0 };
+}
+
+Test(faults_aarch64, data_abort_names_its_status_code_and_access)
+{
+	fake_reg regs[8];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	/* EC 0x25, WnR, DFSC 0x05: translation fault level 1 */
+	a64_regs(regs, (uint64_t)0x25 << 26 | 1u << 25 | 1u << 6 | 0x05);
+	cr_assert_eq(decode(&f, target_by_name("aarch64"), 16 + 4, &g), 1);
+	cr_assert(strstr(f.what, "data abort: translation fault, level 1, on a write"),
+		  "%s", f.what);
+	cr_assert_eq(f.pc, 0x400803a8);
+	cr_assert_eq(f.has_addr, 1);
+	cr_assert_eq(f.addr, 0x1234);
+	cr_assert_eq(f.lr, 0x4008000c);
+}
+
+Test(faults_aarch64, far_not_valid_is_not_reported)
+{
+	fake_reg regs[8];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	a64_regs(regs, (uint64_t)0x25 << 26 | 1u << 10 | 0x10); /* FnV */
+	cr_assert_eq(decode(&f, target_by_name("aarch64"), 16 + 4, &g), 1);
+	cr_assert_eq(f.has_addr, 0);
+}
+
+Test(faults_aarch64, system_calls_are_no_faults)
+{
+	fake_reg regs[8];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	a64_regs(regs, (uint64_t)0x15 << 26); /* SVC from AArch64 */
+	cr_assert_eq(decode(&f, target_by_name("aarch64"), 16 + 8, &g), 0);
+	a64_regs(regs, (uint64_t)0x16 << 26); /* HVC */
+	cr_assert_eq(decode(&f, target_by_name("aarch64"), 16 + 8, &g), 0);
+}
+
+Test(faults_aarch64, an_serror_entry_is_a_fault_whatever_esr_says)
+{
+	fake_reg regs[8];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	a64_regs(regs, (uint64_t)0x15 << 26);
+	cr_assert_eq(decode(&f, target_by_name("aarch64"), 16 + 7, &g), 1);
+	cr_assert(strncmp(f.what, "SError", 6) == 0, "%s", f.what);
+}
+
+Test(faults_aarch64, an_undefined_instruction)
+{
+	fake_reg regs[8];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	a64_regs(regs, 1u << 25);
+	cr_assert_eq(decode(&f, target_by_name("aarch64"), 16 + 4, &g), 1);
+	cr_assert(strstr(f.what, "undefined instruction"), "%s", f.what);
+}
+
+/* --- RISC-V ---------------------------------------------------------------- */
+
+static void rv_regs(fake_reg *out, uint64_t mcause, uint64_t mtval, int bits)
+{
+	fake_reg r[] = { { "mcause", mcause, bits }, { "mtval", mtval, bits },
+			 { "mepc", 0x8000035e, bits }, { "sp", 0x80010000, bits },
+			 { "fp", 0x80010010, bits }, { "ra", 0x80000100, bits },
+			 { "mtvec", 0x80000301, bits }, { "stvec", 0, bits },
+			 { NULL, 0, 0 } };
+	memcpy(out, r, sizeof(r));
+}
+
+Test(faults_riscv, mtvec_base_in_direct_or_vectored_mode)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+
+	rv_regs(regs, 0, 0, 64);
+	cr_assert_eq(vectors(v, &n, target_by_name("riscv64"), &g), 0);
+	cr_assert_eq(n, 1, "stvec 0: S-mode unused");
+	cr_assert_eq(v[0].addr, 0x80000300, "mode bits cleared");
+}
+
+Test(faults_riscv, load_access_fault_with_its_address)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	rv_regs(regs, 5, 0x10, 64);
+	cr_assert_eq(decode(&f, target_by_name("riscv64"), 0, &g), 1);
+	cr_assert_str_eq(f.what, "load access fault");
+	cr_assert_eq(f.pc, 0x8000035e);
+	cr_assert_eq(f.addr, 0x10);
+	cr_assert_eq(f.has_addr, 1);
+	cr_assert_eq(f.lr, 0x80000100);
+}
+
+Test(faults_riscv, interrupts_and_ecalls_are_no_faults)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	rv_regs(regs, (uint64_t)1 << 63 | 7, 0, 64); /* machine timer */
+	cr_assert_eq(decode(&f, target_by_name("riscv64"), 0, &g), 0);
+	rv_regs(regs, (uint64_t)1 << 31 | 7, 0, 32);
+	cr_assert_eq(decode(&f, target_by_name("riscv32"), 0, &g), 0, "RV32's bit 31");
+	rv_regs(regs, 11, 0, 64); /* ecall from M-mode */
+	cr_assert_eq(decode(&f, target_by_name("riscv64"), 0, &g), 0);
+	rv_regs(regs, 1000, 0, 64); /* a custom cause */
+	cr_assert_eq(decode(&f, target_by_name("riscv64"), 0, &g), 0);
+}
+
+Test(faults_riscv, illegal_instruction_quotes_it)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	rv_regs(regs, 2, 0xffffffff, 32);
+	cr_assert_eq(decode(&f, target_by_name("riscv32"), 0, &g), 1);
+	cr_assert_str_eq(f.what, "illegal instruction 0xffffffff");
+	cr_assert_eq(f.has_addr, 0);
+}
+
+Test(faults_riscv, unknown_entry_ids_are_errors)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL };
+	target_fault f;
+
+	rv_regs(regs, 5, 0, 64);
+	cr_assert_lt(decode(&f, target_by_name("riscv64"), 7, &g), 0);
+}
+
+Test(faults_table, x86_has_its_triple_fault_only)
+{
+	cr_assert_null(target_by_name("x86_64")->faults);
+	cr_assert_null(target_by_name("i386")->faults);
+	cr_assert_not_null(target_by_name("riscv32")->faults);
+}
