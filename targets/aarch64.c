@@ -65,6 +65,9 @@ static int a64_vectors(target_vector *v, size_t *n, const target_io *io)
 	if (el < 0 || io->reg(&vbar, &bits, a64_vbar[el], io->arg) < 0)
 		return 0;
 	vbar &= ~(uint64_t)0x7ff;
+	if (vbar == 0)
+		return 0; /* not set yet (QEMU resets it to 0, where a
+			   * firmware image's own code may start) */
 	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++)
 		v[(*n)++] = (target_vector){ vbar + offsets[i], A64_ID(el, offsets[i]) };
 	return 0;

@@ -28,8 +28,10 @@ static int rv_vectors(target_vector *v, size_t *n, const target_io *io)
 		if (io->reg(&tvec, &bits, rv_tvec[i], io->arg) < 0)
 			continue;
 		tvec &= ~(uint64_t)3;
-		if (i == RV_S && (tvec == 0 || (*n && v[0].addr == tvec)))
-			continue; /* S-mode unused, or the same handler */
+		/* 0: not set yet (the reset value, where code may start);
+		 * stvec equal to mtvec: one handler */
+		if (tvec == 0 || (*n && v[0].addr == tvec))
+			continue;
 		v[(*n)++] = (target_vector){ tvec, i };
 	}
 	return 0;

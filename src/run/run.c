@@ -395,6 +395,7 @@ static void teardown(run_ctx *r)
 	run_console_free(r);
 	events_close(r->ev);
 	free(r->bps);
+	free(r->watch_addr);
 	free(r->test_out);
 	if (r->sigfd >= 0)
 		close(r->sigfd);

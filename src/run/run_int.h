@@ -109,6 +109,8 @@ typedef struct run_ctx {
 	int con_said;         /* the verdict came from the console */
 	char con_first_failed[RUN_STRING_MAX + 1];
 
+	uint64_t *watch_addr; /* where each --watch lies (opt->n_watches) */
+
 	/* the fault catch (run_fault.c) */
 	int fault_catch;      /* on for this run */
 	int fault_rearm;      /* the vector base was written: read it again */

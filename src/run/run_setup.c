@@ -89,6 +89,57 @@ static int plan_checks(run_ctx *r)
 	return 0;
 }
 
+static int plan_watches(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+
+	if (o->n_watches == 0)
+		return 0;
+	if (!(r->watch_addr = calloc(o->n_watches, sizeof(*r->watch_addr)))) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < o->n_watches; i++) {
+		const cli_watch *w = &o->watches[i];
+		uint64_t addr = w->where.value;
+		int found;
+		if (w->where.kind == EXPECT_NAME) {
+			if (symbol(&addr, &found, r, w->where.name, 1) < 0)
+				return -1;
+			addr += w->where.value;
+		}
+		r->watch_addr[i] = addr;
+	}
+	return 0;
+}
+
+/* GDB's Z2 (write), Z3 (read), Z4 (access) by --watch's letter. */
+static const rsp_bp_type watch_types[] = {
+	[RUNOPT_WATCH_WRITE] = RSP_WP_WRITE,
+	[RUNOPT_WATCH_READ] = RSP_WP_READ,
+	[RUNOPT_WATCH_ACCESS] = RSP_WP_ACCESS,
+};
+
+static int insert_watches(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+
+	for (size_t i = 0; i < o->n_watches; i++) {
+		const cli_watch *w = &o->watches[i];
+		uint64_t len = w->len ? w->len : r->tgt->ptr_size;
+		int err = rsp_bp_insert(r->conn, watch_types[w->how],
+					r->watch_addr[i], (int)len);
+		if (err < 0) {
+			run_stub_failed(r, err);
+			run_verdict(r, RUN_EXIT_ERROR, 0, "--watch %s: the stub "
+				    "cannot watch 0x%" PRIx64 ": %s", w->text,
+				    r->watch_addr[i], rsp_errmsg(r->conn));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void semihost_output(int stream, const char *data, size_t len,
 			    void *arg)
 {
@@ -287,7 +338,9 @@ int run_setup_plan(run_ctx *r)
 	    plan_symbols(r, o->exit_symbols, o->n_exit_symbols, default_exit,
 			 RUN_BP_EXIT) < 0)
 		return -1;
-	return plan_semihosting(r) < 0 ? -1 : run_fault_plan(r);
+	if (plan_watches(r) < 0 || plan_semihosting(r) < 0)
+		return -1;
+	return run_fault_plan(r);
 }
 
 /* --- the connection ---------------------------------------------------- */
@@ -461,7 +514,7 @@ int run_setup_check_names(run_ctx *r)
 
 int run_setup_insert(run_ctx *r)
 {
-	if (run_fault_arm(r) < 0)
+	if (insert_watches(r) < 0 || run_fault_arm(r) < 0)
 		return -1;
 	for (size_t i = 0; i < r->nbps; i++) {
 		run_bp *b = &r->bps[i];

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "postmortem.h"
 #include "regs.h"
 #include "util.h"
 
@@ -318,6 +319,31 @@ static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 		*resume = RUN_STEP_CONTINUE;
 }
 
+/* A --watch fired: the guest touched memory it must not. */
+static void watch_hit(run_ctx *r, const rsp_stop *stop, uint64_t pc)
+{
+	static const char *const verbs[] = {
+		[RSP_REASON_WATCH] = "wrote", [RSP_REASON_RWATCH] = "read",
+		[RSP_REASON_AWATCH] = "accessed",
+	};
+	const cli_options *o = r->opt;
+	const char *which = "memory";
+	char at[200];
+
+	for (size_t i = 0; i < o->n_watches; i++) {
+		uint64_t len = o->watches[i].len ? o->watches[i].len : r->tgt->ptr_size;
+		if (stop->watch_addr >= r->watch_addr[i] &&
+		    stop->watch_addr - r->watch_addr[i] < len) {
+			which = o->watches[i].text;
+			break;
+		}
+	}
+	postmortem_where(at, sizeof(at), r->img, pc);
+	run_verdict(r, RUN_EXIT_FAIL, 1, "the guest %s 0x%" PRIx64 " (--watch %s)"
+		    " at 0x%" PRIx64 "%s%s", verbs[stop->reason],
+		    stop->watch_addr, which, pc, at[0] ? " in " : "", at);
+}
+
 static void unexpected_stop(run_resume *resume, run_ctx *r,
 			    const rsp_stop *stop, uint64_t pc)
 {
@@ -475,7 +501,10 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 		return -1;
 	}
 	r->stop_pc = pc;
-	if (stop->signal == RSP_GDB_SIGTRAP && run_find_bp(r, pc))
+	if (stop->reason == RSP_REASON_WATCH || stop->reason == RSP_REASON_RWATCH ||
+	    stop->reason == RSP_REASON_AWATCH)
+		watch_hit(r, stop, pc);
+	else if (stop->signal == RSP_GDB_SIGTRAP && run_find_bp(r, pc))
 		stop_at_bp(resume, r, pc);
 	else
 		unexpected_stop(resume, r, stop, pc);

@@ -90,7 +90,9 @@ Test(run_semihosting, a_call_costs_one_g_and_one_register_write)
 		sent s;
 
 		snprintf(img, sizeof(img), "%s-sh-hello.elf", arches[a]);
-		stubrun(&res, "--trace-rsp", EXAMPLE(img), NULL);
+		/* the fault catch's one stop after the vector base is
+		 * written is not a call: left out */
+		stubrun(&res, "--trace-rsp", "--no-fault-catch", EXAMPLE(img), NULL);
 		cr_expect_eq(res.status, 0, "%s: %s", img, res.err);
 		sent_parse(&s, res.err);
 		size_t stops = sent_stops(&max, &s);
@@ -141,7 +143,7 @@ Test(run_semihosting, a_break_hit_costs_the_step_over_and_one_g)
 	per_stop max;
 	sent s;
 
-	stubrun(&res, "--trace-rsp", "--break", "console_puts",
+	stubrun(&res, "--trace-rsp", "--no-fault-catch", "--break", "console_puts",
 		EXAMPLE("aarch64-pass.elf"), NULL);
 	cr_expect_eq(res.status, 0, "%s", res.err);
 	sent_parse(&s, res.err);

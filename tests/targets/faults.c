@@ -178,6 +178,18 @@ Test(faults_aarch64, vectors_are_vbar_of_the_current_el)
 	cr_assert_eq(v[3].addr, 0x40081380, "current EL, SPx, SError");
 }
 
+Test(faults_aarch64, vbar_not_yet_set_is_not_caught)
+{
+	const fake_reg regs[] = { { "cpsr", 0x3c5, 32 }, { "VBAR", 0, 64 },
+				  { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 99;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("aarch64"), &g), 0);
+	cr_assert_eq(n, 0, "VBAR 0 at reset: a firmware's code may start there");
+}
+
 static const fake_reg a64_frame[] = {
 	{ "sp", 0x40090000, 64 }, { "x29", 0x4008fff0, 64 },
 	{ "x30", 0x4008000c, 64 }, { "ELR_EL1", 0x400803a8, 64 },
@@ -276,6 +288,22 @@ Test(faults_riscv, mtvec_base_in_direct_or_vectored_mode)
 	cr_assert_eq(vectors(v, &n, target_by_name("riscv64"), &g), 0);
 	cr_assert_eq(n, 1, "stvec 0: S-mode unused");
 	cr_assert_eq(v[0].addr, 0x80000300, "mode bits cleared");
+}
+
+Test(faults_riscv, mtvec_not_yet_set_is_not_caught)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 99;
+
+	rv_regs(regs, 0, 0, 64);
+	regs[6].value = 0; /* mtvec */
+	regs[7].value = 0x80000400; /* stvec */
+	cr_assert_eq(vectors(v, &n, target_by_name("riscv64"), &g), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(v[0].addr, 0x80000400);
+	cr_assert_eq(v[0].id, 1, "the supervisor's entry");
 }
 
 Test(faults_riscv, load_access_fault_with_its_address)
