@@ -163,6 +163,14 @@ static const target_insn a64_vbar_writes[] = {
 static const target_faults aarch64_faults = { a64_vectors, a64_decode,
 					      a64_vbar_writes };
 
+/* DWARF for AArch64: x0-x30 are 0-30, sp is 31. */
+static const char *const aarch64_dwarf_regs[] = {
+	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+	"x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20",
+	"x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30",
+	"sp", NULL,
+};
+
 const target_desc target_aarch64 = {
 	.name = "aarch64",
 	.qemu = "qemu-system-aarch64",
@@ -189,6 +197,7 @@ const target_desc target_aarch64 = {
 	.dwarf_sp = 31,            /* DWARF for AArch64: x0-x30 = 0-30, sp 31 */
 	.dwarf_fp = 29,
 	.dwarf_lr = 30,
+	.dwarf_regs = aarch64_dwarf_regs,
 	.fp_walk = 1,              /* frame record {x29, x30} at x29 */
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 8,

@@ -165,6 +165,12 @@ static int m_decode(target_fault *f, int id, const target_io *io)
 
 static const target_faults arm_faults = { m_vectors, m_decode, NULL };
 
+/* DWARF for the Arm architecture: r0-r15 are 0-15. */
+static const char *const arm_dwarf_regs[] = {
+	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+	"r11", "r12", "sp", "lr", "pc", NULL,
+};
+
 const target_desc target_arm = {
 	.name = "arm",
 	.qemu = "qemu-system-arm",
@@ -196,6 +202,7 @@ const target_desc target_arm = {
 	.dwarf_sp = 13,            /* DWARF for the Arm architecture: r0-r15 */
 	.dwarf_fp = 7,
 	.dwarf_lr = 14,
+	.dwarf_regs = arm_dwarf_regs,
 	.fp_walk = 1,
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 4,

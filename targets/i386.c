@@ -6,6 +6,11 @@
 
 static const char *const i386_args[] = { TARGET_X86_EXIT_DEVICE, NULL };
 
+/* i386 psABI, table 2.14. */
+static const char *const i386_dwarf_regs[] = {
+	"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", NULL,
+};
+
 const target_desc target_i386 = {
 	.name = "i386",
 	.qemu = "qemu-system-i386",
@@ -31,6 +36,7 @@ const target_desc target_i386 = {
 	.cs_arch = CS_ARCH_X86,
 	.cs_mode = CS_MODE_32,
 	.semihosting = TARGET_SEMIHOSTING_NONE,
+	.dwarf_regs = i386_dwarf_regs,
 	.dwarf_sp = 4,             /* i386 psABI: esp 4, ebp 5, eip 8 */
 	.dwarf_fp = 5,
 	.dwarf_lr = -1,

@@ -13,6 +13,14 @@
 /* riscv.c: the fault catch both share. */
 extern const target_faults target_riscv_faults;
 
+/* DWARF numbers are the x numbers; QEMU's target.xml has the ABI names
+ * (and "fp" for x8). */
+static const char *const riscv_dwarf_regs[] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",
+	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6",
+	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6", NULL,
+};
+
 /* -bios none: no OpenSBI, so the ELF runs from reset in M-mode. A
  * --kernel (Linux, U-Boot) keeps QEMU's default OpenSBI. */
 static const char *const riscv_virt_bare[] = { "-bios", "none", NULL };
@@ -64,6 +72,7 @@ static const target_ram riscv_virt_ram[] = {
 	.dwarf_sp = 2,             /* DWARF numbers are the x numbers */     \
 	.dwarf_fp = 8,                                                       \
 	.dwarf_lr = 1,                                                       \
+	.dwarf_regs = riscv_dwarf_regs,                                      \
 	.fp_walk = 1,                                                        \
 	.fp_prev_offset = -2 * (xlen),                                       \
 	.fp_ret_offset = -(xlen),                                            \

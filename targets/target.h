@@ -178,6 +178,10 @@ typedef struct target_desc {
 	int dwarf_sp;
 	int dwarf_fp;
 	int dwarf_lr;
+	/* target.xml names by DWARF register number (0, 1, ...), NULL-
+	 * terminated: where DWARF locations of variables point; NULL when
+	 * unknown. */
+	const char *const *dwarf_regs;
 	/* Frame-pointer walking: the caller's frame pointer and the return
 	 * address are saved at fp + fp_prev_offset and fp + fp_ret_offset
 	 * (ptr_size bytes each). Meaningful only when fp_walk is nonzero. */

@@ -18,6 +18,12 @@ static const target_firmware x86_64_uefi = {
  * (Documentation/arch/x86/boot.rst). */
 static const target_magic x86_64_kernel = { 0x202, "HdrS", 4, "a Linux bzImage" };
 
+/* System V AMD64 psABI, figure 3.36. */
+static const char *const x86_64_dwarf_regs[] = {
+	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8", "r9",
+	"r10", "r11", "r12", "r13", "r14", "r15", "rip", NULL,
+};
+
 const target_desc target_x86_64 = {
 	.name = "x86_64",
 	.qemu = "qemu-system-x86_64",
@@ -40,6 +46,7 @@ const target_desc target_x86_64 = {
 	.cs_arch = CS_ARCH_X86,
 	.cs_mode = CS_MODE_64,
 	.semihosting = TARGET_SEMIHOSTING_NONE,
+	.dwarf_regs = x86_64_dwarf_regs,
 	.dwarf_sp = 7,             /* System V psABI DWARF numbering */
 	.dwarf_fp = 6,
 	.dwarf_lr = -1,

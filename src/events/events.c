@@ -166,6 +166,27 @@ int events_skip(events *ev, const char *name, const char *reason,
 			output_len);
 }
 
+int events_postmortem(events *ev, const char *text, int64_t time_ms)
+{
+	char *t = escape_alloc(text, strlen(text));
+	int ret = -1, len;
+	char *line = NULL;
+
+	if (!t)
+		return -1;
+	if (!ev) {
+		free(t);
+		return 0;
+	}
+	len = asprintf(&line, "{\"event\":\"postmortem\",\"text\":\"%s\","
+		       "\"time_ms\":%" PRId64 "}\n", t, time_ms);
+	if (len >= 0)
+		ret = util_write_all(ev->fd, line, (size_t)len);
+	free(line);
+	free(t);
+	return ret;
+}
+
 int events_verdict(events *ev, int status, const char *reason,
 		   int64_t time_ms)
 {

@@ -31,6 +31,9 @@ int events_end(events *ev, const char *name, int status, int64_t time_ms,
  * "# TODO" (`reason` says which and why). */
 int events_skip(events *ev, const char *name, const char *reason,
 		int64_t time_ms, const char *output, size_t output_len);
+/* {"event":"postmortem","text":"...","time_ms":N}: the failure's
+ * post-mortem as stubrun printed it, written before the verdict. */
+int events_postmortem(events *ev, const char *text, int64_t time_ms);
 int events_verdict(events *ev, int status, const char *reason,
 		   int64_t time_ms);
 

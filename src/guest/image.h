@@ -100,6 +100,11 @@ int image_read(void *buf, const image *img, uint64_t addr, size_t len);
 /* Source file and line for addr from DWARF (libdw), when present.
  * *file points into the image. IMAGE_ENOTFOUND without line info. */
 int image_line(const char **file, int *line, const image *img, uint64_t addr);
+/* The same line's source file as a host path (the compilation directory
+ * prefixed to a relative name), into path[0..len). IMAGE_ENOTFOUND
+ * without line info or when the path does not fit. */
+int image_source_path(char *path, size_t len, int *line, const image *img,
+		      uint64_t addr);
 
 /* The libelf and libdw handles, for modules that read more than this one
  * offers (unwind.c reads the CFI). NULL for raw images / without DWARF.

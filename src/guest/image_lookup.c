@@ -6,7 +6,9 @@
 #include "image.h"
 #include "image_int.h"
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,18 +111,19 @@ int image_read(void *buf, const image *img, uint64_t addr, size_t len)
 	return IMAGE_ENOTFOUND;
 }
 
-int image_line(const char **file, int *line, const image *img, uint64_t addr)
+/* The line-table row for addr, and its compilation unit. */
+static int line_at(const char **file, int *line, Dwarf_Die *cu,
+		   const image *img, uint64_t addr)
 {
-	Dwarf_Die cu;
 	Dwarf_Line *l;
 	int n;
 
 	*file = NULL;
 	*line = 0;
 	addr -= img->bias;          /* DWARF has the link-time addresses */
-	if (!img->dwarf || !dwarf_addrdie(img->dwarf, addr, &cu))
+	if (!img->dwarf || !dwarf_addrdie(img->dwarf, addr, cu))
 		return IMAGE_ENOTFOUND;
-	l = dwarf_getsrc_die(&cu, addr);
+	l = dwarf_getsrc_die(cu, addr);
 	if (!l || dwarf_lineno(l, &n) != 0 || n <= 0)
 		return IMAGE_ENOTFOUND;
 	const char *f = dwarf_linesrc(l, NULL, NULL);
@@ -129,4 +132,28 @@ int image_line(const char **file, int *line, const image *img, uint64_t addr)
 	*file = f;
 	*line = n;
 	return 0;
+}
+
+int image_line(const char **file, int *line, const image *img, uint64_t addr)
+{
+	Dwarf_Die cu;
+
+	return line_at(file, line, &cu, img, addr);
+}
+
+int image_source_path(char *path, size_t len, int *line, const image *img,
+		      uint64_t addr)
+{
+	Dwarf_Die cu;
+	Dwarf_Attribute attr;
+	const char *file, *dir = NULL;
+	int n;
+
+	if (len == 0 || line_at(&file, line, &cu, img, addr) < 0)
+		return IMAGE_ENOTFOUND;
+	if (file[0] != '/' && dwarf_attr(&cu, DW_AT_comp_dir, &attr))
+		dir = dwarf_formstring(&attr);
+	n = dir ? snprintf(path, len, "%s/%s", dir, file) :
+		  snprintf(path, len, "%s", file);
+	return n < 0 || (size_t)n >= len ? IMAGE_ENOTFOUND : 0;
 }

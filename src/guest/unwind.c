@@ -23,6 +23,10 @@ typedef struct uw_state {
 	uint64_t pc, sp, fp, lr;
 	int fp_ok, lr_ok;
 	int fp_bad;               /* fp was read but breaks the chain */
+	unwind_regfile regs;      /* the others, where known */
+	uint64_t cfa;             /* this frame's, found by the step to its
+				   * caller (has_cfa) */
+	int has_cfa;
 } uw_state;
 
 typedef struct uw_ctx {
@@ -95,9 +99,29 @@ static int reg_value(uint64_t *out, const uw_ctx *c, const uw_state *s, int reg)
 		*out = s->fp;
 	else if (reg == c->t->dwarf_lr && s->lr_ok)
 		*out = s->lr;
+	else if (reg < UNWIND_REGS && (s->regs.known >> reg & 1))
+		*out = s->regs.v[reg];
 	else
 		return -1;
 	return 0;
+}
+
+static void set_reg(unwind_regfile *f, int reg, uint64_t v)
+{
+	if (reg < 0 || reg >= UNWIND_REGS)
+		return;
+	f->v[reg] = v;
+	f->known |= 1ull << reg;
+}
+
+/* The register file as the named fields say (they win over `regs`). */
+static void sync_regs(uw_state *s, const target_desc *t)
+{
+	set_reg(&s->regs, t->dwarf_sp, s->sp);
+	if (s->fp_ok)
+		set_reg(&s->regs, t->dwarf_fp, s->fp);
+	if (s->lr_ok)
+		set_reg(&s->regs, t->dwarf_lr, s->lr);
 }
 
 /* Evaluates the CFI subset of DWARF expressions. *is_value tells a value
@@ -184,7 +208,7 @@ static int cfi_reg(uint64_t *out, const uw_ctx *c, const uw_state *s,
 	return 0;
 }
 
-static step_result step_cfi(uw_state *next, const uw_ctx *c, const uw_state *cur,
+static step_result step_cfi(uw_state *next, const uw_ctx *c, uw_state *cur,
 			    uint64_t lookup_pc)
 {
 	Dwarf_Frame *fr = NULL;
@@ -205,6 +229,8 @@ static step_result step_cfi(uw_state *next, const uw_ctx *c, const uw_state *cur
 	if (dwarf_frame_cfa(fr, &ops, &nops) != 0 || nops == 0 ||
 	    eval(&cfa, &is_value, c, cur, ops, nops, NULL) < 0)
 		goto out;
+	cur->cfa = cfa;
+	cur->has_cfa = 1;
 	/* The return address register's own "same value" is the LR. */
 	r = cfi_reg(&ra, c, cur, fr, ra_reg,
 		    ra_reg == c->t->dwarf_lr && cur->lr_ok ? &cur->lr : NULL, cfa);
@@ -227,6 +253,17 @@ static step_result step_cfi(uw_state *next, const uw_ctx *c, const uw_state *cur
 	if (c->t->dwarf_lr >= 0)
 		next->lr_ok = cfi_reg(&next->lr, c, cur, fr, c->t->dwarf_lr,
 				      cur->lr_ok ? &cur->lr : NULL, cfa) == 0;
+	/* The other registers the CFI restores (the callee-saved ones; the
+	 * ABI's caller-saved ones come back undefined). */
+	for (int reg = 0; reg < UNWIND_REGS; reg++) {
+		uint64_t same;
+		if (reg == c->t->dwarf_sp || reg == c->t->dwarf_fp ||
+		    reg == c->t->dwarf_lr || reg == ra_reg)
+			continue;
+		int have = reg_value(&same, c, cur, reg) == 0;
+		if (cfi_reg(&v, c, cur, fr, reg, have ? &same : NULL, cfa) == 0)
+			set_reg(&next->regs, reg, v);
+	}
 	res = STEP_OK;
 out:
 	free(fr);
@@ -334,6 +371,9 @@ static void fill_frame(unwind_frame *f, const uw_ctx *c, const uw_state *s,
 	f->pc = s->pc;
 	f->sp = s->sp;
 	f->how = how;
+	f->regs = s->regs;
+	f->cfa = s->cfa;
+	f->has_cfa = s->has_cfa;
 	if (c->img &&
 	    image_symbol_lookup(&sym, &off, c->img, s->pc - (caller ? 1 : 0)) == 0) {
 		f->sym = sym;
@@ -341,9 +381,8 @@ static void fill_frame(unwind_frame *f, const uw_ctx *c, const uw_state *s,
 	}
 }
 
-/* One step from `cur` (frame number `depth`) to its caller. */
-static step_result step(uw_state *next, unwind_how *how, const uw_ctx *c,
-			const uw_state *cur, size_t depth)
+static step_result step_any(uw_state *next, unwind_how *how, const uw_ctx *c,
+			    uw_state *cur, size_t depth)
 {
 	step_result r = step_cfi(next, c, cur, cur->pc - (depth ? 1 : 0));
 
@@ -358,6 +397,24 @@ static step_result step(uw_state *next, unwind_how *how, const uw_ctx *c,
 	}
 	*how = UNWIND_HOW_FP;
 	return step_fp(next, c, cur);
+}
+
+/* One step from `cur` (frame number `depth`) to its caller; cur's CFA is
+ * recorded when the CFI gave it. */
+static step_result step(uw_state *next, unwind_how *how, const uw_ctx *c,
+			uw_state *cur, size_t depth)
+{
+	step_result r = step_any(next, how, c, cur, depth);
+	const target_desc *t = c->t;
+
+	if (r != STEP_OK)
+		return r;
+	next->has_cfa = 0;
+	for (int reg = 0; reg < UNWIND_REGS; reg++)
+		if (reg == t->dwarf_sp || reg == t->dwarf_fp || reg == t->dwarf_lr)
+			next->regs.known &= ~(1ull << reg);
+	sync_regs(next, t);
+	return r;
 }
 
 /* The caller must sit higher on the stack: equal SPs are allowed once in a
@@ -384,7 +441,7 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 {
 	uw_ctx c = { img, t, read_mem, arg, { NULL, NULL } };
 	uw_state cur = { 0 }, next = { 0 };
-	unwind_how how;
+	unwind_how how = UNWIND_HOW_START;
 	int same_sp = 0;
 
 	*count = 0;
@@ -401,13 +458,20 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 	cur.fp_ok = t->fp_reg != NULL;
 	cur.lr = start->lr;
 	cur.lr_ok = start->has_lr && t->lr_reg;
-	fill_frame(&frames[(*count)++], &c, &cur, 0, UNWIND_HOW_START);
-	for (;;) {
-		if (*count == cap) {
+	cur.regs = start->all;
+	sync_regs(&cur, t);
+	for (unwind_how cur_how = UNWIND_HOW_START;; cur_how = how) {
+		step_result r = STEP_OK;
+		int last = *count + 1 == cap;
+		/* The step finds cur's CFA: cur is filled after it. */
+		if (!last)
+			r = step(&next, &how, &c, &cur, *count);
+		fill_frame(&frames[*count], &c, &cur, *count > 0, cur_how);
+		(*count)++;
+		if (last) {
 			*stop = UNWIND_STOP_CAP;
 			break;
 		}
-		step_result r = step(&next, &how, &c, &cur, *count - 1);
 		if (r == STEP_OK)
 			next.pc = target_code_addr(t, next.pc);
 		if (r == STEP_OK && next.pc == 0)
@@ -421,7 +485,6 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 				: UNWIND_STOP_NOINFO;
 			break;
 		}
-		fill_frame(&frames[(*count)++], &c, &next, 1, how);
 		cur = next;
 	}
 	if (c.cfi[0])

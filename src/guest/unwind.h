@@ -17,14 +17,27 @@
  * error (any: the walk stops there). Values are little-endian. */
 typedef int (*unwind_read_fn)(void *buf, uint64_t addr, size_t len, void *arg);
 
+/* Why 40: above the DWARF number of every general register the targets
+ * name (x86_64's rip is 16, AArch64's sp 31, RISC-V's x31 31); a set of
+ * them fits a 64-bit mask. */
+#define UNWIND_REGS 40
+
+/* Registers by DWARF number, with a bit per known one. */
+typedef struct unwind_regfile {
+	uint64_t v[UNWIND_REGS];
+	uint64_t known;      /* bit n: v[n] holds register n's value */
+} unwind_regfile;
+
 /* The registers of the innermost frame, as read from the stub. On x86 `lr`
- * is unused. For i8086 pass linear addresses (segment base added). */
+ * is unused. For i8086 pass linear addresses (segment base added). `all`
+ * may add any other registers (for the callers' callee-saved ones). */
 typedef struct unwind_regs {
 	uint64_t pc;
 	uint64_t sp;
 	uint64_t fp;
 	uint64_t lr;
 	int has_lr;          /* lr holds this frame's link register value */
+	unwind_regfile all;
 } unwind_regs;
 
 /* How a frame was found. */
@@ -46,6 +59,12 @@ typedef struct unwind_frame {
 			      * NULL when unknown. Borrowed from the image. */
 	uint64_t offset;     /* pc - sym->addr */
 	unwind_how how;
+	/* What is known of this frame's registers: all of frame 0's given;
+	 * a caller's as DWARF CFI restores them (callee-saved ones), else
+	 * only its sp and fp. */
+	unwind_regfile regs;
+	uint64_t cfa;        /* canonical frame address, when has_cfa (CFI) */
+	int has_cfa;
 } unwind_frame;
 
 /* Why the walk ended. */

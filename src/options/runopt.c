@@ -65,6 +65,24 @@ static int parse_semihosting(runopt_value *out, const char *v, char *why,
 	return -1;
 }
 
+static int parse_postmortem(runopt_value *out, const char *v, char *why,
+			    size_t whylen)
+{
+	static const struct { const char *name; runopt_postmortem mode; } modes[] = {
+		{ "brief", RUNOPT_PM_BRIEF }, { "full", RUNOPT_PM_FULL },
+		{ "none", RUNOPT_PM_NONE },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(v, modes[i].name) == 0) {
+			out->pm = modes[i].mode;
+			return 0;
+		}
+	}
+	util_errf(why, whylen, "expected brief, full or none");
+	return -1;
+}
+
 static int parse_regex(runopt_value *out, const char *v, char *why,
 		       size_t whylen)
 {
@@ -345,6 +363,14 @@ const runopt_def runopt_table[] = {
 	  "a bare-metal image's HardFault/BusFault/..., VBAR's\n"
 	  "synchronous and SError entries or mtvec end the run\n"
 	  "at once, naming the fault)" },
+	{ "--postmortem", NULL, RUNOPT_POSTMORTEM, V, 0, 1, parse_postmortem,
+	  "brief|full|none", NULL,
+	  "what a failure prints: brief (default: source lines,\n"
+	  "backtrace with arguments and locals, general registers,\n"
+	  "code), full (also system registers, the stack and\n"
+	  "QEMU's info registers) or none" },
+	{ "--postmortem-file", NULL, RUNOPT_POSTMORTEM_FILE, V, 0, 1, NULL, "FILE",
+	  NULL, "also write the full post-mortem of a failure to FILE" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
 

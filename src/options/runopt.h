@@ -25,13 +25,21 @@ typedef enum runopt_id {
 	RUNOPT_ARCH, RUNOPT_MACHINE, RUNOPT_CPU, RUNOPT_MEMORY, RUNOPT_QEMU,
 	RUNOPT_QEMU_ARG,
 	RUNOPT_EXIT_SYMBOL, RUNOPT_FAIL_SYMBOL, RUNOPT_BREAK, RUNOPT_EXPECT,
-	RUNOPT_PASS_AT, RUNOPT_WATCH, RUNOPT_NO_FAULT_CATCH, RUNOPT_TIMEOUT,
+	RUNOPT_PASS_AT, RUNOPT_WATCH, RUNOPT_NO_FAULT_CATCH, RUNOPT_POSTMORTEM,
+	RUNOPT_POSTMORTEM_FILE, RUNOPT_TIMEOUT,
 	RUNOPT_GDB, RUNOPT_CONNECT, RUNOPT_TRACE_RSP,
 	RUNOPT_SEMIHOSTING, RUNOPT_SH_ROOT, RUNOPT_SH_ALLOW_SYSTEM, RUNOPT_HEAP,
 	RUNOPT_CONSOLE_PASS, RUNOPT_CONSOLE_FAIL, RUNOPT_CONSOLE_EXPECT,
 	RUNOPT_CONSOLE_SEND, RUNOPT_CONSOLE_PRESET, RUNOPT_RESULTS,
 	RUNOPT_EVENTS, RUNOPT_TEST_BEGIN, RUNOPT_TEST_END, RUNOPT_QUIET,
 } runopt_id;
+
+/* --postmortem: how much of a failure's post-mortem goes to stderr. */
+typedef enum runopt_postmortem {
+	RUNOPT_PM_BRIEF = 0,
+	RUNOPT_PM_FULL,
+	RUNOPT_PM_NONE,
+} runopt_postmortem;
 
 /* --watch: the accesses that fail the run (GDB's Z2, Z3, Z4). */
 typedef enum runopt_watch {
@@ -80,6 +88,7 @@ typedef struct runopt_value {
 	expect_operand where;   /* --break, --pass-at, --watch */
 	uint64_t watch_len;     /* --watch: bytes (default: a pointer's) */
 	runopt_watch watch;     /* --watch: which accesses */
+	runopt_postmortem pm;   /* --postmortem */
 	expect_expr expr;       /* --expect */
 	const char *format;     /* --drive: "raw" or "qcow2" (static) */
 	size_t file_len;        /* --drive: length of FILE before ",format=" */

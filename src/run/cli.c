@@ -209,6 +209,8 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_EXPECT: return add_expect(o, v, errbuf, errlen);
 	case RUNOPT_WATCH: bad = add_watch(o, v); break;
 	case RUNOPT_NO_FAULT_CATCH: o->no_fault_catch = 1; break;
+	case RUNOPT_POSTMORTEM: o->postmortem = v->pm; break;
+	case RUNOPT_POSTMORTEM_FILE: o->postmortem_file = s; break;
 	case RUNOPT_TIMEOUT: o->timeout_ms = v->ms; break;
 	case RUNOPT_GDB:
 		o->gdb_mode = v->tcp ? CLI_GDB_TCP : CLI_GDB_UNIX;

@@ -58,6 +58,8 @@ typedef struct cli_options {
 	cli_check *checks; size_t n_checks;
 	cli_watch *watches; size_t n_watches;           /* owned array */
 	int no_fault_catch;
+	runopt_postmortem postmortem;
+	const char *postmortem_file;    /* or NULL */
 	int timeout_ms;         /* default 60000 */
 	cli_gdb_mode gdb_mode;
 	int tcp_port;

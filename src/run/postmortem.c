@@ -1,12 +1,16 @@
-/* The post-mortem of a failed run: registers, where the PC is, the code
- * around it, the stack, a backtrace and QEMU's own view of the CPU. */
+/* The post-mortem of a failed run: where the PC is, the source lines
+ * there, a backtrace with each frame's arguments and locals, the general
+ * registers and the code around the PC; in full, also the other
+ * registers, the stack and QEMU's own view of the CPU. */
 #include "postmortem.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "disasm.h"
+#include "dwvars.h"
 #include "regs.h"
 #include "unwind.h"
 
@@ -19,12 +23,19 @@
 #define CODE_AFTER 32
 #define INSNS_BEFORE 4
 #define INSNS_AFTER 4
+/* Source lines shown around the failing one, and the width kept of each. */
+#define SOURCE_CONTEXT 2
+#define SOURCE_WIDTH 160
 
 typedef struct pm {
 	FILE *out;
 	const postmortem_in *in;
 	uint8_t g[G_MAX];
 	size_t glen;
+	unwind_frame frames[MAX_FRAMES];
+	size_t nframes;
+	unwind_stop why;
+	int unwound;         /* frames[] holds the backtrace */
 } pm;
 
 /* "sym+0x12 (file.c:34)" for addr, with the line looked up at line_addr
@@ -166,8 +177,6 @@ static int print_registers(pm *p)
 	if (!lines)
 		return RSP_ESYS;
 	fprintf(p->out, "registers:\n");
-	if (rsp_regs_read_all(p->g, sizeof(p->g), &p->glen, c) < 0)
-		p->glen = 0;
 	for (size_t i = 0; i < n; i++) {
 		reg_line *l = &lines[shown];
 		int nonzero = 0;
@@ -181,6 +190,8 @@ static int print_registers(pm *p)
 		for (size_t k = 0; k < l->rawlen; k++)
 			nonzero |= l->raw[k];
 		l->core = is_core(l->reg, first);
+		if (!l->core && !p->in->full)
+			continue; /* system registers: the full post-mortem's */
 		if (!l->core && !nonzero) {
 			zero++;
 			continue;
@@ -303,6 +314,21 @@ static int read_mem(void *buf, uint64_t addr, size_t len, void *arg)
 	return rsp_mem_read(buf, arg, addr, len);
 }
 
+/* Frame 0's registers by DWARF number, from the 'g' packet (or 'p'). */
+static void frame0_regfile(unwind_regfile *rf, pm *p)
+{
+	const char *const *names = p->in->tgt->dwarf_regs;
+
+	memset(rf, 0, sizeof(*rf));
+	for (size_t i = 0; names && names[i] && i < UNWIND_REGS; i++) {
+		const rsp_reg *r = rsp_reg_find(p->in->conn, names[i]);
+		uint8_t raw[RSP_STOP_REG_BYTES];
+		size_t len;
+		if (r && reg_value(&rf->v[i], p, r, raw, &len) == 0)
+			rf->known |= 1ull << i;
+	}
+}
+
 /* The registers the backtrace starts from: the stop's, or the faulting
  * code's when the fault was caught at its handler. */
 static void backtrace_start(unwind_regs *start, pm *p, uint64_t pc, uint64_t sp)
@@ -310,11 +336,14 @@ static void backtrace_start(unwind_regs *start, pm *p, uint64_t pc, uint64_t sp)
 	const postmortem_in *in = p->in;
 	int bits;
 
+	memset(start, 0, sizeof(*start));
 	if (in->from) {
 		*start = *in->from;
-		return;
+		return; /* the handler's other registers are not the fault's */
 	}
-	*start = (unwind_regs){ pc, sp, 0, 0, 0 };
+	start->pc = pc;
+	start->sp = sp;
+	frame0_regfile(&start->all, p);
 	if (in->tgt->fp_reg)
 		regs_get(&start->fp, &bits, in->conn, in->tgt, in->tgt->fp_reg);
 	if (in->tgt->lr_reg &&
@@ -322,23 +351,55 @@ static void backtrace_start(unwind_regs *start, pm *p, uint64_t pc, uint64_t sp)
 		start->has_lr = 1;
 }
 
-static void print_backtrace(pm *p, uint64_t pc, uint64_t sp)
+static void unwind(pm *p, uint64_t pc, uint64_t sp)
 {
-	const postmortem_in *in = p->in;
-	unwind_frame frames[MAX_FRAMES];
 	unwind_regs start;
-	unwind_stop why;
-	size_t n = 0;
 
 	backtrace_start(&start, p, pc, sp);
+	p->unwound = unwind_backtrace(p->frames, &p->nframes, &p->why, MAX_FRAMES,
+				      p->in->img, p->in->tgt, &start, read_mem,
+				      p->in->conn) == 0 && p->nframes > 0;
+}
+
+/* The arguments of frame i on one line, its locals on the next. */
+static void print_vars(pm *p, size_t i)
+{
+	const unwind_frame *f = &p->frames[i];
+	dwvars_var vars[DWVARS_MAX];
+	dwvars_frame df = { i ? f->pc - 1 : f->pc, &f->regs, f->cfa, f->has_cfa };
+	size_t n = 0, more = 0;
+
+	if (!p->in->img || !image_is_elf(p->in->img) ||
+	    dwvars_frame_vars(vars, DWVARS_MAX, &n, &more, p->in->img, p->in->tgt,
+			      &df, read_mem, p->in->conn) < 0)
+		return;
+	for (int param = 1; param >= 0; param--) {
+		int first = 1;
+		for (size_t k = 0; k < n; k++) {
+			if (vars[k].param != param)
+				continue;
+			fprintf(p->out, "%s%s = %s", first ? (param ? "       args: " :
+				"       locals: ") : ", ", vars[k].name, vars[k].value);
+			first = 0;
+		}
+		if (!first)
+			fputc('\n', p->out);
+	}
+	if (more)
+		fprintf(p->out, "       (%zu more variables)\n", more);
+}
+
+static void print_backtrace(pm *p)
+{
+	const postmortem_in *in = p->in;
+
 	fprintf(p->out, "backtrace:\n");
-	if (unwind_backtrace(frames, &n, &why, MAX_FRAMES, in->img, in->tgt,
-			     &start, read_mem, in->conn) < 0 || n == 0) {
+	if (!p->unwound) {
 		fprintf(p->out, "  (unavailable)\n");
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const unwind_frame *f = &frames[i];
+	for (size_t i = 0; i < p->nframes; i++) {
+		const unwind_frame *f = &p->frames[i];
 		char sym[160] = "", line[200] = "";
 		const char *file;
 		int ln;
@@ -354,9 +415,43 @@ static void print_backtrace(pm *p, uint64_t pc, uint64_t sp)
 		fprintf(p->out, "  #%zu 0x%" PRIx64 " %s%s%s\n", i, f->pc,
 			sym[0] ? sym : "??", line,
 			i == 0 && in->at_entry ? "  (entry; called from #1)" : "");
+		print_vars(p, i);
 	}
-	if (why != UNWIND_STOP_END)
-		fprintf(p->out, "  (%s)\n", unwind_stop_name(why));
+	if (p->why != UNWIND_STOP_END)
+		fprintf(p->out, "  (%s)\n", unwind_stop_name(p->why));
+}
+
+/* The source lines around the failure, when the file is on this host:
+ * frame 0's line, or its caller's when stopped at a function's entry (the
+ * call is what failed). */
+static void print_source(pm *p)
+{
+	size_t at = p->in->at_entry && p->nframes > 1 ? 1 : 0;
+	uint64_t addr = p->unwound ? p->frames[at].pc - (at ? 1 : 0) : 0;
+	char path[4096], text[SOURCE_WIDTH + 2];
+	int line, ln = 0;
+	FILE *f;
+
+	if (!p->unwound || !p->in->img || !image_is_elf(p->in->img) ||
+	    image_source_path(path, sizeof(path), &line, p->in->img, addr) < 0 ||
+	    !(f = fopen(path, "r")))
+		return;
+	fprintf(p->out, "source (%s):\n", path);
+	while (ln < line + SOURCE_CONTEXT && fgets(text, sizeof(text), f)) {
+		size_t len = strlen(text);
+		int whole = len > 0 && text[len - 1] == '\n';
+		int c;
+		if (whole)
+			text[--len] = '\0';
+		else
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				; /* the rest of a long line */
+		ln++;
+		if (ln >= line - SOURCE_CONTEXT)
+			fprintf(p->out, "  %s%5d | %s\n", ln == line ? ">" : " ", ln,
+				text);
+	}
+	fclose(f);
 }
 
 static void print_monitor(pm *p)
@@ -411,16 +506,22 @@ int postmortem_print(FILE *out, const postmortem_in *in)
 			"the handler's)\n", in->from->pc, at[0] ? " in " : "", at);
 		pc = in->from->pc;
 	}
+	if (rsp_regs_read_all(p->g, sizeof(p->g), &p->glen, in->conn) < 0)
+		p->glen = 0;
+	if (in->from)
+		sp = in->from->sp;
+	else if (regs_sp(&sp, in->conn, in->tgt) < 0)
+		sp = 0;
+	unwind(p, pc, sp);
+	print_source(p);
+	print_backtrace(p);
 	if ((err = print_registers(p)) < 0)
 		goto out;
 	print_code(p, pc);
-	if (in->from)
-		sp = in->from->sp;
-	if (in->from || regs_sp(&sp, in->conn, in->tgt) == 0) {
+	if (in->full) {
 		print_stack(p, sp);
-		print_backtrace(p, pc, sp);
+		print_monitor(p);
 	}
-	print_monitor(p);
 out:
 	fprintf(out, "=== end of post-mortem ===\n");
 	free(p);

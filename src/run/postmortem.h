@@ -1,9 +1,10 @@
 /*
- * The post-mortem of a failed run, printed to a caller-owned stream: every
- * register by its target.xml name, PC as symbol+offset and file:line, the
- * disassembly around PC with the current instruction marked, the stack
- * words above SP, a backtrace, and QEMU's `info registers` (system
- * registers) through the monitor. Every read goes through the stub and may
+ * The post-mortem of a failed run, printed to a caller-owned stream: PC as
+ * symbol+offset and file:line, the source lines there (when the file is on
+ * this host), a backtrace with each frame's arguments and locals (DWARF),
+ * the general registers by their target.xml names and the disassembly
+ * around PC; in full, also the other (system) registers, the stack words
+ * above SP and QEMU's `info registers` through the monitor. Every read goes through the stub and may
  * fail; a part that cannot be read says so and the rest still prints.
  */
 #ifndef POSTMORTEM_H
@@ -25,6 +26,8 @@ typedef struct postmortem_in {
 				  * (exit or fail symbol): the backtrace then
 				  * starts from the caller's frame */
 	int monitor;             /* ask QEMU for `info registers` */
+	int full;                /* also the system registers, the stack
+				  * and QEMU's `info registers` */
 	const unwind_regs *from; /* a fault caught at its handler: the
 				  * faulting code's registers, where the
 				  * code, stack and backtrace start; or NULL */

@@ -287,10 +287,33 @@ static int64_t after_run(const run_ctx *r)
 	return end > now + RUN_GRACE_MS ? end : now + RUN_GRACE_MS;
 }
 
+/* The full post-mortem into --postmortem-file; a file that cannot be
+ * written is said once, and the run's verdict stands. */
+static void postmortem_to_file(run_ctx *r, postmortem_in *pm)
+{
+	FILE *f = fopen(r->opt->postmortem_file, "w");
+
+	if (!f) {
+		fprintf(stderr, "stubrun: --postmortem-file %s: %s\n",
+			r->opt->postmortem_file, strerror(errno));
+		return;
+	}
+	pm->full = 1;
+	postmortem_print(f, pm);
+	if (fclose(f) != 0)
+		fprintf(stderr, "stubrun: --postmortem-file %s: %s\n",
+			r->opt->postmortem_file, strerror(errno));
+}
+
+/* The post-mortem is made once, in memory: stderr and the --events file
+ * get the same text. */
 static void print_postmortem(run_ctx *r)
 {
 	postmortem_in pm = { 0 };
 	unwind_regs from;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
 
 	if (!r->postmortem || !r->conn || r->stub_dead)
 		return;
@@ -301,14 +324,32 @@ static void print_postmortem(run_ctx *r)
 	pm.at_entry = r->at_entry;
 	pm.monitor = r->qemu != NULL || r->opt->connect != NULL;
 	if (r->has_fault) {
-		from = (unwind_regs){ r->fault.pc, r->fault.sp, r->fault.fp,
-				      r->fault.lr, r->fault.has_lr };
+		memset(&from, 0, sizeof(from));
+		from.pc = r->fault.pc;
+		from.sp = r->fault.sp;
+		from.fp = r->fault.fp;
+		from.lr = r->fault.lr;
+		from.has_lr = r->fault.has_lr;
 		pm.from = &from;
 	}
 	run_bound_requests(r, after_run(r));
 	fflush(stdout);
-	postmortem_print(stderr, &pm);
-	fflush(stderr);
+	if (r->opt->postmortem_file)
+		postmortem_to_file(r, &pm);
+	if (r->opt->postmortem == RUNOPT_PM_NONE && !r->ev)
+		return;
+	pm.full = r->opt->postmortem == RUNOPT_PM_FULL;
+	if (!(mem = open_memstream(&text, &len)))
+		return;
+	postmortem_print(mem, &pm);
+	if (fclose(mem) == 0 && text) {
+		if (r->opt->postmortem != RUNOPT_PM_NONE) {
+			fputs(text, stderr);
+			fflush(stderr);
+		}
+		events_postmortem(r->ev, text, util_now_ms() - r->t0);
+	}
+	free(text);
 }
 
 static void report(run_ctx *r)

@@ -1,6 +1,7 @@
 /* libFuzzer harness for the ELF image reader (src/guest/image.c) with its
- * symbols, DWARF lines, the in-image test plan (testplan.c) and the CFI
- * unwinder (unwind.c): any bytes as an image file. Guest memory for the
+ * symbols, DWARF lines, the in-image test plan (testplan.c), the CFI
+ * unwinder (unwind.c) and the frame variables (dwvars.c) of each frame it
+ * finds: any bytes as an image file. Guest memory for the
  * unwinder is the input itself, so stack contents are hostile too. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dwvars.h"
 #include "image.h"
 #include "target.h"
 #include "testplan.h"
@@ -69,9 +71,21 @@ static void walk(const image *img, const uint8_t *data, size_t size)
 		regs.pc = s->addr + 2;
 		regs.sp = size / 2;
 		regs.fp = size / 4;
+		regs.all.known = ~0ull >> (64 - UNWIND_REGS);
+		for (size_t r = 0; r < UNWIND_REGS; r++)
+			regs.all.v[r] = size / (r + 2);
 		if (unwind_backtrace(frames, &count, &stop, 16, img, t, &regs,
 				     read_mem, &m) != 0 || count < 1 || count > 16)
 			abort();
+		for (size_t k = 0; k < count; k++) {
+			dwvars_var vars[DWVARS_MAX];
+			dwvars_frame f = { frames[k].pc, &frames[k].regs,
+					   frames[k].cfa, frames[k].has_cfa };
+			size_t n, more;
+			if (dwvars_frame_vars(vars, DWVARS_MAX, &n, &more, img, t,
+					      &f, read_mem, &m) == 0 && n > DWVARS_MAX)
+				abort();
+		}
 	}
 }
 

@@ -31,6 +31,10 @@ static void check_fail(const char *arch)
 	expect_postmortem(&res);
 	expect_in(res.err, "pc: 0x", "stderr");
 	expect_in(res.err, "in stubrun_exit", "stderr (PC as a symbol)");
+	/* DWARF: the arguments of the frames, the failing source line */
+	expect_in(res.err, "args: status = 3", "stderr (stubrun_exit's argument)");
+	expect_in(res.err, " \"answer\"", "stderr (check_value's what)");
+	expect_in(res.err, ">   27 | \tstubrun_exit(FAIL_STATUS);", "stderr (the source line)");
 	/* an exit-symbol stop: the backtrace goes on from the caller */
 	expect_in(res.err, "#1 0x", "stderr");
 	expect_in(res.err, "check_value", "stderr (the caller of stubrun_exit)");
@@ -45,9 +49,10 @@ static void check_crash(const char *arch)
 	int x86 = !strcmp(arch, "i386") || !strcmp(arch, "x86_64");
 
 	snprintf(img, sizeof(img), "%s-crash.elf", arch);
-	stubrun(&res, EXAMPLE(img), NULL);
+	stubrun(&res, "--postmortem", "full", EXAMPLE(img), NULL);
 	cr_expect_eq(res.status, 1, "%s: status %d\n%s", arch, res.status, res.err);
 	expect_in(res.out, "crash variant on", "stdout");
+	expect_in(res.err, "stack (sp = ", "stderr (full)");
 	expect_postmortem(&res);
 	/* x86 triple-faults; the others are caught at their fault handler
 	 * (tests/integration/fault_catch.c has the details) */
