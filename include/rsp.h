@@ -291,6 +291,9 @@ typedef enum rsp_stop_reason {
 	RSP_REASON_RWATCH,
 	RSP_REASON_AWATCH,
 	RSP_REASON_OTHER,    /* library, fork, exec, ... : not decoded further */
+	RSP_REASON_REPLAY_BEGIN, /* "replaylog:begin": reverse execution
+				  * reached the start of the recording */
+	RSP_REASON_REPLAY_END,   /* "replaylog:end" */
 } rsp_stop_reason;
 
 /* Why these caps: a T packet carries the "expedited" registers the stub
@@ -355,6 +358,14 @@ int rsp_step(rsp_stop *stop, rsp_conn *c);
  * *stop gets the stop of the step. Call it before resuming from a
  * breakpoint (see above). */
 int rsp_step_over(rsp_stop *stop, rsp_conn *c, uint64_t addr, int kind);
+
+/* Reverse execution (GDB manual, "bs" and "bc"; stubs that say
+ * ReverseStep+ / ReverseContinue+, e.g. QEMU replaying a recording): one
+ * instruction back, or back to the previous breakpoint or watchpoint hit.
+ * They return without waiting, like rsp_continue(); a walk that reaches
+ * the start of the recording stops with RSP_REASON_REPLAY_BEGIN. */
+int rsp_reverse_step_async(rsp_conn *c);
+int rsp_reverse_continue(rsp_conn *c);
 
 /* Sends the 0x03 interrupt byte; the stop reply comes through rsp_wait(). */
 int rsp_interrupt(rsp_conn *c);

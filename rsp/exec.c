@@ -120,6 +120,18 @@ int rsp_step_over(rsp_stop *stop, rsp_conn *c, uint64_t addr, int kind)
 	return rsp_bp_insert(c, RSP_BP_SW, addr, kind);
 }
 
+int rsp_reverse_step_async(rsp_conn *c)
+{
+	rsp_begin(c);
+	return rsp_send(c, "bs", 2);
+}
+
+int rsp_reverse_continue(rsp_conn *c)
+{
+	rsp_begin(c);
+	return rsp_send(c, "bc", 2);
+}
+
 int rsp_interrupt(rsp_conn *c)
 {
 	rsp_begin(c);

@@ -145,7 +145,7 @@ static int parse_reg(rsp_stop *out, span k, span v)
 /* Stop reasons GDB knows but stubrun does not decode further. */
 static const char *const other_reasons[] = {
 	"library", "fork", "vfork", "vforkdone", "exec", "clone", "create",
-	"syscall_entry", "syscall_return", "replaylog",
+	"syscall_entry", "syscall_return",
 };
 
 static int all_hex(span s)
@@ -176,6 +176,12 @@ static int parse_pair(rsp_stop *out, span k, span v)
 	}
 	if (span_is(k, "hwbreak")) {
 		out->reason = RSP_REASON_HWBREAK;
+		return 0;
+	}
+	if (span_is(k, "replaylog")) {
+		out->reason = span_is(v, "begin") ? RSP_REASON_REPLAY_BEGIN :
+			      span_is(v, "end") ? RSP_REASON_REPLAY_END :
+			      RSP_REASON_OTHER;
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(other_reasons) / sizeof(*other_reasons); i++) {

@@ -200,6 +200,11 @@ static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 	return stop->kind != RSP_STOP_SIGNAL || stop->signal != RSP_GDB_SIGTRAP;
 stub_error:
 	run_stub_failed(r, err);
+	if (err == RSP_ECLOSED) {
+		/* QEMU went away meanwhile: its exit says why */
+		run_stop_closed(r, 0);
+		return -1;
+	}
 	run_verdict(r, RUN_EXIT_ERROR, 0, "stepping over the breakpoint at "
 		    "0x%" PRIx64 ": %s", pc, rsp_errmsg(r->conn));
 	return -1;

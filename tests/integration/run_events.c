@@ -44,7 +44,7 @@ static int nth_line(char *out, size_t cap, const char *text, int n)
 
 static void check_multi(const char *arch)
 {
-	char img[64], path[] = "/tmp/stubrun-events-XXXXXX", line[4096];
+	char img[64], path[] = "/tmp/stubrun-events-XXXXXX", line[16384];
 	harness_result res;
 	int fd = mkstemp(path);
 
@@ -66,6 +66,8 @@ static void check_multi(const char *arch)
 		"{\"event\":\"begin\",\"name\":\"fails\",",
 		"{\"event\":\"end\",\"name\":\"fails\",\"status\":2,",
 		"{\"event\":\"begin\",\"name\":\"crashes\",",
+		/* the crash's post-mortem, then the test it ended */
+		"{\"event\":\"postmortem\",\"text\":\"=== stubrun post-mortem: ",
 		"{\"event\":\"end\",\"name\":\"crashes\",\"status\":1,",
 		"{\"event\":\"verdict\",\"status\":1,\"reason\":\"",
 	};
@@ -77,7 +79,7 @@ static void check_multi(const char *arch)
 		cr_expect_eq(line[strlen(line) - 1], '}', "%s", line);
 		cr_expect(strstr(line, "\"time_ms\":"), "%s", line);
 	}
-	cr_expect_neq(nth_line(line, sizeof(line), ev, 10), 0, "extra lines:\n%s", ev);
+	cr_expect_neq(nth_line(line, sizeof(line), ev, 11), 0, "extra lines:\n%s", ev);
 	/* each test's console output is recorded with it */
 	nth_line(line, sizeof(line), ev, 2);
 	expect_in(line, "\"output\":\"6 * 7 = 42", "arith's end event");
