@@ -233,6 +233,18 @@ bad:
 	return -1;
 }
 
+/* --record[=N]: N instructions of history, 1 to 4096 (each is one
+ * reverse step, which replays from the start of the recording). */
+static int parse_record(runopt_value *out, const char *v, char *why,
+			size_t whylen)
+{
+	if (util_parse_u64(&out->u64, v) < 0 || out->u64 < 1 || out->u64 > 4096) {
+		util_errf(why, whylen, "expected a number of instructions, 1 to 4096");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_expect(runopt_value *out, const char *v, char *why,
 			size_t whylen)
 {
@@ -371,6 +383,15 @@ const runopt_def runopt_table[] = {
 	  "QEMU's info registers) or none" },
 	{ "--postmortem-file", NULL, RUNOPT_POSTMORTEM_FILE, V, 0, 1, NULL, "FILE",
 	  NULL, "also write the full post-mortem of a failure to FILE" },
+	{ "--record", NULL, RUNOPT_RECORD, RUNOPT_OPTIONAL, 0, 1, parse_record,
+	  "[=N]", NULL,
+	  "run under QEMU's record/replay; on a failure, replay\n"
+	  "it and print the last N instructions executed (default\n"
+	  "32), found by stepping backwards (needs qemu-img)" },
+	{ "--watch-back", NULL, RUNOPT_WATCH_BACK, V, 0, 1, parse_watch,
+	  "LOC[:LEN]", NULL,
+	  "with --record: find the last write to LOC before the\n"
+	  "failure (who corrupted it), with its backtrace" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
 

@@ -211,6 +211,11 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_NO_FAULT_CATCH: o->no_fault_catch = 1; break;
 	case RUNOPT_POSTMORTEM: o->postmortem = v->pm; break;
 	case RUNOPT_POSTMORTEM_FILE: o->postmortem_file = s; break;
+	case RUNOPT_RECORD: o->record = s ? (int)v->u64 : 32; break;
+	case RUNOPT_WATCH_BACK:
+		o->watch_back = (cli_watch){ v->str, v->where, v->watch_len,
+					     RUNOPT_WATCH_WRITE };
+		break;
 	case RUNOPT_TIMEOUT: o->timeout_ms = v->ms; break;
 	case RUNOPT_GDB:
 		o->gdb_mode = v->tcp ? CLI_GDB_TCP : CLI_GDB_UNIX;
@@ -273,6 +278,23 @@ static int take_value(runopt_value *v, const runopt_def *d, int *i, int argc,
 	return -1;
 }
 
+/* --record needs a QEMU of stubrun's own to record; --watch-back needs
+ * the recording. */
+static int check_record(const cli_options *o, char *errbuf, size_t errlen)
+{
+	if (o->record && o->connect) {
+		util_errf(errbuf, errlen, "--record: nothing to record with "
+			  "--connect (stubrun does not start that QEMU)");
+		return -1;
+	}
+	if (o->watch_back.text && !o->record) {
+		util_errf(errbuf, errlen, "--watch-back %s: needs --record",
+			  o->watch_back.text);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 	      size_t errlen)
 {
@@ -314,8 +336,9 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 			  "--drive, --bios or --uefi (see stubrun run --help)");
 		return -1;
 	}
-	return 0;
+	return check_record(o, errbuf, errlen);
 }
+
 
 void cli_options_free(cli_options *o)
 {

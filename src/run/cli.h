@@ -60,6 +60,8 @@ typedef struct cli_options {
 	int no_fault_catch;
 	runopt_postmortem postmortem;
 	const char *postmortem_file;    /* or NULL */
+	int record;             /* --record: instructions of history, or 0 */
+	cli_watch watch_back;   /* --watch-back, when watch_back.text */
 	int timeout_ms;         /* default 60000 */
 	cli_gdb_mode gdb_mode;
 	int tcp_port;

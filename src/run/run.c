@@ -413,7 +413,9 @@ static void run_session(run_ctx *r)
 	 * adding to it. */
 	if (run_console_setup(r) < 0 ||
 	    run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
+	    run_replay_prepare(r) < 0 ||
 	    run_setup_spawn(r) < 0 || run_setup_plan(r) < 0 ||
+	    run_replay_check(r) < 0 ||
 	    run_setup_connect(r) < 0 || run_setup_check_names(r) < 0 ||
 	    run_setup_insert(r) < 0)
 		return;
@@ -435,6 +437,7 @@ static void teardown(run_ctx *r)
 	}
 	qemu_free(r->qemu);
 	run_remove_firmware(r);
+	run_replay_remove(r);
 	semihost_free(r->sh);
 	fileio_free(r->fio);
 	image_free(r->img);
@@ -496,6 +499,7 @@ int run_main(int argc, char **argv, int first)
 		run_verdict(&r, RUN_EXIT_ERROR, 0, "internal error: no verdict");
 	fflush(stdout);
 	print_postmortem(&r);
+	run_replay_history(&r);
 	report(&r);
 	status = r.status;
 	teardown(&r);

@@ -205,6 +205,8 @@ static void copy_to_stdout(run_ctx *r, const char *data, size_t len)
 
 void run_console(run_ctx *r, const char *data, size_t len)
 {
+	if (r->rr_replay)
+		return; /* the replay's console was shown when recorded */
 	copy_to_stdout(r, data, len);
 	test_record(r, data, len);
 	if (r->con)

@@ -111,6 +111,11 @@ typedef struct run_ctx {
 
 	uint64_t *watch_addr; /* where each --watch lies (opt->n_watches) */
 
+	/* --record (run_replay.c): the log and snapshot image in rr_dir */
+	char rr_dir[4096], rr_log[4096], rr_disk[4096];
+	int rr_replay;        /* QEMU replays the log (and its console is
+			       * not shown again) */
+
 	/* the fault catch (run_fault.c) */
 	int fault_catch;      /* on for this run */
 	int fault_rearm;      /* the vector base was written: read it again */
@@ -174,6 +179,15 @@ void run_print_held_qemu_errors(run_ctx *r);
 /* 1 for a line of QEMU's own fatal errors ("qemu-system-arm: ..."), not
  * its warnings. */
 int run_qemu_error_line(const char *line);
+
+/* run_replay.c: --record. Each returns 0 or sets the verdict and -1. */
+int run_replay_prepare(run_ctx *r);    /* the private directory, qemu-img */
+int run_replay_check(run_ctx *r);      /* after the plan: nothing that a
+					* replay cannot repeat */
+/* After a failure's post-mortem: the history and --watch-back, printed
+ * from a replay of the recording (this QEMU is replaced by it). */
+void run_replay_history(run_ctx *r);
+void run_replay_remove(run_ctx *r);
 
 /* run_fault.c: the fault catch. */
 /* Plans the breakpoints after vector-base writes (before the stub is

@@ -81,7 +81,7 @@ int run_setup_firmware(run_ctx *r)
 	const char *dir;
 	struct stat st;
 
-	if (!r->opt->uefi)
+	if (!r->opt->uefi || r->boot_dir[0]) /* set up already (a replay) */
 		return 0;
 	dir = firmware_dir(fw);
 	if (path_join(r->fw_code, sizeof(r->fw_code), dir, fw->code) < 0 ||
@@ -320,6 +320,14 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 		    "enable=on,target=gdb");
 	}
 	add_list(a, t->extra_args);
+	if (o->record) {
+		/* the start snapshot is what reverse execution rewinds to */
+		arg(a, "-icount");
+		argf(a, "shift=auto,rr=%s,rrfile=%s,rrsnapshot=stubrun",
+		     r->rr_replay ? "replay" : "record", r->rr_log);
+		arg(a, "-drive");
+		argf(a, "file=%s,if=none,id=stubrun_rr", r->rr_disk);
+	}
 	/* A bare IMAGE's defaults (no firmware on riscv) give way to the
 	 * user's kernel or firmware. */
 	if (!o->kernel && !o->bios && !o->uefi)

@@ -198,8 +198,12 @@ static int pick_mode(run_ctx *r)
 
 	r->sh_mode = o->semihosting;
 	if (o->semihosting == RUNOPT_SH_AUTO) {
+		/* --record: stubrun's answers (register and memory writes
+		 * through the stub) would not be in the recording; QEMU's
+		 * own are. */
 		r->sh_mode = !capable ? RUNOPT_SH_OFF :
-			     run_user_semihosting(o) ? RUNOPT_SH_QEMU : RUNOPT_SH_STUBRUN;
+			     run_user_semihosting(o) || o->record ? RUNOPT_SH_QEMU :
+			     RUNOPT_SH_STUBRUN;
 		return 0;
 	}
 	if (o->semihosting != RUNOPT_SH_OFF && !capable) {
