@@ -18,6 +18,7 @@ clang libclang-rt-14-dev llvm
 libpcre2-dev
 linux-image-amd64 busybox-static cpio
 u-boot-qemu opensbi ovmf qemu-efi-aarch64
+qemu-utils
 grub-pc-bin grub-common xorriso mtools
 clang lld
 "

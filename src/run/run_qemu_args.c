@@ -323,7 +323,7 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 	if (o->record) {
 		/* the start snapshot is what reverse execution rewinds to */
 		arg(a, "-icount");
-		argf(a, "shift=auto,rr=%s,rrfile=%s,rrsnapshot=stubrun",
+		argf(a, "shift=5,rr=%s,rrfile=%s,rrsnapshot=stubrun",
 		     r->rr_replay ? "replay" : "record", r->rr_log);
 		arg(a, "-drive");
 		argf(a, "file=%s,if=none,id=stubrun_rr", r->rr_disk);

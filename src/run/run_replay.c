@@ -135,15 +135,24 @@ static void end_recording(run_ctx *r)
 	rsp_regcache_reset(r->regs);
 }
 
+/* Why 10 s: one reverse step replays from the start snapshot, a few ms
+ * for a test's run; QEMU 7.2 has been seen to leave a step unanswered
+ * (i386, on a loaded host), and the history is then cut there. */
+#define REPLAY_STEP_MS 10000
+
 /* Waits for the replay's next stop; its console is read and dropped. */
 static int replay_wait(rsp_stop *stop, run_ctx *r)
 {
+	int64_t until = util_now_ms() + REPLAY_STEP_MS;
+
+	if (until > r->deadline)
+		until = r->deadline;
 	for (;;) {
 		int err = rsp_wait(stop, r->conn, 50);
 		run_drain_qemu(r);
 		if (err != RSP_ETIMEOUT)
 			return err;
-		if (util_now_ms() >= r->deadline)
+		if (util_now_ms() >= until)
 			return RSP_ETIMEOUT;
 	}
 }
@@ -190,19 +199,23 @@ static void print_insn(run_ctx *r, disasm *d, uint64_t pc)
 		fprintf(stderr, "  0x%" PRIx64 "%s%s\n", pc, at[0] ? " " : "", at);
 }
 
-/* The last opt->record instructions before the failure, oldest first. */
-static void print_history(run_ctx *r)
+/* The last opt->record instructions before the failure, oldest first.
+ * -1 when the replay stopped answering. */
+static int print_history(run_ctx *r)
 {
 	size_t want = (size_t)r->opt->record, n = 0;
 	uint64_t *pcs = calloc(want, sizeof(*pcs));
 	disasm *d = NULL;
 	rsp_stop stop;
-	int begin = 0;
+	int begin = 0, cut = 0;
 
 	if (!pcs)
-		return;
+		return 0;
 	for (; n < want; n++) {
-		if (rsp_reverse_step_async(r->conn) < 0 || replay_wait(&stop, r) < 0)
+		int err = rsp_reverse_step_async(r->conn);
+		if (err == 0 && (err = replay_wait(&stop, r)) == RSP_ETIMEOUT)
+			cut = 1;
+		if (err < 0)
 			break;
 		if (stop.reason == RSP_REASON_REPLAY_BEGIN) {
 			begin = 1;
@@ -218,8 +231,12 @@ static void print_history(run_ctx *r)
 	for (size_t i = n; i-- > 0;)
 		print_insn(r, d, pcs[i]);
 	fprintf(stderr, "  => 0x%" PRIx64 " (the failure)\n", r->stop_pc);
+	if (cut)
+		fprintf(stderr, "  (QEMU did not answer a reverse step within %d s: "
+			"the history stops there)\n", REPLAY_STEP_MS / 1000);
 	disasm_free(d);
 	free(pcs);
+	return cut ? -1 : 0;
 }
 
 static int watch_back_address(uint64_t *addr, run_ctx *r)
@@ -245,6 +262,7 @@ static void print_last_write(run_ctx *r)
 	postmortem_in pm = { 0 };
 	char title[256];
 	rsp_stop stop;
+	int err = 0;
 
 	if (watch_back_address(&addr, r) < 0) {
 		fprintf(stderr, "stubrun: --watch-back %s: no such symbol in %s\n",
@@ -252,23 +270,33 @@ static void print_last_write(run_ctx *r)
 		return;
 	}
 	if (rsp_bp_insert(r->conn, RSP_WP_WRITE, addr, (int)len) < 0 ||
-	    rsp_reverse_continue(r->conn) < 0 || replay_wait(&stop, r) < 0) {
+	    rsp_reverse_continue(r->conn) < 0 ||
+	    ((err = replay_wait(&stop, r)) < 0 && err != RSP_EREMOTE)) {
 		fprintf(stderr, "stubrun: --watch-back %s: %s\n", w->text,
 			rsp_errmsg(r->conn));
 		return;
 	}
 	/* QEMU 7.2 reports the last hit as a plain SIGTRAP stop, without
-	 * the watch:ADDR of a forward hit. */
-	if (stop.reason == RSP_REASON_REPLAY_BEGIN || stop.kind != RSP_STOP_SIGNAL) {
+	 * the watch:ADDR of a forward hit, and a walk back that finds none
+	 * as an error (E14) or at the log's beginning. */
+	if (err == RSP_EREMOTE || stop.reason == RSP_REASON_REPLAY_BEGIN ||
+	    stop.kind != RSP_STOP_SIGNAL) {
 		fprintf(stderr, "stubrun: --watch-back %s: nothing wrote 0x%" PRIx64
 			" since the start of the run\n", w->text, addr);
 		return;
 	}
-	/* QEMU stops after the writing instruction: one step back is it. */
-	if (rsp_bp_remove(r->conn, RSP_WP_WRITE, addr, (int)len) < 0 ||
-	    rsp_reverse_step_async(r->conn) < 0 || replay_wait(&stop, r) < 0) {
-		fprintf(stderr, "stubrun: --watch-back %s: %s\n", w->text,
-			rsp_errmsg(r->conn));
+	/* QEMU stops after the writing instruction: one step back is it. A
+	 * walk that found nothing stopped at the start, where QEMU refuses
+	 * that step (E14). */
+	if ((err = rsp_bp_remove(r->conn, RSP_WP_WRITE, addr, (int)len)) < 0 ||
+	    (err = rsp_reverse_step_async(r->conn)) < 0 ||
+	    (err = replay_wait(&stop, r)) < 0) {
+		if (err == RSP_EREMOTE)
+			fprintf(stderr, "stubrun: --watch-back %s: nothing wrote 0x%"
+				PRIx64 " since the start of the run\n", w->text, addr);
+		else
+			fprintf(stderr, "stubrun: --watch-back %s: %s\n", w->text,
+				rsp_errmsg(r->conn));
 		return;
 	}
 	snprintf(title, sizeof(title), "the last write to %s (0x%" PRIx64 ") "
@@ -322,7 +350,10 @@ void run_replay_history(run_ctx *r)
 	fflush(stdout);
 	if (seek_failure(r, icount) < 0)
 		return;
-	print_history(r);
+	if (print_history(r) < 0) {
+		r->stub_dead = 1; /* busy with the step: no further request */
+		return;
+	}
 	if (r->opt->watch_back.text && seek_failure(r, icount) == 0)
 		print_last_write(r);
 	fflush(stderr);
