@@ -12,7 +12,7 @@
 #   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
 #   BENCH_HIT_ARCHES breakpoint-hit and in-image-test targets (aarch64 riscv64)
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
-#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console protocol
+#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record protocol
 set -eu
 # Every sh variable is global: helpers use _-prefixed names for their own.
 
@@ -30,7 +30,7 @@ GDB_RUNS=${BENCH_GDB_RUNS:-1}
 ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
 HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
 SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
-ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console protocol}
+ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console record protocol}
 # Counts fixed by the guests. The hit count is read from each image
 # (bench_hits_target); the test count is checked against the events
 # written; sh-writec.c makes LINES * LINE_LEN calls.
@@ -462,7 +462,29 @@ bench_console() {
 		"$r" "<= 1.05 $(goal "$r" "<=" 1.05)" ""
 }
 
-# --- 6. protocol -----------------------------------------------------------------
+# --- 6. recording ---------------------------------------------------------------
+# --record's cost: a passing run (nothing is replayed) and a failing one
+# (the replay walks back 32 instructions and finds the last write), each
+# against the same run without --record, on RISC-V virt.
+bench_record() {
+	pass=$EX/riscv64-pass.elf corrupt=$EX/riscv64-corrupt.elf
+	[ -f "$pass" ] && [ -f "$corrupt" ] || { say "no $pass or $corrupt"; return 0; }
+	say "recording (runs: $RUNS)"
+	check 0 "$STUBRUN" run -q --record "$pass" &&
+		hf record-pass "$RUNS" -n plain "$STUBRUN run -q $pass" 			-n record "$STUBRUN run -q --record $pass" || true
+	hf record-fail "$RUNS" -n plain "$STUBRUN run -q --postmortem none $corrupt" 		-n record "$STUBRUN run -q --postmortem none --record --watch-back expected_magic $corrupt" || true
+	for k in pass fail; do
+		st=0
+		[ "$k" = fail ] && st=1
+		w=$(med record-$k record $st) n=$(med record-$k plain $st)
+		r=
+		[ -n "$w" ] && [ -n "$n" ] && r=$(calc "printf \"%.2f\", $w / $n")
+		row "record: a $k run, --record / plain" "$(ms "$w")" "$(ms "$n")" \
+			"$r" "" ""
+	done
+}
+
+# --- 7. protocol -----------------------------------------------------------------
 bench_protocol() {
 	for a in $HIT_ARCHES; do
 		img=$EX/$a-pass.elf
@@ -508,6 +530,7 @@ want semihosting && bench_semihosting
 want suite && bench_suite
 want tests && bench_tests
 want console && bench_console
+want record && bench_record
 want protocol && bench_protocol
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
