@@ -152,16 +152,22 @@ static int a64_decode(target_fault *f, int id, const target_io *io)
 	return 1;
 }
 
-/* msr VBAR_EL1/EL2/EL3, Xt. */
-static const target_insn a64_vbar_writes[] = {
-	{ 0xffffffe0u, 0xd518c000u, 4 },
-	{ 0xffffffe0u, 0xd51cc000u, 4 },
-	{ 0xffffffe0u, 0xd51ec000u, 4 },
-	{ 0, 0, 0 },
-};
+/* msr VBAR_EL1/EL2/EL3, Xt: op1 (bits 18:16) 0, 4 or 6, Rt any. */
+static unsigned a64_vbar_write(const uint8_t *p, size_t avail)
+{
+	uint32_t w;
+
+	if (avail < 4)
+		return 0;
+	w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+	w &= 0xfff8ffe0u;
+	return w == 0xd518c000u && ((p[2] & 7) == 0 || (p[2] & 7) == 4 ||
+				   (p[2] & 7) == 6) ? 4 : 0;
+}
 
 static const target_faults aarch64_faults = { a64_vectors, a64_decode,
-					      a64_vbar_writes };
+					      a64_vbar_write, 4 };
 
 /* DWARF for AArch64: x0-x30 are 0-30, sp is 31. */
 static const char *const aarch64_dwarf_regs[] = {

@@ -46,4 +46,5 @@ const target_desc target_i386 = {
 	.drive_if = "ide",          /* pc's PIIX IDE */
 	.cdrom_drive = "media=cdrom,if=ide",
 	.aliases = target_x86_aliases32,
+	.faults = &target_x86_faults,
 };

@@ -87,12 +87,18 @@ static int rv_decode(target_fault *f, int id, const target_io *io)
 	return 1;
 }
 
-/* Any CSR instruction on mtvec (0x305) or stvec (0x105). */
-static const target_insn rv_tvec_writes[] = {
-	{ 0xfff0007fu, 0x30500073u, 2 },
-	{ 0xfff0007fu, 0x10500073u, 2 },
-	{ 0, 0, 0 },
-};
+/* Any CSR instruction (SYSTEM opcode) on mtvec (0x305) or stvec (0x105);
+ * CSR instructions have no compressed form, and sit at 2-byte steps. */
+static unsigned rv_tvec_write(const uint8_t *p, size_t avail)
+{
+	uint32_t w;
+
+	if (avail < 4)
+		return 0;
+	w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+	return (w & 0x7f) == 0x73 && ((w >> 20) == 0x305 || (w >> 20) == 0x105) ? 4 : 0;
+}
 
 const target_faults target_riscv_faults = { rv_vectors, rv_decode,
-					    rv_tvec_writes };
+					    rv_tvec_write, 2 };

@@ -86,6 +86,10 @@ typedef struct target_io {
 	int (*reg)(uint64_t *v, int *bits, const char *name, void *arg);
 	/* Guest memory, little-endian; 0 or a negative error. */
 	int (*mem)(void *buf, uint64_t addr, size_t len, void *arg);
+	/* QEMU's monitor: the output of `cmd` (malloc'd, the caller frees)
+	 * for what the stub has no register for (x86's IDTR); 0 or a
+	 * negative error. */
+	int (*monitor)(char **out, const char *cmd, void *arg);
 	void *arg;
 } target_io;
 
@@ -110,13 +114,6 @@ typedef struct target_fault {
 	int has_addr;
 } target_fault;
 
-/* An instruction that writes the vector base (msr vbar_el1, csrw mtvec):
- * a 32-bit word w with (w & mask) == match, at `align`-byte steps. */
-typedef struct target_insn {
-	uint32_t mask, match;
-	unsigned align;            /* 0 ends a list */
-} target_insn;
-
 typedef struct target_faults {
 	/* The fault entries as the guest has them now: up to
 	 * TARGET_VECTORS_MAX into v, *n set. 0 or a negative error. */
@@ -125,8 +122,12 @@ typedef struct target_faults {
 	 * entry was taken for something else (an interrupt, a system call),
 	 * negative on a read error. */
 	int (*decode)(target_fault *f, int id, const target_io *io);
-	/* Instructions after which vectors() may answer differently. */
-	const target_insn *vector_writes;
+	/* The length of an instruction at p (avail bytes readable) that
+	 * writes the vector base (msr vbar_el1, csrw mtvec, lidt), or 0:
+	 * after it, vectors() may answer differently. Tried at every
+	 * `write_align`-th byte of the image's code; NULL: never moves. */
+	unsigned (*vector_write)(const uint8_t *p, size_t avail);
+	unsigned write_align;
 } target_faults;
 
 typedef struct target_desc {

@@ -17,4 +17,7 @@
 extern const target_alias target_x86_aliases32[];
 extern const target_alias target_x86_aliases64[];
 
+/* The IDT fault catch both x86 targets share (targets/x86.c). */
+extern const target_faults target_x86_faults;
+
 #endif /* TARGETS_X86_H */

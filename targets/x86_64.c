@@ -58,5 +58,6 @@ const target_desc target_x86_64 = {
 	.uefi = &x86_64_uefi,
 	.kernel_magic = &x86_64_kernel,
 	.aliases = target_x86_aliases64,
+	.faults = &target_x86_faults,
 	.also_runs = x86_64_also_runs,
 };

@@ -32,6 +32,13 @@ static int io_mem(void *buf, uint64_t addr, size_t len, void *arg)
 	return rsp_mem_read(buf, r->conn, addr, len);
 }
 
+static int io_monitor(char **out, const char *cmd, void *arg)
+{
+	run_ctx *r = arg;
+
+	return rsp_monitor(out, r->conn, cmd);
+}
+
 /* Only a bare-metal image is caught: a kernel booted with firmware (Linux,
  * U-Boot) takes page faults and traps as its normal work. */
 static int enabled(const run_ctx *r)
@@ -42,33 +49,28 @@ static int enabled(const run_ctx *r)
 	       !o->uefi && !o->cdrom && o->n_drives == 0 && r->boot_elf;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Breakpoints after each instruction of the image that writes the vector
  * base: there, the entries are read again. */
 static int plan_vector_writes(run_ctx *r)
 {
-	const target_insn *w = r->tgt->faults->vector_writes;
+	const target_faults *f = r->tgt->faults;
 	size_t found = 0;
 
-	for (size_t i = 0; w && image_section_at(r->img, i); i++) {
+	for (size_t i = 0; f->vector_write && image_section_at(r->img, i); i++) {
 		const image_section *s = image_section_at(r->img, i);
 		if (!s->executable || !s->data)
 			continue;
-		for (const target_insn *p = w; p->align; p++)
-			for (uint64_t off = 0; off + 4 <= s->size; off += p->align) {
-				if ((le32(s->data + off) & p->mask) != p->match)
-					continue;
-				if (found++ == VECTOR_WRITES_MAX)
-					return 0;
-				if (run_add_bp(r, s->addr + off + 4, RUN_BP_VECTOR, 0,
-					       "vector base write", 0) < 0)
-					return -1;
-			}
+		for (uint64_t off = 0; off < s->size; off += f->write_align) {
+			unsigned len = f->vector_write(s->data + off,
+						       (size_t)(s->size - off));
+			if (len == 0)
+				continue;
+			if (found++ == VECTOR_WRITES_MAX)
+				return 0;
+			if (run_add_bp(r, s->addr + off + len, RUN_BP_VECTOR, 0,
+				       "vector base write", 0) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -144,7 +146,7 @@ static int drop_fault_bps(run_ctx *r)
  * none caught (its faults still end in a timeout's post-mortem). */
 static int arm_vectors(run_ctx *r, int insert_now)
 {
-	target_io io = { io_reg, io_mem, r };
+	target_io io = { io_reg, io_mem, io_monitor, r };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 0, have = 0, same = 1;
 
@@ -185,7 +187,7 @@ int run_fault_rearm(run_ctx *r)
 
 void run_fault_entry(run_ctx *r, const run_bp *b)
 {
-	target_io io = { io_reg, io_mem, r };
+	target_io io = { io_reg, io_mem, io_monitor, r };
 	target_fault *f = &r->fault;
 	char at[200], addr[48] = "";
 	int is = r->tgt->faults->decode(f, (int)b->index, &io);

@@ -106,3 +106,38 @@ Test(fault_catch, passing_guests_are_untouched)
 		harness_result_free(&res);
 	}
 }
+
+/* x86 with an IDT of its own (examples/x86/ud.c): every fault gate leads
+ * to one handler that spins; the catch stops at it once the guest has
+ * loaded the IDT, tells #UD from the frame, and unwinds from the ud2,
+ * three calls deep. Stripped, nothing else would end the run before its
+ * timeout. */
+Test(fault_catch, x86_faults_through_the_guests_idt)
+{
+	static const char *const x86[] = { "i386", "x86_64" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char img[512];
+		harness_result res;
+
+		image(img, sizeof(img), x86[i], "ud");
+		stubrun(&res, "--timeout", "30", img, NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", x86[i], res.status,
+			     res.err);
+		expect_in(res.err, "FAIL: #UD invalid opcode at 0x", x86[i]);
+		expect_in(res.err, "in undefined_here+0x", x86[i]);
+		const char *bt = strstr(res.err, "backtrace:");
+		cr_assert_not_null(bt, "%s", res.err);
+		const char *third = strstr(bt, "#2 0x");
+		cr_expect(third && strstr(third, "undefined_here") &&
+			  strstr(bt, "main+"), "%s: three deep:\n%s", x86[i], bt);
+		harness_result_free(&res);
+
+		image(img, sizeof(img), x86[i], "ud-stripped");
+		stubrun(&res, "--timeout", "30", img, NULL);
+		cr_expect_eq(res.status, 1, "%s stripped: status %d\n%s", x86[i],
+			     res.status, res.err);
+		expect_in(res.err, "FAIL: #UD invalid opcode at 0x", x86[i]);
+		harness_result_free(&res);
+	}
+}

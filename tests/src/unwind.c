@@ -257,7 +257,8 @@ static void sim_free(sim *s)
 static void walk(unwind_frame *frames, size_t *count, unwind_stop *stop, size_t cap,
 		 sim *s)
 {
-	unwind_regs r = { s->c.pc, s->c.sp, s->c.fp, s->c.lr, s->t->lr_reg != NULL };
+	unwind_regs r = { s->c.pc, s->c.sp, s->c.fp, s->c.lr, s->t->lr_reg != NULL,
+			  { { 0 }, 0 } };
 	cr_assert_eq(unwind_backtrace(frames, count, stop, cap, s->img, s->t, &r,
 				      fake_read, &s->mem), 0);
 }
@@ -320,7 +321,7 @@ Test(unwind, without_an_image_frame_pointers_still_work)
 	unwind_stop stop;
 
 	sim_build(&s, "aarch64-nocfi.elf", "aarch64");
-	unwind_regs r = { s.c.pc, s.c.sp, s.c.fp, s.c.lr, 1 };
+	unwind_regs r = { s.c.pc, s.c.sp, s.c.fp, s.c.lr, 1, { { 0 }, 0 } };
 	cr_assert_eq(unwind_backtrace(f, &n, &stop, 8, NULL, s.t, &r, fake_read, &s.mem), 0);
 	cr_assert_eq(n, 4, "%s", unwind_stop_name(stop));
 	for (int i = 0; i < 4; i++) {
@@ -440,7 +441,7 @@ Test(unwind, raw_image_without_frame_walk_has_no_info)
 	unwind_frame f[4];
 	size_t n;
 	unwind_stop stop;
-	unwind_regs r = { 0x7c0a, STACK_BASE + 64, 0, 0, 0 };
+	unwind_regs r = { 0x7c0a, STACK_BASE + 64, 0, 0, 0, { { 0 }, 0 } };
 
 	snprintf(path, sizeof(path), "%s/boot.bin", dir ? dir : "build/tests/data/elf");
 	cr_assert_eq(image_open(&img, path, 1, 0x7c00, err, sizeof(err)), 0, "%s", err);

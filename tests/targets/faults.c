@@ -22,6 +22,7 @@ typedef struct fake_mem {
 typedef struct fake_guest {
 	const fake_reg *regs;   /* ends with a NULL name */
 	const fake_mem *mem;    /* ends with len 0 */
+	const char *monitor;    /* `info registers`, or NULL */
 } fake_guest;
 
 static int fake_reg_read(uint64_t *v, int *bits, const char *name, void *arg)
@@ -51,10 +52,22 @@ static int fake_mem_read(void *buf, uint64_t addr, size_t len, void *arg)
 	return -1;
 }
 
+/* The monitor says what the guest's `monitor` text is. */
+static int fake_monitor(char **out, const char *cmd, void *arg)
+{
+	const fake_guest *g = arg;
+
+	(void)cmd;
+	if (!g->monitor)
+		return -1;
+	*out = strdup(g->monitor);
+	return *out ? 0 : -1;
+}
+
 static int decode(target_fault *f, const target_desc *t, int id,
 		  const fake_guest *g)
 {
-	target_io io = { fake_reg_read, fake_mem_read, (void *)g };
+	target_io io = { fake_reg_read, fake_mem_read, fake_monitor, (void *)g };
 
 	return t->faults->decode(f, id, &io);
 }
@@ -62,7 +75,7 @@ static int decode(target_fault *f, const target_desc *t, int id,
 static int vectors(target_vector *v, size_t *n, const target_desc *t,
 		   const fake_guest *g)
 {
-	target_io io = { fake_reg_read, fake_mem_read, (void *)g };
+	target_io io = { fake_reg_read, fake_mem_read, fake_monitor, (void *)g };
 
 	return t->faults->vectors(v, n, &io);
 }
@@ -76,7 +89,7 @@ Test(faults_m, vectors_come_from_the_table_vtor_names)
 	const fake_reg regs[] = { { "xpsr", 0x01000000, 32 }, { NULL, 0, 0 } };
 	const fake_mem mem[] = { { 0xe000ed08, &vtor, 4 },
 				 { 0x1000 + 12, table, sizeof(table) }, { 0, 0, 0 } };
-	fake_guest g = { regs, mem };
+	fake_guest g = { regs, mem, NULL };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 99;
 
@@ -91,7 +104,7 @@ Test(faults_m, vectors_come_from_the_table_vtor_names)
 Test(faults_m, a_profile_has_no_m_vectors)
 {
 	const fake_reg regs[] = { { "cpsr", 0x1d3, 32 }, { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 99;
 
@@ -110,7 +123,7 @@ Test(faults_m, usage_fault_decoded_from_cfsr_and_the_stacked_frame)
 				  { "r7", 0x3100, 32 }, { NULL, 0, 0 } };
 	const fake_mem mem[] = { { 0xe000ed28, scb, sizeof(scb) },
 				 { 0x3000, frame, sizeof(frame) }, { 0, 0, 0 } };
-	fake_guest g = { regs, mem };
+	fake_guest g = { regs, mem, NULL };
 	target_fault f;
 
 	cr_assert_eq(decode(&f, target_by_name("arm"), 6, &g), 1);
@@ -131,7 +144,7 @@ Test(faults_m, forced_hardfault_names_the_bus_fault_and_its_address)
 				  { "msp", 0x2500, 32 }, { NULL, 0, 0 } };
 	const fake_mem mem[] = { { 0xe000ed28, scb, sizeof(scb) },
 				 { 0x2500, frame, sizeof(frame) }, { 0, 0, 0 } };
-	fake_guest g = { regs, mem };
+	fake_guest g = { regs, mem, NULL };
 	target_fault f;
 
 	cr_assert_eq(decode(&f, target_by_name("arm"), 3, &g), 1);
@@ -144,7 +157,7 @@ Test(faults_m, forced_hardfault_names_the_bus_fault_and_its_address)
 Test(faults_m, an_interrupt_in_a_shared_handler_is_no_fault)
 {
 	const fake_reg regs[] = { { "xpsr", 15, 32 }, { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	cr_assert_eq(decode(&f, target_by_name("arm"), 3, &g), 0, "SysTick");
@@ -154,7 +167,7 @@ Test(faults_m, an_unreadable_frame_is_an_error_not_a_guess)
 {
 	const fake_reg regs[] = { { "xpsr", 3, 32 }, { "lr", 0xfffffff9, 32 },
 				  { "msp", 0x2500, 32 }, { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	cr_assert_lt(decode(&f, target_by_name("arm"), 3, &g), 0);
@@ -167,7 +180,7 @@ Test(faults_aarch64, vectors_are_vbar_of_the_current_el)
 {
 	const fake_reg regs[] = { { "cpsr", 0x3c5, 32 }, /* EL1h */
 				  { "VBAR", 0x40081000, 64 }, { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 0;
 
@@ -182,7 +195,7 @@ Test(faults_aarch64, vbar_not_yet_set_is_not_caught)
 {
 	const fake_reg regs[] = { { "cpsr", 0x3c5, 32 }, { "VBAR", 0, 64 },
 				  { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 99;
 
@@ -206,7 +219,7 @@ static void a64_regs(fake_reg *out, uint64_t esr)
 Test(faults_aarch64, data_abort_names_its_status_code_and_access)
 {
 	fake_reg regs[8];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	/* EC 0x25, WnR, DFSC 0x05: translation fault level 1 */
@@ -223,7 +236,7 @@ Test(faults_aarch64, data_abort_names_its_status_code_and_access)
 Test(faults_aarch64, far_not_valid_is_not_reported)
 {
 	fake_reg regs[8];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	a64_regs(regs, (uint64_t)0x25 << 26 | 1u << 10 | 0x10); /* FnV */
@@ -234,7 +247,7 @@ Test(faults_aarch64, far_not_valid_is_not_reported)
 Test(faults_aarch64, system_calls_are_no_faults)
 {
 	fake_reg regs[8];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	a64_regs(regs, (uint64_t)0x15 << 26); /* SVC from AArch64 */
@@ -246,7 +259,7 @@ Test(faults_aarch64, system_calls_are_no_faults)
 Test(faults_aarch64, an_serror_entry_is_a_fault_whatever_esr_says)
 {
 	fake_reg regs[8];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	a64_regs(regs, (uint64_t)0x15 << 26);
@@ -257,7 +270,7 @@ Test(faults_aarch64, an_serror_entry_is_a_fault_whatever_esr_says)
 Test(faults_aarch64, an_undefined_instruction)
 {
 	fake_reg regs[8];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	a64_regs(regs, 1u << 25);
@@ -280,7 +293,7 @@ static void rv_regs(fake_reg *out, uint64_t mcause, uint64_t mtval, int bits)
 Test(faults_riscv, mtvec_base_in_direct_or_vectored_mode)
 {
 	fake_reg regs[9];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 0;
 
@@ -293,7 +306,7 @@ Test(faults_riscv, mtvec_base_in_direct_or_vectored_mode)
 Test(faults_riscv, mtvec_not_yet_set_is_not_caught)
 {
 	fake_reg regs[9];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 99;
 
@@ -309,7 +322,7 @@ Test(faults_riscv, mtvec_not_yet_set_is_not_caught)
 Test(faults_riscv, load_access_fault_with_its_address)
 {
 	fake_reg regs[9];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	rv_regs(regs, 5, 0x10, 64);
@@ -324,7 +337,7 @@ Test(faults_riscv, load_access_fault_with_its_address)
 Test(faults_riscv, interrupts_and_ecalls_are_no_faults)
 {
 	fake_reg regs[9];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	rv_regs(regs, (uint64_t)1 << 63 | 7, 0, 64); /* machine timer */
@@ -340,7 +353,7 @@ Test(faults_riscv, interrupts_and_ecalls_are_no_faults)
 Test(faults_riscv, illegal_instruction_quotes_it)
 {
 	fake_reg regs[9];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	rv_regs(regs, 2, 0xffffffff, 32);
@@ -352,16 +365,120 @@ Test(faults_riscv, illegal_instruction_quotes_it)
 Test(faults_riscv, unknown_entry_ids_are_errors)
 {
 	fake_reg regs[9];
-	fake_guest g = { regs, NULL };
+	fake_guest g = { regs, NULL, NULL };
 	target_fault f;
 
 	rv_regs(regs, 5, 0, 64);
 	cr_assert_lt(decode(&f, target_by_name("riscv64"), 7, &g), 0);
 }
 
-Test(faults_table, x86_has_its_triple_fault_only)
+Test(faults_table, every_target_but_real_mode_catches_faults)
 {
-	cr_assert_null(target_by_name("x86_64")->faults);
-	cr_assert_null(target_by_name("i386")->faults);
-	cr_assert_not_null(target_by_name("riscv32")->faults);
+	static const char *const names[] = { "x86_64", "i386", "aarch64", "arm",
+					     "riscv64", "riscv32" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		cr_assert_not_null(target_by_name(names[i])->faults, "%s", names[i]);
+	cr_assert_null(target_by_name("i8086")->faults, "a boot sector's BIOS");
+}
+
+/* --- x86 ------------------------------------------------------------------- */
+
+Test(faults_x86, lidt_lengths_follow_the_addressing_form)
+{
+	const target_faults *f = target_by_name("x86_64")->faults;
+	static const struct { uint8_t b[8]; size_t n; unsigned len; } cases[] = {
+		{ { 0x0f, 0x01, 0x18 }, 3, 3 },                  /* lidt [rax] */
+		{ { 0x0f, 0x01, 0x1d, 1, 2, 3, 4 }, 7, 7 },      /* lidt [rip+d32] */
+		{ { 0x0f, 0x01, 0x5d, 0x08 }, 4, 4 },            /* lidt [rbp+8] */
+		{ { 0x0f, 0x01, 0x9c, 0x24, 1, 2, 3, 4 }, 8, 8 },/* [rsp+d32] SIB */
+		{ { 0x0f, 0x01, 0x1c, 0x25, 1, 2, 3, 4 }, 8, 8 },/* [d32] SIB, no base */
+		{ { 0x0f, 0x01, 0x10 }, 3, 0 },                  /* lgdt: /2 */
+		{ { 0x0f, 0x01, 0xd8 }, 3, 0 },                  /* a register form */
+		{ { 0x0f, 0x01, 0x1d, 1 }, 4, 0 },               /* cut short */
+		{ { 0x0f, 0x01 }, 2, 0 },
+	};
+
+	cr_assert_eq(f->write_align, 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(f->vector_write(cases[i].b, cases[i].n), cases[i].len,
+			     "case %zu", i);
+}
+
+Test(faults_x86, vectors_come_from_the_idt_the_monitor_names)
+{
+	static uint8_t idt[16 * 15];
+	const fake_reg regs[] = { { "efer", 0x500, 64 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0x2000, idt, sizeof(idt) }, { 0, 0, 0 } };
+	fake_guest g = { regs, mem, "EAX=0\nIDT=     0000000000002000 000000ef\n" };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+
+	/* #UD's gate present at 0x1122334455667788, #GP's not present */
+	uint8_t *ud = idt + 6 * 16, *gp = idt + 13 * 16;
+	ud[0] = 0x88; ud[1] = 0x77; ud[6] = 0x66; ud[7] = 0x55;
+	ud[8] = 0x44; ud[9] = 0x33; ud[10] = 0x22; ud[11] = 0x11; ud[5] = 0x8e;
+	gp[5] = 0x0e;
+	cr_assert_eq(vectors(v, &n, target_by_name("x86_64"), &g), 0);
+	cr_assert_eq(n, 1, "#PF's gate is past the limit, #GP's absent");
+	cr_assert_eq(v[0].addr, 0x1122334455667788ull);
+	cr_assert_eq(v[0].id, 6);
+
+	g.monitor = "IDT=     00000000 0000ffff\n";
+	memset(idt, 0, sizeof(idt));
+	cr_assert_eq(vectors(v, &n, target_by_name("i386"), &g), 0);
+	cr_assert_eq(n, 0, "all gates absent");
+	g.monitor = "no such line";
+	cr_assert_eq(vectors(v, &n, target_by_name("i386"), &g), 0);
+	cr_assert_eq(n, 0);
+}
+
+Test(faults_x86, page_fault_in_long_mode_with_its_error_code_and_cr2)
+{
+	/* err, rip, cs, rflags, rsp, ss */
+	static const uint64_t frame[] = { 0x2, 0x100123, 0x8, 0x202, 0x7ff0, 0x10 };
+	const fake_reg regs[] = { { "efer", 0x500, 64 }, { "rsp", 0x7f00, 64 },
+				  { "rbp", 0x7f80, 64 }, { "cr2", 0xdead0000, 64 },
+				  { "cs", 0x8, 32 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0x7f00, frame, sizeof(frame) }, { 0, 0, 0 } };
+	fake_guest g = { regs, mem, NULL };
+	target_fault f;
+
+	cr_assert_eq(decode(&f, target_by_name("x86_64"), 14, &g), 1);
+	cr_assert_str_eq(f.what, "#PF page fault (error 0x2: not present, write, kernel)");
+	cr_assert_eq(f.pc, 0x100123);
+	cr_assert_eq(f.sp, 0x7ff0, "the pushed RSP");
+	cr_assert_eq(f.addr, 0xdead0000);
+	cr_assert_eq(f.has_lr, 0, "x86 keeps its return address on the stack");
+}
+
+Test(faults_x86, a_shared_handler_tells_ud2_from_the_frame)
+{
+	/* 32-bit: eip, cs, eflags; ud2 at the eip */
+	static const uint32_t frame[] = { 0x1000, 0x8, 0x202 };
+	static const uint8_t code[] = { 0x0f, 0x0b };
+	const fake_reg regs[] = { { "esp", 0x5000, 32 }, { "ebp", 0x5100, 32 },
+				  { "cs", 0x8, 32 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0x5000, frame, sizeof(frame) },
+				 { 0x1000, code, sizeof(code) }, { 0, 0, 0 } };
+	static const uint8_t gate[8] = { 0x00, 0x30, 0x08, 0, 0, 0x8e, 0, 0 };
+	static uint8_t idt[8 * 15];
+	const fake_mem idt_mem[] = { { 0x9000, idt, sizeof(idt) }, { 0, 0, 0 } };
+	fake_guest gi = { regs, idt_mem, "IDT=     00009000 00000077\n" };
+	fake_guest g = { regs, mem, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	target_fault f;
+	size_t n = 0;
+
+	/* every caught gate at one handler: their ids say "shared" */
+	for (int vec = 0; vec < 15; vec++)
+		memcpy(idt + vec * 8, gate, 8);
+	cr_assert_eq(vectors(v, &n, target_by_name("i386"), &gi), 0);
+	cr_assert_eq(n, 5);
+	for (size_t i = 1; i < n; i++)
+		cr_assert_eq(v[i].id, v[0].id);
+	cr_assert_eq(decode(&f, target_by_name("i386"), v[0].id, &g), 1);
+	cr_assert_str_eq(f.what, "#UD invalid opcode");
+	cr_assert_eq(f.pc, 0x1000);
+	cr_assert_eq(f.sp, 0x5000 + 12);
 }
