@@ -163,7 +163,7 @@ static int m_decode(target_fault *f, int id, const target_io *io)
 	return m_frame(f, io) < 0 ? -1 : 1;
 }
 
-static const target_faults arm_faults = { m_vectors, m_decode, NULL, 0 };
+static const target_faults arm_faults = { m_vectors, m_decode, NULL, 0, 1 };
 
 /* DWARF for the Arm architecture: r0-r15 are 0-15. */
 static const char *const arm_dwarf_regs[] = {

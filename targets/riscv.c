@@ -101,4 +101,4 @@ static unsigned rv_tvec_write(const uint8_t *p, size_t avail)
 }
 
 const target_faults target_riscv_faults = { rv_vectors, rv_decode,
-					    rv_tvec_write, 2 };
+					    rv_tvec_write, 2, 0 };

@@ -93,8 +93,8 @@ typedef struct target_io {
 	void *arg;
 } target_io;
 
-/* Why 8: the most entries any architecture's fault catch names (AArch64:
- * synchronous and SError for its four vector groups). */
+/* Why 8: above the most entries any architecture's fault catch names
+ * (x86: five IDT gates; AArch64: four vector-table entries). */
 #define TARGET_VECTORS_MAX 8
 
 typedef struct target_vector {
@@ -128,6 +128,11 @@ typedef struct target_faults {
 	 * `write_align`-th byte of the image's code; NULL: never moves. */
 	unsigned (*vector_write)(const uint8_t *p, size_t avail);
 	unsigned write_align;
+	/* The entries exist at reset (M-profile's table comes with the
+	 * image): vectors() is asked at the first instruction. Otherwise the
+	 * vector base is 0 until the guest writes it, and asking costs the
+	 * start-up round trips for nothing. */
+	int at_reset;
 } target_faults;
 
 typedef struct target_desc {

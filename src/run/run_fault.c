@@ -177,7 +177,7 @@ static int arm_vectors(run_ctx *r, int insert_now)
 
 int run_fault_arm(run_ctx *r)
 {
-	return r->fault_catch ? arm_vectors(r, 0) : 0;
+	return r->fault_catch && r->tgt->faults->at_reset ? arm_vectors(r, 0) : 0;
 }
 
 int run_fault_rearm(run_ctx *r)
