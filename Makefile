@@ -48,7 +48,7 @@ LIBS_TEST = $(shell pkg-config --libs criterion)
 
 # The subsystems of src/, bottom first. A folder's include path names the
 # folders it may use; a call upward does not compile.
-SUBSYS := base options guest report events console semihost run suite
+SUBSYS := base options guest report events console semihost debug run suite
 INC_base := -Isrc/base
 INC_options := -Isrc/options -Isrc/console -Itargets $(INC_base)
 INC_guest := -Isrc/guest $(INC_base) -Itargets
@@ -56,8 +56,9 @@ INC_report := -Isrc/report $(INC_base)
 INC_events := -Isrc/events $(INC_base)
 INC_console := -Isrc/console $(INC_base)
 INC_semihost := -Isrc/semihost $(INC_guest)
+INC_debug := -Isrc/debug $(INC_base)
 INC_run := -Isrc/run -Isrc/semihost -Isrc/events -Isrc/console $(INC_guest) \
-	-Isrc/options
+	-Isrc/options -Isrc/debug
 INC_suite := -Isrc/suite -Isrc/events $(INC_report) -Isrc/options
 INC_main := -Isrc/run -Isrc/suite
 INC_ALL := $(foreach d,$(SUBSYS),-Isrc/$(d)) -Itargets

@@ -123,6 +123,27 @@ int rsp_remote_errno(const rsp_conn *c);
 /* The file descriptor of the connection, for poll() loops. */
 int rsp_fd(const rsp_conn *c);
 
+/*
+ * Relaying (a program between a debugger and a stub). rsp_open_debugger()
+ * adopts the debugger's connected socket as rsp_open_fd() does, in ack
+ * mode, taking packets up to the library's cap. rsp_packet_next() waits up
+ * to `timeout_ms` (0: what is already there; -1: forever) for the next
+ * packet from the peer, acking it in ack mode, or for an interrupt byte
+ * (0x03, a debugger's Ctrl-C); a packet stays valid until the next call on
+ * `c`. rsp_packet_send() sends one packet and, in ack mode, waits for its
+ * '+'. rsp_set_no_ack() turns acks off, once the relay has answered a
+ * debugger's QStartNoAckMode. rsp_input_pending() is 1 when bytes are read
+ * but not yet returned: poll() on rsp_fd() cannot see those.
+ */
+typedef enum rsp_input { RSP_INPUT_PACKET, RSP_INPUT_INTERRUPT } rsp_input;
+
+int rsp_open_debugger(rsp_conn **out, int fd, const rsp_config *cfg);
+int rsp_packet_next(rsp_conn *c, rsp_input *kind, const char **data,
+		    size_t *len, int timeout_ms);
+int rsp_packet_send(rsp_conn *c, const void *data, size_t len);
+void rsp_set_no_ack(rsp_conn *c);
+int rsp_input_pending(const rsp_conn *c);
+
 /* Changes the per-request timeout (rsp_config.timeout_ms; <= 0 means
  * RSP_DEFAULT_TIMEOUT_MS)
  * for the calls that follow: a caller with a deadline of its own shortens

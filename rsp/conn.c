@@ -308,7 +308,8 @@ int rsp_send(rsp_conn *c, const void *data, size_t len)
 			  RSP_MAX_RETRIES + 1);
 }
 
-int rsp_recv(rsp_conn *c, const char **data, size_t *len, long deadline)
+int rsp_recv_input(rsp_conn *c, int *interrupt, const char **data,
+		   size_t *len, long deadline)
 {
 	rsp_fr_event ev;
 	int bad = 0;
@@ -334,6 +335,8 @@ int rsp_recv(rsp_conn *c, const char **data, size_t *len, long deadline)
 				else if (err)
 					return err;
 			}
+			if (interrupt)
+				*interrupt = 0;
 			*data = c->fr.buf;
 			*len = c->fr.len;
 			return 0;
@@ -348,12 +351,24 @@ int rsp_recv(rsp_conn *c, const char **data, size_t *len, long deadline)
 		case RSP_FR_TOOBIG:
 		case RSP_FR_BADRLE:
 			return frame_error(c, ev);
+		case RSP_FR_INTERRUPT:
+			if (interrupt) {
+				*interrupt = 1;
+				*len = 0;
+				return 0;
+			}
+			break;
 		default:
 			/* Stray '+'/'-' and notifications carry nothing for
 			 * an all-stop client. */
 			break;
 		}
 	}
+}
+
+int rsp_recv(rsp_conn *c, const char **data, size_t *len, long deadline)
+{
+	return rsp_recv_input(c, NULL, data, len, deadline);
 }
 
 int rsp_exchange(rsp_conn *c, const char **reply, size_t *rlen,

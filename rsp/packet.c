@@ -240,6 +240,8 @@ rsp_fr_event rsp_framer_feed(rsp_framer *f, size_t *used, const char *data,
 				ev = RSP_FR_ACK;
 			else if (ch == '-')
 				ev = RSP_FR_NAK;
+			else if (ch == '\x03')
+				ev = RSP_FR_INTERRUPT;
 			else if (ch == '$' || ch == '%') {
 				start_frame(f, ch);
 				put_raw(f, ch);

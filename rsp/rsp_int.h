@@ -57,6 +57,7 @@ typedef enum rsp_fr_event {
 	RSP_FR_BADSUM,        /* a packet whose checksum did not match */
 	RSP_FR_TOOBIG,        /* a packet over the cap (skipped to its end) */
 	RSP_FR_BADRLE,        /* an invalid run-length sequence (packet dropped) */
+	RSP_FR_INTERRUPT,     /* 0x03 between frames: a debugger's Ctrl-C */
 } rsp_fr_event;
 
 typedef struct rsp_framer {
@@ -169,6 +170,10 @@ int rsp_send_byte(rsp_conn *c, char byte);
 /* Receives one packet into c->fr.buf (acking it in ack mode), until
  * `deadline` (-1: forever). */
 int rsp_recv(rsp_conn *c, const char **data, size_t *len, long deadline);
+/* rsp_recv that also returns at a 0x03 between packets (*interrupt = 1,
+ * no data); `interrupt` NULL skips them as rsp_recv does. */
+int rsp_recv_input(rsp_conn *c, int *interrupt, const char **data,
+		   size_t *len, long deadline);
 /* rsp_send + rsp_recv within the connection timeout. The reply stays valid
  * until the next call on c. */
 int rsp_exchange(rsp_conn *c, const char **reply, size_t *rlen,

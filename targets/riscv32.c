@@ -4,6 +4,7 @@
 const target_desc target_riscv32 = {
 	.name = "riscv32",
 	.qemu = "qemu-system-riscv32",
+	.qemu_user = "qemu-riscv32",
 	.elf_class = ELFCLASS32,
 	TARGET_RISCV_VIRT(4),
 };

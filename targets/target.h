@@ -139,6 +139,14 @@ typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
 				    * "riscv64", "riscv32" */
 	const char *qemu;          /* QEMU binary name, e.g. "qemu-system-aarch64" */
+	/* User mode (a Linux program under qemu-user): the binary, e.g.
+	 * "qemu-aarch64", or NULL when none; the sysroot of Debian's cross
+	 * C library (QEMU's -L, where the interpreter is looked up), or NULL
+	 * for the host's own; the Debian package that ships the interpreter
+	 * there. */
+	const char *qemu_user;
+	const char *user_sysroot;
+	const char *user_libc_package;
 	const char *machine;       /* default -machine */
 	const char *cpu;           /* default -cpu, or NULL for QEMU's */
 	const char *memory;        /* default -m, or NULL for QEMU's */

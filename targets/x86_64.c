@@ -27,6 +27,7 @@ static const char *const x86_64_dwarf_regs[] = {
 const target_desc target_x86_64 = {
 	.name = "x86_64",
 	.qemu = "qemu-system-x86_64",
+	.qemu_user = "qemu-x86_64",
 	.machine = "pc",
 	.cpu = NULL,
 	.memory = NULL,

@@ -38,22 +38,52 @@ static int append(char **buf, size_t *len, size_t *cap, const char *data, size_t
 	return 0;
 }
 
+/* A pipe holding `input` and closed behind it: the child's stdin. The
+ * input must fit in the pipe (64 KiB), as the tests' few lines do. */
+static int input_pipe(const char *input)
+{
+	int p[2];
+	size_t len = strlen(input);
+
+	if (pipe(p))
+		return -1;
+	if (write(p[1], input, len) != (ssize_t)len) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	return p[0];
+}
+
 int harness_run(harness_result *res, const char *const argv[], int timeout_s)
+{
+	return harness_run_input(res, argv, timeout_s, NULL);
+}
+
+int harness_run_input(harness_result *res, const char *const argv[],
+		      int timeout_s, const char *input)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	size_t ocap = 0, ecap = 0;
+	int in = input ? input_pipe(input) : open("/dev/null", O_RDONLY);
 
 	memset(res, 0, sizeof(*res));
 	res->status = -1;
-	if (pipe(outp) || pipe(errp))
+	if (in < 0)
 		return -1;
+	if (pipe(outp) || pipe(errp)) {
+		close(in);
+		return -1;
+	}
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(in);
 		return -1;
+	}
 	if (pid == 0) {
 		setpgid(0, 0);
-		int devnull = open("/dev/null", O_RDONLY);
-		dup2(devnull, 0);
+		dup2(in, 0);
 		dup2(outp[1], 1);
 		dup2(errp[1], 2);
 		close(outp[0]);
@@ -62,6 +92,7 @@ int harness_run(harness_result *res, const char *const argv[], int timeout_s)
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	close(in);
 	close(outp[1]);
 	close(errp[1]);
 

@@ -20,6 +20,10 @@ typedef struct harness_result {
 /* Runs argv (argv[0] searched in PATH) with stdin from /dev/null, in its own
  * process group, killing the group after `timeout_s` seconds. */
 int harness_run(harness_result *res, const char *const argv[], int timeout_s);
+/* The same with `input` as stdin (a pipe holding it, then end of file;
+ * at most 64 KiB), or /dev/null when NULL. */
+int harness_run_input(harness_result *res, const char *const argv[],
+		      int timeout_s, const char *input);
 void harness_result_free(harness_result *res);
 
 /* $STUBRUN, or "build/stubrun". */

@@ -49,7 +49,8 @@ static void child(const spawn_opts *o, pid_t parent, int report)
 	sigset_t empty;
 	int e;
 
-	setpgid(0, 0);
+	if (!o->same_pgrp)
+		setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, o->death_signal);
 	if (getppid() != parent)
 		_exit(125); /* the parent died before prctl took effect */
@@ -113,7 +114,8 @@ int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 	}
 	if (*pid == 0)
 		child(o, parent, rep[1]);
-	setpgid(*pid, *pid); /* also here: no race with an early kill */
+	if (!o->same_pgrp)
+		setpgid(*pid, *pid); /* also here: no race with an early kill */
 	if (rep[0] < 0)
 		return 0;
 	close(rep[1]);

@@ -24,6 +24,10 @@ typedef struct spawn_opts {
 	const char *tmpdir;       /* the child's $TMPDIR, or NULL: unchanged */
 	int keep_fd;              /* a close-on-exec fd the child inherits, or -1 */
 	const char *cwd;          /* directory to run in, or NULL */
+	/* Stay in the parent's process group rather than lead a new one: a
+	 * child that reads the terminal would be stopped (SIGTTIN) in a
+	 * background group. Killing the group then kills only the child. */
+	int same_pgrp;
 	/* How a child that cannot run says so. NULL: its errno comes back
 	 * from spawn_start() (*child_errno). Otherwise the child writes
 	 * "WHO: cannot execute ARGV0: REASON" (or "cannot enter CWD") to its
@@ -33,7 +37,8 @@ typedef struct spawn_opts {
 } spawn_opts;
 
 /* Defaults: no path search, stdin /dev/null, stdout/stderr inherited,
- * SIGKILL at the parent's death, empty mask, nothing else. */
+ * a process group of its own, SIGKILL at the parent's death, empty mask,
+ * nothing else. */
 void spawn_opts_init(spawn_opts *o, char *const *argv);
 
 /*

@@ -336,9 +336,24 @@ const runopt_def runopt_table[] = {
 	{ "--memory", NULL, RUNOPT_MEMORY, V, 0, 1, NULL, "SIZE", NULL,
 	  "QEMU -m (a Linux kernel wants 256M or more)" },
 	{ "--qemu", NULL, RUNOPT_QEMU, V, 0, 1, NULL, "PATH", NULL,
-	  "the QEMU binary (default: qemu-system-ARCH in PATH)" },
+	  "the QEMU binary (default: qemu-system-ARCH in PATH, or\n"
+	  "qemu-ARCH for a Linux program)" },
 	{ "--qemu-arg", NULL, RUNOPT_QEMU_ARG, V, 1, 1, NULL, "ARG", NULL,
 	  "one more QEMU argument (repeatable)" },
+
+	{ "--user", NULL, RUNOPT_USER, F, 0, 1, NULL, NULL, "Linux programs:",
+	  "run IMAGE as a Linux program under qemu-ARCH (user\n"
+	  "mode); the default for an ELF with an interpreter or a\n"
+	  "GNU ABI tag. Arguments after -- go to the program (with\n"
+	  "--user before IMAGE, all that follows IMAGE); stdin is\n"
+	  "the program's, its stdout is the console" },
+	{ "--system", NULL, RUNOPT_SYSTEM, F, 0, 1, NULL, NULL, NULL,
+	  "boot IMAGE on qemu-system-ARCH even when it looks like a\n"
+	  "Linux program" },
+	{ "--sysroot", NULL, RUNOPT_SYSROOT, V, 0, 1, NULL, "DIR", NULL,
+	  "where a dynamic program's interpreter and libraries are\n"
+	  "(QEMU's -L; default: Debian's cross C library directory\n"
+	  "of the architecture)" },
 
 	{ "--exit-symbol", NULL, RUNOPT_EXIT_SYMBOL, V, 1, 1, NULL, "NAME",
 	  "Verdict:",
@@ -392,6 +407,20 @@ const runopt_def runopt_table[] = {
 	  "LOC[:LEN]", NULL,
 	  "with --record: find the last write to LOC before the\n"
 	  "failure (who corrupted it), with its backtrace" },
+	{ "--debug-on-failure", NULL, RUNOPT_DEBUG_ON_FAILURE, F, 0, 0, NULL,
+	  NULL, "Debugging (docs/DEBUGGING.md):",
+	  "on a failure, keep the machine halted where it failed\n"
+	  "and wait for gdb: stubrun prints the command to paste\n"
+	  "and relays gdb to QEMU's stub; the run ends with its\n"
+	  "verdict when gdb detaches or on Ctrl-C (the timeout\n"
+	  "is suspended meanwhile)" },
+	{ "--gdb-wait", NULL, RUNOPT_GDB_WAIT, F, 0, 0, NULL, NULL, NULL,
+	  "wait for gdb at the first instruction, before anything\n"
+	  "runs; the run goes on when gdb detaches" },
+	{ "--debug-listen", NULL, RUNOPT_DEBUG_LISTEN, V, 0, 0, NULL,
+	  "HOST:PORT", NULL,
+	  "where gdb connects (default: a unix socket in a private\n"
+	  "directory)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
 

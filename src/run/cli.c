@@ -11,11 +11,16 @@
 
 static const char usage_head[] =
 "usage: stubrun run [OPTIONS] IMAGE [-- GUEST-ARG...]\n"
+"       stubrun run [OPTIONS] --user PROGRAM [ARG...]   (an exec wrapper)\n"
 "       stubrun run [OPTIONS] --kernel|--cdrom|--drive|--bios|--uefi ... [-- ARG...]\n"
 "       stubrun IMAGE ...           (the same as stubrun run)\n"
 "\n"
 "Runs IMAGE under QEMU, halted at its first instruction, driven through\n"
 "QEMU's GDB stub, and turns what the guest does into an exit status.\n"
+"A Linux program (an ELF with an interpreter or a GNU ABI tag, or any ELF\n"
+"with --user) runs under qemu-ARCH instead, with the arguments after --,\n"
+"stdin, stdout and stderr its own: a cross test runner for ctest, meson\n"
+"and cargo.\n"
 "\n";
 
 static const char usage_tail[] =
@@ -27,11 +32,13 @@ static const char usage_tail[] =
 "\n"
 "Exit status:\n"
 "  N        the guest's own status (exit symbol, isa-debug-exit code,\n"
-"           sifive_test, semihosting exit)\n"
+"           sifive_test, semihosting exit; a Linux program's exit status)\n"
 "  1        a failed --expect, a fail symbol, a crash (reset, triple fault,\n"
-"           shutdown without an exit status)\n"
+"           shutdown without an exit status; a Linux program's fatal\n"
+"           signal: SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT...)\n"
 "  124      timeout\n"
 "  125      stubrun's own error: bad arguments, unreadable or wrong image,\n"
+"           a dynamic program's interpreter missing from the sysroot,\n"
 "           QEMU died, the stub misbehaved\n"
 "  126      QEMU is not executable\n"
 "  127      QEMU not found\n"
@@ -195,6 +202,9 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_CPU: o->cpu = s; break;
 	case RUNOPT_MEMORY: o->memory = s; break;
 	case RUNOPT_QEMU: o->qemu = s; break;
+	case RUNOPT_USER: o->user = 1; break;
+	case RUNOPT_SYSTEM: o->system = 1; break;
+	case RUNOPT_SYSROOT: o->sysroot = s; break;
 	case RUNOPT_QEMU_ARG:
 		bad = push_str(&o->qemu_args, &o->n_qemu_args, s);
 		break;
@@ -209,6 +219,9 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_EXPECT: return add_expect(o, v, errbuf, errlen);
 	case RUNOPT_WATCH: bad = add_watch(o, v); break;
 	case RUNOPT_NO_FAULT_CATCH: o->no_fault_catch = 1; break;
+	case RUNOPT_DEBUG_ON_FAILURE: o->debug_on_failure = 1; break;
+	case RUNOPT_GDB_WAIT: o->gdb_wait = 1; break;
+	case RUNOPT_DEBUG_LISTEN: o->debug_listen = s; break;
 	case RUNOPT_POSTMORTEM: o->postmortem = v->pm; break;
 	case RUNOPT_POSTMORTEM_FILE: o->postmortem_file = s; break;
 	case RUNOPT_RECORD: o->record = s ? (int)v->u64 : 32; break;
@@ -279,7 +292,7 @@ static int take_value(runopt_value *v, const runopt_def *d, int *i, int argc,
 }
 
 /* --record needs a QEMU of stubrun's own to record; --watch-back needs
- * the recording. */
+ * the recording; --debug-listen, a debugger to listen for. */
 static int check_record(const cli_options *o, char *errbuf, size_t errlen)
 {
 	if (o->record && o->connect) {
@@ -290,6 +303,11 @@ static int check_record(const cli_options *o, char *errbuf, size_t errlen)
 	if (o->watch_back.text && !o->record) {
 		util_errf(errbuf, errlen, "--watch-back %s: needs --record",
 			  o->watch_back.text);
+		return -1;
+	}
+	if (o->debug_listen && !o->debug_on_failure && !o->gdb_wait) {
+		util_errf(errbuf, errlen, "--debug-listen %s: needs "
+			  "--debug-on-failure or --gdb-wait", o->debug_listen);
 		return -1;
 	}
 	return 0;
@@ -315,6 +333,16 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 				return -1;
 			}
 			o->image = arg;
+			/* --user before IMAGE makes stubrun an exec wrapper,
+			 * as ctest, meson and cargo call one: the rest of
+			 * the line is the program's (a "--" first is ours). */
+			if (o->user) {
+				int k = i + 1 < argc && !strcmp(argv[i + 1], "--") ?
+					i + 2 : i + 1;
+				o->guest_args = (const char *const *)&argv[k];
+				o->n_guest_args = (size_t)(argc - k);
+				break;
+			}
 			continue;
 		}
 		const char *eq = strchr(arg, '=');
@@ -329,6 +357,10 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 		if (take_value(&v, d, &i, argc, argv, len, errbuf, errlen) < 0 ||
 		    apply(o, d, &v, errbuf, errlen) < 0)
 			return -1;
+	}
+	if (o->user && o->system) {
+		util_errf(errbuf, errlen, "--user and --system: give one");
+		return -1;
 	}
 	if (!o->image && !o->kernel && !o->cdrom && !o->n_drives && !o->uefi &&
 	    !o->bios && !o->help && !o->version) {

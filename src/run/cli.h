@@ -53,11 +53,18 @@ typedef struct cli_options {
 	uint64_t symbols_offset;
 	const char *arch, *machine, *cpu, *memory, *qemu;
 	const char **qemu_args; size_t n_qemu_args;     /* owned array */
+	/* The run mode: --user, --system (at most one), else from IMAGE
+	 * (run_image.c); --sysroot for a dynamic program in user mode. */
+	int user, system;
+	const char *sysroot;
 	const char **exit_symbols; size_t n_exit_symbols;
 	const char **fail_symbols; size_t n_fail_symbols;
 	cli_check *checks; size_t n_checks;
 	cli_watch *watches; size_t n_watches;           /* owned array */
 	int no_fault_catch;
+	int debug_on_failure;      /* --debug-on-failure */
+	int gdb_wait;              /* --gdb-wait */
+	const char *debug_listen;  /* --debug-listen HOST:PORT, or NULL */
 	runopt_postmortem postmortem;
 	const char *postmortem_file;    /* or NULL */
 	int record;             /* --record: instructions of history, or 0 */

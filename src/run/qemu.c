@@ -92,12 +92,13 @@ static int build_argv(char ***out, const qemu_spec *spec, const char *chardev,
 	if (!argv)
 		return -1;
 	argv[i++] = (char *)spec->binary;
-	argv[i++] = (char *)"-S";
+	if (!spec->user)
+		argv[i++] = (char *)"-S";
 	if (chardev) {
 		argv[i++] = (char *)"-chardev";
 		argv[i++] = (char *)chardev;
 	}
-	argv[i++] = (char *)"-gdb";
+	argv[i++] = (char *)(spec->user ? "-g" : "-gdb");
 	argv[i++] = (char *)gdbarg;
 	for (size_t k = 0; k < n; k++)
 		argv[i++] = (char *)spec->args[k];
@@ -117,7 +118,7 @@ static void set_nonblock(int fd)
  * stub's end of the socketpair (or -1) is the one close-on-exec
  * descriptor it inherits. */
 static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
-		 char *errbuf, size_t errlen)
+		 int inherit_stdin, char *errbuf, size_t errlen)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
 	int ret = QEMU_ESYS, e = 0;
@@ -136,7 +137,9 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 	fcntl(errp[0], F_SETPIPE_SZ, STDERR_PIPE_BYTES);
 	spawn_opts_init(&so, argv);
 	so.path_search = 1;
-	so.in_fd = inp[0];
+	/* A Linux program reads our stdin (fd 0 onto itself keeps it). */
+	so.in_fd = inherit_stdin ? 0 : inp[0];
+	so.same_pgrp = inherit_stdin && isatty(0);
 	so.out_fd = outp[1];
 	so.err_fd = errp[1];
 	so.death_signal = SIGKILL;
@@ -191,8 +194,18 @@ static int stub_channel(qemu_proc *q, char *gdbarg, size_t gcap, char *chardev,
 				  strerror(errno));
 			return QEMU_ESYS;
 		}
-		snprintf(gdbarg, gcap, "tcp:127.0.0.1:%d", port);
+		/* qemu-user's -g takes a bare port (and listens on all
+		 * addresses: QEMU 7.2 has no way to say 127.0.0.1). */
+		snprintf(gdbarg, gcap, spec->user ? "%d" : "tcp:127.0.0.1:%d", port);
 		snprintf(q->address, sizeof(q->address), "127.0.0.1:%d", port);
+		return 0;
+	}
+	if (spec->user) {
+		/* qemu-user takes no chardev: a socket file in our private
+		 * directory (mode 0700: nobody else can reach it). */
+		snprintf(gdbarg, gcap, "%s/gdb.sock", q->dir);
+		snprintf(q->address, sizeof(q->address), "unix:%s/gdb.sock",
+			 q->dir);
 		return 0;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
@@ -225,11 +238,13 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 				sizeof(chardev), pair, spec, errbuf, errlen)) < 0)
 		goto out;
 	ret = QEMU_ESYS;
-	if (build_argv(&argv, spec, spec->tcp ? NULL : chardev, gdbarg) < 0) {
+	if (build_argv(&argv, spec, spec->tcp || spec->user ? NULL : chardev,
+		       gdbarg) < 0) {
 		util_errf(errbuf, errlen, "out of memory");
 		goto out;
 	}
-	ret = start(q, argv, pair[1], spec->stdin_pipe, errbuf, errlen);
+	ret = start(q, argv, pair[1], spec->stdin_pipe && !spec->user,
+		    spec->user, errbuf, errlen);
 	if (ret == 0) {
 		q->gdb_fd = pair[0];
 		pair[0] = -1;

@@ -2,7 +2,8 @@
  * The QEMU launcher: starts QEMU halted with its GDB stub on one end of a
  * socketpair (the other end is ours: no socket file, nothing to connect to)
  * or on TCP, with a private mkdtemp directory as its TMPDIR, in its own process
- * group, dying with us (PR_SET_PDEATHSIG), its stdin /dev/null, its stdout
+ * group, dying with us (PR_SET_PDEATHSIG), its stdin /dev/null (user mode:
+ * ours, and in our group when it is a terminal), its stdout
  * (the guest console, when QEMU is given `-serial chardev:...` on stdio) and
  * its stderr on pipes the caller polls. qemu_free() kills the group, reaps
  * QEMU and removes the directory, on every path.
@@ -28,6 +29,11 @@ typedef struct qemu_spec {
 	int tcp_port;              /* TCP: the port, 0 to pick a free one */
 	int stdin_pipe;            /* QEMU's stdin a pipe (qemu_stdin_fd), not
 				    * /dev/null: the console's input */
+	/* User mode (qemu-ARCH, a Linux program): the stub is `-g PATH`, a
+	 * unix socket in the private directory (qemu_gdb_address()), or `-g
+	 * PORT` with tcp; no -S (qemu-user waits for the debugger by
+	 * itself); stdin is ours, inherited. */
+	int user;
 } qemu_spec;
 
 /*
@@ -43,8 +49,8 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
  * no-op. */
 void qemu_free(qemu_proc *q);
 
-/* TCP: the stub's address for rsp_connect(), "127.0.0.1:PORT"; NULL when
- * the stub is on a socketpair. */
+/* TCP: the stub's address for rsp_connect(), "127.0.0.1:PORT"; user
+ * mode: "unix:PATH" or that; NULL when the stub is on a socketpair. */
 const char *qemu_gdb_address(const qemu_proc *q);
 /* Socketpair: our end, connected to QEMU's stub, for rsp_open_fd(); the
  * caller owns it from then on. -1 for TCP, or when already taken. */

@@ -70,7 +70,8 @@ static void discard_sigpipe(void)
 static int halt_guest(run_ctx *r)
 {
 	rsp_stop stop;
-	int stopped = rsp_interrupt(r->conn) == 0 &&
+	int sent = r->user ? run_user_interrupt(r) : rsp_interrupt(r->conn);
+	int stopped = sent == 0 &&
 		      rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
 
 	/* A stub that ignored the interrupt still runs the guest: it would
@@ -327,7 +328,8 @@ static void print_postmortem(run_ctx *r)
 	pm.img = r->img;
 	pm.title = r->reason;
 	pm.at_entry = r->at_entry;
-	pm.monitor = r->qemu != NULL || r->opt->connect != NULL;
+	/* qemu-user has no monitor: qRcmd would only be refused. */
+	pm.monitor = !r->user && (r->qemu != NULL || r->opt->connect != NULL);
 	if (r->has_fault) {
 		memset(&from, 0, sizeof(from));
 		from.pc = r->fault.pc;
@@ -411,13 +413,16 @@ static void run_session(run_ctx *r)
 	 * scanned for semihosting traps, so that work (a few ms of symbol
 	 * lookups and disassembly) overlaps QEMU's own start-up instead of
 	 * adding to it. */
+	/* A position-independent program's symbols are known only once the
+	 * stub says where it was loaded: its plan waits for the connection. */
 	if (run_console_setup(r) < 0 ||
 	    run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
-	    run_replay_prepare(r) < 0 ||
-	    run_setup_spawn(r) < 0 || run_setup_plan(r) < 0 ||
-	    run_replay_check(r) < 0 ||
-	    run_setup_connect(r) < 0 || run_setup_check_names(r) < 0 ||
-	    run_setup_insert(r) < 0)
+	    run_replay_prepare(r) < 0 || run_setup_spawn(r) < 0 ||
+	    (!r->user_pie && run_setup_plan(r) < 0) ||
+	    run_setup_connect(r) < 0 || run_user_relocate(r) < 0 ||
+	    (r->user_pie && run_setup_plan(r) < 0) ||
+	    run_replay_check(r) < 0 || run_setup_check_names(r) < 0 ||
+	    run_debug_wait(r) < 0 || run_setup_insert(r) < 0)
 		return;
 	loop(r);
 }
@@ -501,6 +506,7 @@ int run_main(int argc, char **argv, int first)
 	print_postmortem(&r);
 	run_replay_history(&r);
 	report(&r);
+	run_debug_on_failure(&r);
 	status = r.status;
 	teardown(&r);
 	discard_sigpipe();

@@ -33,6 +33,13 @@ void run_exit_reported(run_ctx *r, int status)
 		;
 	if (run_signal_pending(r))
 		return;
+	/* qemu-user's W is its program's exit: a signalled qemu-user dies
+	 * without sending one. */
+	if (r->user) {
+		run_verdict(r, run_host_status(status), 0, "the program exited "
+			    "with status %d", status);
+		return;
+	}
 	sig = gone && WIFSIGNALED(st) ? WTERMSIG(st) : qemu_killed_signal(r->qemu);
 	if (sig) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "QEMU died (signal %d) before "

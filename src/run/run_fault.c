@@ -40,13 +40,15 @@ static int io_monitor(char **out, const char *cmd, void *arg)
 }
 
 /* Only a bare-metal image is caught: a kernel booted with firmware (Linux,
- * U-Boot) takes page faults and traps as its normal work. */
+ * U-Boot) takes page faults and traps as its normal work, and a Linux
+ * program's faults arrive as signals. */
 static int enabled(const run_ctx *r)
 {
 	const cli_options *o = r->opt;
 
 	return r->tgt->faults && !o->no_fault_catch && !o->kernel && !o->bios &&
-	       !o->uefi && !o->cdrom && o->n_drives == 0 && r->boot_elf;
+	       !o->uefi && !o->cdrom && o->n_drives == 0 && r->boot_elf &&
+	       !r->user;
 }
 
 /* Breakpoints after each instruction of the image that writes the vector

@@ -273,7 +273,7 @@ int run_setup_image(run_ctx *r)
 	}
 	if (check_files(r) < 0 ||
 	    (o->image ? open_positional(r, forced) : open_boot(r, forced)) < 0 ||
-	    check_target(r) < 0)
+	    check_target(r) < 0 || run_user_setup(r) < 0)
 		return -1;
 	if (o->symbols_offset)
 		image_set_bias(r->img, o->symbols_offset);

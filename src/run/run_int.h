@@ -1,11 +1,11 @@
 /*
  * Private state of `stubrun run`, shared by its files. Calls go one way:
  * run.c (the loop and the report) on top; run_image.c (what boots,
- * symbols, architecture), run_qemu_args.c (QEMU's command line,
- * firmware), run_setup.c (plan, connection) and run_stop.c (what each
- * kind of stop means) below it; run_console.c (the console, QEMU's
- * output) below those; run_base.c (verdict, request bounds, signals) at
- * the bottom.
+ * symbols, architecture), run_user.c (user mode: a Linux program under
+ * qemu-user), run_qemu_args.c (QEMU's command line, firmware),
+ * run_setup.c (plan, connection) and run_stop.c (what each kind of stop
+ * means) below it; run_console.c (the console, QEMU's output) below
+ * those; run_base.c (verdict, request bounds, signals) at the bottom.
  */
 #ifndef RUN_INT_H
 #define RUN_INT_H
@@ -60,6 +60,13 @@ typedef struct run_ctx {
 			       * an empty image (never NULL after setup) */
 	const char *boot_elf; /* the booted ELF r->img was read from (IMAGE or
 			       * an ELF --kernel), or NULL */
+	/* User mode: IMAGE is a Linux program run under the target's
+	 * qemu-user (run_image.c decides), with `sysroot` as QEMU's -L (NULL:
+	 * none); a position-independent one is relocated once the stub
+	 * says where it was loaded (run_user.c). */
+	int user;
+	int user_pie;
+	const char *sysroot;
 	char boot_dir[4096];  /* private directory of --uefi's variable store */
 	char fw_code[4096], fw_vars_template[4096], fw_vars[4096];
 	qemu_proc *qemu;
@@ -201,6 +208,28 @@ int run_fault_rearm(run_ctx *r);
 /* At a fault entry: the verdict when a fault was taken; nothing when the
  * entry served an interrupt or a call. */
 void run_fault_entry(run_ctx *r, const run_bp *b);
+
+/* run_debug.c: the machine handed to gdb. run_debug_wait() (--gdb-wait,
+ * before the breakpoints go in): 0 to go on once gdb detached, or -1 with
+ * the verdict set. run_debug_on_failure() after the verdict is printed:
+ * the verdict stands whatever gdb does. */
+int run_debug_wait(run_ctx *r);
+void run_debug_on_failure(run_ctx *r);
+
+/* run_user.c: user mode (a Linux program under qemu-user). */
+/* Decides the run mode of an opened IMAGE and checks what user mode
+ * needs (the interpreter under the sysroot); 0, or -1 with the verdict
+ * set (125). */
+int run_user_setup(run_ctx *r);
+/* The name of GDB's signal number `sig` ("SIGSEGV"), or NULL. */
+const char *run_user_signal_name(int sig);
+/* Halts the running program: qemu-user reads its stub only while the
+ * program is stopped, so the interrupt is a SIGINT to qemu-user, which
+ * it reports as the program's (a stop with GDB's SIGINT). 0, or -1. */
+int run_user_interrupt(run_ctx *r);
+/* Once connected: a position-independent program's symbols get its load
+ * bias (from the stub's auxiliary vector). 0, or -1 with the verdict. */
+int run_user_relocate(run_ctx *r);
 
 /* run_image.c, run_qemu_args.c, run_setup.c: each returns 0 or sets the
  * verdict (125/126/127) and returns -1. */

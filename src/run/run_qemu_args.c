@@ -337,6 +337,27 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 		arg(a, o->qemu_args[i]);
 }
 
+/* User mode: qemu-ARCH [-L SYSROOT] [-cpu C] [ARG...] PROGRAM [ARG...];
+ * nothing of a machine (no -M, -m, console, monitor, semihosting). */
+static void build_user_args(argv_buf *a, const run_ctx *r)
+{
+	const cli_options *o = r->opt;
+
+	if (r->sysroot) {
+		arg(a, "-L");
+		arg(a, r->sysroot);
+	}
+	if (o->cpu) {
+		arg(a, "-cpu");
+		arg(a, o->cpu);
+	}
+	for (size_t i = 0; i < o->n_qemu_args; i++)
+		arg(a, o->qemu_args[i]);
+	arg(a, o->image);
+	for (size_t i = 0; i < o->n_guest_args; i++)
+		arg(a, o->guest_args[i]);
+}
+
 int run_spawn_qemu(run_ctx *r)
 {
 	argv_buf a = { 0 };
@@ -351,13 +372,18 @@ int run_spawn_qemu(run_ctx *r)
 	}
 	if (run_setup_firmware(r) < 0)
 		return -1;
-	build_qemu_args(&a, r);
+	if (r->user)
+		build_user_args(&a, r);
+	else
+		build_qemu_args(&a, r);
 	if (a.oom) {
 		argv_free(&a);
 		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
 		return -1;
 	}
-	spec.binary = r->opt->qemu ? r->opt->qemu : r->tgt->qemu;
+	spec.binary = r->opt->qemu ? r->opt->qemu :
+		      r->user ? r->tgt->qemu_user : r->tgt->qemu;
+	spec.user = r->user;
 	spec.args = a.v;
 	spec.tcp = r->opt->gdb_mode == CLI_GDB_TCP;
 	spec.tcp_port = r->opt->tcp_port;

@@ -197,6 +197,12 @@ static int pick_mode(run_ctx *r)
 		      r->boot_elf && image_is_elf(r->img);
 
 	r->sh_mode = o->semihosting;
+	/* A Linux program's traps are the kernel's business (qemu-user's):
+	 * an explicit --semihosting was refused by run_user_setup(). */
+	if (r->user) {
+		r->sh_mode = RUNOPT_SH_OFF;
+		return 0;
+	}
 	if (o->semihosting == RUNOPT_SH_AUTO) {
 		/* --record: stubrun's answers (register and memory writes
 		 * through the stub) would not be in the recording; QEMU's

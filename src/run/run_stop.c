@@ -344,9 +344,33 @@ static void watch_hit(run_ctx *r, const rsp_stop *stop, uint64_t pc)
 		    stop->watch_addr, which, pc, at[0] ? " in " : "", at);
 }
 
+/* User mode: a signal stops the program where it was raised (the
+ * faulting instruction); stubrun does not pass it on, so every signal but
+ * a stray interrupt ends the run. */
+static void program_signal(run_resume *resume, run_ctx *r,
+			   const rsp_stop *stop, uint64_t pc)
+{
+	const char *name = run_user_signal_name(stop->signal);
+
+	if (stop->signal == GDB_SIGINT) {
+		*resume = RUN_CONTINUE;
+		return;
+	}
+	if (name)
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the program got %s at 0x%"
+			    PRIx64, name, pc);
+	else
+		run_verdict(r, RUN_EXIT_FAIL, 1, "the program got signal %d "
+			    "(GDB's numbering) at 0x%" PRIx64, stop->signal, pc);
+}
+
 static void unexpected_stop(run_resume *resume, run_ctx *r,
 			    const rsp_stop *stop, uint64_t pc)
 {
+	if (r->user) {
+		program_signal(resume, r, stop, pc);
+		return;
+	}
 	switch (stop->signal) {
 	case GDB_SIGINT:
 		*resume = RUN_CONTINUE; /* a stray interrupt: go on */

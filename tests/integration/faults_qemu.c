@@ -61,8 +61,12 @@ static void hang_run_start(hang_run *h, const char *arch, const char *what,
 		       image, img_what);
 	scratch_new(h->dir, sizeof(h->dir), what);
 	snprintf(h->errfile, sizeof(h->errfile), "%s.err", h->dir);
+	/* --no-fault-catch: the stop after the start-up code's trap vector
+	 * write would be a second resume, and the wait below would take the
+	 * first one for the guest spinning. */
 	const char *argv[] = { harness_stubrun(), "run", "--trace-rsp",
-			       "--timeout", timeout, h->img, NULL };
+			       "--no-fault-catch", "--timeout", timeout,
+			       h->img, NULL };
 	h->run = spawn_bg(argv, h->errfile, h->dir);
 	h->qemu = -1;
 	for (int i = 0; i < 2000 && h->qemu < 0; i++) {

@@ -315,13 +315,14 @@ Test(run_errors, qemu_error_longer_than_a_pipe_is_reported)
 	harness_result_free(&res);
 }
 
-/* A host program is an x86_64 ELF QEMU's -kernel cannot load: one line
- * that names the file as well as QEMU's reason, said once. */
+/* A host program booted with --system (it would run under qemu-user
+ * otherwise) is an x86_64 ELF QEMU's -kernel cannot load: one line that
+ * names the file as well as QEMU's reason, said once. */
 Test(run_errors, unbootable_elf_is_named_with_qemus_reason)
 {
 	harness_result res;
 
-	stubrun(&res, "/bin/ls", NULL);
+	stubrun(&res, "--system", "/bin/ls", NULL);
 	cr_expect_eq(res.status, 125, "%s", res.err);
 	const char *nl = strchr(res.err, '\n');
 	cr_expect(nl && nl[1] == '\0', "not one line:\n%s", res.err);

@@ -296,3 +296,32 @@ Test(cli, free_is_idempotent)
 	cli_options_free(NULL);
 	cr_assert_eq(o.n_checks, 0);
 }
+
+/* --user before IMAGE: the rest of the line is the program's (an exec
+ * wrapper); --user and --system exclude each other. */
+Test(cli, user_mode_options)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--user", "t", "--timeout", "x", "-q"), 0,
+		     "%s", err);
+	cr_expect(o.user);
+	cr_expect_str_eq(o.image, "t");
+	cr_assert_eq(o.n_guest_args, 3);
+	cr_expect_str_eq(o.guest_args[0], "--timeout");
+	cr_expect_eq(o.quiet, 0);
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--user", "t", "--", "a"), 0, "%s", err);
+	cr_assert_eq(o.n_guest_args, 1);
+	cr_expect_str_eq(o.guest_args[0], "a");
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--system", "--sysroot", "/s", "t"), 0,
+		     "%s", err);
+	cr_expect(o.system);
+	cr_expect_str_eq(o.sysroot, "/s");
+	cli_options_free(&o);
+	cr_expect_eq(PARSE(&o, err, "--user", "--system", "t"), -1);
+	cr_expect_str_eq(err, "--user and --system: give one");
+	cli_options_free(&o);
+}

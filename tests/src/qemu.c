@@ -67,7 +67,7 @@ TestSuite(qemu, .init = setup, .fini = teardown);
 
 Test(qemu, private_dir_socketpair_and_group)
 {
-	qemu_spec spec = { "qemu-system-i386", idle_args, 0, 0, 0 };
+	qemu_spec spec = { "qemu-system-i386", idle_args, 0, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "", dir[128];
 
@@ -103,7 +103,7 @@ Test(qemu, private_dir_socketpair_and_group)
 
 Test(qemu, tcp_address)
 {
-	qemu_spec spec = { "qemu-system-i386", idle_args, 1, 0, 0 };
+	qemu_spec spec = { "qemu-system-i386", idle_args, 1, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "";
 
@@ -116,7 +116,7 @@ Test(qemu, tcp_address)
 
 Test(qemu, kill_then_wait_reaps)
 {
-	qemu_spec spec = { "qemu-system-i386", idle_args, 0, 0, 0 };
+	qemu_spec spec = { "qemu-system-i386", idle_args, 0, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "";
 	int exited = 0, st = 0;
@@ -133,7 +133,7 @@ Test(qemu, kill_then_wait_reaps)
 
 Test(qemu, missing_binary_is_enoent)
 {
-	qemu_spec spec = { "qemu-system-nonexistent-arch", idle_args, 0, 0, 0 };
+	qemu_spec spec = { "qemu-system-nonexistent-arch", idle_args, 0, 0, 0, 0 };
 	qemu_proc *q = (qemu_proc *)1;
 	char err[256] = "";
 
@@ -145,7 +145,7 @@ Test(qemu, missing_binary_is_enoent)
 
 Test(qemu, missing_path_is_enoent)
 {
-	qemu_spec spec = { "/nonexistent/dir/qemu", idle_args, 0, 0, 0 };
+	qemu_spec spec = { "/nonexistent/dir/qemu", idle_args, 0, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "";
 
@@ -154,7 +154,7 @@ Test(qemu, missing_path_is_enoent)
 
 Test(qemu, not_executable_is_enoexec)
 {
-	qemu_spec spec = { "/etc/passwd", idle_args, 0, 0, 0 };
+	qemu_spec spec = { "/etc/passwd", idle_args, 0, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "";
 
@@ -168,7 +168,7 @@ Test(qemu, early_death_keeps_the_last_stderr_line)
 {
 	static const char *const bad[] = { "-machine", "none", "-display", "none",
 					   "-no-such-option", NULL };
-	qemu_spec spec = { "qemu-system-i386", bad, 0, 0, 0 };
+	qemu_spec spec = { "qemu-system-i386", bad, 0, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "", buf[512];
 	int exited = 0, st = 0;
@@ -192,7 +192,7 @@ Test(qemu, early_death_keeps_the_last_stderr_line)
 Test(qemu, stdout_is_a_pipe_we_read)
 {
 	static const char *const args[] = { "-version", NULL };
-	qemu_spec spec = { "qemu-system-i386", args, 0, 0, 0 };
+	qemu_spec spec = { "qemu-system-i386", args, 0, 0, 0, 0 };
 	qemu_proc *q = NULL;
 	char err[256] = "", buf[512], all[4096] = "";
 	size_t n, len = 0;
@@ -222,7 +222,7 @@ Test(qemu, dies_with_its_parent)
 	child = fork();
 	cr_assert_geq(child, 0);
 	if (child == 0) {
-		qemu_spec spec = { "qemu-system-i386", idle_args, 0, 0, 0 };
+		qemu_spec spec = { "qemu-system-i386", idle_args, 0, 0, 0, 0 };
 		qemu_proc *q = NULL;
 		char err[256];
 		pid_t p = -1;

@@ -1,0 +1,62 @@
+/* A Linux program for stubrun's user mode (qemu-user): what it does is
+ * its first argument.
+ *   exit N   exits with status N
+ *   segv     a SIGSEGV three calls deep (main -> crash_outer -> crash_middle
+ *            -> crash_inner), with arguments
+ *   abort    abort(): SIGABRT
+ *   cat      copies stdin to stdout
+ *   hang     loops forever
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* noinline, and a volatile store: -O1 keeps the three frames. */
+__attribute__((noinline)) static int crash_inner(int *where, int value)
+{
+	*(volatile int *)where = value;
+	return value + 1;
+}
+
+__attribute__((noinline)) static int crash_middle(int *where, int value)
+{
+	return crash_inner(where, value * 2) + 1;
+}
+
+__attribute__((noinline)) static int crash_outer(int value)
+{
+	return crash_middle((int *)(unsigned long)value, value + 1) + 1;
+}
+
+static int copy_stdin(void)
+{
+	char buf[4096];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			return 1;
+	return ferror(stdin) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	volatile int spin = 1;
+	const char *what = argc > 1 ? argv[1] : "exit";
+
+	if (!strcmp(what, "exit"))
+		return argc > 2 ? atoi(argv[2]) : 0;
+	if (!strcmp(what, "segv"))
+		return crash_outer(argc > 2 ? atoi(argv[2]) : 16);
+	if (!strcmp(what, "abort"))
+		abort();
+	if (!strcmp(what, "cat"))
+		return copy_stdin();
+	if (!strcmp(what, "hang")) {
+		while (spin)
+			;
+		return 0;
+	}
+	fprintf(stderr, "prog: unknown action %s\n", what);
+	return 2;
+}

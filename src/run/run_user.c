@@ -1,0 +1,186 @@
+/* User mode: which IMAGE is a Linux program run under qemu-user, what it
+ * needs before QEMU starts (its interpreter under the sysroot), the names
+ * of the signals that end it, and the relocation of a position-independent
+ * program once the stub says where it was loaded. */
+#include "run_int.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linuxprog.h"
+
+/* GDB's signal numbers (include/gdb/signals.def), as QEMU's stub reports
+ * a guest signal; not the host's (GDB's SIGBUS is 10). */
+static const struct { int sig; const char *name; } gdb_signals[] = {
+	{ 1, "SIGHUP" }, { 2, "SIGINT" }, { 3, "SIGQUIT" }, { 4, "SIGILL" },
+	{ 5, "SIGTRAP" }, { 6, "SIGABRT" }, { 7, "SIGEMT" }, { 8, "SIGFPE" },
+	{ 9, "SIGKILL" }, { 10, "SIGBUS" }, { 11, "SIGSEGV" }, { 12, "SIGSYS" },
+	{ 13, "SIGPIPE" }, { 14, "SIGALRM" }, { 15, "SIGTERM" },
+	{ 16, "SIGURG" }, { 17, "SIGSTOP" }, { 18, "SIGTSTP" },
+	{ 19, "SIGCONT" }, { 20, "SIGCHLD" }, { 30, "SIGUSR1" },
+	{ 31, "SIGUSR2" },
+};
+
+const char *run_user_signal_name(int sig)
+{
+	for (size_t i = 0; i < sizeof(gdb_signals) / sizeof(gdb_signals[0]); i++)
+		if (gdb_signals[i].sig == sig)
+			return gdb_signals[i].name;
+	return NULL;
+}
+
+/* The options of system mode only, refused with a Linux program. */
+static const char *system_option(const cli_options *o)
+{
+	const struct { const char *name; int given; } opts[] = {
+		{ "--initrd", o->initrd != NULL }, { "--append", o->append != NULL },
+		{ "--dtb", o->dtb != NULL }, { "--drive", o->n_drives > 0 },
+		{ "--cdrom", o->cdrom != NULL }, { "--bios", o->bios != NULL },
+		{ "--uefi", o->uefi }, { "--machine", o->machine != NULL },
+		{ "--memory", o->memory != NULL },
+		{ "--semihosting", o->semihosting != RUNOPT_SH_AUTO },
+		{ "--record", o->record != 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].given)
+			return opts[i].name;
+	return NULL;
+}
+
+/* A dynamic program's interpreter must be under the sysroot (qemu-user
+ * looks it up there first, then on the host, where a foreign one is not):
+ * otherwise QEMU would fail with a message that names neither. */
+static int check_interp(run_ctx *r, const linuxprog_info *li)
+{
+	char path[4096];
+	int n;
+
+	if (!li->interp[0] || r->opt->connect)
+		return 0; /* static, or loaded by whoever started the stub */
+	n = snprintf(path, sizeof(path), "%s%s", r->sysroot ? r->sysroot : "",
+		     li->interp);
+	if (n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0)
+		return 0;
+	if (!r->tgt->user_libc_package)
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: interpreter %s not found "
+			    "under %s", r->opt->image, li->interp,
+			    r->sysroot ? r->sysroot : "/");
+	else
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: interpreter %s not found "
+			    "under %s (Debian's package %s ships it in %s)",
+			    r->opt->image, li->interp, r->sysroot ? r->sysroot :
+			    "/", r->tgt->user_libc_package,
+			    r->tgt->user_sysroot);
+	return -1;
+}
+
+int run_user_setup(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+	linuxprog_info li;
+	const char *sysopt;
+
+	if (o->system || !o->image || !image_is_elf(r->img)) {
+		if (o->user) {
+			run_verdict(r, RUN_EXIT_ERROR, 0, "--user runs IMAGE, an "
+				    "ELF Linux program");
+			return -1;
+		}
+		return 0;
+	}
+	if (linuxprog_probe(&li, r->img) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: PT_INTERP lies outside "
+			    "the file", o->image);
+		return -1;
+	}
+	if (!o->user && !li.is_linux)
+		return 0;
+	if ((sysopt = system_option(o)) != NULL) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: a system-mode option, and "
+			    "%s is a Linux program (give --system to boot it)",
+			    sysopt, o->image);
+		return -1;
+	}
+	if (!r->tgt->qemu_user) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: no qemu-user is known for "
+			    "%s (give --system to boot it)", o->image, r->tgt->name);
+		return -1;
+	}
+	r->user = 1;
+	r->user_pie = li.is_pie;
+	r->sysroot = o->sysroot ? o->sysroot : r->tgt->user_sysroot;
+	if (r->sysroot && !o->sysroot && access(r->sysroot, X_OK) < 0 &&
+	    !li.interp[0])
+		r->sysroot = NULL; /* a static program needs none */
+	return check_interp(r, &li);
+}
+
+/* Why 4 KiB: a Linux auxiliary vector has about 20 entries of two words. */
+#define AUXV_MAX 4096
+
+/* AT_ENTRY from the stub's copy of the auxiliary vector; 0 when absent. */
+static int auxv_entry(uint64_t *entry, run_ctx *r)
+{
+	char reply[AUXV_MAX + 2];
+	size_t len = 0, w = r->tgt->ptr_size;
+	int err;
+
+	*entry = 0;
+	err = rsp_request(reply, sizeof(reply), &len, r->conn,
+			  "qXfer:auxv:read::0,1000");
+	if (err < 0)
+		return err;
+	if (len < 1 || (reply[0] != 'l' && reply[0] != 'm'))
+		return 0;
+	for (size_t at = 1; at + 2 * w <= len; at += 2 * w) {
+		uint64_t type = 0, val = 0;
+		/* Every target with a qemu-user is little-endian. */
+		for (size_t b = 0; b < w; b++) {
+			type |= (uint64_t)(unsigned char)reply[at + b] << (8 * b);
+			val |= (uint64_t)(unsigned char)reply[at + w + b] << (8 * b);
+		}
+		if (type == AT_NULL)
+			break;
+		if (type == AT_ENTRY) {
+			*entry = val;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int run_user_relocate(run_ctx *r)
+{
+	uint64_t entry;
+	int err;
+
+	if (!r->user_pie)
+		return 0;
+	if ((err = auxv_entry(&entry, r)) < 0) {
+		run_stub_failed(r, err);
+		run_verdict(r, RUN_EXIT_ERROR, 0, "reading the auxiliary vector: "
+			    "%s", rsp_errmsg(r->conn));
+		return -1;
+	}
+	/* Without AT_ENTRY the symbols stay at their link addresses: the
+	 * post-mortem then names no function, and a LOC cannot be set. */
+	if (entry)
+		image_set_bias(r->img, entry - image_entry(r->img));
+	return 0;
+}
+
+int run_user_interrupt(run_ctx *r)
+{
+	pid_t pid = r->qemu ? qemu_pid(r->qemu) : -1;
+
+	/* A stub of --connect's is someone else's process: only the
+	 * protocol's interrupt reaches it. */
+	if (!r->qemu)
+		return rsp_interrupt(r->conn);
+	return pid > 0 && kill(pid, SIGINT) == 0 ? 0 : -1;
+}

@@ -1,0 +1,219 @@
+/* Integration: user mode, Linux programs under real qemu-user
+ * (examples/user/prog.c, static and dynamic, for each architecture of the
+ * table): exit statuses, fatal signals with their post-mortem, stdin,
+ * a missing interpreter, a timeout, --pass-at on a relocated program, and
+ * --system forcing the old behaviour. */
+#include "run_common.h"
+
+static const char *const arches[] = { "aarch64", "arm", "riscv64" };
+#define N_ARCHES (sizeof(arches) / sizeof(arches[0]))
+
+/* Runs stubrun [OPTS...] PROG -- ARGS... with `input` as stdin (NULL:
+ * /dev/null). qemu-user takes no -name: the last program argument (which
+ * prog.c ignores) names this run, so that the test can check that no
+ * qemu-user outlived stubrun. `opts` and `args` are NULL-terminated. */
+static void user_run(harness_result *res, const char *prog,
+		     const char *const *opts, const char *const *args,
+		     const char *input)
+{
+	const char *argv[RUN_MAX_ARGS];
+	char mark[64];
+	int n = 0;
+
+	snprintf(mark, sizeof(mark), "stubrun-it-user-%d-%p", (int)getpid(),
+		 (void *)res);
+	argv[n++] = harness_stubrun();
+	argv[n++] = "run";
+	for (size_t i = 0; opts && opts[i] && n < RUN_MAX_ARGS - 8; i++)
+		argv[n++] = opts[i];
+	argv[n++] = prog;
+	argv[n++] = "--";
+	for (size_t i = 0; args && args[i] && n < RUN_MAX_ARGS - 2; i++)
+		argv[n++] = args[i];
+	argv[n++] = mark;
+	argv[n] = NULL;
+	cr_assert_eq(harness_run_input(res, argv, RUN_LIMIT_S, input), 0,
+		     "cannot run %s", argv[0]);
+	cr_assert_eq(res->timed_out, 0, "stubrun outlived %d s", RUN_LIMIT_S);
+	cr_expect_eq(harness_count_processes(mark), 0,
+		     "a qemu-user outlived stubrun");
+}
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const char *prog(char *buf, size_t cap, const char *arch,
+			const char *link)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "user-%s-%s", arch, link);
+	return example(buf, cap, name);
+}
+
+static void check_exit(const char *arch, const char *link, const char *status)
+{
+	char path[512], verdict[64];
+	harness_result res;
+
+	user_run(&res, prog(path, sizeof(path), arch, link), NULL,
+		 ARGS("exit", status), NULL);
+	cr_expect_eq(res.status, atoi(status), "%s %s exit %s: status %d\n%s",
+		     arch, link, status, res.status, res.err);
+	snprintf(verdict, sizeof(verdict), "the program exited with status %s",
+		 status);
+	if (atoi(status))
+		expect_in(res.err, verdict, "stderr");
+	cr_expect(!strstr(res.err, "post-mortem"), "an exit has a post-mortem");
+	harness_result_free(&res);
+}
+
+Test(user_mode, exit_statuses, .timeout = 120)
+{
+	static const char *const statuses[] = { "0", "3", "255" };
+
+	for (size_t i = 0; i < N_ARCHES; i++) {
+		for (size_t k = 0; k < 3; k++)
+			check_exit(arches[i], "static", statuses[k]);
+		check_exit(arches[i], "dynamic", "3");
+	}
+}
+
+/* A SIGSEGV three calls deep: the verdict names it, the post-mortem's
+ * backtrace names the three functions (of a relocated PIE too). */
+Test(user_mode, sigsegv_backtrace, .timeout = 120)
+{
+	static const char *const links[] = { "static", "dynamic" };
+	static const char *const frames[] = { "#0 0x", "crash_inner",
+					      "crash_middle", "crash_outer",
+					      "main", "prog.c:17" };
+
+	for (size_t i = 0; i < N_ARCHES; i++)
+		for (size_t l = 0; l < 2; l++) {
+			char path[512];
+			harness_result res;
+			user_run(&res, prog(path, sizeof(path), arches[i], links[l]),
+				 NULL, ARGS("segv", "16"), NULL);
+			cr_expect_eq(res.status, 1, "%s %s: status %d\n%s", arches[i],
+				     links[l], res.status, res.err);
+			expect_in(res.err, "FAIL: the program got SIGSEGV at 0x",
+				  "stderr");
+			expect_postmortem(&res);
+			const char *bt = strstr(res.err, "backtrace:");
+			for (size_t f = 0; bt && f < sizeof(frames) / sizeof(frames[0]); f++)
+				expect_in(bt, frames[f], "the backtrace");
+			cr_expect(!strstr(res.err, "QEMU info registers"),
+				  "qemu-user has no monitor");
+			harness_result_free(&res);
+		}
+}
+
+Test(user_mode, abort_is_sigabrt, .timeout = 60)
+{
+	for (size_t i = 0; i < N_ARCHES; i++) {
+		char path[512];
+		harness_result res;
+		user_run(&res, prog(path, sizeof(path), arches[i], "static"), NULL,
+			 ARGS("abort"), NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", arches[i],
+			     res.status, res.err);
+		expect_in(res.err, "FAIL: the program got SIGABRT", "stderr");
+		expect_postmortem(&res);
+		harness_result_free(&res);
+	}
+}
+
+/* stdin is the program's; its stdout is stubrun's, through the console
+ * matcher (--console-pass works on it). */
+Test(user_mode, stdin_to_stdout, .timeout = 60)
+{
+	static const char text[] = "one line\nanother line\nTEST OK\n";
+
+	for (size_t i = 0; i < N_ARCHES; i++) {
+		char path[512];
+		harness_result res;
+		user_run(&res, prog(path, sizeof(path), arches[i], "dynamic"),
+			 ARGS("--console-pass", "TEST OK"), ARGS("cat"), text);
+		cr_expect_eq(res.status, 0, "%s: status %d\n%s", arches[i],
+			     res.status, res.err);
+		cr_expect_str_eq(res.out, text, "%s: stdout", arches[i]);
+		harness_result_free(&res);
+	}
+}
+
+Test(user_mode, missing_interpreter, .timeout = 30)
+{
+	char path[512];
+	harness_result res;
+
+	user_run(&res, prog(path, sizeof(path), "aarch64", "dynamic"),
+		 ARGS("--sysroot", "/nonexistent"), ARGS("exit", "0"), NULL);
+	cr_expect_eq(res.status, 125, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "interpreter /lib/ld-linux-aarch64.so.1 not found "
+		  "under /nonexistent", "stderr");
+	expect_in(res.err, "libc6-arm64-cross", "stderr (the package)");
+	cr_expect_eq(strchr(res.err, '\n') - res.err + 1, (long)res.err_len,
+		     "more than one line:\n%s", res.err);
+	harness_result_free(&res);
+}
+
+Test(user_mode, timeout_postmortem, .timeout = 30)
+{
+	char path[512];
+	harness_result res;
+
+	user_run(&res, prog(path, sizeof(path), "riscv64", "dynamic"),
+		 ARGS("--timeout", "0.5"), ARGS("hang"), NULL);
+	cr_expect_eq(res.status, 124, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "TIMEOUT: timeout after 0.5 s (status 124)", "stderr");
+	expect_postmortem(&res);
+	expect_in(res.err, "in main", "stderr (the PC in the loop)");
+	harness_result_free(&res);
+}
+
+/* Breakpoints land in a position-independent program where qemu-user
+ * loaded it. */
+Test(user_mode, pass_at_relocated, .timeout = 30)
+{
+	char path[512];
+	harness_result res;
+
+	user_run(&res, prog(path, sizeof(path), "aarch64", "dynamic"),
+		 ARGS("--pass-at", "crash_inner", "--expect", "x1 == 34"),
+		 ARGS("segv", "16"), NULL);
+	cr_expect_eq(res.status, 0, "status %d\n%s", res.status, res.err);
+	expect_in(res.err, "PASS: reached --pass-at crash_inner", "stderr");
+	harness_result_free(&res);
+}
+
+/* --system boots the program on qemu-system-ARCH, where it cannot run:
+ * the old behaviour, a timeout. Why 5 s: it bounds QEMU's start-up too,
+ * which takes seconds on a cold, loaded host. */
+Test(user_mode, system_forced, .timeout = 30)
+{
+	harness_result res;
+
+	stubrun(&res, "--system", "--timeout", "5",
+		EXAMPLE("user-aarch64-static"), NULL);
+	cr_expect_eq(res.status, 124, "status %d\n%s", res.status, res.err);
+	cr_expect(!strstr(res.err, "the program"), "user mode:\n%s", res.err);
+	harness_result_free(&res);
+}
+
+/* --user before PROGRAM: an exec wrapper (ctest's
+ * CMAKE_CROSSCOMPILING_EMULATOR, meson's exe_wrapper, cargo's runner):
+ * everything after PROGRAM is the program's, options included. */
+Test(user_mode, exec_wrapper, .timeout = 30)
+{
+	char path[512], mark[64];
+	harness_result res;
+
+	snprintf(mark, sizeof(mark), "stubrun-it-wrap-%d", (int)getpid());
+	const char *argv[] = { harness_stubrun(), "run", "-q", "--user",
+			       prog(path, sizeof(path), "riscv64", "static"),
+			       "exit", "7", "--timeout", mark, NULL };
+	cr_assert_eq(harness_run(&res, argv, RUN_LIMIT_S), 0);
+	cr_expect_eq(res.status, 7, "status %d\n%s", res.status, res.err);
+	cr_expect_eq(harness_count_processes(mark), 0,
+		     "a qemu-user outlived stubrun");
+	harness_result_free(&res);
+}
