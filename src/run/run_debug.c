@@ -5,6 +5,7 @@
  * holds; the time gdb has the machine does not count against --timeout.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -26,6 +27,8 @@ static void drain_console(void *arg)
 static void print_command(run_ctx *r, const relay *rl, const char *when)
 {
 	const char *sym = image_is_elf(r->img) ? image_path(r->img) : NULL;
+	/* Absolute: the line is pasted into another terminal, elsewhere. */
+	char *abs = sym ? realpath(sym, NULL) : NULL;
 
 	fprintf(stderr, "stubrun: debug: %s; attach with:\n"
 		"  gdb-multiarch -q", when);
@@ -33,26 +36,25 @@ static void print_command(run_ctx *r, const relay *rl, const char *when)
 		fprintf(stderr, " -ex 'set sysroot %s'", r->sysroot);
 	fprintf(stderr, " -ex 'target remote %s'", relay_address(rl));
 	if (sym)
-		fprintf(stderr, " '%s'", sym);
+		fprintf(stderr, " '%s'", abs ? abs : sym);
 	fputs("\n", stderr);
 	fflush(stderr);
+	free(abs);
 }
 
-/* One session; 0 with *end set, or -1 (the endpoint failed, said). */
-static int serve(relay_end *end, run_ctx *r, const char *when)
+/* One session; 0 with *end set, or -1 with the problem in `err`. */
+static int serve(relay_end *end, run_ctx *r, const char *when, char *err,
+		 size_t errlen)
 {
 	int fds[2], n = 0;
 	relay_io io = { .sigfd = r->sigfd, .fds = fds, .drain = drain_console,
 			.arg = r };
 	relay *rl = NULL;
-	char err[512];
 	int64_t t = util_now_ms();
 	int rc;
 
-	if (relay_listen(&rl, r->opt->debug_listen, err, sizeof(err)) < 0) {
-		fprintf(stderr, "stubrun: debug: %s\n", err);
+	if (relay_listen(&rl, r->opt->debug_listen, err, errlen) < 0)
 		return -1;
-	}
 	if (r->qemu && qemu_stdout_fd(r->qemu) >= 0)
 		fds[n++] = qemu_stdout_fd(r->qemu);
 	if (r->qemu && qemu_stderr_fd(r->qemu) >= 0)
@@ -60,9 +62,7 @@ static int serve(relay_end *end, run_ctx *r, const char *when)
 	io.n_fds = (size_t)n;
 	print_command(r, rl, when);
 	rsp_set_timeout(r->conn, DEBUG_REQUEST_MS);
-	rc = relay_serve(end, rl, r->conn, &io, err, sizeof(err));
-	if (rc < 0)
-		fprintf(stderr, "stubrun: debug: %s\n", err);
+	rc = relay_serve(end, rl, r->conn, &io, err, errlen);
 	relay_close(rl);
 	rsp_regcache_reset(r->regs);
 	/* The timeout is suspended while gdb has the machine. */
@@ -73,12 +73,13 @@ static int serve(relay_end *end, run_ctx *r, const char *when)
 int run_debug_wait(run_ctx *r)
 {
 	relay_end end;
+	char err[512];
 
 	if (!r->opt->gdb_wait)
 		return 0;
-	if (serve(&end, r, "the machine waits at its first instruction") < 0) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "--gdb-wait: no debugger "
-			    "endpoint");
+	if (serve(&end, r, "the machine waits at its first instruction", err,
+		  sizeof(err)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--gdb-wait: %s", err);
 		return -1;
 	}
 	switch (end) {
@@ -103,18 +104,23 @@ int run_debug_wait(run_ctx *r)
 void run_debug_on_failure(run_ctx *r)
 {
 	relay_end end;
+	char err[512];
 
 	if (!r->opt->debug_on_failure || r->status == 0 ||
 	    (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND))
 		return;
 	if (!r->conn || r->stub_dead || !r->postmortem) {
-		fprintf(stderr, "stubrun: debug: %s: no machine to debug\n",
-			r->stub_dead || !r->conn ? "QEMU has exited" :
-			"the guest is not halted");
+		/* Without a post-mortem the failure ended the machine (an
+		 * exit device, QEMU's own semihosting, a crash of QEMU). */
+		fprintf(stderr, "stubrun: debug: QEMU has exited: no machine to "
+			"debug\n");
 		return;
 	}
-	if (serve(&end, r, "the machine is halted where it failed") < 0)
+	if (serve(&end, r, "the machine is halted where it failed", err,
+		  sizeof(err)) < 0) {
+		fprintf(stderr, "stubrun: debug: %s\n", err);
 		return;
+	}
 	if (end == RELAY_STUB_GONE)
 		r->stub_dead = 1;
 	if (end == RELAY_SIGNAL)
