@@ -270,6 +270,9 @@ static const bad_case bad[] = {
 	{ { "--break", "f", "--expect", "x0 ==\n1", "i", NULL },
 	  "--expect 'x0 ==\\n1': expected a number" },
 	{ { "--timeout", "1\t\x01", "i", NULL }, "--timeout '1\\t\\x01'" },
+	{ { "--debug-listen", "localhost:1234", "i", NULL },
+	  "--debug-listen localhost:1234: needs --debug-on-failure or --gdb-wait" },
+	{ { "--gdb-wait=1", "i", NULL }, "--gdb-wait: takes no value" },
 };
 
 Test(cli, rejects_bad_table_naming_the_option)
@@ -283,6 +286,23 @@ Test(cli, rejects_bad_table_naming_the_option)
 			  err, bad[i].why);
 		cli_options_free(&o);
 	}
+}
+
+Test(cli, debug_options)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--debug-on-failure", "--debug-listen",
+			   "127.0.0.1:9", "i"), 0, "%s", err);
+	cr_expect_eq(o.debug_on_failure, 1);
+	cr_expect_eq(o.gdb_wait, 0);
+	cr_expect_str_eq(o.debug_listen, "127.0.0.1:9");
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--gdb-wait", "i"), 0, "%s", err);
+	cr_expect_eq(o.gdb_wait, 1);
+	cr_expect_null(o.debug_listen);
+	cli_options_free(&o);
 }
 
 Test(cli, free_is_idempotent)
