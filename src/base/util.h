@@ -37,6 +37,8 @@ int util_hex_digit(int ch);
 
 /* Milliseconds of CLOCK_MONOTONIC: the orchestrator's one clock. */
 int64_t util_now_ms(void);
+/* The same clock in microseconds (--trace-timing). */
+int64_t util_now_us(void);
 
 /* Writes `data` fully to `fd`, retrying on EINTR and short writes.
  * 0 or -1 (errno set). */

@@ -433,6 +433,9 @@ const runopt_def runopt_table[] = {
 	  "unix:PATH); no QEMU is started" },
 	{ "--trace-rsp", NULL, RUNOPT_TRACE_RSP, F, 0, 1, NULL, NULL, NULL,
 	  "log every packet to stderr" },
+	{ "--trace-timing", NULL, RUNOPT_TRACE_TIMING, F, 0, 1, NULL, NULL, NULL,
+	  "print where the run's time went, phase by phase (image,\n"
+	  "spawn, connect, handshake, breakpoints, run, ...)" },
 
 	{ "--semihosting", NULL, RUNOPT_SEMIHOSTING, RUNOPT_OPTIONAL, 0, 1,
 	  parse_semihosting, "[=MODE]",

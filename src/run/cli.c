@@ -236,6 +236,7 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 		break;
 	case RUNOPT_CONNECT: o->connect = s; break;
 	case RUNOPT_TRACE_RSP: o->trace_rsp = 1; break;
+	case RUNOPT_TRACE_TIMING: o->trace_timing = 1; break;
 	case RUNOPT_SEMIHOSTING:
 		o->semihosting = s ? v->sh : RUNOPT_SH_STUBRUN;
 		break;

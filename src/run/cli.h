@@ -74,6 +74,7 @@ typedef struct cli_options {
 	int tcp_port;
 	const char *connect;    /* --connect ADDR, or NULL */
 	int trace_rsp;
+	int trace_timing;        /* --trace-timing */
 	const char *events;     /* --events FILE, or NULL */
 	/* NULL: stubrun_test_begin / stubrun_test_end when the image has them */
 	const char *test_begin_symbol, *test_end_symbol;

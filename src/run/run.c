@@ -398,6 +398,14 @@ static int announce_test_plan(run_ctx *r)
 	return 0;
 }
 
+/* `rc`, with the phase marked when it succeeded (--trace-timing). */
+static int marked(run_ctx *r, int rc, run_phase ph)
+{
+	if (rc == 0)
+		run_mark(r, ph);
+	return rc;
+}
+
 static void run_session(run_ctx *r)
 {
 	if (r->opt->events &&
@@ -416,13 +424,15 @@ static void run_session(run_ctx *r)
 	/* A position-independent program's symbols are known only once the
 	 * stub says where it was loaded: its plan waits for the connection. */
 	if (run_console_setup(r) < 0 ||
-	    run_setup_image(r) < 0 || announce_test_plan(r) < 0 ||
-	    run_replay_prepare(r) < 0 || run_setup_spawn(r) < 0 ||
-	    (!r->user_pie && run_setup_plan(r) < 0) ||
+	    marked(r, run_setup_image(r), RUN_PH_IMAGE) < 0 ||
+	    announce_test_plan(r) < 0 || run_replay_prepare(r) < 0 ||
+	    marked(r, run_setup_spawn(r), RUN_PH_SPAWN) < 0 ||
+	    (!r->user_pie && marked(r, run_setup_plan(r), RUN_PH_PLAN) < 0) ||
 	    run_setup_connect(r) < 0 || run_user_relocate(r) < 0 ||
-	    (r->user_pie && run_setup_plan(r) < 0) ||
+	    (r->user_pie && marked(r, run_setup_plan(r), RUN_PH_PLAN) < 0) ||
 	    run_replay_check(r) < 0 || run_setup_check_names(r) < 0 ||
-	    run_debug_wait(r) < 0 || run_setup_insert(r) < 0)
+	    run_debug_wait(r) < 0 ||
+	    marked(r, run_setup_insert(r), RUN_PH_INSERT) < 0)
 		return;
 	loop(r);
 }
@@ -495,20 +505,25 @@ int run_main(int argc, char **argv, int first)
 	}
 	r.opt = &opt;
 	r.t0 = util_now_ms();
+	r.t0_us = util_now_us();
 	r.deadline = r.t0 + opt.timeout_ms;
 	if (signals_block(&r.sigfd, &old) < 0)
 		run_verdict(&r, RUN_EXIT_ERROR, 0, "signalfd: %s", strerror(errno));
 	else
 		run_session(&r);
+	run_mark(&r, RUN_PH_RUN);
 	if (!r.done)
 		run_verdict(&r, RUN_EXIT_ERROR, 0, "internal error: no verdict");
 	fflush(stdout);
 	print_postmortem(&r);
 	run_replay_history(&r);
 	report(&r);
+	run_mark(&r, RUN_PH_POSTMORTEM);
 	run_debug_on_failure(&r);
 	status = r.status;
 	teardown(&r);
+	run_mark(&r, RUN_PH_TEARDOWN);
+	run_print_timing(&r);
 	discard_sigpipe();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	cli_options_free(&opt);

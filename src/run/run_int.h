@@ -53,6 +53,23 @@ typedef struct run_bp {
 /* Why 256: a test name or panic message is a short literal. */
 #define RUN_STRING_MAX 256
 
+/* The phases --trace-timing reports, in the order a run usually passes
+ * them (a position-independent program plans after connecting). */
+typedef enum run_phase {
+	RUN_PH_IMAGE,       /* the image read: ELF, symbols, target */
+	RUN_PH_SPAWN,       /* QEMU started */
+	RUN_PH_PLAN,        /* breakpoints planned, semihosting scanned */
+	RUN_PH_CONNECT,     /* the stub's socket connected */
+	RUN_PH_ANSWER,      /* the stub's first byte: QEMU is up */
+	RUN_PH_HANDSHAKE,   /* the rest of qSupported, target description,
+			     * vCont? */
+	RUN_PH_INSERT,      /* breakpoints inserted */
+	RUN_PH_RUN,         /* the guest ran to its verdict */
+	RUN_PH_POSTMORTEM,  /* the post-mortem and the report */
+	RUN_PH_TEARDOWN,    /* QEMU stopped, files removed */
+	RUN_PH_COUNT
+} run_phase;
+
 typedef struct run_ctx {
 	const cli_options *opt;
 	const target_desc *tgt;
@@ -94,6 +111,8 @@ typedef struct run_ctx {
 	int postmortem;       /* print one before QEMU goes */
 	int at_entry;         /* stopped at a function's entry */
 	int signo;            /* we were interrupted by this signal */
+	int64_t phase_end_us[RUN_PH_COUNT]; /* --trace-timing; 0: not reached */
+	int64_t t0_us;
 
 	/* in-image test state */
 	int in_test;
@@ -208,6 +227,12 @@ int run_fault_rearm(run_ctx *r);
 /* At a fault entry: the verdict when a fault was taken; nothing when the
  * entry served an interrupt or a call. */
 void run_fault_entry(run_ctx *r, const run_bp *b);
+
+/* run_timing.c: --trace-timing. run_mark() notes that phase `ph` ended
+ * now; run_print_timing() prints the phases reached, in the order they
+ * ended, to stderr. */
+void run_mark(run_ctx *r, run_phase ph);
+void run_print_timing(const run_ctx *r);
 
 /* run_debug.c: the machine handed to gdb. run_debug_wait() (--gdb-wait,
  * before the breakpoints go in): 0 to go on once gdb detached, or -1 with

@@ -355,13 +355,18 @@ int run_setup_plan(run_ctx *r)
 
 /* --- the connection ---------------------------------------------------- */
 
+/* --trace-rsp's lines; --trace-timing's first answer. */
 static void trace_packet(rsp_trace_dir dir, const char *data, size_t len,
 			 void *arg)
 {
+	run_ctx *r = arg;
 	char line[512];
 	size_t at = 0;
 
-	(void)arg;
+	if (dir == RSP_TRACE_RECV && !r->phase_end_us[RUN_PH_ANSWER])
+		run_mark(r, RUN_PH_ANSWER);
+	if (!r->opt->trace_rsp)
+		return;
 	at += (size_t)snprintf(line, sizeof(line), "rsp %s ",
 			       dir == RSP_TRACE_SEND ? "->" : "<-");
 	for (size_t i = 0; i < len && at + 8 < sizeof(line); i++) {
@@ -423,8 +428,10 @@ static int connect_stub(run_ctx *r)
 		deadline = r->deadline; /* --timeout bounds connecting too */
 
 	rsp_config_init(&cfg);
-	if (r->opt->trace_rsp)
+	if (r->opt->trace_rsp || r->opt->trace_timing) {
 		cfg.trace = trace_packet;
+		cfg.trace_arg = r;
+	}
 	cfg.console = console_packet;
 	cfg.console_arg = r;
 	if (!addr) {
@@ -465,6 +472,7 @@ int run_setup_connect(run_ctx *r)
 
 	if (connect_stub(r) < 0)
 		return -1;
+	run_mark(r, RUN_PH_CONNECT);
 	/* --timeout bounds the handshake too (and every request after it). */
 	run_bound_handshake(r, r->deadline + RUN_GRACE_MS);
 	err = rsp_handshake(r->conn);
@@ -479,6 +487,7 @@ int run_setup_connect(run_ctx *r)
 				    rsp_errmsg(r->conn));
 		return -1;
 	}
+	run_mark(r, RUN_PH_HANDSHAKE);
 	if (!rsp_reg_find(r->conn, r->tgt->pc_reg)) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "the stub has no register %s "
 			    "(is the machine %s?)", r->tgt->pc_reg, r->tgt->name);

@@ -1,0 +1,66 @@
+/*
+ * --trace-timing: where a run's time goes, phase by phase. Each phase is
+ * marked as it ends; the report lists the phases reached in the order
+ * they ended, each with its own share and the total, so that a slow
+ * start-up points at its phase (docs/BENCHMARKS.md has the figures).
+ */
+#include <stdio.h>
+
+#include "run_int.h"
+#include "util.h"
+
+static const char *const phase_names[RUN_PH_COUNT] = {
+	[RUN_PH_IMAGE] = "image",
+	[RUN_PH_SPAWN] = "spawn",
+	[RUN_PH_PLAN] = "plan",
+	[RUN_PH_CONNECT] = "connect",
+	[RUN_PH_ANSWER] = "first answer",
+	[RUN_PH_HANDSHAKE] = "handshake",
+	[RUN_PH_INSERT] = "breakpoints",
+	[RUN_PH_RUN] = "run",
+	[RUN_PH_POSTMORTEM] = "report",
+	[RUN_PH_TEARDOWN] = "teardown",
+};
+
+void run_mark(run_ctx *r, run_phase ph)
+{
+	if (r->opt && r->opt->trace_timing && ph < RUN_PH_COUNT)
+		r->phase_end_us[ph] = util_now_us();
+}
+
+/* The reached phase that ended first after `after` (0: the earliest), or
+ * RUN_PH_COUNT. */
+static run_phase next_phase(const run_ctx *r, int64_t after, int taken[])
+{
+	run_phase best = RUN_PH_COUNT;
+
+	for (int p = 0; p < RUN_PH_COUNT; p++) {
+		int64_t t = r->phase_end_us[p];
+		if (!t || taken[p] || t < after)
+			continue;
+		if (best == RUN_PH_COUNT || t < r->phase_end_us[best])
+			best = (run_phase)p;
+	}
+	return best;
+}
+
+void run_print_timing(const run_ctx *r)
+{
+	int taken[RUN_PH_COUNT] = { 0 };
+	int64_t prev = r->t0_us;
+	run_phase p;
+
+	if (!r->opt || !r->opt->trace_timing)
+		return;
+	fputs("stubrun: timing:", stderr);
+	while ((p = next_phase(r, prev, taken)) != RUN_PH_COUNT) {
+		int64_t us = r->phase_end_us[p] - prev;
+		fprintf(stderr, " %s %lld.%03lld ms,", phase_names[p],
+			(long long)(us / 1000), (long long)(us % 1000));
+		taken[p] = 1;
+		prev = r->phase_end_us[p];
+	}
+	fprintf(stderr, " total %lld.%03lld ms\n",
+		(long long)((prev - r->t0_us) / 1000),
+		(long long)((prev - r->t0_us) % 1000));
+}
