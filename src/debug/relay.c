@@ -70,7 +70,9 @@ static int listen_unix(relay *rl, char *err, size_t errlen)
 	return 0;
 }
 
-/* "HOST:PORT" (HOST may be empty: all addresses; [v6] allowed). */
+/* "HOST:PORT" (HOST may be empty: all addresses; [v6] allowed). The
+ * library's own splitter (rsp/transport.c) is private to it: libgdb-remote
+ * stands alone, and a client's default host differs from a listener's. */
 static int split_host_port(char *host, size_t hcap, const char **port,
 			   const char *spec)
 {
@@ -209,11 +211,18 @@ static int reply_gdb(session *s, const char *text)
 	return err;
 }
 
-/* A packet from the debugger: answered here, or passed to the stub. */
-static void from_debugger(session *s, const char *p, size_t len)
+/* A packet or interrupt from the debugger: answered here, or passed to
+ * the stub. */
+static void from_debugger(session *s, rsp_input kind, const char *p,
+			  size_t len)
 {
 	int err;
 
+	if (kind == RSP_INPUT_INTERRUPT) {
+		if (rsp_interrupt(s->stub) < 0)
+			finish(s, RELAY_STUB_GONE);
+		return;
+	}
 	if (len >= 1 && p[0] == 'D') {
 		reply_gdb(s, "OK");
 		finish(s, RELAY_DETACHED);
@@ -244,54 +253,50 @@ static void from_debugger(session *s, const char *p, size_t len)
 		s->running = 1;
 }
 
-/* Everything the debugger has sent, until its side is drained. */
-static void debugger_input(session *s, int timeout_ms)
+/* A packet from the stub, for the debugger (before one is there, nothing
+ * is waited for: it is dropped). */
+static void from_stub(session *s, rsp_input kind, const char *p, size_t len)
 {
-	do {
-		rsp_input kind;
-		const char *p;
-		size_t len;
-		int err = rsp_packet_next(s->gdb, &kind, &p, &len, timeout_ms);
-
-		timeout_ms = 0;
-		if (err == RSP_ETIMEOUT)
-			return;
-		if (err) {
-			finish(s, RELAY_DEBUGGER_GONE);
-			return;
-		}
-		if (kind == RSP_INPUT_INTERRUPT) {
-			if (rsp_interrupt(s->stub) < 0)
-				finish(s, RELAY_STUB_GONE);
-		} else {
-			from_debugger(s, p, len);
-		}
-	} while (!s->ended && rsp_input_pending(s->gdb));
+	if (kind != RSP_INPUT_PACKET || !s->gdb)
+		return;
+	if (is_stop(p, len))
+		s->running = 0;
+	if (rsp_packet_send(s->gdb, p, len) < 0)
+		finish(s, RELAY_DEBUGGER_GONE);
 }
 
-static void stub_input(session *s, int timeout_ms)
+typedef void (*input_fn)(session *s, rsp_input kind, const char *p,
+			 size_t len);
+
+/* Everything one side has sent, until its buffer is drained; a side that
+ * fails ends the session with `gone`. */
+static void side_input(session *s, rsp_conn *from, relay_end gone,
+		       input_fn handle)
 {
 	do {
 		rsp_input kind;
 		const char *p;
 		size_t len;
-		int err = rsp_packet_next(s->stub, &kind, &p, &len, timeout_ms);
+		int err = rsp_packet_next(from, &kind, &p, &len, 0);
 
-		timeout_ms = 0;
 		if (err == RSP_ETIMEOUT)
 			return;
 		if (err) {
-			finish(s, RELAY_STUB_GONE);
+			finish(s, gone);
 			return;
 		}
-		/* Before a debugger is there, nothing is waited for. */
-		if (kind != RSP_INPUT_PACKET || !s->gdb)
-			continue;
-		if (is_stop(p, len))
-			s->running = 0;
-		if (rsp_packet_send(s->gdb, p, len) < 0)
-			finish(s, RELAY_DEBUGGER_GONE);
-	} while (!s->ended && rsp_input_pending(s->stub));
+		handle(s, kind, p, len);
+	} while (!s->ended && rsp_input_pending(from));
+}
+
+static void debugger_input(session *s)
+{
+	side_input(s, s->gdb, RELAY_DEBUGGER_GONE, from_debugger);
+}
+
+static void stub_input(session *s)
+{
+	side_input(s, s->stub, RELAY_STUB_GONE, from_stub);
 }
 
 /* Polls the debugger, the stub, the signal fd and the caller's fds; 1 when
@@ -358,9 +363,9 @@ int relay_serve(relay_end *end, relay *rl, rsp_conn *stub, const relay_io *io,
 		if (io->drain)
 			io->drain(io->arg);
 		if (s.gdb && rsp_input_pending(s.gdb))
-			debugger_input(&s, 0);
+			debugger_input(&s);
 		if (!s.ended && rsp_input_pending(stub))
-			stub_input(&s, 0);
+			stub_input(&s);
 		if (s.ended)
 			break;
 		if ((rc = wait_any(&s, rl->fd)) < 0) {
@@ -371,15 +376,15 @@ int relay_serve(relay_end *end, relay *rl, rsp_conn *stub, const relay_io *io,
 		if (s.ended)
 			break;
 		if (!s.gdb) {
-			stub_input(&s, 0);
+			stub_input(&s);
 			if (!s.ended &&
 			    (rc = accept_debugger(&s, rl->fd, err, errlen)) < 0)
 				break;
 			continue;
 		}
-		debugger_input(&s, 0);
+		debugger_input(&s);
 		if (!s.ended)
-			stub_input(&s, 0);
+			stub_input(&s);
 	}
 	leave_halted(&s);
 	rsp_close(s.gdb);
