@@ -277,6 +277,15 @@ fail:
 	return -1;
 }
 
+/* --debug-on-failure applies to the test `name`: every test (with -j1),
+ * or those its NAME matches. */
+static int debugged(const suite_opts *o, const char *name)
+{
+	if (!o->debug_on_failure)
+		return 0;
+	return !o->debug_test || fnmatch(o->debug_test, name, 0) == 0;
+}
+
 static int prepare(ctx *c, char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -302,6 +311,7 @@ static int prepare(ctx *c, char *err, size_t errlen)
 			in->events_path = NULL;
 			goto nomem;
 		}
+		in->debug = debugged(&c->o, in->name);
 		if (suite_inst_argv(in, c->runner, c->o.timeout_s) < 0)
 			goto nomem;
 		in->job = &c->jobs[i];
@@ -309,9 +319,11 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		in->job->cwd = in->suite->dir;
 		in->job->user = in;
 		/* A backstop behind run's own timeout: QEMU start-up and the
-		 * post-mortem get a quarter more, at least 2 s. */
-		in->job->timeout_ms = (long)(secs * 1000.0) +
+		 * post-mortem get a quarter more, at least 2 s. A test that
+		 * may wait for gdb gets none, and talks to the terminal. */
+		in->job->timeout_ms = in->debug ? 0 : (long)(secs * 1000.0) +
 				      (secs / 4 > 2 ? (long)(secs * 250.0) : 2000);
+		in->job->err_to_terminal = in->debug;
 	}
 	return 0;
 nomem:

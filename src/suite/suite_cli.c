@@ -25,6 +25,12 @@ void suite_usage(FILE *f)
 "                     (with --json: one JSON object per test)\n"
 "  --fail-fast        stop at the first failure (the rest are \"not run\")\n"
 "  --repeat N         run each test N times (named NAME#1..NAME#N)\n"
+"  --debug-on-failure[=NAME]\n"
+"                     a failing test keeps its machine for gdb (as stubrun\n"
+"                     run --debug-on-failure, docs/DEBUGGING.md): with -j1\n"
+"                     any test, else those NAME (a glob) matches; their\n"
+"                     stderr is the terminal's, and the suite's backstop\n"
+"                     timeout does not apply to them\n"
 "  --timeout S        timeout of tests that set none (run's default: 60)\n",
 	      f);
 	for (int i = 0; i < REPORT_NFORMATS; i++) {
@@ -126,6 +132,11 @@ static int option(suite_opts *o, int *i, int argc, char **argv,
 		o->list = 1;
 	} else if (IS("--fail-fast")) {
 		o->fail_fast = 1;
+	} else if (IS("--debug-on-failure")) {
+		o->debug_on_failure = 1;
+		o->debug_test = val;
+		if (val && !*val)
+			goto bad;
 	} else if (IS("-j") || IS("--jobs") || IS("--repeat")) {
 		NEED();
 		if (IS("--repeat") ? parse_count(&o->repeat, val, 1, 100000) :
@@ -187,6 +198,12 @@ int suite_opts_parse(suite_opts *o, int argc, char **argv, char *errbuf,
 	}
 	if (!o->help && o->nsuites == 0) {
 		snprintf(errbuf, errlen, "no SUITE given (see stubrun test --help)");
+		return -1;
+	}
+	/* Two tests waiting for gdb at once would share one terminal. */
+	if (o->debug_on_failure && !o->debug_test && o->jobs != 1) {
+		snprintf(errbuf, errlen, "--debug-on-failure: needs -j1, or a "
+			 "test's NAME (--debug-on-failure=NAME)");
 		return -1;
 	}
 	return 0;

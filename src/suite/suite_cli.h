@@ -18,6 +18,10 @@ typedef struct suite_opts {
 	size_t nfilters;
 	int list;                /* --list */
 	int fail_fast;
+	/* --debug-on-failure[=NAME]: a failing test's machine is handed to
+	 * gdb (with -j1: any test; else only those NAME, a glob, matches). */
+	int debug_on_failure;
+	const char *debug_test;  /* NAME, or NULL */
 	int repeat;              /* --repeat N (default 1) */
 	double timeout_s;        /* --timeout S (0: run's own default) */
 	/* --junit FILE, --tap [FILE], --json [FILE] (report_formats[]);

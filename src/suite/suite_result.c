@@ -33,6 +33,8 @@ int suite_inst_argv(suite_inst *in, const char *runner, double timeout_s)
 	rc = argv_push(in, runner);
 	if (!rc)
 		rc = argv_push(in, "run");
+	if (!rc && in->debug)
+		rc = argv_push(in, "--debug-on-failure");
 	for (size_t i = 0; !rc && i < t->nopts; i++)
 		rc = argv_push(in, t->opts[i]);
 	if (!rc && t->timeout_s <= 0 && timeout_s > 0) {

@@ -18,6 +18,7 @@ typedef struct suite_inst {
 	size_t argc;
 	char *events_path;     /* --events FILE (in the private temp dir) */
 	sched_job *job;        /* its process; job->user points back here */
+	int debug;             /* --debug-on-failure applies to it */
 
 	/* Results, after suite_inst_results(). */
 	report_case *cases;
@@ -28,7 +29,7 @@ typedef struct suite_inst {
 } suite_inst;
 
 /*
- * Builds inst->argv: RUNNER run OPTS... [--timeout S] --events FILE IMAGE
+ * Builds inst->argv: RUNNER run [--debug-on-failure] OPTS... [--timeout S] --events FILE IMAGE
  * [-- ARGS...]. `timeout_s` > 0 is used when the test sets none.
  * Returns 0 or -ENOMEM.
  */

@@ -114,7 +114,8 @@ static void start_job(sched_job *job, const sched_config *cfg)
 		goto fail;
 	spawn_opts_init(&so, job->argv);
 	so.out_fd = p1[1];
-	so.err_fd = p2[1];
+	/* Without a writer the capture of stderr just sees its end. */
+	so.err_fd = job->err_to_terminal ? -1 : p2[1];
 	so.death_signal = SIGTERM;
 	so.mask = cfg->child_mask;
 	so.cwd = job->cwd;

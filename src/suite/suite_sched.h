@@ -43,6 +43,7 @@ typedef struct sched_job {
 	const char *cwd;       /* the child's working directory, or NULL */
 	long timeout_ms;       /* deadline after the start; 0 for none */
 	void *user;            /* for the callbacks */
+	int err_to_terminal;   /* its stderr is ours, not captured */
 
 	/* Results. */
 	sched_state state;

@@ -20,8 +20,9 @@ typedef struct dbg_run {
 	pid_t pid;
 } dbg_run;
 
-/* Starts `stubrun run ARGS...` and waits (bounded) for its line. */
-static void dbg_start(dbg_run *d, const char *const *args)
+/* Starts `stubrun COMMAND ARGS...` and waits (bounded) for its line. */
+static void dbg_start_command(dbg_run *d, const char *command,
+			      const char *const *args)
 {
 	const char *argv[24];
 	size_t n = 0;
@@ -30,7 +31,7 @@ static void dbg_start(dbg_run *d, const char *const *args)
 	scratch_new(d->dir, sizeof(d->dir), "dbg");
 	snprintf(d->errfile, sizeof(d->errfile), "%s.err", d->dir);
 	argv[n++] = harness_stubrun();
-	argv[n++] = "run";
+	argv[n++] = command;
 	for (size_t i = 0; args[i] && n < 23; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
@@ -54,6 +55,11 @@ static void dbg_start(dbg_run *d, const char *const *args)
 		poll(NULL, 0, 10);
 	}
 	cr_assert_fail("stubrun never printed its gdb line:\n%s", err);
+}
+
+static void dbg_start(dbg_run *d, const char *const *args)
+{
+	dbg_start_command(d, "run", args);
 }
 
 /* Waits for stubrun; its exit status, its stderr in *err (free it). */
@@ -315,5 +321,57 @@ Test(debug_relay, no_machine_after_qemu_exit, .timeout = 60)
 	cr_expect_eq(res.status, 3, "status %d:\n%s", res.status, res.err);
 	cr_expect(strstr(res.err, "stubrun: debug: QEMU has exited: no machine "
 			 "to debug"), "%s", res.err);
+	harness_result_free(&res);
+}
+
+/* `stubrun test -j1 --debug-on-failure`: the failing test waits for gdb,
+ * its line on the suite's stderr; the passing one does not; the report
+ * still has both verdicts. */
+Test(debug_relay, suite_hands_the_failing_test_to_gdb, .timeout = 120)
+{
+	char pass[512], fail[512], ini[160], xml[200], text[1200];
+	dbg_run d;
+	harness_result g;
+	char *err, *x;
+	FILE *f;
+
+	example_or_skip(pass, sizeof(pass), "riscv64-pass.elf");
+	example_or_skip(fail, sizeof(fail), "riscv64-fail.elf");
+	scratch_new(ini, sizeof(ini), "dbgsuite");
+	snprintf(xml, sizeof(xml), "%s/r.xml", ini);
+	snprintf(text, sizeof(text), "[test \"pass\"]\nimage = %s\n"
+		 "[test \"fail\"]\nimage = %s\n", pass, fail);
+	strcat(ini, "/s.ini");
+	cr_assert_not_null(f = fopen(ini, "w"));
+	fputs(text, f);
+	fclose(f);
+	const char *args[] = { "-j1", "--debug-on-failure", "--junit", xml, ini,
+			       NULL };
+	const char *cmds[] = { "bt 1", "detach", NULL };
+	dbg_start_command(&d, "test", args);
+	gdb_batch(&g, &d, fail, NULL, cmds);
+	cr_expect(strstr(g.out, "stubrun_exit"), "%s\n%s", g.out, g.err);
+	int status = dbg_finish(&d, &err);
+	x = slurp_file(xml);
+	cr_expect_eq(status, 1, "status %d:\n%s", status, err);
+	cr_expect(strstr(x, "tests=\"2\" failures=\"1\""), "%s", x);
+	cr_expect(strstr(err, "stubrun: debug: the machine is halted"), "%s", err);
+	free(x);
+	free(err);
+	harness_result_free(&g);
+	*strrchr(ini, '/') = '\0';
+	scratch_rm(ini);
+}
+
+/* Two tests at once would wait for gdb on one terminal. */
+Test(debug_relay, suite_needs_j1_or_a_name, .timeout = 30)
+{
+	harness_result res;
+	const char *argv[] = { harness_stubrun(), "test", "-j2",
+			       "--debug-on-failure", "x.ini", NULL };
+
+	cr_assert_eq(harness_run(&res, argv, 30), 0);
+	cr_expect_eq(res.status, 125, "status %d:\n%s", res.status, res.err);
+	cr_expect(strstr(res.err, "--debug-on-failure: needs -j1"), "%s", res.err);
 	harness_result_free(&res);
 }
