@@ -12,7 +12,8 @@
  * first stop (-S); on x86 the firmware copies the kernel into RAM after
  * that, overwriting earlier writes, so write it when stopped at
  * guest_entry. If every test that ran returned, main returns 0 when
- * all of them passed, else 1.
+ * all of them passed, else 1. Under --snapshot-at, each test runs alone
+ * (stubrun_test_selected), from a snapshot taken at main.
  */
 #include <stubrun/guest.h>
 #include "platform.h"
@@ -108,7 +109,8 @@ int main(void)
 	for (unsigned i = 0; i < count; i++) {
 		int status;
 
-		if ((int)i < multi_first_test)
+		if ((int)i < multi_first_test ||
+		    !stubrun_test_selected(tests[i].name))
 			continue;
 		console_puts("[ RUN  ] ");
 		console_puts(tests[i].name);

@@ -88,6 +88,22 @@ void stubrun_test_begin(const char *name);
 void stubrun_test_end(int status);
 
 /*
+ * Isolated tests (stubrun run --snapshot-at LOC): stubrun boots once to
+ * LOC, saves the machine there, and runs each declared test from that
+ * snapshot, writing its name into stubrun_selected_test first. A guest
+ * that wants this asks, for each test, whether to run it:
+ *
+ *     if (stubrun_test_selected("arith")) { begin, run, end }
+ *
+ * It is 1 for every test when nothing is selected (an ordinary run). The
+ * buffer holds a NUL-terminated name of at most STUBRUN_TEST_NAME_MAX - 1
+ * bytes, in .data so that start-up code clearing .bss leaves it alone.
+ */
+#define STUBRUN_TEST_NAME_MAX 128
+extern volatile char stubrun_selected_test[STUBRUN_TEST_NAME_MAX];
+int stubrun_test_selected(const char *name);
+
+/*
  * Declares, at file scope, the name of an in-image test before it runs, so
  * that stubrun knows the whole plan from the image alone: a test the guest
  * never reaches (after a crash or a hang) is reported "not run" instead of
@@ -145,6 +161,22 @@ extern struct stubrun_guest_state stubrun_guest_state;
 #define STUBRUN_USE_(v) __asm__ volatile("" : : "r"(v) : "memory")
 
 struct stubrun_guest_state stubrun_guest_state;
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((section(".data")))
+#endif
+volatile char stubrun_selected_test[STUBRUN_TEST_NAME_MAX] = { 0 };
+
+int stubrun_test_selected(const char *name)
+{
+	unsigned i = 0;
+
+	if (!stubrun_selected_test[0])
+		return 1;
+	while (i < STUBRUN_TEST_NAME_MAX && name[i] &&
+	       stubrun_selected_test[i] == name[i])
+		i++;
+	return i < STUBRUN_TEST_NAME_MAX && stubrun_selected_test[i] == name[i];
+}
 
 /* The exit device of the target; returns if the device did not end the run. */
 static void stubrun_exit_device_(int status)

@@ -421,6 +421,13 @@ const runopt_def runopt_table[] = {
 	  "HOST:PORT", NULL,
 	  "where gdb connects (default: a unix socket in a private\n"
 	  "directory)" },
+	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_loc, "LOC",
+	  NULL,
+	  "boot once to LOC, save the machine there (QEMU's savevm),\n"
+	  "then run each test the image declares alone from that\n"
+	  "snapshot: a crash or a corrupted global in one cannot\n"
+	  "reach the next (the guest asks stubrun_test_selected(),\n"
+	  "include/stubrun/guest.h; needs qemu-img)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
 

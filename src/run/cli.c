@@ -221,6 +221,10 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_NO_FAULT_CATCH: o->no_fault_catch = 1; break;
 	case RUNOPT_DEBUG_ON_FAILURE: o->debug_on_failure = 1; break;
 	case RUNOPT_GDB_WAIT: o->gdb_wait = 1; break;
+	case RUNOPT_SNAPSHOT_AT:
+		o->snapshot_at = s;
+		o->snapshot_where = v->where;
+		break;
 	case RUNOPT_DEBUG_LISTEN: o->debug_listen = s; break;
 	case RUNOPT_POSTMORTEM: o->postmortem = v->pm; break;
 	case RUNOPT_POSTMORTEM_FILE: o->postmortem_file = s; break;
@@ -304,6 +308,12 @@ static int check_record(const cli_options *o, char *errbuf, size_t errlen)
 	if (o->watch_back.text && !o->record) {
 		util_errf(errbuf, errlen, "--watch-back %s: needs --record",
 			  o->watch_back.text);
+		return -1;
+	}
+	if (o->snapshot_at && (o->connect || o->record)) {
+		util_errf(errbuf, errlen, "--snapshot-at %s: %s", o->snapshot_at,
+			  o->connect ? "needs a QEMU of stubrun's own (not "
+			  "--connect)" : "does not go with --record");
 		return -1;
 	}
 	if (o->debug_listen && !o->debug_on_failure && !o->gdb_wait) {

@@ -68,6 +68,8 @@ typedef struct cli_options {
 	runopt_postmortem postmortem;
 	const char *postmortem_file;    /* or NULL */
 	int record;             /* --record: instructions of history, or 0 */
+	const char *snapshot_at;        /* --snapshot-at LOC as written, or NULL */
+	expect_operand snapshot_where;  /* its parsed LOC */
 	cli_watch watch_back;   /* --watch-back, when watch_back.text */
 	int timeout_ms;         /* default 60000 */
 	cli_gdb_mode gdb_mode;

@@ -313,7 +313,7 @@ static void postmortem_to_file(run_ctx *r, postmortem_in *pm)
 
 /* The post-mortem is made once, in memory: stderr and the --events file
  * get the same text. */
-static void print_postmortem(run_ctx *r)
+void run_print_postmortem(run_ctx *r)
 {
 	postmortem_in pm = { 0 };
 	unwind_regs from;
@@ -434,7 +434,9 @@ static void run_session(run_ctx *r)
 	    run_debug_wait(r) < 0 ||
 	    marked(r, run_setup_insert(r), RUN_PH_INSERT) < 0)
 		return;
-	loop(r);
+	do
+		loop(r);
+	while (run_snapshot_next(r));
 }
 
 static void teardown(run_ctx *r)
@@ -461,6 +463,7 @@ static void teardown(run_ctx *r)
 	free(r->bps);
 	free(r->watch_addr);
 	free(r->test_out);
+	run_snapshot_free(r);
 	if (r->sigfd >= 0)
 		close(r->sigfd);
 }
@@ -515,7 +518,7 @@ int run_main(int argc, char **argv, int first)
 	if (!r.done)
 		run_verdict(&r, RUN_EXIT_ERROR, 0, "internal error: no verdict");
 	fflush(stdout);
-	print_postmortem(&r);
+	run_print_postmortem(&r);
 	run_replay_history(&r);
 	report(&r);
 	run_mark(&r, RUN_PH_POSTMORTEM);

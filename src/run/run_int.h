@@ -34,6 +34,7 @@ typedef enum run_bp_kind {
 	RUN_BP_SEMIHOST,      /* a semihosting trap */
 	RUN_BP_VECTOR,        /* after a write of the vector base */
 	RUN_BP_FAULT,         /* a fault handler's entry, index: its id */
+	RUN_BP_SNAPSHOT,      /* --snapshot-at */
 } run_bp_kind;
 
 typedef struct run_bp {
@@ -137,7 +138,16 @@ typedef struct run_ctx {
 
 	uint64_t *watch_addr; /* where each --watch lies (opt->n_watches) */
 
-	/* --record (run_replay.c): the log and snapshot image in rr_dir */
+	/* --snapshot-at (run_snapshot.c): the declared tests, which one runs
+	 * now from the snapshot, how many failed */
+	int snap_taken;
+	int status_final;         /* the verdict is the run's, not a test's */
+	int snap_respawn;         /* QEMU starts from the snapshot (-loadvm) */
+	char **snap_tests;
+	size_t snap_count, snap_index, snap_failed;
+	uint64_t snap_selected;   /* address of stubrun_selected_test */
+	/* --record (run_replay.c), --snapshot-at: the log and snapshot image
+	 * in rr_dir */
 	char rr_dir[4096], rr_log[4096], rr_disk[4096];
 	int rr_replay;        /* QEMU replays the log (and its console is
 			       * not shown again) */
@@ -234,6 +244,15 @@ void run_fault_entry(run_ctx *r, const run_bp *b);
 void run_mark(run_ctx *r, run_phase ph);
 void run_print_timing(const run_ctx *r);
 
+/* run.c: the post-mortem of the verdict now set, when it has one. */
+void run_print_postmortem(run_ctx *r);
+/* run_setup.c: the address of a parsed LOC (symbol+offset or number);
+ * 0, or -1 with the verdict (no such symbol). */
+int run_setup_loc(uint64_t *addr, run_ctx *r, const expect_operand *where);
+/* run_setup.c: every planned breakpoint and watchpoint again, into a new
+ * QEMU (the fault entries are already among the breakpoints). */
+int run_setup_reinsert(run_ctx *r);
+
 /* run_debug.c: the machine handed to gdb. run_debug_wait() (--gdb-wait,
  * before the breakpoints go in): 0 to go on once gdb detached, or -1 with
  * the verdict set. run_debug_on_failure() after the verdict is printed:
@@ -289,6 +308,17 @@ int run_leave_stop(run_ctx *r);
 void run_stop_thread_init(run_ctx *r);
 /* Handles a stop: sets the verdict, or says how to go on. */
 int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop);
+
+/* run_snapshot.c: --snapshot-at. run_snapshot_plan() (with the plan):
+ * the declared tests and the breakpoint at LOC, 0 or -1 with the
+ * verdict; run_snapshot_hit() at LOC: the snapshot, then the first test;
+ * run_snapshot_next() after each verdict: 1 when the next test is
+ * selected and restored (run the loop again), 0 when the verdict is the
+ * run's. */
+int run_snapshot_plan(run_ctx *r);
+void run_snapshot_hit(run_resume *resume, run_ctx *r);
+int run_snapshot_next(run_ctx *r);
+void run_snapshot_free(run_ctx *r);
 /* run_exit.c */
 /* A W stop reply with this exit status. */
 void run_exit_reported(run_ctx *r, int status);

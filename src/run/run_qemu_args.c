@@ -327,6 +327,15 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 		     r->rr_replay ? "replay" : "record", r->rr_log);
 		arg(a, "-drive");
 		argf(a, "file=%s,if=none,id=stubrun_rr", r->rr_disk);
+	} else if (o->snapshot_at) {
+		/* where savevm puts the machine */
+		arg(a, "-drive");
+		argf(a, "file=%s,if=none,id=stubrun_snap,format=qcow2",
+		     r->rr_disk);
+		if (r->snap_respawn) {
+			arg(a, "-loadvm");
+			arg(a, "stubrun-snapshot");
+		}
 	}
 	/* A bare IMAGE's defaults (no firmware on riscv) give way to the
 	 * user's kernel or firmware. */

@@ -39,7 +39,7 @@ static int rr_path(char *out, size_t cap, const char *dir, const char *name)
 }
 
 /* qemu-img create -f qcow2: where the recording's start snapshot lives. */
-static int make_disk(run_ctx *r)
+static int make_disk(run_ctx *r, const char *who)
 {
 	char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", r->rr_disk,
 			 RR_DISK_SIZE, NULL };
@@ -50,20 +50,20 @@ static int make_disk(run_ctx *r)
 	spawn_opts_init(&so, argv);
 	so.path_search = 1;
 	if (spawn_start(&pid, &child_errno, &so) < 0) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "--record: qemu-img: %s",
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: qemu-img: %s", who,
 			    strerror(errno));
 		return -1;
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (child_errno == ENOENT) {
-		run_verdict(r, RUN_EXIT_NOTFOUND, 0, "--record needs qemu-img "
-			    "(Debian package qemu-utils)");
+		run_verdict(r, RUN_EXIT_NOTFOUND, 0, "%s needs qemu-img "
+			    "(Debian package qemu-utils)", who);
 		return -1;
 	}
 	if (child_errno || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "--record: qemu-img create %s "
-			    "failed (status %d)", r->rr_disk,
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: qemu-img create %s "
+			    "failed (status %d)", who, r->rr_disk,
 			    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 		return -1;
 	}
@@ -72,7 +72,10 @@ static int make_disk(run_ctx *r)
 
 int run_replay_prepare(run_ctx *r)
 {
-	if (!r->opt->record || r->rr_dir[0])
+	/* --snapshot-at saves its machine into the same kind of image. */
+	const char *who = r->opt->record ? "--record" : "--snapshot-at";
+
+	if ((!r->opt->record && !r->opt->snapshot_at) || r->rr_dir[0])
 		return 0;
 	if (privdir_make(r->rr_dir, sizeof(r->rr_dir), NULL, "rr") < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "mkdtemp %s: %s", r->rr_dir,
@@ -82,11 +85,11 @@ int run_replay_prepare(run_ctx *r)
 	}
 	if (rr_path(r->rr_log, sizeof(r->rr_log), r->rr_dir, "replay.bin") < 0 ||
 	    rr_path(r->rr_disk, sizeof(r->rr_disk), r->rr_dir, "snapshot.qcow2") < 0) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "--record: %s: path too long",
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: %s: path too long", who,
 			    r->rr_dir);
 		return -1;
 	}
-	return make_disk(r);
+	return make_disk(r, who);
 }
 
 void run_replay_remove(run_ctx *r)

@@ -72,18 +72,26 @@ static int plan_hook(run_ctx *r, const char *given, const char *dflt,
 	return found ? run_add_bp(r, addr, kind, 0, given ? given : dflt, 0) : 0;
 }
 
+int run_setup_loc(uint64_t *addr, run_ctx *r, const expect_operand *where)
+{
+	int found;
+
+	*addr = where->value;
+	if (where->kind != EXPECT_NAME)
+		return 0;
+	if (symbol(addr, &found, r, where->name, 1) < 0)
+		return -1;
+	*addr += where->value;
+	return 0;
+}
+
 static int plan_checks(run_ctx *r)
 {
 	for (size_t i = 0; i < r->opt->n_checks; i++) {
 		const cli_check *ck = &r->opt->checks[i];
-		uint64_t addr = ck->where.value;
-		int found;
-		if (ck->where.kind == EXPECT_NAME) {
-			if (symbol(&addr, &found, r, ck->where.name, 1) < 0)
-				return -1;
-			addr += ck->where.value;
-		}
-		if (run_add_bp(r, addr, RUN_BP_CHECK, i, ck->loc, 0) < 0)
+		uint64_t addr;
+		if (run_setup_loc(&addr, r, &ck->where) < 0 ||
+		    run_add_bp(r, addr, RUN_BP_CHECK, i, ck->loc, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -348,7 +356,8 @@ int run_setup_plan(run_ctx *r)
 	    plan_symbols(r, o->exit_symbols, o->n_exit_symbols, default_exit,
 			 RUN_BP_EXIT) < 0)
 		return -1;
-	if (plan_watches(r) < 0 || plan_semihosting(r) < 0)
+	if (plan_watches(r) < 0 || plan_semihosting(r) < 0 ||
+	    run_snapshot_plan(r) < 0)
 		return -1;
 	return run_fault_plan(r);
 }
@@ -531,10 +540,8 @@ int run_setup_check_names(run_ctx *r)
 	return 0;
 }
 
-int run_setup_insert(run_ctx *r)
+static int insert_bps(run_ctx *r)
 {
-	if (insert_watches(r) < 0 || run_fault_arm(r) < 0)
-		return -1;
 	for (size_t i = 0; i < r->nbps; i++) {
 		run_bp *b = &r->bps[i];
 		if (run_find_bp(r, b->addr) != b)
@@ -550,4 +557,18 @@ int run_setup_insert(run_ctx *r)
 		b->inserted = 1;
 	}
 	return 0;
+}
+
+int run_setup_insert(run_ctx *r)
+{
+	if (insert_watches(r) < 0 || run_fault_arm(r) < 0)
+		return -1;
+	return insert_bps(r);
+}
+
+int run_setup_reinsert(run_ctx *r)
+{
+	if (insert_watches(r) < 0)
+		return -1;
+	return insert_bps(r);
 }

@@ -307,6 +307,7 @@ static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
 		case RUN_BP_VECTOR: r->fault_rearm = 1; break;
 		case RUN_BP_FAULT: run_fault_entry(r, b); break;
+		case RUN_BP_SNAPSHOT: run_snapshot_hit(resume, r); break;
 		}
 	}
 	/* After the walk: moving the fault breakpoints changes r->bps. */

@@ -273,6 +273,11 @@ static const bad_case bad[] = {
 	{ { "--debug-listen", "localhost:1234", "i", NULL },
 	  "--debug-listen localhost:1234: needs --debug-on-failure or --gdb-wait" },
 	{ { "--gdb-wait=1", "i", NULL }, "--gdb-wait: takes no value" },
+	{ { "--snapshot-at", "main", "--connect", "localhost:1", "i", NULL },
+	  "--snapshot-at main: needs a QEMU of stubrun's own" },
+	{ { "--snapshot-at", "main", "--record", "i", NULL },
+	  "--snapshot-at main: does not go with --record" },
+	{ { "--snapshot-at", "a b", "i", NULL }, "--snapshot-at 'a b'" },
 };
 
 Test(cli, rejects_bad_table_naming_the_option)

@@ -1,0 +1,259 @@
+/*
+ * --snapshot-at LOC: boot once, test from a snapshot. The guest runs to
+ * LOC, where QEMU saves the machine (savevm, through the stub's monitor
+ * channel, into the qcow2 image in the private directory). Then each test
+ * the image declares runs alone: stubrun writes its name into the guest's
+ * stubrun_selected_test and lets the guest go on to its verdict; for the
+ * next test it restores the snapshot (loadvm), so that nothing one test
+ * did -- a crash, a hang, a corrupted global -- reaches the next.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu.h"
+#include "testplan.h"
+#include "run_int.h"
+#include "util.h"
+
+/* The snapshot's name inside the qcow2 image. */
+#define SNAPSHOT_NAME "stubrun-snapshot"
+
+/* Why 30 s: savevm of a guest with a few hundred MiB of RAM takes a
+ * second or two; loadvm less. The bound only ends a wedged QEMU. */
+#define SNAPSHOT_MONITOR_MS 30000
+
+int run_snapshot_plan(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+	const image_symbol *sel;
+	testplan tp;
+	uint64_t addr;
+
+	if (!o->snapshot_at)
+		return 0;
+	if (r->user) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at: qemu-user has "
+			    "no snapshots");
+		return -1;
+	}
+	if (!image_is_elf(r->img) ||
+	    image_symbol_find(&sel, r->img, "stubrun_selected_test") < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at: %s has no "
+			    "stubrun_selected_test (include/stubrun/guest.h: the "
+			    "guest chooses its test by it)", image_path(r->img));
+		return -1;
+	}
+	if (testplan_read(&tp, r->img, r->err, sizeof(r->err)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
+		return -1;
+	}
+	if (tp.count == 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at: %s declares no "
+			    "tests (STUBRUN_DECLARE_TEST)", image_path(r->img));
+		testplan_clear(&tp);
+		return -1;
+	}
+	r->snap_tests = tp.names;
+	r->snap_count = tp.count;
+	r->snap_selected = sel->addr;
+	if (run_setup_loc(&addr, r, &o->snapshot_where) < 0)
+		return -1;
+	return run_add_bp(r, addr, RUN_BP_SNAPSHOT, 0, o->snapshot_at, 0);
+}
+
+/* A monitor command; 0, or -1 with QEMU's words (or the stub's) in msg. */
+static int monitor(run_ctx *r, const char *cmd, char *msg, size_t cap)
+{
+	char *out = NULL;
+	int err;
+
+	msg[0] = '\0';
+	run_bound_requests(r, util_now_ms() + SNAPSHOT_MONITOR_MS);
+	err = rsp_monitor(&out, r->conn, cmd);
+	run_bound_requests(r, r->deadline + RUN_GRACE_MS);
+	if (err < 0) {
+		snprintf(msg, cap, "%s", rsp_errmsg(r->conn));
+		free(out);
+		return -1;
+	}
+	/* HMP answers a failed savevm/loadvm with text, not an error reply:
+	 * "Error: Device 'x' is writable but does not support snapshots". */
+	if (out && strstr(out, "rror")) {
+		snprintf(msg, cap, "%.*s", (int)strcspn(out, "\r\n"), out);
+		free(out);
+		return -1;
+	}
+	free(out);
+	return 0;
+}
+
+/* The name of the test to run now, into the guest's buffer. */
+static int select_test(run_ctx *r)
+{
+	char name[TESTPLAN_MAX_NAME + 1] = { 0 };
+	const char *t = r->snap_tests[r->snap_index];
+	size_t n = strlen(t) + 1;
+
+	/* guest.h's buffer is 128 bytes; a longer name cannot be chosen. */
+	if (n > 128) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at: test name '%s' "
+			    "is longer than STUBRUN_TEST_NAME_MAX", t);
+		return -1;
+	}
+	memcpy(name, t, n);
+	if (rsp_mem_write(r->conn, r->snap_selected, name, n) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at: writing "
+			    "stubrun_selected_test: %s", rsp_errmsg(r->conn));
+		return -1;
+	}
+	return 0;
+}
+
+void run_snapshot_hit(run_resume *resume, run_ctx *r)
+{
+	char msg[300];
+
+	*resume = RUN_STEP_CONTINUE;
+	if (r->snap_taken)
+		return; /* restored here: the test begins */
+	if (monitor(r, "savevm " SNAPSHOT_NAME, msg, sizeof(msg)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at %s: QEMU cannot "
+			    "save this machine: %s", r->opt->snapshot_at, msg);
+		*resume = RUN_STAY;
+		return;
+	}
+	r->snap_taken = 1;
+	if (select_test(r) < 0)
+		*resume = RUN_STAY;
+}
+
+/* The verdict of the test that just ended, and its report: one line (and
+ * the post-mortem) for a failure. */
+static void finish_test(run_ctx *r)
+{
+	const char *name = r->snap_tests[r->snap_index];
+
+	if (r->in_test && r->ev) {
+		events_end(r->ev, r->test_name, r->status ? r->status : 1,
+			   util_now_ms() - r->t0, r->test_out, r->test_len);
+	}
+	r->in_test = 0;
+	if (r->status == 0)
+		return;
+	r->snap_failed++;
+	run_print_postmortem(r);
+	fprintf(stderr, "stubrun: test %s: %s (status %d)\n", name, r->reason,
+		r->status);
+}
+
+/* A machine that shut down (a triple fault under -action shutdown=pause)
+ * or panicked will not run again, even restored: QEMU keeps that run
+ * state across loadvm, and its system_reset is a shutdown again under
+ * -no-reboot. Such a machine is replaced by a new QEMU that starts from
+ * the snapshot (-loadvm), the image being on disk. */
+static int needs_reset(run_ctx *r)
+{
+	char *out = NULL;
+	int yes;
+
+	if (rsp_monitor(&out, r->conn, "info status") < 0) {
+		free(out);
+		return 0;
+	}
+	yes = out && (strstr(out, "shutdown") || strstr(out, "panicked") ||
+		      strstr(out, "internal-error"));
+	free(out);
+	return yes;
+}
+
+static int respawn(run_ctx *r)
+{
+	qemu_kill(r->qemu);
+	run_drain_qemu(r);
+	rsp_close(r->conn);
+	r->conn = NULL;
+	qemu_free(r->qemu);
+	r->qemu = NULL;
+	r->qemu_held_len = 0;
+	r->qemu_line_len = 0;
+	rsp_regcache_reset(r->regs);
+	r->snap_respawn = 1;
+	for (size_t i = 0; i < r->nbps; i++)
+		r->bps[i].inserted = 0;
+	if (run_spawn_qemu(r) < 0 || run_setup_connect(r) < 0)
+		return -1;
+	return run_setup_reinsert(r);
+}
+
+/* Back to the snapshot, with the verdict cleared for the next test. */
+static int restore(run_ctx *r)
+{
+	char msg[300];
+
+	r->done = 0;
+	r->status = 0;
+	r->reason[0] = '\0';
+	r->postmortem = 0;
+	r->at_entry = 0;
+	r->has_fault = 0;
+	r->deadline = util_now_ms() + r->opt->timeout_ms;
+	if (needs_reset(r))
+		return respawn(r) < 0 ? -1 : select_test(r);
+	if (monitor(r, "loadvm " SNAPSHOT_NAME, msg, sizeof(msg)) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at: QEMU cannot "
+			    "restore its snapshot: %s", msg);
+		return -1;
+	}
+	rsp_regcache_reset(r->regs);
+	return select_test(r);
+}
+
+int run_snapshot_next(run_ctx *r)
+{
+	const char *loc = r->opt->snapshot_at;
+
+	if (!loc || r->status_final)
+		return 0;
+	if (!r->snap_taken) {
+		/* Ended before LOC: that is the failure, whatever the guest
+		 * said (a pass before LOC tested nothing). */
+		if (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND)
+			return 0;
+		char was[sizeof(r->reason)];
+		int pm = r->postmortem;
+		snprintf(was, sizeof(was), "%s", r->reason);
+		r->done = 0;
+		run_verdict(r, RUN_EXIT_FAIL, pm, "the guest never reached "
+			    "--snapshot-at %s (%.400s)", loc, was);
+		return 0;
+	}
+	if (r->stub_dead || r->signo ||
+	    (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND &&
+	     r->status != RUN_EXIT_TIMEOUT)) {
+		r->status_final = 1; /* the machine or the run is gone */
+		return 0;
+	}
+	finish_test(r);
+	if (++r->snap_index < r->snap_count)
+		return restore(r) == 0;
+	r->done = 0;
+	r->status_final = 1;
+	if (r->snap_failed)
+		run_verdict(r, RUN_EXIT_FAIL, 0, "%zu of %zu tests failed, each "
+			    "run alone from the snapshot at %s", r->snap_failed,
+			    r->snap_count, loc);
+	else
+		run_verdict(r, 0, 0, "all %zu tests passed, each run alone from "
+			    "the snapshot at %s", r->snap_count, loc);
+	return 0;
+}
+
+void run_snapshot_free(run_ctx *r)
+{
+	testplan tp = { r->snap_tests, r->snap_count };
+
+	testplan_clear(&tp);
+	r->snap_tests = NULL;
+	r->snap_count = 0;
+}
