@@ -12,7 +12,7 @@
 #   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
 #   BENCH_HIT_ARCHES breakpoint-hit and in-image-test targets (aarch64 riscv64)
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
-#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record protocol
+#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record snapshot protocol
 set -eu
 # Every sh variable is global: helpers use _-prefixed names for their own.
 
@@ -30,7 +30,7 @@ GDB_RUNS=${BENCH_GDB_RUNS:-1}
 ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
 HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
 SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
-ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console record protocol}
+ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console record snapshot protocol}
 # Counts fixed by the guests. The hit count is read from each image
 # (bench_hits_target); the test count is checked against the events
 # written; sh-writec.c makes LINES * LINE_LEN calls.
@@ -484,7 +484,29 @@ bench_record() {
 	done
 }
 
-# --- 7. protocol -----------------------------------------------------------------
+# --- 7. snapshots ----------------------------------------------------------------
+# --snapshot-at: the 100 tests of ARCH-many.elf each alone from one
+# snapshot (one boot, a savevm, 100 loadvm), against a boot per test: 100
+# times one plain run of the image (its tests take microseconds; the boot
+# is the cost). The arches of the hit section.
+bench_snapshot() {
+	for a in $HIT_ARCHES; do
+		img=$EX/$a-many.elf
+		[ -f "$img" ] || continue
+		say "snapshot: $a (100 tests; runs: $LONG)"
+		check 0 "$STUBRUN" run -q --snapshot-at main "$img" &&
+			hf "snapshot-$a" "$LONG" \
+				-n snapshot "$STUBRUN run -q --snapshot-at main $img" \
+				-n boot "$STUBRUN run -q $img" || continue
+		s=$(med "snapshot-$a" snapshot) b=$(med "snapshot-$a" boot)
+		r=
+		[ -n "$s" ] && [ -n "$b" ] && r=$(calc "printf \"%.1f\", 100 * $b / $s")
+		row "100 isolated tests $a: 100 boots / one snapshot" "$(ms "$s")" \
+			"100 x $(ms "$b")" "$r" ">= 5" ""
+	done
+}
+
+# --- 8. protocol -----------------------------------------------------------------
 bench_protocol() {
 	for a in $HIT_ARCHES; do
 		img=$EX/$a-pass.elf
@@ -531,6 +553,7 @@ want suite && bench_suite
 want tests && bench_tests
 want console && bench_console
 want record && bench_record
+want snapshot && bench_snapshot
 want protocol && bench_protocol
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
