@@ -429,7 +429,8 @@ const runopt_def runopt_table[] = {
 	  "reach the next (the guest asks stubrun_test_selected(),\n"
 	  "include/stubrun/guest.h; needs qemu-img)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
-	  NULL, "give up after SECONDS (default 60; fractions allowed)" },
+	  NULL, "give up after the guest has run SECONDS (default 60;\n"
+	  "fractions allowed); QEMU's start-up gets 4 s more" },
 
 	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
 	  "Stub:",

@@ -95,6 +95,7 @@ typedef struct run_ctx {
 	runopt_semihosting sh_mode; /* the mode in effect (never RUNOPT_SH_AUTO) */
 	int sigfd;
 	int64_t t0, deadline;
+	int guest_started;    /* the guest has run: deadline is its budget */
 	int stub_dead;        /* the stub failed: no D at teardown */
 	int64_t stop_tid;     /* thread of the last stop reply (0: none yet) */
 	uint64_t stop_pc;     /* PC of the last stop handled (guest address) */
@@ -170,6 +171,11 @@ void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
  * and dispatched; a stub that stops answering holds the run at most this
  * long past --timeout. */
 #define RUN_GRACE_MS 1000
+/* Why 4 s: what QEMU's start-up (exec, the ELF loaded, the stub's first
+ * answers) may take on a loaded host beyond --timeout itself, before the
+ * guest's own budget starts. A stub that never answers is still given up
+ * within --timeout + 4 s. */
+#define RUN_STARTUP_MS 4000
 
 /* Bounds every request to the stub that follows by the absolute time
  * `until` (ms, util_now_ms() clock), and by the library's 5 s at most. */

@@ -166,9 +166,9 @@ Test(faults_qemu, sighup_to_qemu_is_not_a_pass_x86_64)
 }
 
 /* A "QEMU" that starts but whose stub never answers (it never reads its
- * end of the socketpair): stubrun gives up within its --timeout (1 s here,
- * plus the run's 1 s grace; the limit of 8 s is far above it), says so,
- * and kills it. */
+ * end of the socketpair): stubrun gives up within its --timeout (1 s here)
+ * plus start-up's 4 s and the run's 1 s grace (the limit of 12 s is well
+ * above that), says so, and kills it. */
 Test(faults_qemu, qemu_that_never_listens_is_given_up_within_timeout)
 {
 	char dir[80], script[128], body[128], marker[32], img[512];
@@ -188,7 +188,7 @@ Test(faults_qemu, qemu_that_never_listens_is_given_up_within_timeout)
 	setenv("TMPDIR", dir, 1);
 	const char *argv[] = { harness_stubrun(), "run", "--timeout", "1",
 			       "--qemu", script, img, NULL };
-	cr_assert_eq(harness_run(&res, argv, 8), 0);
+	cr_assert_eq(harness_run(&res, argv, 12), 0);
 	unsetenv("TMPDIR");
 	cr_expect_eq(res.timed_out, 0, "stubrun waited past its --timeout");
 	cr_expect_eq(res.status, 125, "status %d:\n%s", res.status, res.err);
