@@ -217,3 +217,66 @@ Test(user_mode, exec_wrapper, .timeout = 30)
 		     "a qemu-user outlived stubrun");
 	harness_result_free(&res);
 }
+
+/* TAP printed by a program is read as by a serial console: each result a
+ * test of its own in --events, a "not ok" the verdict. */
+Test(user_mode, tap_results_become_tests, .timeout = 60)
+{
+	char path[512], ev[96], evopt[128];
+	harness_result res;
+
+	snprintf(ev, sizeof(ev), "/tmp/stubrun-it-user-ev-%d.jsonl", (int)getpid());
+	snprintf(evopt, sizeof(evopt), "--events=%s", ev);
+	user_run(&res, prog(path, sizeof(path), "riscv64", "dynamic"),
+		 ARGS(evopt), ARGS("cat"),
+		 "TAP version 13\n1..2\nok 1 - adds\nnot ok 2 - divides\n");
+	char *e = harness_slurp(ev);
+	unlink(ev);
+	cr_assert_not_null(e);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	cr_expect(strstr(e, "\"name\":\"adds\",\"status\":0"), "%s", e);
+	cr_expect(strstr(e, "\"name\":\"divides\",\"status\":1"), "%s", e);
+	free(e);
+	harness_result_free(&res);
+}
+
+/* One suite of user and system images: the reports treat them alike. */
+Test(user_mode, suite_mixes_user_and_system_images, .timeout = 120)
+{
+	char user[512], crash[512], sys[512], dir[64], ini[96], xml[96], tap[96];
+	char text[2048];
+	harness_result res;
+	FILE *f;
+
+	prog(user, sizeof(user), "aarch64", "static");
+	prog(crash, sizeof(crash), "arm", "dynamic");
+	example(sys, sizeof(sys), "riscv64-pass.elf");
+	snprintf(dir, sizeof(dir), "/tmp/stubrun-it-usuite-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(ini, sizeof(ini), "%s/s.ini", dir);
+	snprintf(xml, sizeof(xml), "%s/r.xml", dir);
+	snprintf(tap, sizeof(tap), "%s/r.tap", dir);
+	snprintf(text, sizeof(text),
+		 "[test \"user\"]\nimage = %s\nargs = exit 0\n"
+		 "[test \"usercrash\"]\nimage = %s\nargs = segv\n"
+		 "[test \"system\"]\nimage = %s\n", user, crash, sys);
+	cr_assert_not_null(f = fopen(ini, "w"));
+	fputs(text, f);
+	fclose(f);
+	const char *argv[] = { harness_stubrun(), "test", "-j2", "--junit", xml,
+			       "--tap", tap, ini, NULL };
+	cr_assert_eq(harness_run(&res, argv, RUN_LIMIT_S), 0);
+	char *x = harness_slurp(xml), *t = harness_slurp(tap);
+	cr_assert(x && t);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	cr_expect(strstr(x, "tests=\"3\" failures=\"1\""), "%s", x);
+	cr_expect(strstr(x, "the program got SIGSEGV"), "%s", x);
+	cr_expect(strstr(t, "ok 1 - user") || strstr(t, "ok 2 - user") ||
+		  strstr(t, "ok 3 - user"), "%s", t);
+	cr_expect(strstr(t, "not ok") && strstr(t, "usercrash"), "%s", t);
+	free(x);
+	free(t);
+	harness_result_free(&res);
+	snprintf(text, sizeof(text), "rm -rf '%s'", dir);
+	cr_expect_eq(system(text), 0);
+}
