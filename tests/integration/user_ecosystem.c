@@ -3,7 +3,9 @@
  * examples/meson-cross (meson test, exe_wrapper) are configured, built and
  * tested for aarch64, arm and riscv64 in a scratch directory, once per
  * architecture and tool: the passing tests pass, the demo failure fails,
- * and its log holds stubrun's post-mortem and verdict. */
+ * and its log holds stubrun's post-mortem and verdict. examples/cargo-cross
+ * is tested on the host target only (x86_64 under qemu-x86_64, the same
+ * runner line): no Rust standard library of another target is installed. */
 #include <criterion/criterion.h>
 
 #include <limits.h>
@@ -194,6 +196,49 @@ static void meson_cross(const char *arch, const char *triple)
 	expect_in(res.out, "Fail:               1");
 	expect_demo_failure(res.out, arch);
 	harness_result_free(&res);
+}
+
+/* cargo: the crate copied to the scratch directory (cargo writes
+ * Cargo.lock beside Cargo.toml), the host's runner set to stubrun through
+ * cargo's environment form of .cargo/config.toml's `runner`. */
+static void cargo_host(void)
+{
+	char src[PATH_MAX], stubrun[PATH_MAX], runner[LONG_PATH];
+	char crate[PATH_MAX], target[PATH_MAX], manifest[PATH_MAX];
+	harness_result res;
+
+	if (!have_program("cargo"))
+		cr_skip_test("cargo is not installed");
+	snprintf(src, sizeof(src), "%s/examples/cargo-cross", srcdir());
+	snprintf(crate, sizeof(crate), "%s/crate", scratch);
+	snprintf(manifest, sizeof(manifest), "%s/crate/Cargo.toml", scratch);
+	snprintf(target, sizeof(target), "%s/target", scratch);
+	snprintf(runner, sizeof(runner), "%s run -q --user",
+		 stubrun_path(stubrun));
+	cr_assert_eq(setenv("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
+			    runner, 1), 0);
+	cr_assert_eq(setenv("CARGO_TARGET_DIR", target, 1), 0);
+	const char *copy[] = { "cp", "-r", src, crate, NULL };
+	step_quiet(copy);
+
+	const char *pass[] = { "cargo", "test", "--offline", "--manifest-path",
+			       manifest, NULL };
+	step(&res, pass, 0);
+	expect_in(res.out, "test tests::check_values ... ok");
+	harness_result_free(&res);
+
+	const char *fail[] = { "cargo", "test", "--offline", "--manifest-path",
+			       manifest, "--features", "demo-failure", NULL };
+	step(&res, fail, 101);
+	expect_in(res.out, "test tests::wrong_on_purpose ... FAILED");
+	expect_in(res.err, "stubrun: FAIL: the program exited with status 101");
+	harness_result_free(&res);
+}
+
+Test(user_ecosystem, cargo_x86_64, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 4 * STEP_LIMIT_S)
+{
+	cargo_host();
 }
 
 #define ECO_TEST(tool, arch, triple)                                        \
