@@ -12,7 +12,9 @@
 #   BENCH_ARCHES     start-to-verdict targets (aarch64 arm riscv64 i386 x86_64)
 #   BENCH_HIT_ARCHES breakpoint-hit and in-image-test targets (aarch64 riscv64)
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
-#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record snapshot protocol
+#   BENCH_USER_ARCHES user-mode targets (aarch64)
+#   BENCH_USER_SPIN  prog.c's `spin N` of the ~100 ms user-mode run (35)
+#   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record snapshot protocol user
 set -eu
 # Every sh variable is global: helpers use _-prefixed names for their own.
 
@@ -30,7 +32,11 @@ GDB_RUNS=${BENCH_GDB_RUNS:-1}
 ARCHES=${BENCH_ARCHES:-aarch64 arm riscv64 i386 x86_64}
 HIT_ARCHES=${BENCH_HIT_ARCHES:-aarch64 riscv64}
 SH_ARCHES=${BENCH_SH_ARCHES:-aarch64 arm riscv64}
-ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console record snapshot protocol}
+USER_ARCHES=${BENCH_USER_ARCHES:-aarch64}
+# Why 35: 35 million rounds of prog.c's spin take about 100 ms under
+# qemu-aarch64 on the machine of docs/BENCHMARKS.md.
+USER_SPIN=${BENCH_USER_SPIN:-35}
+ONLY=${BENCH_ONLY:-verdict hits semihosting suite tests console record snapshot protocol user}
 # Counts fixed by the guests. The hit count is read from each image
 # (bench_hits_target); the test count is checked against the events
 # written; sh-writec.c makes LINES * LINE_LEN calls.
@@ -546,6 +552,58 @@ bench_protocol() {
 	done
 }
 
+# --- 8. user mode ------------------------------------------------------------------
+# qemu-user's command line as stubrun builds it (src/run/run_qemu_args.c),
+# without -g: $1 ARCH. The sysroot is Debian's cross C library's.
+user_qemu() {
+	case $1 in
+	aarch64) echo "qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
+	arm) echo "qemu-arm -L /usr/arm-linux-gnueabihf" ;;
+	riscv64) echo "qemu-riscv64 -L /usr/riscv64-linux-gnu" ;;
+	esac
+}
+# Start to verdict of `stubrun run` on examples/user/prog.c (dynamic, as
+# Debian links by default) vs the same program under bare qemu-user: one
+# that exits at once and one that computes for about 100 ms. Alternating
+# rounds (BENCH_LONG_RUNS of BENCH_RUNS runs each), compared round by round
+# as the hits are: load on a shared machine drifts.
+bench_user() {
+	for a in $USER_ARCHES; do
+		p=$EX/user-$a-dynamic
+		[ -f "$p" ] || { say "no $p"; continue; }
+		for k in exit spin; do
+			args="exit 0"
+			[ "$k" = spin ] && args="spin $USER_SPIN"
+			bare="$(user_qemu "$a") $p $args"
+			sr="$STUBRUN run -q $p -- $args"
+			say "user mode: $a, $args (runs: $LONG x $RUNS)"
+			# shellcheck disable=SC2086
+			check 0 $bare && check 0 $sr &&
+				"$PEAK" "$OUT/user-$a-$k.rss" $sr >/dev/null 2>&1 || continue
+			rounds=$OUT/user-rounds-$a-$k.txt
+			: >"$rounds"
+			_round=1
+			while [ "$_round" -le "$LONG" ]; do
+				_n=user-$a-$k-$_round
+				hf "$_n" "$RUNS" -n bare "$bare" -n stubrun "$sr" || break
+				_s=$(med "$_n" stubrun) _b=$(med "$_n" bare)
+				[ -n "$_s" ] && [ -n "$_b" ] &&
+					calc "printf \"stubrun %s\nbare %s\nratio %.4f\n\", $_s, $_b, $_s / $_b" \
+						>>"$rounds"
+				_round=$((_round + 1))
+			done
+			s=$(median_of "$rounds" stubrun) b=$(median_of "$rounds" bare)
+			r=$(median_of "$rounds" ratio)
+			[ -z "$r" ] || r=$(calc "printf \"%.2f\", $r")
+			lim=1.10 what="exit at once"
+			[ "$k" = spin ] && lim=1.02 what="~100 ms run"
+			row "user $a $what: stubrun/bare" "$(ms "$s")" \
+				"qemu-$a $(ms "$b")" "$r" "<= $lim $(goal "$r" "<=" "$lim")" \
+				"$(rss "user-$a-$k")"
+		done
+	done
+}
+
 want verdict && bench_verdict
 want hits && bench_hits
 want semihosting && bench_semihosting
@@ -555,6 +613,7 @@ want console && bench_console
 want record && bench_record
 want snapshot && bench_snapshot
 want protocol && bench_protocol
+want user && bench_user
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
 # --- the table ---------------------------------------------------------------------

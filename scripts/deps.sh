@@ -22,6 +22,7 @@ linux-image-amd64 busybox-static cpio
 u-boot-qemu opensbi ovmf qemu-efi-aarch64
 qemu-utils
 grub-pc-bin grub-common xorriso mtools
+cmake meson ninja-build
 clang lld
 "
 

@@ -5,7 +5,7 @@
  *            -> crash_inner), with arguments
  *   abort    abort(): SIGABRT
  *   cat      copies stdin to stdout
- *   hang     loops forever
+ *   hang     loops forever; spin N: computes a while (compute() below)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +39,19 @@ static int copy_stdin(void)
 	return ferror(stdin) ? 1 : 0;
 }
 
+/* `spin N`: N million rounds of a linear congruential generator (Knuth's
+ * MMIX constants), work the compiler cannot fold away since the result
+ * decides the status; then exits 0. bench/run.sh's program that runs a
+ * while: about 100 ms for N = 35 under qemu-aarch64. */
+static int compute(long millions)
+{
+	unsigned long long x = 1;
+
+	for (long i = 0; i < millions * 1000000; i++)
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+	return x == 0 ? 3 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	volatile int spin = 1;
@@ -57,6 +70,8 @@ int main(int argc, char **argv)
 			;
 		return 0;
 	}
+	if (!strcmp(what, "spin"))
+		return compute(argc > 2 ? atol(argv[2]) : 1);
 	fprintf(stderr, "prog: unknown action %s\n", what);
 	return 2;
 }

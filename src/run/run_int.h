@@ -280,6 +280,11 @@ int run_user_interrupt(run_ctx *r);
 /* Once connected: a position-independent program's symbols get its load
  * bias (from the stub's auxiliary vector). 0, or -1 with the verdict. */
 int run_user_relocate(run_ctx *r);
+/* Waits up to `slice_ms` for qemu-user to create its stub's socket file
+ * at `path` (it binds it itself, some 20-40 ms after it starts): 1 when
+ * the file is there, 0 when not yet, -1 when it cannot be watched (the
+ * caller's connect retries then do the waiting). */
+int run_user_await_socket(const char *path, int slice_ms);
 
 /* run_image.c, run_qemu_args.c, run_setup.c: each returns 0 or sets the
  * verdict (125/126/127) and returns -1. */

@@ -452,6 +452,14 @@ static int connect_stub(run_ctx *r)
 		return -1;
 	}
 	for (;;) {
+		/* qemu-user's -g socket: connect when it appears. */
+		if (r->user && r->qemu && !strncmp(addr, "unix:", 5) &&
+		    run_user_await_socket(addr + 5, CONNECT_SLICE_MS) == 0) {
+			if (qemu_died(r, 0) || run_signal_pending(r))
+				return -1;
+			if (util_now_ms() < deadline)
+				continue;
+		}
 		int err = rsp_connect(&r->conn, addr, CONNECT_SLICE_MS, &cfg,
 				      r->err, sizeof(r->err));
 		if (err == 0)

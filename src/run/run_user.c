@@ -1,14 +1,18 @@
 /* User mode: which IMAGE is a Linux program run under qemu-user, what it
- * needs before QEMU starts (its interpreter under the sysroot), the names
- * of the signals that end it, and the relocation of a position-independent
- * program once the stub says where it was loaded. */
+ * needs before QEMU starts (its interpreter under the sysroot), when its
+ * stub's socket appears, the names of the signals that end it, and the
+ * relocation of a position-independent program once the stub says where
+ * it was loaded. */
 #include "run_int.h"
 
 #include <elf.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "linuxprog.h"
@@ -118,6 +122,39 @@ int run_user_setup(run_ctx *r)
 	    !li.interp[0])
 		r->sysroot = NULL; /* a static program needs none */
 	return check_interp(r, &li);
+}
+
+/* The file's creation is an event of its directory (inotify), so that the
+ * connect follows qemu-user's bind at once instead of at the end of a
+ * retry pause (up to 20 ms, rsp/transport.c). The watch is set before the
+ * file is looked for: a file created in between is not missed. */
+int run_user_await_socket(const char *path, int slice_ms)
+{
+	char dir[PATH_MAX], ev[sizeof(struct inotify_event) + NAME_MAX + 1];
+	const char *slash = strrchr(path, '/');
+	int fd, there;
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return -1;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (inotify_add_watch(fd, dir[0] ? dir : "/", IN_CREATE) < 0) {
+		close(fd);
+		return -1;
+	}
+	there = access(path, F_OK) == 0;
+	if (!there) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		/* Any event counts: the directory is stubrun's own, and
+		 * qemu-user's socket is all that is created in it. */
+		if (poll(&p, 1, slice_ms) > 0 && read(fd, ev, sizeof(ev)) > 0)
+			there = access(path, F_OK) == 0;
+	}
+	close(fd);
+	return there;
 }
 
 /* Why 4 KiB: a Linux auxiliary vector has about 20 entries of two words. */
