@@ -20,8 +20,14 @@ int suite_main(int argc, char **argv);
 enum {
 	SUITE_EXIT_PASS = 0,
 	SUITE_EXIT_FAIL = 1,
+	SUITE_EXIT_QUARANTINE = 3,  /* the --quarantine file is malformed */
+	SUITE_EXIT_BADREPORT = 4,   /* a report read as input is malformed
+				     * (--durations, `report merge`) */
 	SUITE_EXIT_ERROR = 125,
 };
+
+/* --retry-failed and the retry-failed key: more is a loop, not a retry. */
+#define SUITE_MAX_RETRIES 100
 
 /* Errors of the parser. The message is "SUITE:LINE: problem". */
 enum {

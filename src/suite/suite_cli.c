@@ -1,7 +1,10 @@
 /*
- * The command line of `stubrun test`: options and usage text.
+ * The command line of `stubrun test`: one option table that drives the
+ * parsing and the --help text (the report formats' rows come from
+ * report_formats[], where each format is declared once).
  */
 #include "suite_cli.h"
+#include "suite.h"
 
 #include "runopt.h"
 #include "shard.h"
@@ -12,42 +15,117 @@
 #include <string.h>
 #include <unistd.h>
 
-void suite_usage(FILE *f)
+typedef enum sopt_id {
+	SOPT_JOBS, SOPT_FILTER, SOPT_LIST, SOPT_FAIL_FAST, SOPT_REPEAT,
+	SOPT_TIMEOUT, SOPT_RETRY_FAILED, SOPT_FLAKY_FAILS, SOPT_QUARANTINE,
+	SOPT_REPORTS, SOPT_SHARD, SOPT_DURATIONS, SOPT_HELP,
+} sopt_id;
+
+typedef struct sopt_def {
+	const char *name;        /* "--jobs" */
+	const char *alias;       /* "-j", or NULL */
+	sopt_id id;
+	const char *metavar;     /* the value's name; NULL for a flag */
+	const char *help;        /* lines separated by '\n' */
+} sopt_def;
+
+/* In --help order. The SOPT_REPORTS row stands for the rows of
+ * report_formats[] (--junit, --tap, --json). */
+static const sopt_def sopt_table[] = {
+	{ "--jobs", "-j", SOPT_JOBS, "N",
+	  "tests at once (default: the number of CPUs)" },
+	{ "--filter", NULL, SOPT_FILTER, "GLOB",
+	  "run only tests whose name matches (repeatable; fnmatch)" },
+	{ "--list", NULL, SOPT_LIST, NULL,
+	  "print the selected test names instead of running them\n"
+	  "(with --json: one JSON object per test)" },
+	{ "--fail-fast", NULL, SOPT_FAIL_FAST, NULL,
+	  "stop at the first failure (the rest are \"not run\")" },
+	{ "--repeat", NULL, SOPT_REPEAT, "N",
+	  "run each test N times (named NAME#1..NAME#N)" },
+	{ "--timeout", NULL, SOPT_TIMEOUT, "S",
+	  "timeout of tests that set none (run's default: 60)" },
+	{ "--retry-failed", NULL, SOPT_RETRY_FAILED, "N",
+	  "run a failed test again, up to N more times; one that\n"
+	  "then passes is \"flaky\" and counts as passed" },
+	{ "--flaky-fails", NULL, SOPT_FLAKY_FAILS, NULL,
+	  "a flaky test fails the suite (exit status 1)" },
+	{ "--quarantine", NULL, SOPT_QUARANTINE, "FILE",
+	  "lines \"GLOB  reason\": matching tests run and are reported\n"
+	  "as quarantined, and do not fail the suite" },
+	{ NULL, NULL, SOPT_REPORTS, NULL, NULL },
+	{ "--shard", NULL, SOPT_SHARD, "K/N",
+	  "run only shard K of N (1 <= K <= N), also from Bazel's\n"
+	  "TEST_TOTAL_SHARDS / TEST_SHARD_INDEX" },
+	{ "--durations", NULL, SOPT_DURATIONS, "FILE",
+	  "with --shard: balance the shards by the durations in an\n"
+	  "earlier --json report (longest first onto the lightest)" },
+	{ "--help", "-h", SOPT_HELP, NULL, "this text" },
+};
+
+#define SOPT_COUNT (sizeof(sopt_table) / sizeof(sopt_table[0]))
+
+/* "  --name VALUE      help", continuation lines under the help. */
+static void usage_row(FILE *f, const char *opt, const char *help)
 {
-	fputs(
-"usage: stubrun test [OPTIONS] SUITE.ini...\n"
-"Runs every test of the suite files, each as a child `stubrun run`, in\n"
-"parallel, and writes CI reports. The suite format is in docs/SUITES.md.\n"
-"\n"
-"  -j, --jobs N       tests at once (default: the number of CPUs)\n"
-"  --filter GLOB      run only tests whose name matches (repeatable; fnmatch)\n"
-"  --list             print the selected test names instead of running them\n"
-"                     (with --json: one JSON object per test)\n"
-"  --fail-fast        stop at the first failure (the rest are \"not run\")\n"
-"  --repeat N         run each test N times (named NAME#1..NAME#N)\n"
-"  --timeout S        timeout of tests that set none (run's default: 60)\n",
-	      f);
+	const char *nl;
+
+	fprintf(f, "  %-18s ", opt);
+	if (strlen(opt) > 18)
+		fprintf(f, "\n  %-18s ", "");
+	while ((nl = strchr(help, '\n'))) {
+		fprintf(f, "%.*s\n  %-18s ", (int)(nl - help), help, "");
+		help = nl + 1;
+	}
+	fprintf(f, "%s\n", help);
+}
+
+static void usage_reports(FILE *f)
+{
 	for (int i = 0; i < REPORT_NFORMATS; i++) {
 		const report_format *rf = &report_formats[i];
 		char opt[32];
 		snprintf(opt, sizeof(opt), "--%s %s", rf->name,
 			 rf->file_optional ? "[FILE]" : "FILE");
-		fprintf(f, "  %-18s %s\n", opt, rf->help);
+		usage_row(f, opt, rf->help);
 	}
+	usage_row(f, "", "(a FILE operand must not end in .ini: that is a suite)");
+}
+
+void suite_usage(FILE *f)
+{
 	fputs(
-"                     (a FILE operand must not end in .ini: that is a suite)\n"
-"  --shard K/N        run only shard K of N (1 <= K <= N), also from Bazel's\n"
-"                     TEST_TOTAL_SHARDS / TEST_SHARD_INDEX\n"
-"  -h, --help         this text\n"
+"usage: stubrun test [OPTIONS] SUITE.ini...\n"
+"       stubrun report merge [--format junit|tap|json] OUT IN...\n"
+"Runs every test of the suite files, each as a child `stubrun run`, in\n"
+"parallel, and writes CI reports. The suite format is in docs/SUITES.md.\n"
+"\n", f);
+	for (size_t i = 0; i < SOPT_COUNT; i++) {
+		const sopt_def *d = &sopt_table[i];
+		char opt[48];
+		if (d->id == SOPT_REPORTS) {
+			usage_reports(f);
+			continue;
+		}
+		snprintf(opt, sizeof(opt), "%s%s%s%s%s", d->alias ? d->alias : "",
+			 d->alias ? ", " : "", d->name, d->metavar ? " " : "",
+			 d->metavar ? d->metavar : "");
+		usage_row(f, opt, d->help);
+	}
+	fprintf(f,
 "\n"
 "Progress goes to stderr: a live line on a terminal, else a line per test.\n"
 "\n"
 "Exit status:\n"
-"  0        every test passed\n"
-"  1        a test failed, timed out or could not run\n"
-"  125      a suite or usage error (SUITE:LINE: problem)\n"
+"  %-3d      every test passed (flaky and quarantined ones included)\n"
+"  %-3d      a test failed, timed out or could not run\n"
+"  %-3d      the --quarantine FILE is malformed (FILE:LINE: problem)\n"
+"  %-3d      the --durations report, or an input of `report merge`,\n"
+"           is malformed (FILE:LINE: problem)\n"
+"  %-3d      a suite or usage error (SUITE:LINE: problem)\n"
 "  130/143  interrupted by SIGINT/SIGTERM (129: SIGHUP); reports are partial\n",
-	      f);
+		SUITE_EXIT_PASS, SUITE_EXIT_FAIL, SUITE_EXIT_QUARANTINE,
+		SUITE_EXIT_BADREPORT, SUITE_EXIT_ERROR);
 }
 
 static int push(char ***v, size_t *n, char *s)
@@ -104,64 +182,84 @@ static int report_option(suite_opts *o, const char *name, const char **val,
 	return 0;
 }
 
+static const sopt_def *sopt_find(const char *name)
+{
+	for (size_t i = 0; i < SOPT_COUNT; i++) {
+		const sopt_def *d = &sopt_table[i];
+		if (d->name && (!strcmp(d->name, name) ||
+				(d->alias && !strcmp(d->alias, name))))
+			return d;
+	}
+	return NULL;
+}
+
+/* Applies one option with its value (NULL for a flag): 0, -1 for a bad
+ * value, or the shard parser's -1 with its own message (2). */
+static int apply(suite_opts *o, const sopt_def *d, const char *val,
+		 char *errbuf, size_t errlen)
+{
+	switch (d->id) {
+	case SOPT_HELP: o->help = 1; return 0;
+	case SOPT_LIST: o->list = 1; return 0;
+	case SOPT_FAIL_FAST: o->fail_fast = 1; return 0;
+	case SOPT_FLAKY_FAILS: o->flaky_fails = 1; return 0;
+	case SOPT_JOBS: return parse_count(&o->jobs, val, 1, 4096);
+	case SOPT_REPEAT: return parse_count(&o->repeat, val, 1, 100000);
+	case SOPT_RETRY_FAILED:
+		return parse_count(&o->retry_failed, val, 0, SUITE_MAX_RETRIES);
+	case SOPT_TIMEOUT:
+		return runopt_parse_seconds(&o->timeout_s, val) < 0 ? -1 : 0;
+	case SOPT_FILTER:
+		return push(&o->filters, &o->nfilters, (char *)val) ? -1 : 0;
+	case SOPT_QUARANTINE: o->quarantine = val; return 0;
+	case SOPT_DURATIONS: o->durations = val; return 0;
+	case SOPT_SHARD:
+		return shard_parse(&o->shard_index, &o->shard_total, val,
+				   errbuf, errlen) < 0 ? 2 : 0;
+	case SOPT_REPORTS: break;
+	}
+	return -1;
+}
+
 static int option(suite_opts *o, int *i, int argc, char **argv,
 		  char *errbuf, size_t errlen)
 {
 	const char *arg = argv[*i], *eq = strchr(arg, '=');
 	size_t len = eq && arg[1] == '-' ? (size_t)(eq - arg) : strlen(arg);
 	const char *val = eq && arg[1] == '-' ? eq + 1 : NULL;
+	const sopt_def *d;
 	char name[32];
+	int rc;
 
 	if (arg[1] == 'j' && arg[2]) {       /* -j8 */
 		val = arg + 2;
 		len = 2;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
-#define IS(s) (strcmp(name, s) == 0)
-#define NEED() do { if (!val) { if (*i + 1 >= argc) goto missing; \
-			val = argv[++*i]; } } while (0)
-	if (IS("-h") || IS("--help")) {
-		o->help = 1;
-	} else if (IS("--list")) {
-		o->list = 1;
-	} else if (IS("--fail-fast")) {
-		o->fail_fast = 1;
-	} else if (IS("-j") || IS("--jobs") || IS("--repeat")) {
-		NEED();
-		if (IS("--repeat") ? parse_count(&o->repeat, val, 1, 100000) :
-		    parse_count(&o->jobs, val, 1, 4096))
-			goto bad;
-	} else if (IS("--timeout")) {
-		NEED();
-		if (runopt_parse_seconds(&o->timeout_s, val) < 0)
-			goto bad;
-	} else if (IS("--filter")) {
-		NEED();
-		if (push(&o->filters, &o->nfilters, (char *)val))
-			goto nomem;
-	} else if (report_option(o, name, &val, i, argc, argv)) {
+	if (report_option(o, name, &val, i, argc, argv)) {
 		if (!val)
 			goto missing;
-	} else if (IS("--shard")) {
-		NEED();
-		return shard_parse(&o->shard_index, &o->shard_total, val,
-				   errbuf, errlen);
-	} else {
+		return 0;
+	}
+	if (!(d = sopt_find(name))) {
 		snprintf(errbuf, errlen, "%s: unknown option (see stubrun test --help)",
 			 name);
 		return -1;
 	}
-	return 0;
-#undef IS
-#undef NEED
+	if (d->metavar && !val) {
+		if (*i + 1 >= argc)
+			goto missing;
+		val = argv[++*i];
+	} else if (!d->metavar && val) {
+		snprintf(errbuf, errlen, "%s: takes no value", name);
+		return -1;
+	}
+	rc = apply(o, d, val, errbuf, errlen);
+	if (rc == -1)
+		snprintf(errbuf, errlen, "%s '%s': bad value", name, val ? val : "");
+	return rc ? -1 : 0;
 missing:
 	snprintf(errbuf, errlen, "%s: needs a value", name);
-	return -1;
-bad:
-	snprintf(errbuf, errlen, "%s '%s': bad value", name, val);
-	return -1;
-nomem:
-	snprintf(errbuf, errlen, "out of memory");
 	return -1;
 }
 

@@ -24,6 +24,10 @@ typedef struct suite_opts {
 	 * "-" for stdout */
 	const char *report[REPORT_NFORMATS];
 	int shard_index, shard_total; /* --shard K/N as 0-based; total 0: none */
+	const char *durations;   /* --durations REPORT.json, or NULL */
+	int retry_failed;        /* --retry-failed N: more attempts (0: none) */
+	int flaky_fails;         /* --flaky-fails */
+	const char *quarantine;  /* --quarantine FILE, or NULL */
 	int help;
 	char **suites;           /* SUITE... */
 	size_t nsuites;
