@@ -4,6 +4,7 @@
  */
 #include "quarantine.h"
 #include "text.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -157,33 +158,29 @@ int quarantine_parse(quarantine **out, const char *text, size_t len,
 	return 0;
 }
 
+/* A list is short: a file larger than this is not one. */
+#define QUARANTINE_MAX_FILE (64u << 20)
+
 int quarantine_read_file(quarantine **out, const char *path, char *errbuf,
 			 size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc;
+	size_t len = 0;
+	int rc = util_read_file(&text, &len, path, QUARANTINE_MAX_FILE);
 
 	*out = NULL;
-	if (!f) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-		return QUARANTINE_ENOENT;
-	}
-	n = getdelim(&text, &cap, '\0', f);
-	/* getdelim stops at a NUL and keeps it: the text must hold none. */
-	if (n > 0 && memchr(text, '\0', (size_t)n))
+	if (rc == -ENOMEM)
+		rc = fail(errbuf, errlen, QUARANTINE_ENOMEM, path, 0, "out of memory");
+	else if (rc == -EFBIG)
+		rc = fail(errbuf, errlen, QUARANTINE_ESYNTAX, path, 0, "too large");
+	else if (rc < 0)
+		rc = fail(errbuf, errlen, QUARANTINE_ENOENT, path, 0, strerror(-rc));
+	else if (memchr(text, '\0', len))
 		rc = fail(errbuf, errlen, QUARANTINE_ESYNTAX, path, 0,
 			  "contains a NUL byte");
-	else if (n < 0 && ferror(f))
-		rc = fail(errbuf, errlen, QUARANTINE_ENOENT, path, 0,
-			  "read error");
 	else
-		rc = quarantine_parse(out, text ? text : "", n > 0 ? (size_t)n : 0,
-				      path, errbuf, errlen);
+		rc = quarantine_parse(out, text, len, path, errbuf, errlen);
 	free(text);
-	fclose(f);
 	return rc;
 }
 

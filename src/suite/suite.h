@@ -51,6 +51,8 @@ typedef struct suite_test {
 	double timeout_s;      /* the test's `timeout` key, or 0 when unset */
 	char **guest_tests;    /* `guest-tests` key: known in-image test names */
 	size_t nguest_tests;
+	int retry_failed;      /* `retry-failed` key, or -1 when unset */
+	char *quarantine;      /* `quarantine` key: the reason, or NULL */
 } suite_test;
 
 typedef struct suite {

@@ -49,11 +49,14 @@ typedef struct suite_progress {
 } suite_progress;
 
 void suite_progress_result(suite_progress *p, const suite_inst *in);
+/* A failed attempt that runs again: its failures as RETRY lines. */
+void suite_progress_retry(suite_progress *p, const suite_inst *in);
 void suite_progress_tick(suite_progress *p, const sched_job *jobs, size_t n,
 			 long now_ms);
 void suite_progress_clear(suite_progress *p);
 /* After the run: the stubrun messages of failures, then one summary line. */
 void suite_progress_summary(suite_progress *p, const report *r,
-			    const suite_inst *insts, size_t n, int signo);
+			    const suite_inst *insts, size_t n, int signo,
+			    int flaky_fails);
 
 #endif /* SUITE_CLI_H */
