@@ -16,7 +16,14 @@
  */
 int suite_main(int argc, char **argv);
 
-/* Exit statuses of `stubrun test`. */
+/*
+ * `stubrun report merge [--format F] OUT IN...` (argv[0] is "report"):
+ * 0 written, SUITE_EXIT_BADREPORT an input is malformed or two overlap,
+ * SUITE_EXIT_ERROR usage or I/O. One line on stderr naming the file.
+ */
+int suite_report_main(int argc, char **argv);
+
+/* Exit statuses of `stubrun test` (and `stubrun report merge`). */
 enum {
 	SUITE_EXIT_PASS = 0,
 	SUITE_EXIT_FAIL = 1,

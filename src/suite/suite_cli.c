@@ -18,13 +18,20 @@
 typedef enum sopt_id {
 	SOPT_JOBS, SOPT_FILTER, SOPT_LIST, SOPT_FAIL_FAST, SOPT_REPEAT,
 	SOPT_TIMEOUT, SOPT_RETRY_FAILED, SOPT_FLAKY_FAILS, SOPT_QUARANTINE,
-	SOPT_REPORTS, SOPT_SHARD, SOPT_DURATIONS, SOPT_HELP,
+	SOPT_REPORTS, SOPT_SHARD, SOPT_DURATIONS, SOPT_HELP, SOPT_FORMAT,
 } sopt_id;
+
+/* Which command line an option belongs to. */
+typedef enum sopt_scope {
+	SOPT_TEST = 1,           /* stubrun test */
+	SOPT_MERGE = 2,          /* stubrun report merge */
+} sopt_scope;
 
 typedef struct sopt_def {
 	const char *name;        /* "--jobs" */
 	const char *alias;       /* "-j", or NULL */
 	sopt_id id;
+	unsigned scope;          /* sopt_scope bits */
 	const char *metavar;     /* the value's name; NULL for a flag */
 	const char *help;        /* lines separated by '\n' */
 } sopt_def;
@@ -32,35 +39,38 @@ typedef struct sopt_def {
 /* In --help order. The SOPT_REPORTS row stands for the rows of
  * report_formats[] (--junit, --tap, --json). */
 static const sopt_def sopt_table[] = {
-	{ "--jobs", "-j", SOPT_JOBS, "N",
+	{ "--jobs", "-j", SOPT_JOBS, SOPT_TEST, "N",
 	  "tests at once (default: the number of CPUs)" },
-	{ "--filter", NULL, SOPT_FILTER, "GLOB",
+	{ "--filter", NULL, SOPT_FILTER, SOPT_TEST, "GLOB",
 	  "run only tests whose name matches (repeatable; fnmatch)" },
-	{ "--list", NULL, SOPT_LIST, NULL,
+	{ "--list", NULL, SOPT_LIST, SOPT_TEST, NULL,
 	  "print the selected test names instead of running them\n"
 	  "(with --json: one JSON object per test)" },
-	{ "--fail-fast", NULL, SOPT_FAIL_FAST, NULL,
+	{ "--fail-fast", NULL, SOPT_FAIL_FAST, SOPT_TEST, NULL,
 	  "stop at the first failure (the rest are \"not run\")" },
-	{ "--repeat", NULL, SOPT_REPEAT, "N",
+	{ "--repeat", NULL, SOPT_REPEAT, SOPT_TEST, "N",
 	  "run each test N times (named NAME#1..NAME#N)" },
-	{ "--timeout", NULL, SOPT_TIMEOUT, "S",
+	{ "--timeout", NULL, SOPT_TIMEOUT, SOPT_TEST, "S",
 	  "timeout of tests that set none (run's default: 60)" },
-	{ "--retry-failed", NULL, SOPT_RETRY_FAILED, "N",
+	{ "--retry-failed", NULL, SOPT_RETRY_FAILED, SOPT_TEST, "N",
 	  "run a failed test again, up to N more times; one that\n"
 	  "then passes is \"flaky\" and counts as passed" },
-	{ "--flaky-fails", NULL, SOPT_FLAKY_FAILS, NULL,
+	{ "--flaky-fails", NULL, SOPT_FLAKY_FAILS, SOPT_TEST, NULL,
 	  "a flaky test fails the suite (exit status 1)" },
-	{ "--quarantine", NULL, SOPT_QUARANTINE, "FILE",
+	{ "--quarantine", NULL, SOPT_QUARANTINE, SOPT_TEST, "FILE",
 	  "lines \"GLOB  reason\": matching tests run and are reported\n"
 	  "as quarantined, and do not fail the suite" },
-	{ NULL, NULL, SOPT_REPORTS, NULL, NULL },
-	{ "--shard", NULL, SOPT_SHARD, "K/N",
+	{ NULL, NULL, SOPT_REPORTS, SOPT_TEST, NULL, NULL },
+	{ "--shard", NULL, SOPT_SHARD, SOPT_TEST, "K/N",
 	  "run only shard K of N (1 <= K <= N), also from Bazel's\n"
 	  "TEST_TOTAL_SHARDS / TEST_SHARD_INDEX" },
-	{ "--durations", NULL, SOPT_DURATIONS, "FILE",
+	{ "--durations", NULL, SOPT_DURATIONS, SOPT_TEST, "FILE",
 	  "with --shard: balance the shards by the durations in an\n"
 	  "earlier --json report (longest first onto the lightest)" },
-	{ "--help", "-h", SOPT_HELP, NULL, "this text" },
+	{ "--help", "-h", SOPT_HELP, SOPT_TEST | SOPT_MERGE, NULL, "this text" },
+	{ "--format", NULL, SOPT_FORMAT, SOPT_MERGE, "junit|tap|json",
+	  "the format of OUT (default: from its extension: .xml,\n"
+	  ".tap, .json or .jsonl); the inputs' own is read from them" },
 };
 
 #define SOPT_COUNT (sizeof(sopt_table) / sizeof(sopt_table[0]))
@@ -70,9 +80,10 @@ static void usage_row(FILE *f, const char *opt, const char *help)
 {
 	const char *nl;
 
-	fprintf(f, "  %-18s ", opt);
 	if (strlen(opt) > 18)
-		fprintf(f, "\n  %-18s ", "");
+		fprintf(f, "  %s\n  %-18s ", opt, "");
+	else
+		fprintf(f, "  %-18s ", opt);
 	while ((nl = strchr(help, '\n'))) {
 		fprintf(f, "%.*s\n  %-18s ", (int)(nl - help), help, "");
 		help = nl + 1;
@@ -92,17 +103,13 @@ static void usage_reports(FILE *f)
 	usage_row(f, "", "(a FILE operand must not end in .ini: that is a suite)");
 }
 
-void suite_usage(FILE *f)
+static void usage_scope(FILE *f, unsigned scope)
 {
-	fputs(
-"usage: stubrun test [OPTIONS] SUITE.ini...\n"
-"       stubrun report merge [--format junit|tap|json] OUT IN...\n"
-"Runs every test of the suite files, each as a child `stubrun run`, in\n"
-"parallel, and writes CI reports. The suite format is in docs/SUITES.md.\n"
-"\n", f);
 	for (size_t i = 0; i < SOPT_COUNT; i++) {
 		const sopt_def *d = &sopt_table[i];
 		char opt[48];
+		if (!(d->scope & scope))
+			continue;
 		if (d->id == SOPT_REPORTS) {
 			usage_reports(f);
 			continue;
@@ -112,16 +119,33 @@ void suite_usage(FILE *f)
 			 d->metavar ? d->metavar : "");
 		usage_row(f, opt, d->help);
 	}
+}
+
+void suite_usage(FILE *f)
+{
+	fputs(
+"usage: stubrun test [OPTIONS] SUITE.ini...\n"
+"       stubrun report merge [--format junit|tap|json] OUT IN...\n"
+"Runs every test of the suite files, each as a child `stubrun run`, in\n"
+"parallel, and writes CI reports. The suite format is in docs/SUITES.md.\n"
+"\n", f);
+	usage_scope(f, SOPT_TEST);
+	fputs(
+"\n"
+"`stubrun report merge OUT IN...` merges the reports of shards (JUnit, TAP\n"
+"or JSON lines, each read as what it is) into OUT (\"-\": stdout):\n", f);
+	usage_scope(f, SOPT_MERGE);
 	fprintf(f,
 "\n"
 "Progress goes to stderr: a live line on a terminal, else a line per test.\n"
 "\n"
 "Exit status:\n"
-"  %-3d      every test passed (flaky and quarantined ones included)\n"
+"  %-3d      every test passed (flaky and quarantined ones included);\n"
+"           report merge: OUT written\n"
 "  %-3d      a test failed, timed out or could not run\n"
 "  %-3d      the --quarantine FILE is malformed (FILE:LINE: problem)\n"
-"  %-3d      the --durations report, or an input of `report merge`,\n"
-"           is malformed (FILE:LINE: problem)\n"
+"  %-3d      the --durations report, or an input of report merge, is\n"
+"           malformed (FILE:LINE: problem)\n"
 "  %-3d      a suite or usage error (SUITE:LINE: problem)\n"
 "  130/143  interrupted by SIGINT/SIGTERM (129: SIGHUP); reports are partial\n",
 		SUITE_EXIT_PASS, SUITE_EXIT_FAIL, SUITE_EXIT_QUARANTINE,
@@ -182,11 +206,11 @@ static int report_option(suite_opts *o, const char *name, const char **val,
 	return 0;
 }
 
-static const sopt_def *sopt_find(const char *name)
+static const sopt_def *sopt_find(const char *name, unsigned scope)
 {
 	for (size_t i = 0; i < SOPT_COUNT; i++) {
 		const sopt_def *d = &sopt_table[i];
-		if (d->name && (!strcmp(d->name, name) ||
+		if (d->name && (d->scope & scope) && (!strcmp(d->name, name) ||
 				(d->alias && !strcmp(d->alias, name))))
 			return d;
 	}
@@ -216,13 +240,20 @@ static int apply(suite_opts *o, const sopt_def *d, const char *val,
 	case SOPT_SHARD:
 		return shard_parse(&o->shard_index, &o->shard_total, val,
 				   errbuf, errlen) < 0 ? 2 : 0;
+	case SOPT_FORMAT:
+		for (int f = 0; f < REPORT_NFORMATS; f++)
+			if (!strcmp(val, report_formats[f].name)) {
+				o->format = f;
+				return 0;
+			}
+		return -1;
 	case SOPT_REPORTS: break;
 	}
 	return -1;
 }
 
 static int option(suite_opts *o, int *i, int argc, char **argv,
-		  char *errbuf, size_t errlen)
+		  unsigned scope, char *errbuf, size_t errlen)
 {
 	const char *arg = argv[*i], *eq = strchr(arg, '=');
 	size_t len = eq && arg[1] == '-' ? (size_t)(eq - arg) : strlen(arg);
@@ -236,14 +267,14 @@ static int option(suite_opts *o, int *i, int argc, char **argv,
 		len = 2;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
-	if (report_option(o, name, &val, i, argc, argv)) {
+	if (scope == SOPT_TEST && report_option(o, name, &val, i, argc, argv)) {
 		if (!val)
 			goto missing;
 		return 0;
 	}
-	if (!(d = sopt_find(name))) {
-		snprintf(errbuf, errlen, "%s: unknown option (see stubrun test --help)",
-			 name);
+	if (!(d = sopt_find(name, scope))) {
+		snprintf(errbuf, errlen, "%s: unknown option (see stubrun %s --help)",
+			 name, scope == SOPT_TEST ? "test" : "report merge");
 		return -1;
 	}
 	if (d->metavar && !val) {
@@ -263,28 +294,52 @@ missing:
 	return -1;
 }
 
-int suite_opts_parse(suite_opts *o, int argc, char **argv, char *errbuf,
-		     size_t errlen)
+/* Options of `scope` and operands; operands after "--" even when they
+ * start with '-'. */
+static int parse_scope(suite_opts *o, int argc, char **argv, unsigned scope,
+		       char *errbuf, size_t errlen)
 {
-	int only_suites = 0;
+	int only_operands = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = ncpu > 0 ? (int)(ncpu < 4096 ? ncpu : 4096) : 1;
 	o->repeat = 1;
+	o->format = -1;
 	for (int i = 1; i < argc; i++) {
-		if (!only_suites && strcmp(argv[i], "--") == 0) {
-			only_suites = 1;
-		} else if (!only_suites && argv[i][0] == '-' && argv[i][1]) {
-			if (option(o, &i, argc, argv, errbuf, errlen) < 0)
+		if (!only_operands && strcmp(argv[i], "--") == 0) {
+			only_operands = 1;
+		} else if (!only_operands && argv[i][0] == '-' && argv[i][1]) {
+			if (option(o, &i, argc, argv, scope, errbuf, errlen) < 0)
 				return -1;
 		} else if (push(&o->suites, &o->nsuites, argv[i])) {
 			snprintf(errbuf, errlen, "out of memory");
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int suite_opts_parse(suite_opts *o, int argc, char **argv, char *errbuf,
+		     size_t errlen)
+{
+	if (parse_scope(o, argc, argv, SOPT_TEST, errbuf, errlen) < 0)
+		return -1;
 	if (!o->help && o->nsuites == 0) {
 		snprintf(errbuf, errlen, "no SUITE given (see stubrun test --help)");
+		return -1;
+	}
+	return 0;
+}
+
+int suite_merge_opts_parse(suite_opts *o, int argc, char **argv,
+			   char *errbuf, size_t errlen)
+{
+	if (parse_scope(o, argc, argv, SOPT_MERGE, errbuf, errlen) < 0)
+		return -1;
+	if (!o->help && o->nsuites < 2) {
+		snprintf(errbuf, errlen, "expected OUT and at least one IN "
+			 "(see stubrun report merge --help)");
 		return -1;
 	}
 	return 0;

@@ -28,6 +28,8 @@ typedef struct suite_opts {
 	int retry_failed;        /* --retry-failed N: more attempts (0: none) */
 	int flaky_fails;         /* --flaky-fails */
 	const char *quarantine;  /* --quarantine FILE, or NULL */
+	int format;              /* report merge --format: report_format_id,
+				  * or -1 */
 	int help;
 	char **suites;           /* SUITE... */
 	size_t nsuites;
@@ -36,6 +38,10 @@ typedef struct suite_opts {
 /* Parses argv[1..] (argv[0] is "test"). -1 with a message on bad usage. */
 int suite_opts_parse(suite_opts *o, int argc, char **argv, char *errbuf,
 		     size_t errlen);
+/* `stubrun report merge` (argv[0] is "merge"): the operands OUT IN...
+ * land in o->suites. */
+int suite_merge_opts_parse(suite_opts *o, int argc, char **argv,
+			   char *errbuf, size_t errlen);
 void suite_opts_free(suite_opts *o);
 void suite_usage(FILE *f);
 
