@@ -342,7 +342,8 @@ static int check_overlap(report_doc *d, report_doc *const *in,
 {
 	for (size_t s = 0; s < d->nsuites; s++) {
 		rdoc_suite *rs = &d->suites[s];
-		qsort(rs->cases, rs->ncases, sizeof(*rs->cases), cmp_case);
+		if (rs->ncases > 1)  /* qsort's base may not be NULL */
+			qsort(rs->cases, rs->ncases, sizeof(*rs->cases), cmp_case);
 		for (size_t k = 1; k < rs->ncases; k++) {
 			const char *name = rs->cases[k].name;
 			long a;

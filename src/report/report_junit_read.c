@@ -254,8 +254,10 @@ static const char *collected(jr *r)
 static void split_body(jr *r, report_attempt *a)
 {
 	static const char con[] = "\n--- console ---\n", log[] = "\n--- stubrun ---\n";
-	char *b = r->buf ? r->buf : "", *l = NULL, *c;
+	char *b = r->buf, *l = NULL, *c;
 
+	if (!b)
+		return;  /* an empty body: nothing but the message */
 	b[r->len] = '\0';
 	for (char *p = strstr(b, log); p; p = strstr(p + 1, log))
 		l = p;

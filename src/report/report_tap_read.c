@@ -27,11 +27,14 @@ static int bad(tr *t, const char *why)
 /* Moves to the next line: 0, or 1 at the end of the text. */
 static int next_line(tr *t)
 {
+	const char *next;
+
 	if (t->eol >= t->end)
 		return 1;
-	t->line = t->eol == t->text && t->lineno == 0 ? t->text : t->eol + 1;
-	if (t->line >= t->end)
-		return 1;
+	next = t->eol == t->text && t->lineno == 0 ? t->text : t->eol + 1;
+	if (next >= t->end)
+		return 1;  /* line and eol stay a valid pair */
+	t->line = next;
 	t->eol = memchr(t->line, '\n', (size_t)(t->end - t->line));
 	if (!t->eol)
 		t->eol = t->end;
@@ -268,11 +271,15 @@ static int diagnostics(report_case *c, tr *t, int *attempts_open)
 {
 	report_attempt *a = NULL, last;
 
+	int closed = 0;
+
 	report_case_attempt(&last, c);
-	while (!next_line(t)) {
+	while (!closed && !next_line(t)) {
 		int rc;
-		if (starts(t, "  ...") && line_len(t) == 5)
-			break;
+		if (starts(t, "  ...") && line_len(t) == 5) {
+			closed = 1;
+			continue;
+		}
 		if (starts(t, "  attempts:") && line_len(t) == 11) {
 			*attempts_open = 1;
 			continue;
@@ -291,7 +298,7 @@ static int diagnostics(report_case *c, tr *t, int *attempts_open)
 		if (rc < 0)
 			return rc;
 	}
-	if (!starts(t, "  ..."))
+	if (!closed)
 		return bad(t, "unterminated diagnostic block");
 	c->exit_status = last.exit_status;
 	c->duration_ms = last.duration_ms;
