@@ -303,6 +303,26 @@ static void copy_example(const char *name)
 	cr_assert_eq(system(cmd), 0);
 }
 
+/* Writes suite NAME.ini with `text`; its path in suite, its report's
+ * (NAME.jsonl) in json. */
+static void suite_and_report(char suite[128], char json[128], const char *name,
+			     const char *text)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s.ini", name);
+	write_suite(file, text);
+	snprintf(suite, 128, "%s/%s.ini", dir, name);
+	snprintf(json, 128, "%s/%s.jsonl", dir, name);
+}
+
+/* Each of the NULL-terminated needles is in text. */
+static void expect_in(const char *text, const char *const *needles)
+{
+	for (; *needles; needles++)
+		cr_expect(strstr(text, *needles), "%s not in %.3000s", *needles, text);
+}
+
 static void run_suite(harness_result *r, const char *const *args)
 {
 	const char *argv[16] = { harness_stubrun(), "test" };
@@ -325,26 +345,25 @@ Test(suite_examples, a_test_failing_once_then_passing_is_flaky)
 	harness_result r;
 
 	copy_example("arm-sh-flaky.elf");
-	write_suite("flaky.ini", "[test \"flaky\"]\nimage = img/arm-sh-flaky.elf\n"
-		    "args = file=flaky.count pass-at=2\ntimeout = 30\n");
-	snprintf(suite, sizeof(suite), "%s/flaky.ini", dir);
-	snprintf(json, sizeof(json), "%s/flaky.jsonl", dir);
+	suite_and_report(suite, json, "flaky", "[test \"flaky\"]\n"
+			 "image = img/arm-sh-flaky.elf\n"
+			 "args = file=flaky.count pass-at=2\ntimeout = 30\n");
 	const char *args[] = { "--retry-failed", "2", "--json", json, suite, NULL };
 	run_suite(&r, args);
 	cr_assert_eq(r.status, 0, "%.3000s", r.err);
 	cr_assert_eq(count(r.err, "RETRY   flaky"), 1, "%.3000s", r.err);
-	cr_assert(strstr(r.err, "FLAKY   flaky"), "%.3000s", r.err);
-	cr_assert(strstr(r.err, "0 failed, 0 timed out, 0 errors, 0 not run, 1 flaky"),
-		  "%.3000s", r.err);
+	const char *const in_err[] = { "FLAKY   flaky",
+		"0 failed, 0 timed out, 0 errors, 0 not run, 1 flaky", NULL };
+	expect_in(r.err, in_err);
 	snprintf(path, sizeof(path), "%s/flaky.count", dir);
 	char *c = slurp(path);
 	cr_assert_str_eq(c, "2\n");
 	free(c);
 	char *j = slurp(json);
-	cr_assert(strstr(j, "\"flaky\":true"), "%.3000s", j);
-	cr_assert(strstr(j, "\"attempts\":[{\"status\":\"fail\",\"exit\":1,"), "%.3000s", j);
-	cr_assert(strstr(j, "sh-flaky: run 1 of 2"), "%.3000s", j);
-	cr_assert(strstr(j, "sh-flaky: run 2 of 2"), "%.3000s", j);
+	const char *const in_json[] = { "\"flaky\":true",
+		"\"attempts\":[{\"status\":\"fail\",\"exit\":1,",
+		"sh-flaky: run 1 of 2", "sh-flaky: run 2 of 2", NULL };
+	expect_in(j, in_json);
 	free(j);
 	harness_result_free(&r);
 }
@@ -356,10 +375,9 @@ Test(suite_examples, retries_are_bounded_and_quarantine_does_not_fail)
 	char suite[128], json[128], q[128];
 	harness_result r;
 
-	write_suite("fail.ini", "[test \"fail\"]\nimage = img/i386-fail.elf\n"
-		    "timeout = 30\n[test \"pass\"]\nimage = img/i386-pass.elf\n");
-	snprintf(suite, sizeof(suite), "%s/fail.ini", dir);
-	snprintf(json, sizeof(json), "%s/fail.jsonl", dir);
+	suite_and_report(suite, json, "fail", "[test \"fail\"]\n"
+			 "image = img/i386-fail.elf\ntimeout = 30\n"
+			 "[test \"pass\"]\nimage = img/i386-pass.elf\n");
 	const char *args[] = { "--retry-failed", "2", "--json", json, suite, NULL };
 	run_suite(&r, args);
 	cr_assert_eq(r.status, 1, "%.3000s", r.err);
