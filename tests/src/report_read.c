@@ -117,7 +117,8 @@ static void merge_shards(report_format_id fmt)
 	cr_assert_eq(report_merge(&m, in, names, 2, err, sizeof(err)), 0, "%s", err);
 
 	/* The merge sorts each suite's results by name: so does the want. */
-	report_doc *sorted_in[1] = { read_ok(fmt, render(report_formats[fmt].write, whole)) };
+	char *whole_text = render(report_formats[fmt].write, whole);
+	report_doc *sorted_in[1] = { read_ok(fmt, whole_text) };
 	report_doc *want_doc = NULL;
 	cr_assert_eq(report_merge(&want_doc, sorted_in, names, 1, err, sizeof(err)), 0);
 	char *want = render(report_formats[fmt].write, report_doc_report(want_doc));
@@ -136,6 +137,7 @@ static void merge_shards(report_format_id fmt)
 	report_doc_free(in[1]);
 	free(ta);
 	free(tb);
+	free(whole_text);
 	free(want);
 	free(got);
 }
