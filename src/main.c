@@ -1,4 +1,5 @@
-/* stubrun's entry point: dispatches the subcommands (`run`, `test`) and
+/* stubrun's entry point: dispatches the subcommands (`run`, `test`,
+ * `report merge`) and
  * the top-level --help / --version; `stubrun IMAGE` means `stubrun run`. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 static const char top_usage[] =
 "usage: stubrun run [OPTIONS] IMAGE [-- GUEST-ARG...]   run one image\n"
 "       stubrun test [OPTIONS] SUITE...                 run test suites\n"
+"       stubrun report merge [--format F] OUT IN...     merge shard reports\n"
 "       stubrun IMAGE ...                               same as stubrun run\n"
 "       stubrun --help | --version\n"
 "\n"
@@ -22,7 +24,8 @@ static const char top_usage[] =
 "or crash; 124 timeout; 125 stubrun's own error (bad arguments or image,\n"
 "QEMU died); 126 QEMU not executable; 127 QEMU not found.\n"
 "Exit status of test: 0 all passed; 1 any failed or timed out; 125 suite\n"
-"error; 130/143 interrupted by SIGINT/SIGTERM.\n";
+"error; 3 bad --quarantine file; 4 bad input report; 130/143 interrupted\n"
+"by SIGINT/SIGTERM.\n";
 
 /* Started with stdin, stdout or stderr closed (`stubrun IMAGE <&- >&-
  * 2>&-`), the next descriptor opened (QEMU's socketpair, a pipe) would
@@ -66,6 +69,8 @@ int main(int argc, char **argv)
 		return run_main(argc, argv, 2);
 	if (!strcmp(argv[1], "test"))
 		return suite_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return suite_report_main(argc - 1, argv + 1);
 	/* stubrun IMAGE ... and stubrun --option ... IMAGE */
 	return run_main(argc, argv, 1);
 }

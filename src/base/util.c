@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,5 +141,50 @@ int util_write_all(int fd, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+int util_read_file(char **out, size_t *len, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL, *nb;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (!f)
+		return -errno;
+	for (;;) {
+		size_t got;
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			if (!(nb = realloc(buf, cap + 1))) {
+				rc = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n > max) {
+			rc = -EFBIG;
+			break;
+		}
+		if (got == 0) {
+			rc = ferror(f) ? -EIO : 0;
+			break;
+		}
+	}
+	fclose(f);
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	if (!buf && !(buf = malloc(1)))
+		return -ENOMEM;
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
 	return 0;
 }

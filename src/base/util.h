@@ -44,4 +44,11 @@ int64_t util_now_us(void);
  * 0 or -1 (errno set). */
 int util_write_all(int fd, const void *data, size_t len);
 
+/*
+ * Reads the whole file at `path` into *out (NUL-terminated, free() it),
+ * its length in *len. -EFBIG when it is longer than `max` bytes (nothing
+ * more is read), else 0 or -errno.
+ */
+int util_read_file(char **out, size_t *len, const char *path, size_t max);
+
 #endif /* UTIL_H */

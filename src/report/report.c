@@ -21,11 +21,42 @@ const char *report_outcome_name(report_outcome o)
 	return outcome_names[o];
 }
 
+void report_case_attempt(report_attempt *out, const report_case *c)
+{
+	out->outcome = c->outcome;
+	out->exit_status = c->exit_status;
+	out->duration_ms = c->duration_ms;
+	out->message = c->message;
+	out->output = c->output;
+	out->log = c->log;
+}
+
+int report_case_flaky(const report_case *c)
+{
+	return c->outcome == REPORT_PASS && c->nattempts > 0;
+}
+
+int report_case_failed(const report_case *c)
+{
+	return c->outcome != REPORT_PASS && c->outcome != REPORT_NOTRUN &&
+	       !c->quarantine;
+}
+
 static void count_suite(report_counts *c, const report_suite *s)
 {
 	for (size_t i = 0; i < s->ncases; i++) {
+		const report_case *rc = &s->cases[i];
 		c->total++;
-		switch (s->cases[i].outcome) {
+		if (report_case_flaky(rc)) {
+			c->flaky++;
+			continue;
+		}
+		if (rc->quarantine && rc->outcome != REPORT_PASS &&
+		    rc->outcome != REPORT_NOTRUN) {
+			c->quarantined++;
+			continue;
+		}
+		switch (rc->outcome) {
 		case REPORT_PASS: c->passed++; break;
 		case REPORT_FAIL: c->failed++; break;
 		case REPORT_TIMEOUT: c->timed_out++; break;

@@ -19,6 +19,17 @@ typedef enum report_outcome {
 			  * before a known guest test began */
 } report_outcome;
 
+/* One earlier attempt of a result that was run again (--retry-failed):
+ * what that attempt gave. Strings borrowed, any may be NULL. */
+typedef struct report_attempt {
+	report_outcome outcome;  /* FAIL, TIMEOUT or ERROR */
+	int exit_status;
+	long duration_ms;
+	const char *message;
+	const char *output;
+	const char *log;
+} report_attempt;
+
 /* One result. Strings are borrowed; any may be NULL except name. */
 typedef struct report_case {
 	const char *name;      /* "test", or "test/guest-test" */
@@ -28,6 +39,11 @@ typedef struct report_case {
 	const char *message;   /* one line: why it did not pass */
 	const char *output;    /* console output (run's stdout) */
 	const char *log;       /* run's stderr: the post-mortem, messages */
+	/* The earlier attempts that did not pass, oldest first; the fields
+	 * above are the last attempt. A PASS with attempts is "flaky". */
+	const report_attempt *attempts;
+	size_t nattempts;
+	const char *quarantine; /* quarantined: the reason; else NULL */
 } report_case;
 
 /* One suite file. */
@@ -45,9 +61,24 @@ typedef struct report {
 	const char *timestamp; /* ISO 8601 start time, or NULL to omit */
 } report;
 
+/*
+ * Every result is in exactly one count: flaky (passed after failing),
+ * quarantined (did not pass but is quarantined: fails nothing), else by
+ * outcome. A quarantined result that passed counts as passed or flaky.
+ */
 typedef struct report_counts {
 	size_t total, passed, failed, timed_out, errors, not_run;
+	size_t flaky, quarantined;
 } report_counts;
+
+/* The last attempt of c: its own fields as an attempt. */
+void report_case_attempt(report_attempt *out, const report_case *c);
+/* 1 when c passed after earlier attempts failed. */
+int report_case_flaky(const report_case *c);
+/* 1 when c did not pass and is not excused: fail, timeout or error, not
+ * quarantined. Flaky results are not failures here (--flaky-fails is the
+ * caller's policy). */
+int report_case_failed(const report_case *c);
 
 /* Counts over one suite (s != NULL) or the whole report. */
 void report_count(report_counts *out, const report *r, const report_suite *s);
@@ -97,5 +128,54 @@ void report_put_xml(FILE *f, const char *s, int attr);
 void report_put_json(FILE *f, const char *s);
 /* A JSON string with its quotes, or null for NULL. */
 void report_put_json_string(FILE *f, const char *s);
+
+/*
+ * Reading reports back (`stubrun report merge`, `stubrun test --durations`).
+ * The readers take what stubrun's own writers write; their input is
+ * hostile (a file from another machine): every length is bounded, nothing
+ * is trusted, and the first problem is the error. A report_doc owns the
+ * model it holds and every string in it.
+ */
+typedef struct report_doc report_doc;
+
+/* Errors of the readers and of report_merge. */
+enum {
+	REPORT_EFORMAT = -2,  /* malformed or not a stubrun report */
+	REPORT_ENOMEM = -3,
+};
+
+/* Inputs larger than this are refused: the JUnit report of a
+ * hundred-thousand-test run with full console logs stays far below. */
+#define REPORT_READ_MAX (256u << 20)
+
+/* Which format `text` is in, from its first bytes: "<" JUnit, "TAP
+ * version" TAP, "{" JSON lines. -1 when none. */
+int report_sniff(report_format_id *out, const char *text, size_t len);
+
+/*
+ * Parses `len` bytes of a report in format `fmt` (no NUL needed).
+ * On success *out holds it (free with report_doc_free). Otherwise *out is
+ * NULL, and errbuf holds "NAME:LINE: problem" (NAME names the input in
+ * messages); returns REPORT_EFORMAT or REPORT_ENOMEM.
+ */
+int report_read(report_doc **out, report_format_id fmt, const char *text,
+		size_t len, const char *name, char *errbuf, size_t errlen);
+
+/* The model; valid until report_doc_free(d). */
+const report *report_doc_report(const report_doc *d);
+void report_doc_free(report_doc *d);
+
+/*
+ * Merges the reports of shards: suites with the same name become one
+ * (cases sorted by name, so the result does not depend on the order of
+ * the inputs; suite durations added), the report's duration is the
+ * longest shard's (they ran side by side) and its timestamp the earliest.
+ * A result present in two inputs is an error (REPORT_EFORMAT naming both
+ * inputs: shards never overlap). `names[i]` names in[i] in messages. The
+ * result borrows the inputs' strings: free it before them.
+ */
+int report_merge(report_doc **out, report_doc *const *in,
+		 const char *const *names, size_t n, char *errbuf,
+		 size_t errlen);
 
 #endif /* REPORT_H */

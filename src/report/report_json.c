@@ -10,28 +10,53 @@
 static void put_counts(FILE *f, const report_counts *c)
 {
 	fprintf(f, "\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
-		"\"timed_out\":%zu,\"errors\":%zu,\"not_run\":%zu",
+		"\"timed_out\":%zu,\"errors\":%zu,\"not_run\":%zu,"
+		"\"flaky\":%zu,\"quarantined\":%zu",
 		c->total, c->passed, c->failed, c->timed_out, c->errors,
-		c->not_run);
+		c->not_run, c->flaky, c->quarantined);
 }
 
+/* The fields one attempt has: the result's own, and each of "attempts". */
+static void put_attempt(FILE *f, const report_attempt *a)
+{
+	fprintf(f, "\"status\":\"%s\"", report_outcome_name(a->outcome));
+	if (a->exit_status >= 0)
+		fprintf(f, ",\"exit\":%d", a->exit_status);
+	else
+		fputs(",\"exit\":null", f);
+	fprintf(f, ",\"duration_ms\":%ld,\"message\":", a->duration_ms);
+	report_put_json_string(f, a->message);
+	fputs(",\"output\":", f);
+	report_put_json_string(f, a->output ? a->output : "");
+	fputs(",\"log\":", f);
+	report_put_json_string(f, a->log ? a->log : "");
+}
+
+/* "attempts": every attempt of a result that ran more than once, oldest
+ * first; the last is the result itself. */
 static void put_case(FILE *f, const report_suite *s, const report_case *c)
 {
+	report_attempt last;
+
+	report_case_attempt(&last, c);
 	fputs("{\"event\":\"test\",\"suite\":", f);
 	report_put_json_string(f, s->name);
 	fputs(",\"name\":", f);
 	report_put_json_string(f, c->name);
-	fprintf(f, ",\"status\":\"%s\"", report_outcome_name(c->outcome));
-	if (c->exit_status >= 0)
-		fprintf(f, ",\"exit\":%d", c->exit_status);
-	else
-		fputs(",\"exit\":null", f);
-	fprintf(f, ",\"duration_ms\":%ld,\"message\":", c->duration_ms);
-	report_put_json_string(f, c->message);
-	fputs(",\"output\":", f);
-	report_put_json_string(f, c->output ? c->output : "");
-	fputs(",\"log\":", f);
-	report_put_json_string(f, c->log ? c->log : "");
+	fputc(',', f);
+	put_attempt(f, &last);
+	fprintf(f, ",\"flaky\":%s,\"quarantine\":",
+		report_case_flaky(c) ? "true" : "false");
+	report_put_json_string(f, c->quarantine);
+	if (c->nattempts) {
+		fputs(",\"attempts\":[", f);
+		for (size_t i = 0; i <= c->nattempts; i++) {
+			fputs(i ? ",{" : "{", f);
+			put_attempt(f, i < c->nattempts ? &c->attempts[i] : &last);
+			fputc('}', f);
+		}
+		fputc(']', f);
+	}
 	fputs("}\n", f);
 }
 

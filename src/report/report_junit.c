@@ -1,7 +1,13 @@
 /*
  * JUnit XML report: the de facto schema read by Jenkins, GitLab and GitHub
  * (<testsuites>/<testsuite>/<testcase> with <failure>, <error>, <skipped>,
- * <system-out>, <system-err>). One <testsuite> per suite file.
+ * <system-out>, <system-err>). One <testsuite> per suite file. Results run
+ * again (--retry-failed) carry Maven Surefire's elements: <flakyFailure>
+ * for each failed attempt of a result that finally passed; for one that
+ * failed every time, the first failure stays <failure> and each later
+ * attempt is a <rerunFailure>. A quarantined result has the property
+ * "quarantined" (the reason), and one that did not pass is <skipped> with
+ * its true outcome and message in properties, so that CI does not fail.
  */
 #include "report.h"
 
@@ -39,12 +45,23 @@ static void put_classname(FILE *f, const char *suite)
 static void put_counts(FILE *f, const report_counts *c)
 {
 	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"",
-		c->total, c->failed + c->timed_out, c->errors, c->not_run);
+		c->total, c->failed + c->timed_out, c->errors,
+		c->not_run + c->quarantined);
+}
+
+static void put_element(FILE *f, const char *indent, const char *tag,
+			const char *text)
+{
+	if (!text || !*text)
+		return;
+	fprintf(f, "%s<%s>", indent, tag);
+	report_put_xml(f, text, 0);
+	fprintf(f, "</%s>\n", tag);
 }
 
 /* The failure body: the verdict, then the console and the post-mortem,
  * so the CI page of a failure shows everything without another click. */
-static void put_problem(FILE *f, const report_case *c)
+static void put_problem(FILE *f, const report_attempt *c)
 {
 	const char *tag = c->outcome == REPORT_ERROR ? "error" : "failure";
 
@@ -63,6 +80,85 @@ static void put_problem(FILE *f, const report_case *c)
 	fprintf(f, "</%s>\n", tag);
 }
 
+/* One later attempt: <flakyFailure>/<flakyError> (flaky) or
+ * <rerunFailure>/<rerunError>, its own output inside, as Surefire does. */
+static void put_rerun(FILE *f, const report_attempt *a, int flaky)
+{
+	const char *tag = flaky ? (a->outcome == REPORT_ERROR ? "flakyError"
+						     : "flakyFailure")
+			  : (a->outcome == REPORT_ERROR ? "rerunError"
+							: "rerunFailure");
+	const char *msg = a->message ? a->message : report_outcome_name(a->outcome);
+
+	fprintf(f, "      <%s message=\"", tag);
+	report_put_xml(f, msg, 1);
+	fprintf(f, "\" type=\"%s\">\n", report_outcome_name(a->outcome));
+	put_element(f, "        ", "stackTrace", msg);
+	put_element(f, "        ", "system-out", a->output);
+	put_element(f, "        ", "system-err", a->log);
+	fprintf(f, "      </%s>\n", tag);
+}
+
+static void put_property(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "        <property name=\"%s\" value=\"", name);
+	report_put_xml(f, value, 1);
+	fputs("\"/>\n", f);
+}
+
+static void put_quarantine(FILE *f, const report_case *c)
+{
+	int excused = c->outcome != REPORT_PASS && c->outcome != REPORT_NOTRUN;
+
+	fputs("      <properties>\n", f);
+	put_property(f, "quarantined", c->quarantine);
+	if (excused) {
+		put_property(f, "outcome", report_outcome_name(c->outcome));
+		if (c->message)
+			put_property(f, "message", c->message);
+	}
+	fputs("      </properties>\n", f);
+	if (excused) {
+		fputs("      <skipped message=\"quarantined: ", f);
+		report_put_xml(f, c->quarantine, 1);
+		fputs("\"/>\n", f);
+	}
+}
+
+/* The verdict elements: <skipped>, <failure>/<error>, and the attempts. */
+static void put_verdict(FILE *f, const report_case *c)
+{
+	report_attempt last;
+
+	report_case_attempt(&last, c);
+	if (c->quarantine)
+		put_quarantine(f, c);
+	if (report_case_flaky(c)) {
+		for (size_t i = 0; i < c->nattempts; i++)
+			put_rerun(f, &c->attempts[i], 1);
+		return;
+	}
+	if (c->outcome == REPORT_NOTRUN || (c->quarantine &&
+					     c->outcome != REPORT_PASS)) {
+		if (!c->quarantine) {
+			fputs("      <skipped message=\"", f);
+			report_put_xml(f, c->message ? c->message : "not run", 1);
+			fputs("\"/>\n", f);
+		}
+		/* Skipped (or excused): every attempt is a rerun. */
+		for (size_t i = 0; i < c->nattempts; i++)
+			put_rerun(f, &c->attempts[i], 0);
+		return;
+	}
+	if (c->outcome == REPORT_PASS)
+		return;
+	put_problem(f, c->nattempts ? &c->attempts[0] : &last);
+	for (size_t i = 1; i < c->nattempts; i++)
+		put_rerun(f, &c->attempts[i], 0);
+	if (c->nattempts)
+		put_rerun(f, &last, 0);
+}
+
 static void put_case(FILE *f, const report_suite *s, const report_case *c)
 {
 	fputs("    <testcase name=\"", f);
@@ -72,23 +168,9 @@ static void put_case(FILE *f, const report_suite *s, const report_case *c)
 	fputs("\" time=\"", f);
 	put_seconds(f, c->duration_ms);
 	fputs("\">\n", f);
-	if (c->outcome == REPORT_NOTRUN) {
-		fputs("      <skipped message=\"", f);
-		report_put_xml(f, c->message ? c->message : "not run", 1);
-		fputs("\"/>\n", f);
-	} else if (c->outcome != REPORT_PASS) {
-		put_problem(f, c);
-	}
-	if (c->output && *c->output) {
-		fputs("      <system-out>", f);
-		report_put_xml(f, c->output, 0);
-		fputs("</system-out>\n", f);
-	}
-	if (c->log && *c->log) {
-		fputs("      <system-err>", f);
-		report_put_xml(f, c->log, 0);
-		fputs("</system-err>\n", f);
-	}
+	put_verdict(f, c);
+	put_element(f, "      ", "system-out", c->output);
+	put_element(f, "      ", "system-err", c->log);
 	fputs("    </testcase>\n", f);
 }
 

@@ -1,7 +1,10 @@
 /*
  * TAP version 14 report (testanything.org/tap-version-14-specification):
  * the plan, one test point per result, "# SKIP" for results that never ran,
- * and a YAML diagnostic block (YAML 1.2) under each failure.
+ * "# TODO quarantined: REASON" for quarantined ones (a TODO point does not
+ * fail a TAP consumer), and a YAML diagnostic block (YAML 1.2) under each
+ * failure and each flaky pass, with the earlier attempts under "attempts"
+ * (their verdicts; their console output is in the JUnit and JSON reports).
  */
 #include "report.h"
 #include "text.h"
@@ -111,6 +114,27 @@ static void put_field(FILE *f, const char *key, const char *value)
 	}
 }
 
+static void put_attempts(FILE *f, const report_case *c)
+{
+	if (report_case_flaky(c))
+		fputs("  flaky: true\n", f);
+	if (!c->nattempts)
+		return;
+	fputs("  attempts:\n", f);
+	for (size_t i = 0; i < c->nattempts; i++) {
+		const report_attempt *a = &c->attempts[i];
+		fprintf(f, "    - severity: %s\n", report_outcome_name(a->outcome));
+		if (a->message) {
+			fputs("      message: ", f);
+			put_quoted(f, a->message);
+			fputc('\n', f);
+		}
+		if (a->exit_status >= 0)
+			fprintf(f, "      exit: %d\n", a->exit_status);
+		fprintf(f, "      duration_ms: %ld\n", a->duration_ms);
+	}
+}
+
 static void put_diagnostics(FILE *f, const report_case *c)
 {
 	fputs("  ---\n", f);
@@ -121,7 +145,26 @@ static void put_diagnostics(FILE *f, const report_case *c)
 	fprintf(f, "  duration_ms: %ld\n", c->duration_ms);
 	put_field(f, "output", c->output);
 	put_field(f, "log", c->log);
+	put_attempts(f, c);
 	fputs("  ...\n", f);
+}
+
+static void put_point(FILE *f, const report_case *rc, size_t n)
+{
+	int ok = rc->outcome == REPORT_PASS || rc->outcome == REPORT_NOTRUN;
+
+	fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", n);
+	put_description(f, rc->name);
+	if (rc->outcome == REPORT_NOTRUN) {
+		fputs(" # SKIP ", f);
+		put_description(f, rc->message ? rc->message : "not run");
+	} else if (rc->quarantine) {
+		fputs(" # TODO quarantined: ", f);
+		put_description(f, rc->quarantine);
+	}
+	fputc('\n', f);
+	if (!ok || rc->nattempts)
+		put_diagnostics(f, rc);
 }
 
 int report_tap_write(FILE *f, const report *r)
@@ -136,21 +179,8 @@ int report_tap_write(FILE *f, const report *r)
 		fputs("# suite: ", f);
 		put_description(f, s->name);
 		fputc('\n', f);
-		for (size_t k = 0; k < s->ncases; k++) {
-			const report_case *rc = &s->cases[k];
-			int ok = rc->outcome == REPORT_PASS ||
-				 rc->outcome == REPORT_NOTRUN;
-			fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", ++n);
-			put_description(f, rc->name);
-			if (rc->outcome == REPORT_NOTRUN) {
-				fputs(" # SKIP ", f);
-				put_description(f, rc->message ? rc->message
-								: "not run");
-			}
-			fputc('\n', f);
-			if (!ok)
-				put_diagnostics(f, rc);
-		}
+		for (size_t k = 0; k < s->ncases; k++)
+			put_point(f, &s->cases[k], ++n);
 	}
 	if (fflush(f) != 0 || ferror(f))
 		return -EIO;

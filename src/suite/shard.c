@@ -1,6 +1,8 @@
 /*
  * Shard selection: index modulo over the sorted test list (round-robin, so
- * shards differ in size by at most one test whatever the names are).
+ * shards differ in size by at most one test whatever the names are), or
+ * balanced by recorded durations (longest processing time first, with a
+ * min-heap of shard loads).
  */
 #include "shard.h"
 
@@ -95,4 +97,115 @@ int shard_select(unsigned char *keep, const char *const *keys, size_t n,
 		keep[order[r]] = (r % (size_t)total) == (size_t)index;
 	free(order);
 	return 0;
+}
+
+/* ---- balanced by cost ---- */
+
+typedef struct lpt {
+	const char *const *keys;
+	const long *cost;
+} lpt;
+
+/* Longest first; equal costs by key, so that the order is total. */
+static int cmp_cost(const void *a, const void *b, void *arg)
+{
+	const lpt *l = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (l->cost[x] != l->cost[y])
+		return l->cost[x] > l->cost[y] ? -1 : 1;
+	return strcmp(l->keys[x], l->keys[y]);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The median of the known costs (>= 0), or 1 when there is none. */
+static int median_cost(long *out, const long *cost, size_t n)
+{
+	long *known = malloc((n ? n : 1) * sizeof(*known));
+	size_t k = 0;
+
+	if (!known)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (cost[i] >= 0)
+			known[k++] = cost[i];
+	qsort(known, k, sizeof(*known), cmp_long);
+	*out = k == 0 ? 1 : k % 2 ? known[k / 2]
+	     : known[k / 2 - 1] + (known[k / 2] - known[k / 2 - 1]) / 2;
+	free(known);
+	return 0;
+}
+
+/* Shard loads as a binary min-heap on (load, shard index). */
+typedef struct shard_load {
+	long long load;
+	int shard;
+} shard_load;
+
+static int load_less(const shard_load *a, const shard_load *b)
+{
+	return a->load != b->load ? a->load < b->load : a->shard < b->shard;
+}
+
+static void heap_down(shard_load *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		shard_load t;
+		if (l < n && load_less(&h[l], &h[m]))
+			m = l;
+		if (r < n && load_less(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+int shard_select_balanced(unsigned char *keep, const char *const *keys,
+			  const long *cost_ms, size_t n, int index, int total)
+{
+	size_t *order = NULL;
+	long *cost = NULL, median;
+	shard_load *heap = NULL;
+	lpt l;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	order = malloc(n * sizeof(*order));
+	cost = malloc(n * sizeof(*cost));
+	heap = malloc((size_t)total * sizeof(*heap));
+	if (!order || !cost || !heap || median_cost(&median, cost_ms, n) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		order[i] = i;
+		cost[i] = cost_ms[i] >= 0 ? cost_ms[i] : median;
+	}
+	/* Index order is already a heap: all loads 0, shards ascending. */
+	for (int s = 0; s < total; s++)
+		heap[s] = (shard_load){ 0, s };
+	l.keys = keys;
+	l.cost = cost;
+	qsort_r(order, n, sizeof(*order), cmp_cost, &l);
+	for (size_t r = 0; r < n; r++) {
+		size_t i = order[r];
+		keep[i] = heap[0].shard == index;
+		heap[0].load += cost[i];
+		heap_down(heap, (size_t)total, 0);
+	}
+	rc = 0;
+out:
+	free(order);
+	free(cost);
+	free(heap);
+	return rc;
 }

@@ -32,4 +32,16 @@ int shard_from_env(int *index, int *total, const char *total_s,
 int shard_select(unsigned char *keep, const char *const *keys, size_t n,
 		 int index, int total);
 
+/*
+ * The same choice balanced by cost (--durations): tests are taken longest
+ * first (equal costs in key order) and each goes to the shard with the
+ * least total so far (equal totals: the lowest index), greedy LPT. A cost
+ * below 0 is unknown and counts as the median of the known ones (1 when
+ * none is known: then shards are round-robin over the sorted keys). The
+ * result depends only on the set of (key, cost) pairs, so the N runs
+ * still run every test exactly once. Returns 0, or -1 when out of memory.
+ */
+int shard_select_balanced(unsigned char *keep, const char *const *keys,
+			  const long *cost_ms, size_t n, int index, int total);
+
 #endif /* SHARD_H */

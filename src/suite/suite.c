@@ -1,7 +1,8 @@
 /*
  * `stubrun test`: loads the suites, selects tests (--filter, --shard,
- * Bazel's sharding), runs them through the scheduler as child
- * `stubrun run` processes, and writes the reports. Entry: suite_main().
+ * Bazel's sharding, --durations), runs them through the scheduler as child
+ * `stubrun run` processes in rounds (a round reruns what failed and may be
+ * retried), and writes the reports. Entry: suite_main().
  */
 #include "suite.h"
 #include "suite_cli.h"
@@ -10,6 +11,8 @@
 #include "report.h"
 #include "privdir.h"
 #include "shard.h"
+#include "quarantine.h"
+#include "suite_durations.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +48,8 @@ typedef struct ctx {
 	/* each format's file; JUnit's default is $XML_OUTPUT_FILE */
 	const char *report[REPORT_NFORMATS];
 	suite_progress prog;
+	quarantine *quarantine;   /* --quarantine, or NULL */
+	suite_verdict verdict;
 	int sigfd;
 	int mask_saved;
 	sigset_t oldmask;
@@ -88,6 +93,20 @@ static int bazel_env(ctx *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* --quarantine FILE: read before the suites, so that a bad line is found
+ * before anything runs. QUARANTINE_E* on failure. */
+static int load_quarantine(ctx *c, char *err, size_t errlen)
+{
+	int rc;
+
+	c->verdict.flaky_fails = c->o.flaky_fails;
+	if (!c->o.quarantine)
+		return 0;
+	rc = quarantine_read_file(&c->quarantine, c->o.quarantine, err, errlen);
+	c->verdict.quarantine = c->quarantine;
+	return rc;
+}
+
 static int load_suites(ctx *c, char *err, size_t errlen)
 {
 	if (!(c->suites = calloc(c->o.nsuites, sizeof(*c->suites))))
@@ -116,6 +135,42 @@ typedef struct pick {
 	char *key;
 } pick;
 
+/* --durations: each pick's cost from the earlier report, then LPT.
+ * -1 (message in err) for out of memory, SUITE_EXIT_BADREPORT's -4 when
+ * the report cannot be read. */
+static int select_balanced(ctx *c, unsigned char *keep, const pick *picks,
+			   const char **keys, size_t n, char *err, size_t errlen)
+{
+	suite_durations *d = NULL;
+	long *cost = calloc(n + 1, sizeof(*cost));
+	int rc = -1;
+
+	if (!cost)
+		goto nomem;
+	rc = suite_durations_read(&d, c->o.durations, err, errlen);
+	if (rc == SUITE_DURATIONS_ENOMEM)
+		goto nomem;
+	if (rc < 0) {
+		rc = -SUITE_EXIT_BADREPORT;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		cost[i] = suite_durations_of(d, c->suites[picks[i].suite]->path,
+					     c->suites[picks[i].suite]->tests[picks[i].test].name);
+	if (shard_select_balanced(keep, keys, cost, n, c->o.shard_index,
+				  c->o.shard_total) < 0)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	rc = -1;
+out:
+	suite_durations_free(d);
+	free(cost);
+	return rc;
+}
+
 static int add_insts(ctx *c, const pick *p)
 {
 	const suite *s = c->suites[p->suite];
@@ -127,6 +182,8 @@ static int add_insts(ctx *c, const pick *p)
 		in->suite = s;
 		in->suite_index = p->suite;
 		in->test = t;
+		in->retries = t->retry_failed >= 0 ? t->retry_failed
+			    : c->o.retry_failed;
 		if (c->o.repeat > 1 ? asprintf(&in->name, "%s#%d", t->name, k) < 0
 				    : !(in->name = strdup(t->name)))
 			return -1;
@@ -168,9 +225,17 @@ static int select_tests(ctx *c, char *err, size_t errlen)
 		snprintf(err, errlen, "no test matches --filter");
 		goto out;
 	}
-	if (c->o.shard_total &&
-	    shard_select(keep, keys, n, c->o.shard_index, c->o.shard_total) < 0)
+	if (c->o.shard_total && c->o.durations) {
+		int drc = select_balanced(c, keep, picks, keys, n, err, errlen);
+		if (drc < 0) {
+			rc = drc;
+			goto out;
+		}
+	} else if (c->o.shard_total &&
+		   shard_select(keep, keys, n, c->o.shard_index,
+				c->o.shard_total) < 0) {
 		goto nomem;
+	}
 	for (size_t i = 0; i < n; i++)
 		kept += keep[i];
 	c->insts = calloc(kept * (size_t)c->o.repeat + 1, sizeof(*c->insts));
@@ -336,7 +401,15 @@ static int on_done(sched_job *job, void *arg)
 	ctx *c = arg;
 	suite_inst *in = job->user;
 
+	int again;
+
 	suite_inst_results(in, NULL);
+	if (in->failed && in->attempt < in->retries)
+		suite_progress_retry(&c->prog, in);
+	/* Out of memory here leaves the attempt as the final one. */
+	if ((again = suite_inst_retry(in)) > 0)
+		return 0;
+	suite_inst_finish(in, &c->verdict);
 	suite_progress_result(&c->prog, in);
 	return c->o.fail_fast && in->failed;
 }
@@ -345,6 +418,14 @@ static void on_tick(const sched_job *jobs, size_t n, long now, void *arg)
 {
 	ctx *c = arg;
 	suite_progress_tick(&c->prog, jobs, n, now);
+}
+
+static int any_pending(const ctx *c)
+{
+	for (size_t i = 0; i < c->ninsts; i++)
+		if (c->jobs[i].state == SCHED_PENDING)
+			return 1;
+	return 0;
 }
 
 static int run_all(int *signo, ctx *c)
@@ -363,8 +444,13 @@ static int run_all(int *signo, ctx *c)
 	c->prog.f = stderr;
 	c->prog.tty = isatty(2);
 	c->prog.total = c->ninsts;
-	if (sched_run(signo, c->jobs, c->ninsts, &cfg) < 0)
-		return -1;
+	/* Rounds: each runs what is PENDING, the first everything, the
+	 * next the instances on_done reset for another attempt. The number
+	 * of rounds is bounded by the retries (each reset uses one). */
+	do {
+		if (sched_run(signo, c->jobs, c->ninsts, &cfg) < 0)
+			return -1;
+	} while (!*signo && any_pending(c));
 	if (*signo)
 		snprintf(why, sizeof(why), "interrupted by SIG%s",
 			 sigabbrev_np(*signo) ? sigabbrev_np(*signo) : "?");
@@ -372,7 +458,8 @@ static int run_all(int *signo, ctx *c)
 		snprintf(why, sizeof(why), "cancelled by --fail-fast");
 	for (size_t i = 0; i < c->ninsts; i++)
 		if (c->jobs[i].state == SCHED_CANCELLED &&
-		    suite_inst_results(&c->insts[i], why) < 0)
+		    (suite_inst_results(&c->insts[i], why) < 0 ||
+		     suite_inst_finish(&c->insts[i], &c->verdict) < 0))
 			return -1;
 	return 0;
 }
@@ -468,6 +555,7 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 				continue;
 			for (size_t k = 0; k < in->ncases; k++)
 				all[at++] = in->cases[k];
+			rs[s].duration_ms += in->prev_ms;
 			if (in->job && in->job->end_ms > in->job->start_ms)
 				rs[s].duration_ms += in->job->end_ms -
 						     in->job->start_ms;
@@ -519,6 +607,7 @@ static void ctx_free(ctx *c)
 		close(c->sigfd);
 	if (c->mask_saved)
 		sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
+	quarantine_free(c->quarantine);
 	suite_opts_free(&c->o);
 }
 
@@ -538,7 +627,7 @@ int suite_main(int argc, char **argv)
 	report r;
 	report_suite *rs = NULL;
 	char err[1024];
-	int status = SUITE_EXIT_ERROR, signo = 0;
+	int status = SUITE_EXIT_ERROR, signo = 0, rc;
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -557,10 +646,25 @@ int suite_main(int argc, char **argv)
 		goto out;
 	}
 	if (bazel_env(&c, err, sizeof(err)) < 0 ||
-	    check_report_paths(&c, err, sizeof(err)) < 0 ||
-	    load_suites(&c, err, sizeof(err)) < 0 ||
-	    select_tests(&c, err, sizeof(err)) < 0)
+	    check_report_paths(&c, err, sizeof(err)) < 0)
 		goto fail;
+	if (c.o.durations && !c.o.shard_total) {
+		snprintf(err, sizeof(err), "--durations: needs --shard K/N "
+			 "(or Bazel's TEST_TOTAL_SHARDS)");
+		goto fail;
+	}
+	if ((rc = load_quarantine(&c, err, sizeof(err))) < 0) {
+		status = rc == QUARANTINE_ENOMEM ? SUITE_EXIT_ERROR
+					       : SUITE_EXIT_QUARANTINE;
+		goto fail_status;
+	}
+	if (load_suites(&c, err, sizeof(err)) < 0)
+		goto fail;
+	if ((rc = select_tests(&c, err, sizeof(err))) < 0) {
+		status = rc == -SUITE_EXIT_BADREPORT ? SUITE_EXIT_BADREPORT
+						     : SUITE_EXIT_ERROR;
+		goto fail_status;
+	}
 	if (c.o.list) {
 		status = list_tests(&c);
 		goto out;
@@ -570,16 +674,19 @@ int suite_main(int argc, char **argv)
 	if (!(rs = calloc(c.nsuites + 1, sizeof(*rs))))
 		goto fail;
 	if (write_reports(&c, &r, rs, err, sizeof(err)) < 0) {
-		suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo);
+		suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo,
+				       c.o.flaky_fails);
 		goto fail;
 	}
-	suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo);
+	suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo,
+				       c.o.flaky_fails);
 	status = exit_status(&c, signo);
 	goto out;
 fail:
+	status = signo ? 128 + signo : SUITE_EXIT_ERROR;
+fail_status:
 	suite_progress_clear(&c.prog);
 	fprintf(stderr, "stubrun test: %s\n", err[0] ? err : "out of memory");
-	status = signo ? 128 + signo : SUITE_EXIT_ERROR;
 out:
 	free(rs);
 	ctx_free(&c);

@@ -16,12 +16,25 @@
  */
 int suite_main(int argc, char **argv);
 
-/* Exit statuses of `stubrun test`. */
+/*
+ * `stubrun report merge [--format F] OUT IN...` (argv[0] is "report"):
+ * 0 written, SUITE_EXIT_BADREPORT an input is malformed or two overlap,
+ * SUITE_EXIT_ERROR usage or I/O. One line on stderr naming the file.
+ */
+int suite_report_main(int argc, char **argv);
+
+/* Exit statuses of `stubrun test` (and `stubrun report merge`). */
 enum {
 	SUITE_EXIT_PASS = 0,
 	SUITE_EXIT_FAIL = 1,
+	SUITE_EXIT_QUARANTINE = 3,  /* the --quarantine file is malformed */
+	SUITE_EXIT_BADREPORT = 4,   /* a report read as input is malformed
+				     * (--durations, `report merge`) */
 	SUITE_EXIT_ERROR = 125,
 };
+
+/* --retry-failed and the retry-failed key: more is a loop, not a retry. */
+#define SUITE_MAX_RETRIES 100
 
 /* Errors of the parser. The message is "SUITE:LINE: problem". */
 enum {
@@ -45,6 +58,8 @@ typedef struct suite_test {
 	double timeout_s;      /* the test's `timeout` key, or 0 when unset */
 	char **guest_tests;    /* `guest-tests` key: known in-image test names */
 	size_t nguest_tests;
+	int retry_failed;      /* `retry-failed` key, or -1 when unset */
+	char *quarantine;      /* `quarantine` key: the reason, or NULL */
 } suite_test;
 
 typedef struct suite {

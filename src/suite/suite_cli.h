@@ -28,6 +28,12 @@ typedef struct suite_opts {
 	 * "-" for stdout */
 	const char *report[REPORT_NFORMATS];
 	int shard_index, shard_total; /* --shard K/N as 0-based; total 0: none */
+	const char *durations;   /* --durations REPORT.json, or NULL */
+	int retry_failed;        /* --retry-failed N: more attempts (0: none) */
+	int flaky_fails;         /* --flaky-fails */
+	const char *quarantine;  /* --quarantine FILE, or NULL */
+	int format;              /* report merge --format: report_format_id,
+				  * or -1 */
 	int help;
 	char **suites;           /* SUITE... */
 	size_t nsuites;
@@ -36,6 +42,10 @@ typedef struct suite_opts {
 /* Parses argv[1..] (argv[0] is "test"). -1 with a message on bad usage. */
 int suite_opts_parse(suite_opts *o, int argc, char **argv, char *errbuf,
 		     size_t errlen);
+/* `stubrun report merge` (argv[0] is "merge"): the operands OUT IN...
+ * land in o->suites. */
+int suite_merge_opts_parse(suite_opts *o, int argc, char **argv,
+			   char *errbuf, size_t errlen);
 void suite_opts_free(suite_opts *o);
 void suite_usage(FILE *f);
 
@@ -49,11 +59,14 @@ typedef struct suite_progress {
 } suite_progress;
 
 void suite_progress_result(suite_progress *p, const suite_inst *in);
+/* A failed attempt that runs again: its failures as RETRY lines. */
+void suite_progress_retry(suite_progress *p, const suite_inst *in);
 void suite_progress_tick(suite_progress *p, const sched_job *jobs, size_t n,
 			 long now_ms);
 void suite_progress_clear(suite_progress *p);
 /* After the run: the stubrun messages of failures, then one summary line. */
 void suite_progress_summary(suite_progress *p, const report *r,
-			    const suite_inst *insts, size_t n, int signo);
+			    const suite_inst *insts, size_t n, int signo,
+			    int flaky_fails);
 
 #endif /* SUITE_CLI_H */

@@ -16,6 +16,8 @@ typedef enum key_kind {
 	KEY_EXPECT_EXIT,
 	KEY_EXPECT_OUTPUT,
 	KEY_GUEST_TESTS,
+	KEY_RETRY_FAILED,
+	KEY_QUARANTINE,
 } key_kind;
 
 typedef struct key_def {

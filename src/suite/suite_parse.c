@@ -2,7 +2,7 @@
  * Suite files (src/suite/suite.h): the keys of a section, checked as they
  * are read, and the tests built from [defaults] and [test "NAME"]
  * sections. A key is one of the suite's own (image, args, expect-exit,
- * expect-output, guest-tests) or an option of `stubrun run` whose row in
+ * expect-output, guest-tests, retry-failed, quarantine) or an option of `stubrun run` whose row in
  * runopt.h's table says it is a suite key; its value goes through that
  * row's parser, so a bad value is "SUITE:LINE: key: problem" at parse time.
  * The text itself is read by suite_ini.c.
@@ -31,6 +31,8 @@ static const key_def suite_keys[] = {
 	{ "expect-exit", KEY_EXPECT_EXIT, NULL },
 	{ "expect-output", KEY_EXPECT_OUTPUT, NULL },
 	{ "guest-tests", KEY_GUEST_TESTS, NULL },
+	{ "retry-failed", KEY_RETRY_FAILED, NULL },
+	{ "quarantine", KEY_QUARANTINE, NULL },
 };
 
 #define fail_at suite_fail_at
@@ -109,6 +111,12 @@ static void check_value(parser *p, const key_def *d, const char *v)
 			fail_at(p, p->line, SUITE_ESYNTAX,
 				"expect-exit: expected a status 0..255, not '%s'", v);
 		return;
+	case KEY_RETRY_FAILED:
+		if (parse_long(&l, v, 0, SUITE_MAX_RETRIES) < 0)
+			fail_at(p, p->line, SUITE_ESYNTAX,
+				"retry-failed: expected 0..%d more attempts, not '%s'",
+				SUITE_MAX_RETRIES, v);
+		return;
 	case KEY_ARGS:
 	case KEY_GUEST_TESTS: {
 		int rc = suite_split_args(&words, &nwords, v, msg, sizeof(msg));
@@ -121,6 +129,7 @@ static void check_value(parser *p, const key_def *d, const char *v)
 	}
 	case KEY_IMAGE:
 	case KEY_EXPECT_OUTPUT:
+	case KEY_QUARANTINE:
 		if (!*v)
 			fail_at(p, p->line, SUITE_ESYNTAX, "%s: empty value",
 				d->name);
@@ -197,6 +206,7 @@ static void test_clear(suite_test *t)
 	strv_free(t->args, t->nargs);
 	free(t->expect_output);
 	strv_free(t->guest_tests, t->nguest_tests);
+	free(t->quarantine);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -217,11 +227,13 @@ static int test_copy(suite_test *dst, const suite_test *src, const char *name,
 	dst->line = src->line;
 	dst->expect_exit = src->expect_exit;
 	dst->timeout_s = src->timeout_s;
+	dst->retry_failed = src->retry_failed;
 	dst->name = strdup(name);
 	dst->image = image ? strdup(image) : NULL;
 	if (!dst->name || (image && !dst->image) ||
 	    (src->expect_output &&
 	     !(dst->expect_output = strdup(src->expect_output))) ||
+	    (src->quarantine && !(dst->quarantine = strdup(src->quarantine))) ||
 	    strv_copy(&dst->opts, &dst->nopts, src->opts, src->nopts) ||
 	    strv_copy(&dst->args, &dst->nargs, src->args, src->nargs) ||
 	    strv_copy(&dst->guest_tests, &dst->nguest_tests, src->guest_tests,
@@ -282,6 +294,15 @@ static int apply_kv(suite_test *t, const kv **image, const kv *k)
 	case KEY_EXPECT_OUTPUT:
 		free(t->expect_output);
 		if (!(t->expect_output = strdup(k->value)))
+			rc = SUITE_ENOMEM;
+		break;
+	case KEY_RETRY_FAILED:
+		if (parse_long(&l, k->value, 0, SUITE_MAX_RETRIES) == 0)
+			t->retry_failed = (int)l;
+		break;
+	case KEY_QUARANTINE:
+		free(t->quarantine);
+		if (!(t->quarantine = strdup(k->value)))
 			rc = SUITE_ENOMEM;
 		break;
 	case KEY_GUEST_TESTS:
@@ -397,6 +418,7 @@ static int build_test(parser *p, suite *s, const section *defs,
 
 	memset(&t, 0, sizeof(t));
 	t.line = ts->line;
+	t.retry_failed = -1;
 	if (!(t.name = strdup(ts->name)))
 		return SUITE_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < defs->nkvs; i++) {

@@ -40,23 +40,58 @@ void suite_progress_clear(suite_progress *p)
 	}
 }
 
+/* "LABEL NAME: message (1.23s)", with what excuses it. */
+static void put_case(suite_progress *p, const char *lab, const report_case *c,
+		     const char *extra)
+{
+	suite_progress_clear(p);
+	fprintf(p->f, "%s ", lab);
+	put_clean(p->f, c->name);
+	if (c->message) {
+		fputs(": ", p->f);
+		put_clean(p->f, c->message);
+	}
+	fprintf(p->f, " (%ld.%02lds)", c->duration_ms / 1000,
+		(c->duration_ms % 1000) / 10);
+	if (extra)
+		put_clean(p->f, extra);
+	if (c->quarantine) {
+		fputs(" [quarantined: ", p->f);
+		put_clean(p->f, c->quarantine);
+		fputc(']', p->f);
+	}
+	fputc('\n', p->f);
+}
+
 void suite_progress_result(suite_progress *p, const suite_inst *in)
 {
+	char extra[64];
+
 	p->done++;
 	p->failed += in->failed ? 1 : 0;
 	for (size_t i = 0; i < in->ncases; i++) {
 		const report_case *c = &in->cases[i];
-		if (p->tty && c->outcome == REPORT_PASS)
-			continue;
-		suite_progress_clear(p);
-		fprintf(p->f, "%s ", label(c->outcome));
-		put_clean(p->f, c->name);
-		if (c->message) {
-			fputs(": ", p->f);
-			put_clean(p->f, c->message);
+		if (report_case_flaky(c)) {
+			snprintf(extra, sizeof(extra), ", passed on attempt %zu",
+				 c->nattempts + 1);
+			put_case(p, "FLAKY  ", c, extra);
+		} else if (!p->tty || c->outcome != REPORT_PASS) {
+			put_case(p, label(c->outcome), c, NULL);
 		}
-		fprintf(p->f, " (%ld.%02lds)\n", c->duration_ms / 1000,
-			(c->duration_ms % 1000) / 10);
+	}
+	fflush(p->f);
+}
+
+void suite_progress_retry(suite_progress *p, const suite_inst *in)
+{
+	char extra[64];
+
+	snprintf(extra, sizeof(extra), ", attempt %d of %d: running it again",
+		 in->attempt + 1, in->retries + 1);
+	for (size_t i = 0; i < in->ncases; i++) {
+		const report_case *c = &in->cases[i];
+		if (c->outcome != REPORT_PASS && c->outcome != REPORT_NOTRUN)
+			put_case(p, "RETRY  ", c, extra);
 	}
 	fflush(p->f);
 }
@@ -126,7 +161,8 @@ static const char *tail_lines(const char *s, int lines)
 }
 
 void suite_progress_summary(suite_progress *p, const report *r,
-			    const suite_inst *insts, size_t n, int signo)
+			    const suite_inst *insts, size_t n, int signo,
+			    int flaky_fails)
 {
 	report_counts c;
 
@@ -144,8 +180,16 @@ void suite_progress_summary(suite_progress *p, const report *r,
 	}
 	report_count(&c, r, NULL);
 	fprintf(p->f, "stubrun test: %zu passed, %zu failed, %zu timed out, "
-		"%zu errors, %zu not run (%ld.%02lds)%s%s\n", c.passed,
-		c.failed, c.timed_out, c.errors, c.not_run,
+		"%zu errors, %zu not run", c.passed, c.failed, c.timed_out,
+		c.errors, c.not_run);
+	/* Only when there are any: the line stays as it was for suites
+	 * without retries or quarantine. */
+	if (c.flaky)
+		fprintf(p->f, ", %zu flaky%s", c.flaky,
+			flaky_fails ? " (failing the suite)" : "");
+	if (c.quarantined)
+		fprintf(p->f, ", %zu quarantined", c.quarantined);
+	fprintf(p->f, " (%ld.%02lds)%s%s\n",
 		r->duration_ms / 1000, (r->duration_ms % 1000) / 10,
 		signo ? ", interrupted by SIG" : "",
 		signo && sigabbrev_np(signo) ? sigabbrev_np(signo) : "");

@@ -328,6 +328,10 @@ void suite_inst_clear(suite_inst *in)
 	if (in->job)
 		sched_job_clear(in->job);
 	free(in->cases);
+	free(in->prev);
+	for (size_t i = 0; i < in->natt; i++)
+		free(in->att[i]);
+	free(in->att);
 	for (size_t i = 0; i < in->nowned; i++)
 		free(in->owned[i]);
 	free(in->owned);

@@ -5,6 +5,7 @@
 #ifndef SUITE_RUN_H
 #define SUITE_RUN_H
 
+#include "quarantine.h"
 #include "report.h"
 #include "suite.h"
 #include "suite_sched.h"
@@ -25,7 +26,18 @@ typedef struct suite_inst {
 	size_t ncases;
 	char **owned;          /* strings the cases point to */
 	size_t nowned;
-	int failed;            /* any case failed, timed out or errored */
+	int failed;            /* any case failed, timed out or errored;
+				* after suite_inst_finish: and is not
+				* excused (quarantined, flaky) */
+
+	/* Retries (src/suite/suite_attempt.c). */
+	int attempt;           /* attempts run so far */
+	int retries;           /* more attempts allowed after the first */
+	report_case *prev;     /* the cases of earlier attempts, in order */
+	size_t nprev;
+	long prev_ms;          /* their time */
+	report_attempt **att;  /* the cases' attempts arrays (owned) */
+	size_t natt;
 } suite_inst;
 
 /*
@@ -42,6 +54,29 @@ int suite_inst_argv(suite_inst *inst, const char *runner, double timeout_s);
  * "interrupted by SIGINT", ...). Returns 0 or -ENOMEM.
  */
 int suite_inst_results(suite_inst *inst, const char *why_cancelled);
+
+/*
+ * After an attempt: 1 when the instance failed and may run again. Its
+ * results then become an earlier attempt's (kept for the report), the job
+ * is PENDING again and its events file removed. 0 when it is final.
+ * -ENOMEM.
+ */
+int suite_inst_retry(suite_inst *inst);
+
+/* The policy a final verdict applies. */
+typedef struct suite_verdict {
+	const quarantine *quarantine;  /* --quarantine, or NULL */
+	int flaky_fails;               /* --flaky-fails */
+} suite_verdict;
+
+/*
+ * After the last attempt: gives each case its earlier failed attempts
+ * (by name), its quarantine reason (the test's `quarantine` key, else the
+ * first --quarantine glob matching the case's, the instance's or the
+ * test's name), and sets inst->failed from what is not excused.
+ * Returns 0 or -ENOMEM.
+ */
+int suite_inst_finish(suite_inst *inst, const suite_verdict *v);
 
 void suite_inst_clear(suite_inst *inst);
 

@@ -330,6 +330,8 @@ int sched_run(int *signo, sched_job *jobs, size_t njobs,
 		while (!l.stopping && l.next < njobs &&
 		       l.running < (size_t)(cfg->jobs > 0 ? cfg->jobs : 1)) {
 			sched_job *job = &jobs[l.next++];
+			if (job->state != SCHED_PENDING)
+				continue;  /* an earlier round's result */
 			start_job(job, cfg);
 			if (job->state == SCHED_RUNNING)
 				l.running++;
@@ -353,7 +355,10 @@ int sched_run(int *signo, sched_job *jobs, size_t njobs,
 		if (cfg->on_tick)
 			cfg->on_tick(jobs, njobs, now, cfg->arg);
 	}
-	for (size_t i = 0; i < njobs; i++)
+	/* Stopped: what did not start never will. Otherwise a job still
+	 * PENDING was reset by on_done after its turn: the caller's next
+	 * round runs it. */
+	for (size_t i = 0; l.stopping && i < njobs; i++)
 		if (jobs[i].state == SCHED_PENDING)
 			jobs[i].state = SCHED_CANCELLED;
 	if (l.stopping > 0)
@@ -363,6 +368,18 @@ out:
 	free(l.pjob);
 	free(l.pidx);
 	return rc;
+}
+
+void sched_job_reset(sched_job *job)
+{
+	sched_job keep = *job;
+
+	sched_job_clear(job);
+	memset(job, 0, sizeof(*job));
+	job->argv = keep.argv;
+	job->cwd = keep.cwd;
+	job->timeout_ms = keep.timeout_ms;
+	job->user = keep.user;
 }
 
 void sched_job_clear(sched_job *job)

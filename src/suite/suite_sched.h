@@ -80,14 +80,21 @@ typedef struct sched_config {
 } sched_config;
 
 /*
- * Runs the jobs in order. *signo is the signal (SIGINT, SIGTERM, SIGHUP)
+ * Runs the jobs in order; jobs that are not PENDING are left as they are,
+ * so that a later call runs only the jobs reset for another attempt. A job
+ * that on_done resets to PENDING after its turn stays PENDING (unless the
+ * run was stopped). *signo is the signal (SIGINT, SIGTERM, SIGHUP)
  * that stopped the run, or 0. Returns 0; every child has been reaped
- * (none survives) and every job is DONE or CANCELLED.
+ * (none survives) and every job is DONE, CANCELLED or so reset.
  */
 int sched_run(int *signo, sched_job *jobs, size_t njobs,
 	      const sched_config *cfg);
 
 /* Frees a job's results (out, err). */
 void sched_job_clear(sched_job *job);
+
+/* Frees the results and makes the job PENDING again, with the same
+ * inputs (argv, cwd, timeout_ms, user). */
+void sched_job_reset(sched_job *job);
 
 #endif /* SUITE_SCHED_H */

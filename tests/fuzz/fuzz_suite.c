@@ -58,6 +58,9 @@ static void check(const suite *s)
 		const suite_test *t = &s->tests[i];
 		if (!t->name || t->timeout_s < 0 || (!t->image && !boots(t)))
 			abort(); /* no image only with something else to boot */
+		if (t->retry_failed < -1 || t->retry_failed > SUITE_MAX_RETRIES ||
+		    (t->quarantine && !*t->quarantine))
+			abort(); /* the keys' values were checked when read */
 		for (size_t k = 0; k < t->nargs; k++)
 			if (!t->args[k])
 				abort();

@@ -92,8 +92,10 @@ static char *slurp(const char *path)
 	return s;
 }
 
-#define RUN(res, ...) do { \
-	const char *argv_[] = { harness_stubrun(), "test", __VA_ARGS__, NULL }; \
+#define RUN(res, ...) RUN_AS(res, "test", __VA_ARGS__)
+/* `stubrun CMD ARGS...`: CMD is "test", or "report" for report merge. */
+#define RUN_AS(res, cmd, ...) do { \
+	const char *argv_[] = { harness_stubrun(), cmd, __VA_ARGS__, NULL }; \
 	cr_assert_eq(harness_run(res, argv_, 60), 0); \
 	cr_assert_not((res)->timed_out); \
 } while (0)
@@ -467,5 +469,235 @@ Test(suite_cli, list_json_describes_each_test)
 	cr_assert(strstr(r.out, "\"options\":[\"--timeout\",\"10\",\"--qemu-arg\","
 			 "\"-smp\",\"--qemu-arg\",\"2\"],\"args\":[\"one\","
 			 "\"two words\",\"three\"],\"expect_exit\":0}"), "%.1500s", r.out);
+	harness_result_free(&r);
+}
+
+/* ---- retries, quarantine, balanced shards, merged reports ---- */
+
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* retry.ini: "flaky" fails once then passes (flaky.sh counts its runs in
+ * $TMPDIR/out.flaky-flaky), "stuck" always fails, "known" always fails and
+ * is quarantined by its key, "once" fails but its key allows no retry. */
+Test(suite_cli, retry_failed_reruns_up_to_n_and_reports_flaky)
+{
+	char suite[512], json[256], xml[256];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--retry-failed", "2",
+	    "--json", tmp(json, sizeof(json), "out.jsonl"),
+	    "--junit", tmp(xml, sizeof(xml), "out.xml"), "-j", "2");
+	cr_assert_eq(r.status, 1, "%.2000s", r.err);
+	/* stuck: 1 + 2 attempts, two RETRY lines, then FAIL; flaky: one. */
+	cr_assert_eq(count(r.err, "RETRY   stuck"), 2, "%.2000s", r.err);
+	cr_assert_eq(count(r.err, "RETRY   flaky"), 1, "%.2000s", r.err);
+	cr_assert_eq(count(r.err, "RETRY   once"), 0, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "FLAKY   flaky"), "%.2000s", r.err);
+	cr_assert(strstr(r.err, "stubrun test: 1 passed, 2 failed, 0 timed out, "
+			 "0 errors, 0 not run, 1 flaky, 1 quarantined"), "%.2000s", r.err);
+	char *counter = slurp(tmp(suite, sizeof(suite), "out.flaky-flaky"));
+	cr_assert_str_eq(counter, "2\n");  /* it ran twice, not three times */
+	free(counter);
+	static const char *const in_json[] = {
+		"\"name\":\"flaky\",\"status\":\"pass\"",
+		"\"flaky\":true,\"quarantine\":null,\"attempts\":[{\"status\":\"fail\"",
+		"\"name\":\"known\",\"status\":\"fail\"",
+		"\"quarantine\":\"known bug #7\"",
+		"\"passed\":1,\"failed\":2,\"timed_out\":0,\"errors\":0,"
+		"\"not_run\":0,\"flaky\":1,\"quarantined\":1",
+	};
+	char *j = slurp(json);
+	for (size_t i = 0; i < sizeof(in_json) / sizeof(in_json[0]); i++)
+		cr_assert(strstr(j, in_json[i]), "%s not in %.3000s", in_json[i], j);
+	free(j);
+	char *x = slurp(xml);
+	cr_assert_eq(count(x, "<flakyFailure "), 1, "%.3000s", x);
+	/* stuck and known: <failure> once, then two reruns each. */
+	cr_assert_eq(count(x, "<rerunFailure "), 4, "%.3000s", x);
+	cr_assert(strstr(x, "<property name=\"quarantined\" value=\"known bug #7\"/>"), "%.3000s", x);
+	free(x);
+	harness_result_free(&r);
+}
+
+Test(suite_cli, flaky_passes_unless_flaky_fails)
+{
+	char suite[512];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--filter", "flaky",
+	    "--retry-failed", "1");
+	cr_assert_eq(r.status, 0, "%.2000s", r.err);
+	harness_result_free(&r);
+	unlink(tmp(suite, sizeof(suite), "out.flaky-flaky"));
+	RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--filter", "flaky",
+	    "--retry-failed", "1", "--flaky-fails");
+	cr_assert_eq(r.status, 1, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "1 flaky (failing the suite)"), "%.2000s", r.err);
+	harness_result_free(&r);
+	/* Without retries the same test just fails. */
+	unlink(tmp(suite, sizeof(suite), "out.flaky-flaky"));
+	RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--filter", "flaky");
+	cr_assert_eq(r.status, 1, "%.2000s", r.err);
+	cr_assert_eq(count(r.err, "RETRY"), 0, "%.2000s", r.err);
+	harness_result_free(&r);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(suite_cli, quarantine_file_excuses_failures_and_bad_lines_exit_3)
+{
+	char suite[512], q[256], tap[256];
+	harness_result r;
+
+	write_text(tmp(q, sizeof(q), "out.quarantine"),
+		   "# tests that fail for known reasons\n\n"
+		   "st*ck   bug #9: the stand-in always fails\n");
+	RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--filter", "stuck",
+	    "--filter", "pass", "--quarantine", q,
+	    "--tap", tmp(tap, sizeof(tap), "out.tap"));
+	cr_assert_eq(r.status, 0, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "[quarantined: bug #9: the stand-in always fails]"), "%.2000s", r.err);
+	cr_assert(strstr(r.err, "1 passed, 0 failed, 0 timed out, 0 errors, 0 not run, "
+			 "1 quarantined"), "%.2000s", r.err);
+	char *t = slurp(tap);
+	cr_assert(strstr(t, "not ok 1 - stuck # TODO quarantined: bug \\#9: the stand-in always fails\n"), "%.2000s", t);
+	free(t);
+	harness_result_free(&r);
+
+	write_text(q, "ok  fine\n# comment\nlonely\n");
+	RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--quarantine", q);
+	cr_assert_eq(r.status, 3, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "out.quarantine:3: expected GLOB and a reason"), "%.2000s", r.err);
+	cr_assert_eq(count(r.err, "\n"), 1, "one line: %.2000s", r.err);
+	harness_result_free(&r);
+}
+
+static const char durations[] =
+	"{\"event\":\"suite\",\"suite\":\"%s\",\"duration_ms\":110}\n"
+	"{\"event\":\"test\",\"suite\":\"%s\",\"name\":\"g/args.sh\",\"status\":\"pass\",\"duration_ms\":100}\n"
+	"{\"event\":\"test\",\"suite\":\"%s\",\"name\":\"g/crash.sh\",\"status\":\"pass\",\"duration_ms\":1}\n"
+	"{\"event\":\"test\",\"suite\":\"%s\",\"name\":\"g/fail.sh\",\"status\":\"fail\",\"duration_ms\":1}\n"
+	"{\"event\":\"summary\",\"duration_ms\":110}\n";
+
+/* --durations: args.sh took 100 ms, two others 1 ms, the rest unknown
+ * (the median: 1 ms): longest first onto the lightest shard leaves args.sh
+ * alone in shard 1 of 2, where round-robin would pair it with five. */
+Test(suite_cli, durations_balance_shards_longest_first)
+{
+	char suite[512], path[256], *text, *all, *shards[3], spec[8];
+	const char *argv[10];
+	harness_result r;
+
+	data(suite, sizeof(suite), "glob.ini");
+	cr_assert_geq(asprintf(&text, durations, suite, suite, suite, suite), 0);
+	write_text(tmp(path, sizeof(path), "out.durations.jsonl"), text);
+	free(text);
+	all = list(NULL);
+	for (int n = 2; n <= 3; n++) {
+		for (int k = 0; k < n; k++) {
+			snprintf(spec, sizeof(spec), "%d/%d", k + 1, n);
+			const char *extra[] = { "--shard", spec, "--durations", path, NULL };
+			shards[k] = list(extra);
+		}
+		assert_partition(all, shards, n);
+		if (n == 2)
+			cr_assert_str_eq(shards[0], "g/args.sh\n");
+		for (int k = 0; k < n; k++)
+			free(shards[k]);
+	}
+	free(all);
+
+	write_text(path, "{\"event\":\"summary\"}\n{\"event\":\"test\",\"suite\":1}\n");
+	argv[0] = harness_stubrun();
+	argv[1] = "test";
+	argv[2] = "--shard";
+	argv[3] = "1/2";
+	argv[4] = "--durations";
+	argv[5] = path;
+	argv[6] = suite;
+	argv[7] = NULL;
+	cr_assert_eq(harness_run(&r, argv, 30), 0);
+	cr_assert_eq(r.status, 4, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "out.durations.jsonl:2: \"suite\": expected a string"), "%.2000s", r.err);
+	harness_result_free(&r);
+	argv[2] = "--durations";
+	argv[3] = path;
+	argv[4] = suite;
+	argv[5] = NULL;
+	cr_assert_eq(harness_run(&r, argv, 30), 0);
+	cr_assert_eq(r.status, 125, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "--durations: needs --shard"), "%.2000s", r.err);
+	harness_result_free(&r);
+}
+
+/* Two shards of retry.ini, each with its reports, merged in each format:
+ * the merged report has every test once, with the whole run's counts. */
+Test(suite_cli, report_merge_joins_two_shard_reports)
+{
+	static const char *const ext[] = { "jsonl", "xml", "tap" };
+	char suite[512], in[2][3][256], out[256], spec[8];
+	harness_result r;
+
+	for (int k = 0; k < 2; k++) {
+		for (int f = 0; f < 3; f++) {
+			char name[32];
+			snprintf(name, sizeof(name), "out.s%d.%s", k + 1, ext[f]);
+			tmp(in[k][f], sizeof(in[k][f]), name);
+		}
+		snprintf(spec, sizeof(spec), "%d/2", k + 1);
+		RUN(&r, data(suite, sizeof(suite), "retry.ini"), "--shard", spec,
+		    "--retry-failed", "1", "--json", in[k][0], "--junit", in[k][1],
+		    "--tap", in[k][2]);
+		/* Which shard holds the failures depends on the split. */
+		cr_assert(r.status == 0 || r.status == 1, "%.2000s", r.err);
+		harness_result_free(&r);
+	}
+	for (int f = 0; f < 3; f++) {
+		char name[32];
+		snprintf(name, sizeof(name), "out.merged.%s", ext[f]);
+		RUN_AS(&r, "report", "merge", tmp(out, sizeof(out), name), in[1][f], in[0][f]);
+		cr_assert_eq(r.status, 0, "%s: %.2000s", ext[f], r.err);
+		harness_result_free(&r);
+		char *m = slurp(out);
+		if (f == 0)
+			cr_assert(strstr(m, "{\"event\":\"summary\",\"total\":5,\"passed\":1,"
+					 "\"failed\":2,\"timed_out\":0,\"errors\":0,\"not_run\":0,"
+					 "\"flaky\":1,\"quarantined\":1"), "%.3000s", m);
+		else if (f == 1)
+			cr_assert(strstr(m, "<testsuites name=\"stubrun\" tests=\"5\" failures=\"2\" "
+					 "errors=\"0\" skipped=\"1\""), "%.3000s", m);
+		else
+			cr_assert(strncmp(m, "TAP version 14\n1..5\n", 20) == 0, "%.3000s", m);
+		for (size_t t = 0; t < 5; t++) {
+			static const char *const names[] = { "flaky", "stuck", "pass", "known", "once" };
+			char needle[64];
+			snprintf(needle, sizeof(needle), f == 0 ? "\"name\":\"%s\"" : f == 1 ?
+				 "testcase name=\"%s\"" : " - %s", names[t]);
+			cr_assert_eq(count(m, needle), 1, "%s %s: %.3000s", ext[f], names[t], m);
+		}
+		free(m);
+	}
+	/* A shard given twice overlaps; a broken input names its line. */
+	RUN_AS(&r, "report", "merge", tmp(out, sizeof(out), "out.twice.jsonl"), in[0][0], in[0][0]);
+	cr_assert_eq(r.status, 4, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "is in both"), "%.2000s", r.err);
+	cr_assert_neq(access(out, F_OK), 0, "nothing written");
+	harness_result_free(&r);
+	write_text(in[1][2], "TAP version 14\n1..1\n# suite: s\nnot ok 1 - x\n");
+	RUN_AS(&r, "report", "merge", out, in[0][2], in[1][2]);
+	cr_assert_eq(r.status, 4, "%.2000s", r.err);
+	cr_assert(strstr(r.err, "out.s2.tap:4: a failure without its diagnostic block"), "%.2000s", r.err);
 	harness_result_free(&r);
 }

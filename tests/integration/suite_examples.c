@@ -288,3 +288,162 @@ Test(suite_examples, a_test_that_hangs_fails_with_its_post_mortem)
 	cr_assert_eq(our_qemus(), 0);
 	harness_result_free(&r);
 }
+
+/* ---- retries, quarantine and merged reports with real guests ---- */
+
+/* Copies the example `name` into img/; skips the test when not built. */
+static void copy_example(const char *name)
+{
+	char src[512], cmd[1200];
+
+	harness_example(src, sizeof(src), name);
+	if (access(src, R_OK) != 0)
+		cr_skip_test("%s not built (make examples)", src);
+	snprintf(cmd, sizeof(cmd), "cp '%s' %s/img/", src, dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* Writes suite NAME.ini with `text`; its path in suite, its report's
+ * (NAME.jsonl) in json. */
+static void suite_and_report(char suite[128], char json[128], const char *name,
+			     const char *text)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s.ini", name);
+	write_suite(file, text);
+	snprintf(suite, 128, "%s/%s.ini", dir, name);
+	snprintf(json, 128, "%s/%s.jsonl", dir, name);
+}
+
+/* Each of the NULL-terminated needles is in text. */
+static void expect_in(const char *text, const char *const *needles)
+{
+	for (; *needles; needles++)
+		cr_expect(strstr(text, *needles), "%s not in %.3000s", *needles, text);
+}
+
+static void run_suite(harness_result *r, const char *const *args)
+{
+	const char *argv[16] = { harness_stubrun(), "test" };
+	int n = 2;
+
+	for (; *args; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	cr_assert_eq(harness_run(r, argv, 110), 0);
+	cr_assert_not(r->timed_out);
+}
+
+/* arm-sh-flaky.elf counts its runs in a host file through stubrun's
+ * semihosting (the sandbox is the suite's directory, the run's cwd) and
+ * fails its first run: the same image and command line pass the second
+ * time, and --retry-failed 2 reports it flaky after exactly two runs. */
+Test(suite_examples, a_test_failing_once_then_passing_is_flaky)
+{
+	char suite[128], json[128], path[160];
+	harness_result r;
+
+	copy_example("arm-sh-flaky.elf");
+	suite_and_report(suite, json, "flaky", "[test \"flaky\"]\n"
+			 "image = img/arm-sh-flaky.elf\n"
+			 "args = file=flaky.count pass-at=2\ntimeout = 30\n");
+	const char *args[] = { "--retry-failed", "2", "--json", json, suite, NULL };
+	run_suite(&r, args);
+	cr_assert_eq(r.status, 0, "%.3000s", r.err);
+	cr_assert_eq(count(r.err, "RETRY   flaky"), 1, "%.3000s", r.err);
+	const char *const in_err[] = { "FLAKY   flaky",
+		"0 failed, 0 timed out, 0 errors, 0 not run, 1 flaky", NULL };
+	expect_in(r.err, in_err);
+	snprintf(path, sizeof(path), "%s/flaky.count", dir);
+	char *c = slurp(path);
+	cr_assert_str_eq(c, "2\n");
+	free(c);
+	char *j = slurp(json);
+	const char *const in_json[] = { "\"flaky\":true",
+		"\"attempts\":[{\"status\":\"fail\",\"exit\":1,",
+		"sh-flaky: run 1 of 2", "sh-flaky: run 2 of 2", NULL };
+	expect_in(j, in_json);
+	free(j);
+	harness_result_free(&r);
+}
+
+/* A guest that always fails runs 1 + N times and no more; quarantined,
+ * the same failure does not fail the suite. */
+Test(suite_examples, retries_are_bounded_and_quarantine_does_not_fail)
+{
+	char suite[128], json[128], q[128];
+	harness_result r;
+
+	suite_and_report(suite, json, "fail", "[test \"fail\"]\n"
+			 "image = img/i386-fail.elf\ntimeout = 30\n"
+			 "[test \"pass\"]\nimage = img/i386-pass.elf\n");
+	const char *args[] = { "--retry-failed", "2", "--json", json, suite, NULL };
+	run_suite(&r, args);
+	cr_assert_eq(r.status, 1, "%.3000s", r.err);
+	cr_assert_eq(count(r.err, "RETRY   fail"), 2, "%.3000s", r.err);
+	char *j = slurp(json);
+	/* Three attempts, each with status 3, the last the result. */
+	cr_assert_eq(count(j, "{\"status\":\"fail\",\"exit\":3,"), 3, "%.3000s", j);
+	free(j);
+	harness_result_free(&r);
+
+	snprintf(q, sizeof(q), "%s/quarantine.txt", dir);
+	write_suite("quarantine.txt", "# i386-fail exits 3 on purpose\nfa?l  it fails by design\n");
+	const char *qargs[] = { "--quarantine", q, "--json", json, suite, NULL };
+	run_suite(&r, qargs);
+	cr_assert_eq(r.status, 0, "%.3000s", r.err);
+	cr_assert(strstr(r.err, "1 passed, 0 failed, 0 timed out, 0 errors, 0 not run, "
+			 "1 quarantined"), "%.3000s", r.err);
+	j = slurp(json);
+	cr_assert(strstr(j, "\"name\":\"fail\",\"status\":\"fail\",\"exit\":3"), "%.3000s", j);
+	cr_assert(strstr(j, "\"quarantine\":\"it fails by design\""), "%.3000s", j);
+	free(j);
+	harness_result_free(&r);
+}
+
+/* Two shards of the 16 images, each with a JUnit and a JSON report,
+ * merged: one report of all 16, each once, as if run in one go. */
+Test(suite_examples, merged_shard_reports_are_the_whole_run)
+{
+	char suite[128], xml[2][128], json[2][128], spec[8], out[2][128];
+	harness_result r;
+
+	write_suite("all.ini", all16);
+	snprintf(suite, sizeof(suite), "%s/all.ini", dir);
+	for (int k = 0; k < 2; k++) {
+		snprintf(xml[k], sizeof(xml[k]), "%s/shard%d.xml", dir, k);
+		snprintf(json[k], sizeof(json[k]), "%s/shard%d.jsonl", dir, k);
+		snprintf(spec, sizeof(spec), "%d/2", k + 1);
+		const char *args[] = { "-j", "4", "--shard", spec, "--junit", xml[k],
+				       "--json", json[k], suite, NULL };
+		run_suite(&r, args);
+		cr_assert_eq(r.status, 0, "%.3000s", r.err);
+		harness_result_free(&r);
+	}
+	snprintf(out[0], sizeof(out[0]), "%s/merged.xml", dir);
+	snprintf(out[1], sizeof(out[1]), "%s/merged.jsonl", dir);
+	for (int f = 0; f < 2; f++) {
+		const char *argv[] = { harness_stubrun(), "report", "merge", out[f],
+				       f ? json[0] : xml[0], f ? json[1] : xml[1], NULL };
+		cr_assert_eq(harness_run(&r, argv, 30), 0);
+		cr_assert_eq(r.status, 0, "%.3000s", r.err);
+		harness_result_free(&r);
+	}
+	char *x = slurp(out[0]), *j = slurp(out[1]);
+	cr_assert(strstr(x, "<testsuites name=\"stubrun\" tests=\"16\" failures=\"0\" "
+			 "errors=\"0\" skipped=\"0\""), "%.3000s", x);
+	cr_assert(strstr(j, "{\"event\":\"summary\",\"total\":16,\"passed\":16,"), "%.3000s", j);
+	for (size_t a = 0; a < 4; a++)
+		for (size_t v = 0; v < 4; v++) {
+			char name[80];
+			snprintf(name, sizeof(name), "name=\"%s/%s-%s.elf\"",
+				 variants[v], arches[a], variants[v]);
+			cr_assert_eq(count(x, name), 1, "%s", name);
+		}
+	/* The console of every pass variant came through both readers. */
+	cr_assert_eq(count(x, "<system-out>hello from "), 4, "%.3000s", x);
+	free(x);
+	free(j);
+	cr_assert_eq(our_qemus(), 0);
+}

@@ -9,49 +9,12 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_fixture.h"
 
-static const report_case kernel_cases[] = {
-	{ "boot", REPORT_PASS, 0, 1234, NULL, "hello from x86_64\n", "" },
-	{ "fail", REPORT_FAIL, 3, 87,
-	  "exit status 3, expected 0 (stubrun_exit(3))", "checking\n",
-	  "post-mortem:\n  pc 0x1000 <check_value+4>\n" },
-	{ "hang", REPORT_TIMEOUT, 124, 2001, "timed out: no exit after 2s",
-	  "spin", NULL },
-	{ "missing <&>", REPORT_ERROR, 125,
-	  5, "stubrun run status 125: x.elf: No such file",
-	  "\x1b[31mred\x1b[0m\x01 bad \xff utf8 <&>\"' \r\n",
-	  "tab\there\n" },
-	{ "later", REPORT_NOTRUN, -1, 0, "interrupted by SIGINT", NULL, NULL },
-};
+#define fixed report_fixture_plain
 
-static const report_case guest_cases[] = {
-	{ "kernel/alloc", REPORT_PASS, 0, 20, NULL, "alloc ok\n\n", NULL },
-	{ "kernel/sched", REPORT_FAIL, 2, 19, "guest test status 2",
-	  "  indented first line\nsecond", NULL },
-	{ "kernel/#hash\\back", REPORT_NOTRUN, -1, 0,
-	  "not run: the run ended before it began", NULL, NULL },
-	{ "kernel/\xc3\xbcn\xc3\xaf" "code \xe2\x9c\x93", REPORT_FAIL, 1, 3,
-	  "line\xe2\x80\xa8separator", "emoji \xf0\x9f\x98\x80 ok\n", NULL },
-};
 
-static const report_suite suites[] = {
-	{ "suites/kernel.ini", kernel_cases, 5, 3327 },
-	{ "suites/guest tests.ini", guest_cases, 4, 42 },
-};
-
-static const report fixed = { suites, 2, 2500, "2026-01-02T03:04:05" };
-
-static char *render(int (*fn)(FILE *, const report *), const report *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fn(f, r), 0);
-	fclose(f);
-	return buf;
-}
+#define render report_fixture_render
 
 static void check_golden(const char *name, const char *got)
 {
@@ -76,15 +39,21 @@ static void check_golden(const char *name, const char *got)
 	free(want);
 }
 
-Test(report, junit_matches_golden_and_is_well_formed_xml)
+static void assert_well_formed(const char *xml)
 {
-	char *xml = render(report_junit_write, &fixed);
 	XML_Parser p = XML_ParserCreate(NULL);
 
 	cr_assert_eq(XML_Parse(p, xml, (int)strlen(xml), 1), XML_STATUS_OK,
 		     "line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(p),
 		     XML_ErrorString(XML_GetErrorCode(p)));
 	XML_ParserFree(p);
+}
+
+Test(report, junit_matches_golden_and_is_well_formed_xml)
+{
+	char *xml = render(report_junit_write, &fixed);
+
+	assert_well_formed(xml);
 	check_golden("report.xml", xml);
 	free(xml);
 }
@@ -181,17 +150,65 @@ Test(report, escaping_table)
 	}
 }
 
-Test(report, counts_split_by_outcome)
+static void expect_counts(const report *r, const report_suite *su,
+			  report_counts want)
 {
 	report_counts c;
 
-	report_count(&c, &fixed, NULL);
-	cr_assert_eq(c.total, 9);
-	cr_assert_eq(c.passed, 2);
-	cr_assert_eq(c.failed, 3);
-	cr_assert_eq(c.timed_out, 1);
-	cr_assert_eq(c.errors, 1);
-	cr_assert_eq(c.not_run, 2);
-	report_count(&c, &fixed, &suites[1]);
-	cr_assert_eq(c.total, 4);
+	report_count(&c, r, su);
+	cr_expect_eq(memcmp(&c, &want, sizeof(c)), 0,
+		     "total %zu passed %zu failed %zu timeout %zu errors %zu "
+		     "not run %zu flaky %zu quarantined %zu", c.total, c.passed,
+		     c.failed, c.timed_out, c.errors, c.not_run, c.flaky,
+		     c.quarantined);
+}
+
+Test(report, counts_split_by_outcome)
+{
+	expect_counts(&fixed, NULL, (report_counts){ .total = 9, .passed = 2,
+		      .failed = 3, .timed_out = 1, .errors = 1, .not_run = 2 });
+	expect_counts(&fixed, &report_fixture_plain.suites[1], (report_counts){
+		      .total = 4, .passed = 1, .failed = 2, .not_run = 1 });
+}
+
+/* Retried, flaky and quarantined results in each format. */
+Test(report, retries_and_quarantine_match_golden)
+{
+	char *xml = render(report_junit_write, &report_fixture_retry);
+	char *tap = render(report_tap_write, &report_fixture_retry);
+	char *json = render(report_json_write, &report_fixture_retry);
+
+	assert_well_formed(xml);
+	check_golden("report-retry.xml", xml);
+	check_golden("report-retry.tap", tap);
+	check_golden("report-retry.jsonl", json);
+	/* Surefire's shapes: flaky attempts, and the first of three failures
+	 * kept as <failure> with two reruns after it. */
+	cr_assert(strstr(xml, "<flakyFailure message=\"exit status 1, expected 0\""));
+	cr_assert(strstr(xml, "<failure message=\"exit status 3, expected 0\" "
+			 "type=\"fail\">exit status 3, expected 0\n--- console ---\ntry &lt;1&gt;"));
+	cr_assert(strstr(xml, "<rerunFailure message=\"exit status 3"));
+	cr_assert(strstr(xml, "<property name=\"quarantined\" value=\"bug #12: "
+			 "&quot;races&quot; &amp; &lt;more&gt;\"/>"));
+	cr_assert(strstr(xml, "<skipped message=\"quarantined: bug #12"));
+	cr_assert(strstr(tap, "not ok 4 - quarantined/fails # TODO quarantined: bug \\#12"));
+	cr_assert(strstr(tap, "ok 1 - flaky\n  ---\n"));
+	cr_assert(strstr(json, "\"flaky\":true"));
+	free(xml);
+	free(tap);
+	free(json);
+}
+
+/* flaky and quarantined/flaky are flaky; quarantined/fails is
+ * quarantined; quarantined/passes passed. */
+Test(report, counts_of_flaky_and_quarantined)
+{
+	const report_case *c = report_fixture_retry.suites[0].cases;
+
+	expect_counts(&report_fixture_retry, NULL, (report_counts){
+		      .total = 7, .passed = 1, .failed = 1, .errors = 1,
+		      .not_run = 1, .flaky = 2, .quarantined = 1 });
+	cr_assert(report_case_flaky(&c[0]));
+	cr_assert_not(report_case_failed(&c[3]));
+	cr_assert(report_case_failed(&c[1]));
 }

@@ -58,6 +58,12 @@ static const struct bad_case bad[] = {
 	{ "[test \"a\"]\nimage = x\nargs = 'one\n", "3: args: unterminated ' quote" },
 	{ "[test \"a\"]\nimage = x\nargs = one\\\n", "3: args: trailing backslash" },
 	{ "[test \"a\"]\nimage = x\n  arch = y\n", "3: indented line" },
+	{ "[test \"a\"]\nimage = x\nretry-failed = 101\n",
+	  "3: retry-failed: expected 0..100 more attempts, not '101'" },
+	{ "[test \"a\"]\nimage = x\nretry-failed = -1\n", "3: retry-failed" },
+	{ "[test \"a\"]\nimage = x\nquarantine =\n", "3: quarantine: empty value" },
+	{ "[test \"a\"]\nimage = x\nquarantine = a\nquarantine = b\n",
+	  "4: duplicate key 'quarantine'" },
 	{ "[defaults]\narch = arm\n", "2: no [test \"NAME\"] section" },
 	{ "[test \"a\"]\nimage = x\narch =\n", "3: arch: empty value" },
 	{ "[test \"a\"]\nimage = x\nevents = /tmp/e\n", "3: unknown key 'events'" },
@@ -427,4 +433,32 @@ Test(suite_parse, literal_image_is_checked_when_read_from_a_file)
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	rmdir(path);
 	rmdir(dir);
+}
+
+/* retry-failed and quarantine: per test, from [defaults], the test's own
+ * value first; unset retry-failed is -1 (the command line decides). */
+Test(suite_parse, retry_failed_and_quarantine_keys)
+{
+	const char *text = "[defaults]\nretry-failed = 2\nquarantine = bug #1\n"
+			   "[test \"one\"]\nimage = pass.sh\n"
+			   "[test \"two\"]\nimage = pass.sh\nretry-failed = 0\n"
+			   "quarantine = bug #2: it races\n";
+	const char *plain = "[test \"three\"]\nimage = pass.sh\n";
+	char *path = data_suite(), err[256] = "";
+	suite *s;
+
+	cr_assert_eq(suite_parse_string(&s, text, path, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(s->tests[0].retry_failed, 2);
+	cr_assert_str_eq(s->tests[0].quarantine, "bug #1");
+	cr_assert_eq(s->tests[1].retry_failed, 0);
+	cr_assert_str_eq(s->tests[1].quarantine, "bug #2: it races");
+	/* Neither is a run option. */
+	cr_assert_eq(s->tests[0].nopts, 0);
+	suite_free(s);
+	cr_assert_eq(suite_parse_string(&s, plain, path, err, sizeof(err)), 0);
+	cr_assert_eq(s->tests[0].retry_failed, -1);
+	cr_assert_null(s->tests[0].quarantine);
+	suite_free(s);
+	free(path);
 }
