@@ -258,6 +258,10 @@ int run_setup_loc(uint64_t *addr, run_ctx *r, const expect_operand *where);
 /* run_setup.c: every planned breakpoint and watchpoint again, into a new
  * QEMU (the fault entries are already among the breakpoints). */
 int run_setup_reinsert(run_ctx *r);
+/* run_setup.c: the connection and the QEMU behind it closed and freed
+ * (its last output passed on), for a new one to start: the replay of
+ * --record, a fresh start from a --snapshot-at snapshot. */
+void run_drop_qemu(run_ctx *r);
 
 /* run_debug.c: the machine handed to gdb. run_debug_wait() (--gdb-wait,
  * before the breakpoints go in): 0 to go on once gdb detached, or -1 with

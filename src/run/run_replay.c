@@ -128,14 +128,7 @@ static void end_recording(run_ctx *r)
 	rsp_monitor(&text, r->conn, "quit");
 	free(text);
 	qemu_wait(&exited, &st, r->qemu, RECORD_EXIT_MS);
-	run_drain_qemu(r);
-	rsp_close(r->conn);
-	r->conn = NULL;
-	qemu_free(r->qemu);
-	r->qemu = NULL;
-	r->qemu_held_len = 0;
-	r->qemu_line_len = 0;
-	rsp_regcache_reset(r->regs);
+	run_drop_qemu(r);
 }
 
 /* Why 10 s: one reverse step replays from the start snapshot, a few ms

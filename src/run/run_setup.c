@@ -574,6 +574,18 @@ int run_setup_insert(run_ctx *r)
 	return insert_bps(r);
 }
 
+void run_drop_qemu(run_ctx *r)
+{
+	run_drain_qemu(r);
+	rsp_close(r->conn);
+	r->conn = NULL;
+	qemu_free(r->qemu);
+	r->qemu = NULL;
+	r->qemu_held_len = 0;
+	r->qemu_line_len = 0;
+	rsp_regcache_reset(r->regs);
+}
+
 int run_setup_reinsert(run_ctx *r)
 {
 	if (insert_watches(r) < 0)

@@ -170,14 +170,7 @@ static int needs_reset(run_ctx *r)
 static int respawn(run_ctx *r)
 {
 	qemu_kill(r->qemu);
-	run_drain_qemu(r);
-	rsp_close(r->conn);
-	r->conn = NULL;
-	qemu_free(r->qemu);
-	r->qemu = NULL;
-	r->qemu_held_len = 0;
-	r->qemu_line_len = 0;
-	rsp_regcache_reset(r->regs);
+	run_drop_qemu(r);
 	r->snap_respawn = 1;
 	for (size_t i = 0; i < r->nbps; i++)
 		r->bps[i].inserted = 0;
