@@ -198,10 +198,13 @@ demo:
 # code at the same -O2, with ASan and UBSan watching and slower, which is
 # the harder test of timing; most of their time is QEMU's, which a second,
 # plain pass would only repeat (`make test` runs them against build/).
+# Only valgrind's test needs the plain build (it cannot run an ASan one).
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all examples headers
 	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-integration \
+		INT_ARGS="--filter hygiene_valgrind/*"
 	@$(MAKE) --no-print-directory SANITIZE=1 all test
 	@$(MAKE) --no-print-directory fuzz-smoke
 
@@ -230,7 +233,7 @@ test-unit: $(TEST_RSP) $(TEST_UNIT) testdata
 	$(TEST_ENV) $(TEST_UNIT)
 
 test-integration: $(TEST_INT) $(BIN) $(FAULTSTUB)
-	$(TEST_ENV) $(TEST_INT)
+	$(TEST_ENV) $(TEST_INT) $(INT_ARGS)
 
 # Each public header must compile on its own.
 headers:
