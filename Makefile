@@ -42,7 +42,13 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP \
 
 # Libraries, resolved when a recipe runs (after `make deps` installed them).
 LIBS_RSP = $(shell pkg-config --libs expat)
-LIBS_APP = $(shell pkg-config --libs libdw libelf capstone inih libpcre2-8) $(LIBS_RSP)
+# Capstone is linked statically into a position-dependent stubrun: Debian's
+# libcapstone.so carries about 77,000 relocations, which the loader applied
+# at every start (about 11 ms of CPU, a third of stubrun's own start-up;
+# docs/BENCHMARKS.md). Its .a is in the same Debian package.
+LIBS_APP = $(shell pkg-config --libs libdw libelf inih libpcre2-8) \
+	-Wl,-Bstatic -lcapstone -Wl,-Bdynamic $(LIBS_RSP)
+LDFLAGS_BIN := -no-pie
 CFLAGS_PKG = $(shell pkg-config --cflags libdw libelf capstone inih expat libpcre2-8)
 LIBS_TEST = $(shell pkg-config --libs criterion)
 
@@ -131,7 +137,7 @@ $(LIB): $(RSP_OBJ)
 	$(Q)$(AR) rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(APP_OBJ) $(LIB)
-	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_OBJ) $(LIB) $(LIBS_APP)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_BIN) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_OBJ) $(LIB) $(LIBS_APP)
 
 # The library example: uses only the public header and librsp.
 $(BUILD)/stubrun-rsp-example: examples/rsp_client.c $(LIB) include/rsp.h
