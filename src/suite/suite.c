@@ -13,19 +13,18 @@
 #include "shard.h"
 #include "quarantine.h"
 #include "suite_durations.h"
+#include "suite_report_file.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -466,67 +465,10 @@ static int run_all(int *signo, ctx *c)
 
 /* ---- reports ---- */
 
-static int write_one(const char *path, int (*fn)(FILE *, const report *),
-		     const report *r, char *err, size_t errlen)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	int rc;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = fn(f, r);
-	if (f != stdout && fclose(f) != 0)
-		rc = -EIO;
-	if (rc < 0)
-		snprintf(err, errlen, "%s: write error", path);
-	return rc;
-}
-
-/* A report path that cannot be written is found before any test runs, not
- * after all of them: an existing regular file must open for writing, a
- * directory is refused, a new file needs a writable directory. Nothing is
- * created or truncated; pipes and devices are taken as they are. */
-static int check_report_path(const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-	char *dir = NULL;
-	int rc = 0;
-
-	if (!path || strcmp(path, "-") == 0)
-		return 0;
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			errno = EISDIR;
-			rc = -1;
-		} else if (S_ISREG(st.st_mode)) {
-			/* Opened, not truncated: access() says yes to root
-			 * even where the kernel will refuse the write. */
-			int fd = open(path, O_WRONLY | O_CLOEXEC);
-			if (fd < 0)
-				rc = -1;
-			else
-				close(fd);
-		}
-	} else if (errno == ENOENT) {
-		if (!(dir = strdup(path)))
-			return -1;
-		rc = access(dirname(dir), W_OK | X_OK);
-	} else {
-		rc = -1;
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "%s: cannot write the report: %s", path,
-			 strerror(errno));
-	free(dir);
-	return rc;
-}
-
 static int check_report_paths(const ctx *c, char *err, size_t errlen)
 {
 	for (int i = 0; i < REPORT_NFORMATS; i++)
-		if (check_report_path(c->report[i], err, errlen) < 0)
+		if (suite_report_path_check(c->report[i], err, errlen) < 0)
 			return -1;
 	return 0;
 }
@@ -568,8 +510,9 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 	r->timestamp = c->timestamp;
 	for (int i = 0; i < REPORT_NFORMATS; i++)
 		if (c->report[i])
-			rc |= write_one(c->report[i], report_formats[i].write, r,
-					err, errlen);
+			rc |= suite_report_write(c->report[i],
+						 (report_format_id)i, r, err,
+						 errlen);
 	return rc ? -1 : 0;
 }
 

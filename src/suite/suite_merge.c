@@ -3,6 +3,7 @@
  * shards (each in the format its first bytes say), merges them with
  * report_merge() and writes OUT. Entry: suite_report_main().
  */
+#include "suite_report_file.h"
 #include "suite.h"
 #include "suite_cli.h"
 #include "report.h"
@@ -77,28 +78,6 @@ static int read_input(report_doc **doc, const char *path, char *err,
 }
 
 /* Writes OUT, or removes what a failed write left. */
-static int write_out(const report *r, const char *path, report_format_id f,
-		     char *err, size_t errlen)
-{
-	int to_stdout = strcmp(path, "-") == 0;
-	FILE *out = to_stdout ? stdout : fopen(path, "w");
-	int rc;
-
-	if (!out) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = report_formats[f].write(out, r);
-	if (!to_stdout && fclose(out) != 0)
-		rc = -EIO;
-	if (rc < 0) {
-		snprintf(err, errlen, "%s: write error", path);
-		if (!to_stdout)
-			unlink(path);
-	}
-	return rc;
-}
-
 static int merge_run(merge_ctx *m, char *err, size_t errlen)
 {
 	const char *out = m->o.suites[0];
@@ -120,7 +99,7 @@ static int merge_run(merge_ctx *m, char *err, size_t errlen)
 	rc = report_merge(&m->out, m->in, names, m->nin, err, errlen);
 	if (rc < 0)
 		return rc == REPORT_ENOMEM ? SUITE_EXIT_ERROR : SUITE_EXIT_BADREPORT;
-	if (write_out(report_doc_report(m->out), out, f, err, errlen) < 0)
+	if (suite_report_write(out, f, report_doc_report(m->out), err, errlen) < 0)
 		return SUITE_EXIT_ERROR;
 	return SUITE_EXIT_PASS;
 }
