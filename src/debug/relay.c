@@ -61,7 +61,7 @@ static int listen_unix(relay *rl, char *err, size_t errlen)
 	}
 	memcpy(sa.sun_path, rl->path, strlen(rl->path) + 1);
 	snprintf(rl->address, sizeof(rl->address), "%s", rl->path);
-	rl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	rl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (rl->fd < 0 || bind(rl->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(rl->fd, 1) < 0) {
 		util_errf(err, errlen, "%s: %s", rl->path, strerror(errno));
@@ -114,7 +114,8 @@ static int listen_tcp(relay *rl, const char *spec, char *err, size_t errlen)
 			  gai_strerror(rc));
 		return -1;
 	}
-	rl->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+	rl->fd = socket(ai->ai_family,
+			ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			ai->ai_protocol);
 	if (rl->fd >= 0)
 		setsockopt(rl->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -341,6 +342,12 @@ static int accept_debugger(session *s, int listen_fd, char *err, size_t errlen)
 	return 0;
 }
 
+static int input_pending(const session *s)
+{
+	return (s->gdb && rsp_input_pending(s->gdb)) ||
+	       rsp_input_pending(s->stub);
+}
+
 /* A guest the debugger left running is halted again, for the caller. */
 static void leave_halted(session *s)
 {
@@ -362,20 +369,18 @@ int relay_serve(relay_end *end, relay *rl, rsp_conn *stub, const relay_io *io,
 	while (!s.ended) {
 		if (io->drain)
 			io->drain(io->arg);
-		if (s.gdb && rsp_input_pending(s.gdb))
-			debugger_input(&s);
-		if (!s.ended && rsp_input_pending(stub))
-			stub_input(&s);
-		if (s.ended)
-			break;
-		if ((rc = wait_any(&s, rl->fd)) < 0) {
+		/* Bytes the connections have read already are invisible to
+		 * poll(): with some, it is skipped. */
+		if (!input_pending(&s) && wait_any(&s, rl->fd) < 0) {
 			util_errf(err, errlen, "poll: %s", strerror(errno));
+			rc = -1;
 			break;
 		}
-		rc = 0;
 		if (s.ended)
 			break;
 		if (!s.gdb) {
+			/* The listening socket is nonblocking: a wake-up by
+			 * another fd finds no debugger and the loop goes on. */
 			stub_input(&s);
 			if (!s.ended &&
 			    (rc = accept_debugger(&s, rl->fd, err, errlen)) < 0)

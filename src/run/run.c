@@ -369,21 +369,17 @@ static void report(run_ctx *r)
 {
 	const char *what = r->status == 0 ? "PASS" :
 			   r->status == RUN_EXIT_TIMEOUT ? "TIMEOUT" :
-			   r->status >= RUN_EXIT_ERROR && r->status <= 127 ? "ERROR" :
+			   run_own_error(r->status) ? "ERROR" :
 			   "FAIL";
 
 	run_print_held_qemu_errors(r);
-	if (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND)
+	if (run_own_error(r->status))
 		fprintf(stderr, "stubrun: %s\n", r->reason);
 	else if (r->status != 0 || !r->opt->quiet)
 		fprintf(stderr, "stubrun: %s: %s (status %d)\n", what, r->reason,
 			r->status);
 	run_console_finish(r);
-	if (r->in_test && r->ev) {
-		/* The run ended inside an in-image test: close it, failed. */
-		events_end(r->ev, r->test_name, r->status ? r->status : 1,
-			   util_now_ms() - r->t0, r->test_out, r->test_len);
-	}
+	run_test_abandon(r);
 	events_verdict(r->ev, r->status, r->reason, util_now_ms() - r->t0);
 }
 

@@ -73,6 +73,11 @@ void run_stub_failed(run_ctx *r, int err)
 
 /* An exit status for the host: POSIX keeps the low 8 bits, but a nonzero
  * status must never become 0 (a pass) by truncation. */
+int run_own_error(int status)
+{
+	return status >= RUN_EXIT_ERROR && status <= RUN_EXIT_NOTFOUND;
+}
+
 int run_host_status(int64_t st)
 {
 	int s = (int)(st & 0xff);

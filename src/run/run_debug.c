@@ -107,7 +107,7 @@ void run_debug_on_failure(run_ctx *r)
 	char err[512];
 
 	if (!r->opt->debug_on_failure || r->status == 0 ||
-	    (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND))
+	    run_own_error(r->status))
 		return;
 	if (!r->conn || r->stub_dead || !r->postmortem) {
 		/* Without a post-mortem the failure ended the machine (an

@@ -194,6 +194,12 @@ int run_add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
 /* An exit status for the host: POSIX keeps the low 8 bits, but a nonzero
  * status must never become 0 (a pass) by truncation. */
 int run_host_status(int64_t st);
+/* 1 when `status` is stubrun's own error (125-127: arguments, image, QEMU,
+ * stub), not a verdict on the guest. */
+int run_own_error(int status);
+/* run_stop.c: the verdict came inside an in-image test: its end event,
+ * failed with the verdict's status (1 for a pass), and no test is open. */
+void run_test_abandon(run_ctx *r);
 /* 1 when SIGINT/SIGTERM/SIGHUP arrived (the verdict is then set). */
 int run_signal_pending(run_ctx *r);
 

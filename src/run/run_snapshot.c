@@ -134,11 +134,7 @@ static void finish_test(run_ctx *r)
 {
 	const char *name = r->snap_tests[r->snap_index];
 
-	if (r->in_test && r->ev) {
-		events_end(r->ev, r->test_name, r->status ? r->status : 1,
-			   util_now_ms() - r->t0, r->test_out, r->test_len);
-	}
-	r->in_test = 0;
+	run_test_abandon(r);
 	if (r->status == 0)
 		return;
 	r->snap_failed++;
@@ -211,7 +207,7 @@ int run_snapshot_next(run_ctx *r)
 	if (!r->snap_taken) {
 		/* Ended before LOC: that is the failure, whatever the guest
 		 * said (a pass before LOC tested nothing). */
-		if (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND)
+		if (run_own_error(r->status))
 			return 0;
 		char was[sizeof(r->reason)];
 		int pm = r->postmortem;
@@ -221,9 +217,7 @@ int run_snapshot_next(run_ctx *r)
 			    "--snapshot-at %s (%.400s)", loc, was);
 		return 0;
 	}
-	if (r->stub_dead || r->signo ||
-	    (r->status >= RUN_EXIT_ERROR && r->status <= RUN_EXIT_NOTFOUND &&
-	     r->status != RUN_EXIT_TIMEOUT)) {
+	if (r->stub_dead || r->signo || run_own_error(r->status)) {
 		r->status_final = 1; /* the machine or the run is gone */
 		return 0;
 	}

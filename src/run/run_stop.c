@@ -166,6 +166,14 @@ static void test_begin(run_ctx *r)
 	events_begin(r->ev, r->test_name, util_now_ms() - r->t0);
 }
 
+void run_test_abandon(run_ctx *r)
+{
+	if (r->in_test && r->ev)
+		events_end(r->ev, r->test_name, r->status ? r->status : 1,
+			   util_now_ms() - r->t0, r->test_out, r->test_len);
+	r->in_test = 0;
+}
+
 static void test_end(run_ctx *r)
 {
 	int64_t st = 0;
