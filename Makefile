@@ -54,18 +54,19 @@ LIBS_TEST = $(shell pkg-config --libs criterion)
 
 # The subsystems of src/, bottom first. A folder's include path names the
 # folders it may use; a call upward does not compile.
-SUBSYS := base options guest report events console semihost debug run suite
+SUBSYS := base coverage options guest report events console semihost debug run suite
 INC_base := -Isrc/base
+INC_coverage := -Isrc/coverage $(INC_base)
 INC_options := -Isrc/options -Isrc/console -Itargets $(INC_base)
 INC_guest := -Isrc/guest $(INC_base) -Itargets
 INC_report := -Isrc/report $(INC_base)
 INC_events := -Isrc/events $(INC_base)
 INC_console := -Isrc/console $(INC_base)
-INC_semihost := -Isrc/semihost $(INC_guest)
+INC_semihost := -Isrc/semihost -Isrc/coverage $(INC_guest)
 INC_debug := -Isrc/debug $(INC_base)
 INC_run := -Isrc/run -Isrc/semihost -Isrc/events -Isrc/console $(INC_guest) \
-	-Isrc/options -Isrc/debug
-INC_suite := -Isrc/suite -Isrc/events $(INC_report) -Isrc/options
+	-Isrc/options -Isrc/debug -Isrc/coverage
+INC_suite := -Isrc/suite -Isrc/events $(INC_report) -Isrc/options -Isrc/coverage
 INC_main := -Isrc/run -Isrc/suite
 INC_ALL := $(foreach d,$(SUBSYS),-Isrc/$(d)) -Itargets
 

@@ -204,6 +204,9 @@ const rsp_reg *rsp_reg_find(const rsp_conn *c, const char *name);
 /* Reads all registers with 'g'. Bytes in target order into buf; *len gets
  * the count. RSP_EPROTO when they do not fit in cap. */
 int rsp_regs_read_all(uint8_t *buf, size_t cap, size_t *len, rsp_conn *c);
+/* Writes them all back with 'G' (a block as rsp_regs_read_all() gave it):
+ * e.g. the state before a call into the guest, restored after it. */
+int rsp_regs_write_all(rsp_conn *c, const uint8_t *buf, size_t len);
 
 /* Reads one register: 'p', falling back to 'g' when 'p' is not supported.
  * Needs (bitsize+7)/8 bytes of room. Unavailable registers ('x' in the

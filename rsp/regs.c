@@ -167,12 +167,37 @@ int rsp_reg_read(uint8_t *buf, size_t cap, size_t *len, rsp_conn *c,
 	return read_via_g(buf, cap, len, c, reg);
 }
 
+/* Writes a whole 'g' block back with 'G'. */
+static int write_g(rsp_conn *c, const uint8_t *g, size_t glen)
+{
+	char *pkt = malloc(2 * glen + 2);
+	const char *r;
+	size_t rlen;
+	int err;
+
+	if (!pkt)
+		return rsp_seterr(c, RSP_ESYS, "out of memory");
+	pkt[0] = 'G';
+	rsp_hex_encode(pkt + 1, g, glen);
+	err = rsp_exchange(c, &r, &rlen, pkt, 2 * glen + 1);
+	if (!err)
+		err = rsp_expect_ok(c, r, rlen, "G");
+	free(pkt);
+	return err;
+}
+
+int rsp_regs_write_all(rsp_conn *c, const uint8_t *buf, size_t len)
+{
+	rsp_begin(c);
+	if (len == 0 || len > RSP_MAX_PACKET / 2 - 1)
+		return rsp_seterr(c, RSP_EPROTO, "G: %zu bytes of registers", len);
+	return write_g(c, buf, len);
+}
+
 static int write_via_g(rsp_conn *c, const rsp_reg *reg, const uint8_t *value)
 {
 	uint8_t *g = NULL;
-	char *pkt = NULL;
-	const char *r;
-	size_t glen, rlen;
+	size_t glen;
 	int err;
 
 	err = read_g_alloc(&g, &glen, c);
@@ -181,18 +206,8 @@ static int write_via_g(rsp_conn *c, const rsp_reg *reg, const uint8_t *value)
 	if (err)
 		goto out;
 	memcpy(g + reg->g_offset, value, reg_bytes(reg));
-	pkt = malloc(2 * glen + 2);
-	if (!pkt) {
-		err = rsp_seterr(c, RSP_ESYS, "out of memory");
-		goto out;
-	}
-	pkt[0] = 'G';
-	rsp_hex_encode(pkt + 1, g, glen);
-	err = rsp_exchange(c, &r, &rlen, pkt, 2 * glen + 1);
-	if (!err)
-		err = rsp_expect_ok(c, r, rlen, "G");
+	err = write_g(c, g, glen);
 out:
-	free(pkt);
 	free(g);
 	return err;
 }
@@ -405,11 +420,6 @@ int rsp_regcache_write(rsp_regcache *rc, rsp_conn *c, const rsp_reg *reg,
 
 int rsp_regcache_flush(rsp_regcache *rc, rsp_conn *c)
 {
-	char *pkt = NULL;
-	const char *r;
-	size_t rlen;
-	int err;
-
 	rsp_begin(c);
 	if (!rc || rc->ndirty == 0)
 		return 0;
@@ -419,13 +429,5 @@ int rsp_regcache_flush(rsp_regcache *rc, rsp_conn *c)
 		return rsp_reg_write(c, reg, rc->g + reg->g_offset, reg_bytes(reg));
 	}
 	rc->ndirty = 0;
-	if (!(pkt = malloc(2 * rc->len + 2)))
-		return rsp_seterr(c, RSP_ESYS, "out of memory");
-	pkt[0] = 'G';
-	rsp_hex_encode(pkt + 1, rc->g, rc->len);
-	err = rsp_exchange(c, &r, &rlen, pkt, 2 * rc->len + 1);
-	if (!err && (rlen != 2 || memcmp(r, "OK", 2) != 0))
-		err = rsp_seterr(c, RSP_EREMOTE, "G: unexpected reply '%.40s'", r);
-	free(pkt);
-	return err;
+	return write_g(c, rc->g, rc->len);
 }

@@ -131,6 +131,30 @@ int stubrun_test_selected(const char *name);
  */
 STUBRUN_NORETURN void stubrun_panic(const char *why);
 
+/*
+ * Code coverage with no filesystem and no console (stubrun run/test
+ * --coverage DIR). Build the guest with GCC's freestanding gcov,
+ *     --coverage -fprofile-info-section=gcov_info
+ * and define STUBRUN_GUEST_COVERAGE in the translation unit that defines
+ * STUBRUN_GUEST_IMPLEMENTATION (it then needs libgcov's
+ * __gcov_info_to_gcda, which --coverage links). stubrun_coverage_dump()
+ * turns the counters into .gcda images and hands them, a buffer at a time,
+ * to breakpointed hooks; stubrun reads the bytes through the stub and
+ * writes the files. Call it before the run ends, or let stubrun call it:
+ * it does so when the guest reaches its exit without having dumped.
+ *
+ * The section name: a C identifier such as gcov_info gives the linker's
+ * __start_/__stop_ symbols, which the dump refers to, and that reference
+ * keeps the section under --gc-sections (picolibc's specs), with the
+ * toolchain's stock linker script. The default name, .gcov_info, works
+ * when the link keeps it (no --gc-sections, or GCC's manual's KEEP
+ * script): stubrun then finds it in the ELF and tells the dump where it is.
+ * Under --gc-sections the hooks stay in the image as long as the guest
+ * calls any function of this header (they share its section, unless the
+ * guest is built with -ffunction-sections), or with -Wl,-u,stubrun_coverage_dump.
+ */
+void stubrun_coverage_dump(void);
+
 /* Last values passed to the functions above; all fields start as 0 / NULL. */
 struct stubrun_guest_state {
 	const char *volatile test;   /* name of the test begun last, or NULL */
@@ -257,6 +281,122 @@ STUBRUN_KEEP_ void stubrun_panic(const char *why)
 	STUBRUN_USE_(why);
 	stubrun_finish_(STUBRUN_PANIC_STATUS);
 }
+
+#ifdef STUBRUN_GUEST_COVERAGE
+/* libgcov's freestanding entry (GCC 11 and later). */
+struct gcov_info;
+void __gcov_info_to_gcda(const struct gcov_info *info,
+			 void (*filename)(const char *name, void *arg),
+			 void (*dump)(const void *data, unsigned len, void *arg),
+			 void *(*allocate)(unsigned len, void *arg), void *arg);
+
+/* Bytes collected before a hook hands them over: one stop per chunk,
+ * not one per 4-byte word libgcov writes. stubrun reads `len` (32 bits),
+ * then the bytes right after it. */
+#define STUBRUN_COVERAGE_BUF_ 2048
+struct stubrun_coverage_chunk_ {
+	unsigned len;
+	unsigned char data[STUBRUN_COVERAGE_BUF_];
+};
+struct stubrun_coverage_ {
+	const struct gcov_info *const *volatile range[2];
+	unsigned pool_used;
+	struct stubrun_coverage_chunk_ chunk;
+	unsigned char pool[1024];
+};
+static struct stubrun_coverage_ stubrun_coverage_;
+
+/* Weak: absent (0) when the section has another name or none. */
+extern const struct gcov_info *const __start_gcov_info[] __attribute__((weak));
+extern const struct gcov_info *const __stop_gcov_info[] __attribute__((weak));
+
+/* stubrun may write the bounds of the gcov_info pointers into range[0..1]
+ * here (when it found them in the ELF under another name). */
+STUBRUN_KEEP_ void stubrun_coverage_begin(const struct gcov_info *const *volatile *range)
+{
+	STUBRUN_USE_(range);
+}
+
+/* A new .gcda file called `name` starts. */
+STUBRUN_KEEP_ void stubrun_coverage_file(const char *name)
+{
+	STUBRUN_USE_(name);
+}
+
+/* chunk->len more bytes of the current file. */
+STUBRUN_KEEP_ void stubrun_coverage_data(const struct stubrun_coverage_chunk_ *chunk)
+{
+	STUBRUN_USE_(chunk);
+}
+
+/* The dump is complete. */
+STUBRUN_KEEP_ void stubrun_coverage_end(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
+
+static void stubrun_coverage_flush_(void)
+{
+	if (stubrun_coverage_.chunk.len)
+		stubrun_coverage_data(&stubrun_coverage_.chunk);
+	stubrun_coverage_.chunk.len = 0;
+}
+
+static void stubrun_coverage_name_(const char *name, void *arg)
+{
+	(void)arg;
+	stubrun_coverage_flush_();
+	stubrun_coverage_file(name);
+}
+
+static void stubrun_coverage_bytes_(const void *data, unsigned len, void *arg)
+{
+	const unsigned char *p = (const unsigned char *)data;
+
+	(void)arg;
+	while (len--) {
+		if (stubrun_coverage_.chunk.len == STUBRUN_COVERAGE_BUF_)
+			stubrun_coverage_flush_();
+		stubrun_coverage_.chunk.data[stubrun_coverage_.chunk.len++] = *p++;
+	}
+}
+
+/* libgcov asks for memory only for value-profile (top-N) counters, which
+ * --coverage alone does not make; a small pool answers, then NULL. */
+static void *stubrun_coverage_alloc_(unsigned len, void *arg)
+{
+	unsigned start = (stubrun_coverage_.pool_used + 15u) & ~15u;
+
+	(void)arg;
+	if (start > sizeof stubrun_coverage_.pool ||
+	    len > sizeof stubrun_coverage_.pool - start)
+		return 0;
+	stubrun_coverage_.pool_used = start + len;
+	return stubrun_coverage_.pool + start;
+}
+
+STUBRUN_KEEP_ void stubrun_coverage_dump(void)
+{
+	const struct gcov_info *const *info;
+
+	stubrun_coverage_.range[0] = __start_gcov_info;
+	stubrun_coverage_.range[1] = __stop_gcov_info;
+	stubrun_coverage_begin(stubrun_coverage_.range);
+	for (info = stubrun_coverage_.range[0];
+	     info && info < stubrun_coverage_.range[1]; info++)
+		if (*info)
+			__gcov_info_to_gcda(*info, stubrun_coverage_name_,
+					    stubrun_coverage_bytes_,
+					    stubrun_coverage_alloc_, 0);
+	stubrun_coverage_flush_();
+	stubrun_coverage_end();
+}
+#else
+STUBRUN_KEEP_ void stubrun_coverage_dump(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
+#endif /* STUBRUN_GUEST_COVERAGE */
 
 #undef STUBRUN_USE_
 #undef STUBRUN_KEEP_

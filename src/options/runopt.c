@@ -244,6 +244,17 @@ static int parse_record(runopt_value *out, const char *v, char *why,
 	return 0;
 }
 
+/* --coverage-strip N: directories dropped from a build path (GCOV_PREFIX_STRIP). */
+static int parse_strip(runopt_value *out, const char *v, char *why,
+		       size_t whylen)
+{
+	if (util_parse_u64(&out->u64, v) < 0 || out->u64 > 255) {
+		util_errf(why, whylen, "expected a number of directories, 0 to 255");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_expect(runopt_value *out, const char *v, char *why,
 			size_t whylen)
 {
@@ -490,6 +501,20 @@ const runopt_def runopt_table[] = {
 	  "read KTAP/TAP test results from the console, each a\n"
 	  "test of its own in --events and `stubrun test` (default:\n"
 	  "after a \"KTAP version 1\" or \"TAP version\" line)" },
+
+	/* --coverage DIR is the suite's own business (each test gets its
+	 * own, merged into the suite's): not a key. */
+	{ "--coverage", NULL, RUNOPT_COVERAGE, V, 0, 0, NULL, "DIR",
+	  "Coverage (docs/COVERAGE.md):",
+	  "write the guest's gcov data under DIR: a .gcda per\n"
+	  "object, its .gcno copied beside it (build the guest with\n"
+	  "--coverage -fprofile-info-section=gcov_info and\n"
+	  "STUBRUN_GUEST_COVERAGE); stubrun calls the guest's\n"
+	  "stubrun_coverage_dump() at the exit if it did not" },
+	{ "--coverage-strip", NULL, RUNOPT_COVERAGE_STRIP, V, 0, 1, parse_strip,
+	  "N", NULL,
+	  "drop the first N directories of each object's build\n"
+	  "path under DIR (as GCOV_PREFIX_STRIP; default 0)" },
 
 	/* --events is the suite's own business: not a key. */
 	{ "--events", NULL, RUNOPT_EVENTS, V, 0, 0, NULL, "FILE",

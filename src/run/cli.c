@@ -255,6 +255,8 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 		o->stack_limit = v->heap[3];
 		break;
 	case RUNOPT_EVENTS: o->events = s; break;
+	case RUNOPT_COVERAGE: o->coverage_dir = s; break;
+	case RUNOPT_COVERAGE_STRIP: o->coverage_strip = (unsigned)v->u64; break;
 	case RUNOPT_TEST_BEGIN: o->test_begin_symbol = s; break;
 	case RUNOPT_TEST_END: o->test_end_symbol = s; break;
 	case RUNOPT_QUIET: o->quiet = 1; break;

@@ -78,6 +78,8 @@ typedef struct cli_options {
 	int trace_rsp;
 	int trace_timing;        /* --trace-timing */
 	const char *events;     /* --events FILE, or NULL */
+	const char *coverage_dir;   /* --coverage DIR, or NULL */
+	unsigned coverage_strip;    /* --coverage-strip N */
 	/* NULL: stubrun_test_begin / stubrun_test_end when the image has them */
 	const char *test_begin_symbol, *test_end_symbol;
 	int quiet;              /* --quiet: no "stubrun: ..." verdict line */

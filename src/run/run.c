@@ -466,6 +466,7 @@ static void teardown(run_ctx *r)
 	free(r->watch_addr);
 	free(r->test_out);
 	run_snapshot_free(r);
+	run_coverage_free(r);
 	if (r->sigfd >= 0)
 		close(r->sigfd);
 }
@@ -526,6 +527,7 @@ int run_main(int argc, char **argv, int first)
 	run_print_postmortem(&r);
 	run_replay_history(&r);
 	report(&r);
+	run_coverage_finish(&r);
 	run_mark(&r, RUN_PH_POSTMORTEM);
 	run_debug_on_failure(&r);
 	status = r.status;

@@ -35,6 +35,7 @@ typedef enum run_bp_kind {
 	RUN_BP_VECTOR,        /* after a write of the vector base */
 	RUN_BP_FAULT,         /* a fault handler's entry, index: its id */
 	RUN_BP_SNAPSHOT,      /* --snapshot-at */
+	RUN_BP_COVERAGE,      /* a --coverage hook, index: which */
 } run_bp_kind;
 
 typedef struct run_bp {
@@ -70,6 +71,8 @@ typedef enum run_phase {
 	RUN_PH_TEARDOWN,    /* QEMU stopped, files removed */
 	RUN_PH_COUNT
 } run_phase;
+
+typedef struct run_cov run_cov;
 
 typedef struct run_ctx {
 	const cli_options *opt;
@@ -152,6 +155,8 @@ typedef struct run_ctx {
 	char rr_dir[4096], rr_log[4096], rr_disk[4096];
 	int rr_replay;        /* QEMU replays the log (and its console is
 			       * not shown again) */
+
+	run_cov *cov;         /* --coverage (run_coverage.c), or NULL */
 
 	/* the fault catch (run_fault.c) */
 	int fault_catch;      /* on for this run */
@@ -352,5 +357,22 @@ int run_read_arg(int64_t *out, run_ctx *r, int as_pointer);
 /* Reads a NUL-terminated guest string of at most RUN_STRING_MAX bytes,
  * made printable. */
 int run_read_string(char *out, size_t cap, run_ctx *r, uint64_t addr);
+
+/* run_coverage.c: --coverage. */
+/* Plans the hooks' breakpoints; 0, or -1 with the verdict set (125: the
+ * image has no coverage to dump, DIR cannot be made). */
+int run_coverage_plan(run_ctx *r);
+/* At a hook's breakpoint: receives a piece of the dump. */
+void run_coverage_hook(run_ctx *r, const run_bp *b);
+/* At an exit, before its verdict: when the guest has not dumped, starts
+ * the call of its dump (returning here) and returns 1 with *resume set;
+ * 0 when the exit is to be judged now. */
+int run_coverage_call(run_resume *resume, run_ctx *r);
+/* At any breakpoint, first: when stubrun's call returns at `pc`, the
+ * registers of before the call come back. 0, or -1 with the verdict. */
+int run_coverage_returned(run_ctx *r, uint64_t pc);
+/* After the run: the last file written, and one line on what was. */
+void run_coverage_finish(run_ctx *r);
+void run_coverage_free(run_ctx *r);
 
 #endif /* RUN_INT_H */

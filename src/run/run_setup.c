@@ -357,7 +357,7 @@ int run_setup_plan(run_ctx *r)
 			 RUN_BP_EXIT) < 0)
 		return -1;
 	if (plan_watches(r) < 0 || plan_semihosting(r) < 0 ||
-	    run_snapshot_plan(r) < 0)
+	    run_snapshot_plan(r) < 0 || run_coverage_plan(r) < 0)
 		return -1;
 	return run_fault_plan(r);
 }

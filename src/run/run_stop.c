@@ -140,11 +140,11 @@ static void checkpoint(run_resume *resume, run_ctx *r, const run_bp *b)
 			return;
 		}
 	}
-	if (ck->pass)
+	if (!ck->pass)
+		*resume = RUN_STEP_CONTINUE;
+	else if (!run_coverage_call(resume, r))
 		run_verdict(r, 0, 0, "reached --pass-at %s%s", ck->loc,
 			    ck->n_expects ? " with every --expect holding" : "");
-	else
-		*resume = RUN_STEP_CONTINUE;
 }
 
 static void test_output_reset(run_ctx *r)
@@ -194,10 +194,12 @@ static void test_end(run_ctx *r)
 	test_output_reset(r);
 }
 
-static void exit_symbol(run_ctx *r, const run_bp *b)
+static void exit_symbol(run_resume *resume, run_ctx *r, const run_bp *b)
 {
 	int64_t st;
 
+	if (run_coverage_call(resume, r))
+		return;
 	r->at_entry = 1;
 	if (run_read_arg(&st, r, 0) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 1, "reached %s but cannot read its "
@@ -212,11 +214,13 @@ static void exit_symbol(run_ctx *r, const run_bp *b)
 			    b->name, st);
 }
 
-static void fail_symbol(run_ctx *r, const run_bp *b)
+static void fail_symbol(run_resume *resume, run_ctx *r, const run_bp *b)
 {
 	char msg[RUN_STRING_MAX + 1];
 	int64_t ptr;
 
+	if (run_coverage_call(resume, r))
+		return;
 	r->at_entry = 1;
 	if (run_read_arg(&ptr, r, 1) == 0 && ptr != 0 &&
 	    run_read_string(msg, sizeof(msg), r, (uint64_t)ptr) == 0 && msg[0])
@@ -279,6 +283,10 @@ static int semihosting(run_resume *resume, run_ctx *r, uint64_t pc)
 	}
 	if (res.action == SEMIHOST_CONTINUE && run_leave_stop(r) < 0)
 		return -1;
+	/* The guest's coverage first: the trap is handled again (the exit
+	 * then judged) when the call of the dump returns to it. */
+	if (res.action == SEMIHOST_EXIT && run_coverage_call(resume, r))
+		return 0;
 	switch (res.action) {
 	case SEMIHOST_CONTINUE:
 		*resume = RUN_CONTINUE; /* PC already past the trap */
@@ -296,6 +304,8 @@ static int semihosting(run_resume *resume, run_ctx *r, uint64_t pc)
 
 static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 {
+	if (run_coverage_returned(r, pc) < 0)
+		return;
 	for (size_t i = 0; i < r->nbps && !r->done && *resume == RUN_STAY; i++) {
 		const run_bp *b = &r->bps[i];
 		if (b->addr != pc)
@@ -310,12 +320,13 @@ static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 			break;
 		case RUN_BP_TEST_BEGIN: test_begin(r); break;
 		case RUN_BP_TEST_END: test_end(r); break;
-		case RUN_BP_EXIT: exit_symbol(r, b); break;
-		case RUN_BP_FAIL: fail_symbol(r, b); break;
+		case RUN_BP_EXIT: exit_symbol(resume, r, b); break;
+		case RUN_BP_FAIL: fail_symbol(resume, r, b); break;
 		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
 		case RUN_BP_VECTOR: r->fault_rearm = 1; break;
 		case RUN_BP_FAULT: run_fault_entry(r, b); break;
 		case RUN_BP_SNAPSHOT: run_snapshot_hit(resume, r); break;
+		case RUN_BP_COVERAGE: run_coverage_hook(r, b); break;
 		}
 	}
 	/* After the walk: moving the fault breakpoints changes r->bps. */

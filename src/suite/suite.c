@@ -13,6 +13,7 @@
 #include "shard.h"
 #include "quarantine.h"
 #include "suite_durations.h"
+#include "suite_coverage.h"
 #include "suite_report_file.h"
 
 #include <dirent.h>
@@ -376,6 +377,9 @@ static int prepare(ctx *c, char *err, size_t errlen)
 			goto nomem;
 		}
 		in->debug = debugged(&c->o, in->name);
+		if (c->o.coverage && !in->cov_path &&
+		    suite_cov_prepare(in, 1, c->tmpdir, c->o.coverage_strip) < 0)
+			goto nomem;
 		if (suite_inst_argv(in, c->runner, c->o.timeout_s) < 0)
 			goto nomem;
 		in->job = &c->jobs[i];
@@ -535,6 +539,8 @@ static void remove_tmpdir(const char *dir)
 
 static void ctx_free(ctx *c)
 {
+	if (c->tmpdir)
+		suite_cov_remove(c->insts, c->ninsts, c->tmpdir);
 	remove_tmpdir(c->tmpdir);
 	free(c->tmpdir);
 	for (size_t i = 0; i < c->ninsts; i++)
@@ -623,6 +629,10 @@ int suite_main(int argc, char **argv)
 	}
 	suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo,
 				       c.o.flaky_fails);
+	if (c.o.coverage && suite_cov_merge(c.o.coverage, c.insts, c.ninsts,
+					    c.tmpdir, stderr, err,
+					    sizeof(err)) < 0)
+		goto fail;
 	status = exit_status(&c, signo);
 	goto out;
 fail:

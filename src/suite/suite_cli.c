@@ -19,7 +19,7 @@ typedef enum sopt_id {
 	SOPT_JOBS, SOPT_FILTER, SOPT_LIST, SOPT_FAIL_FAST, SOPT_REPEAT,
 	SOPT_TIMEOUT, SOPT_RETRY_FAILED, SOPT_FLAKY_FAILS, SOPT_QUARANTINE,
 	SOPT_REPORTS, SOPT_SHARD, SOPT_DURATIONS, SOPT_HELP, SOPT_FORMAT,
-	SOPT_DEBUG_ON_FAILURE,
+	SOPT_DEBUG_ON_FAILURE, SOPT_COVERAGE, SOPT_COVERAGE_STRIP,
 } sopt_id;
 
 /* Which command line an option belongs to. */
@@ -68,6 +68,13 @@ static const sopt_def sopt_table[] = {
 	{ "--quarantine", NULL, SOPT_QUARANTINE, SOPT_TEST, "FILE",
 	  "lines \"GLOB  reason\": matching tests run and are reported\n"
 	  "as quarantined, and do not fail the suite" },
+	{ "--coverage", NULL, SOPT_COVERAGE, SOPT_TEST, "DIR",
+	  "each test's gcov data (stubrun run --coverage), merged\n"
+	  "into DIR with gcov-tool; with gcovr installed, also\n"
+	  "DIR/html/index.html and DIR/coverage.xml (Cobertura)" },
+	{ "--coverage-strip", NULL, SOPT_COVERAGE_STRIP, SOPT_TEST, "N",
+	  "drop the first N directories of each object's build\n"
+	  "path under DIR (as GCOV_PREFIX_STRIP)" },
 	{ NULL, NULL, SOPT_REPORTS, SOPT_TEST, NULL, NULL },
 	{ "--shard", NULL, SOPT_SHARD, SOPT_TEST, "K/N",
 	  "run only shard K of N (1 <= K <= N), also from Bazel's\n"
@@ -250,6 +257,9 @@ static int apply(suite_opts *o, const sopt_def *d, const char *val,
 		o->debug_test = val;
 		return val && !*val ? -1 : 0;
 	case SOPT_DURATIONS: o->durations = val; return 0;
+	case SOPT_COVERAGE: o->coverage = val; return 0;
+	case SOPT_COVERAGE_STRIP:
+		return parse_count(&o->coverage_strip, val, 0, 255);
 	case SOPT_SHARD:
 		return shard_parse(&o->shard_index, &o->shard_total, val,
 				   errbuf, errlen) < 0 ? 2 : 0;

@@ -32,6 +32,8 @@ typedef struct suite_opts {
 	int retry_failed;        /* --retry-failed N: more attempts (0: none) */
 	int flaky_fails;         /* --flaky-fails */
 	const char *quarantine;  /* --quarantine FILE, or NULL */
+	const char *coverage;    /* --coverage DIR, or NULL */
+	int coverage_strip;      /* --coverage-strip N */
 	int format;              /* report merge --format: report_format_id,
 				  * or -1 */
 	int help;

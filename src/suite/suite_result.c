@@ -44,6 +44,12 @@ int suite_inst_argv(suite_inst *in, const char *runner, double timeout_s)
 	}
 	if (!rc && !(rc = argv_push(in, "--events")))
 		rc = argv_push(in, in->events_path);
+	if (!rc && in->cov_path && !(rc = argv_push(in, "--coverage")) &&
+	    !(rc = argv_push(in, in->cov_path)) &&
+	    !(rc = argv_push(in, "--coverage-strip"))) {
+		snprintf(buf, sizeof(buf), "%d", in->cov_strip);
+		rc = argv_push(in, buf);
+	}
 	if (!rc && t->image)
 		rc = argv_push(in, t->image);
 	if (!rc && t->nargs)
@@ -325,6 +331,7 @@ void suite_inst_clear(suite_inst *in)
 	free(in->argv);
 	free(in->name);
 	free(in->events_path);
+	free(in->cov_path);
 	if (in->job)
 		sched_job_clear(in->job);
 	free(in->cases);

@@ -18,6 +18,8 @@ typedef struct suite_inst {
 	char **argv;           /* the child's command line */
 	size_t argc;
 	char *events_path;     /* --events FILE (in the private temp dir) */
+	char *cov_path;        /* --coverage DIR of its own (ditto), or NULL */
+	int cov_strip;         /* --coverage-strip N */
 	sched_job *job;        /* its process; job->user points back here */
 	int debug;             /* --debug-on-failure applies to it */
 
@@ -41,8 +43,8 @@ typedef struct suite_inst {
 } suite_inst;
 
 /*
- * Builds inst->argv: RUNNER run [--debug-on-failure] OPTS... [--timeout S] --events FILE IMAGE
- * [-- ARGS...]. `timeout_s` > 0 is used when the test sets none.
+ * Builds inst->argv: RUNNER run [--debug-on-failure] OPTS... [--timeout S] --events FILE
+ * [--coverage DIR --coverage-strip N] IMAGE [-- ARGS...]. `timeout_s` > 0 is used when the test sets none.
  * Returns 0 or -ENOMEM.
  */
 int suite_inst_argv(suite_inst *inst, const char *runner, double timeout_s);

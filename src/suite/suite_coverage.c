@@ -1,0 +1,303 @@
+/*
+ * `stubrun test --coverage DIR`: each test run writes its gcov data into a
+ * directory of its own in the suite's private directory; at the end they
+ * are summed into DIR with gcov-tool (GCC's own merge of .gcda files,
+ * which knows every counter kind), each .gcno copied beside its .gcda,
+ * and, when gcovr is installed, its HTML pages and Cobertura XML made
+ * from DIR.
+ */
+#include "suite_coverage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fts.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "covout.h"
+#include "gcno.h"
+#include "spawn.h"
+#include "util.h"
+
+/* Why 4 KiB: the tail of a tool's complaint, for one line of ours. */
+#define TOOL_OUTPUT_MAX 4096
+
+int suite_cov_prepare(suite_inst *insts, size_t n, const char *tmpdir,
+		      int strip)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (asprintf(&insts[i].cov_path, "%s/cov-%zu", tmpdir, i) < 0) {
+			insts[i].cov_path = NULL;
+			return -ENOMEM;
+		}
+		insts[i].cov_strip = strip;
+	}
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Calls fn(path, rel, arg) for each regular file under dir whose name ends
+ * in `suffix`; rel is its path below dir. Stops at fn's first nonzero. */
+static int walk(const char *dir, const char *suffix,
+		int (*fn)(const char *path, const char *rel, void *arg), void *arg)
+{
+	char *roots[] = { (char *)dir, NULL };
+	size_t skip = strlen(dir) + 1;
+	FTS *f = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	FTSENT *e;
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	while (!rc && (e = fts_read(f)))
+		if (e->fts_info == FTS_F && ends_with(e->fts_name, suffix) &&
+		    e->fts_pathlen > skip)
+			rc = fn(e->fts_path, e->fts_path + skip, arg);
+	fts_close(f);
+	return rc;
+}
+
+static int found(const char *path, const char *rel, void *arg)
+{
+	(void)path, (void)rel, (void)arg;
+	return 1;
+}
+
+/* Runs argv in `cwd` (NULL: ours), its output kept: 0 when it exited 0,
+ * else -1 with its last line (or why it did not run) in err. */
+static int run_tool(char *const *argv, const char *cwd, char *err, size_t errlen)
+{
+	char out[TOOL_OUTPUT_MAX + 1];
+	size_t len = 0;
+	spawn_opts so;
+	int p[2], child_errno = 0, st = 0;
+	pid_t pid;
+	ssize_t got;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		util_errf(err, errlen, "%s: pipe: %s", argv[0], strerror(errno));
+		return -1;
+	}
+	spawn_opts_init(&so, argv);
+	so.path_search = 1;
+	so.out_fd = so.err_fd = p[1];
+	so.cwd = cwd;
+	if (spawn_start(&pid, &child_errno, &so) < 0) {
+		util_errf(err, errlen, "%s: %s", argv[0], strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	/* Read to the end (a full pipe would stall the tool), keep the tail. */
+	while ((got = read(p[0], out + len, TOOL_OUTPUT_MAX - len)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		len += (size_t)got;
+		if (len == TOOL_OUTPUT_MAX) {
+			memmove(out, out + len / 2, len - len / 2);
+			len -= len / 2;
+		}
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (child_errno) {
+		util_errf(err, errlen, "%s: %s", argv[0], strerror(child_errno));
+		return -1;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		len--;
+	out[len] = '\0';
+	util_errf(err, errlen, "%s failed: %s", argv[0],
+		  strrchr(out, '\n') ? strrchr(out, '\n') + 1 : out);
+	return -1;
+}
+
+/* What copying one tree into DIR needs. */
+typedef struct copy_ctx {
+	const char *dir;
+	int replace;        /* .gcda: replaced; .gcno: only when missing */
+	size_t copied;
+	char first_gcno[COVOUT_PATH_MAX]; /* a .gcno in DIR, for gcovr's root */
+	char *err;
+	size_t errlen;
+} copy_ctx;
+
+static int copy_one(const char *path, const char *rel, void *arg)
+{
+	copy_ctx *c = arg;
+	char to[COVOUT_PATH_MAX];
+	int e;
+
+	if ((size_t)snprintf(to, sizeof(to), "%s/%s", c->dir, rel) >= sizeof(to)) {
+		util_errf(c->err, c->errlen, "%s/%s: path too long", c->dir, rel);
+		return -1;
+	}
+	if (!c->replace && access(to, F_OK) == 0)
+		goto note;
+	if ((e = covout_mkdirs(c->dir, to)) < 0 ||
+	    (e = covout_copy_file(path, to)) < 0) {
+		util_errf(c->err, c->errlen, "%s: %s", to, strerror(-e));
+		return -1;
+	}
+	c->copied++;
+note:
+	if (!c->first_gcno[0] && ends_with(to, ".gcno"))
+		snprintf(c->first_gcno, sizeof(c->first_gcno), "%s", to);
+	return 0;
+}
+
+/* Sums the test directories that hold data, pairwise with gcov-tool into
+ * fresh directories of tmpdir; *acc is the last (or the only) one. */
+static int fold(const char **acc, char *merged, size_t cap,
+		const suite_inst *insts, size_t n, const char *tmpdir,
+		size_t *runs, char *err, size_t errlen)
+{
+	*acc = NULL;
+	*runs = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *d = insts[i].cov_path;
+		if (!d || walk(d, ".gcda", found, NULL) != 1)
+			continue;
+		(*runs)++;
+		if (!*acc) {
+			*acc = d;
+			continue;
+		}
+		char out[COVOUT_PATH_MAX];
+		snprintf(out, sizeof(out), "%s/cov-merged-%zu", tmpdir, i);
+		char *argv[] = { "gcov-tool", "merge", "-o", out, (char *)*acc,
+				 (char *)d, NULL };
+		if (run_tool(argv, NULL, err, errlen) < 0)
+			return -1;
+		snprintf(merged, cap, "%s", out);
+		*acc = merged;
+	}
+	return 0;
+}
+
+/* gcovr's pages and XML, from DIR, rooted where the units were compiled
+ * (their sources are named relative to it). Skipped without gcovr. */
+static void gcovr_reports(const copy_ctx *cc, FILE *msg)
+{
+	char root[COVOUT_PATH_MAX], html[COVOUT_PATH_MAX], xml[COVOUT_PATH_MAX];
+	char err[512];
+	char *data = NULL;
+	size_t len;
+
+	if (util_read_file(&data, &len, cc->first_gcno, 1u << 26) < 0 ||
+	    gcno_cwd(root, sizeof(root), (unsigned char *)data, len) < 0) {
+		free(data);
+		fprintf(msg, "stubrun test: coverage: %s: no compile directory "
+			"recorded: no gcovr report\n", cc->first_gcno);
+		return;
+	}
+	free(data);
+	snprintf(html, sizeof(html), "%s/html/index.html", cc->dir);
+	snprintf(xml, sizeof(xml), "%s/coverage.xml", cc->dir);
+	char *argv[] = { "gcovr", "-r", root, "--html-details", html,
+			 "--cobertura", xml, (char *)cc->dir, NULL };
+	if (covout_mkdirs(cc->dir, html) < 0 || run_tool(argv, root, err,
+							 sizeof(err)) < 0)
+		fprintf(msg, "stubrun test: coverage: %s\n", err);
+	else
+		fprintf(msg, "stubrun test: coverage: report %s (Cobertura: %s)\n",
+			html, xml);
+}
+
+/* 1 when `prog` is an executable in $PATH. */
+static int in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[COVOUT_PATH_MAX];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		if (n && (size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path,
+					  prog) < sizeof(buf) &&
+		    access(buf, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
+		    const char *tmpdir, FILE *msg, char *err, size_t errlen)
+{
+	char merged[COVOUT_PATH_MAX];
+	const char *acc;
+	size_t runs;
+	copy_ctx cc = { dir, 1, 0, "", err, errlen };
+	int e;
+
+	if ((e = covout_mkdir_p(dir)) < 0) {
+		util_errf(err, errlen, "--coverage %s: %s", dir, strerror(-e));
+		return -1;
+	}
+	if (fold(&acc, merged, sizeof(merged), insts, n, tmpdir, &runs, err,
+		 errlen) < 0)
+		return -1;
+	if (!acc) {
+		fprintf(msg, "stubrun test: coverage: no test wrote any\n");
+		return 0;
+	}
+	if (walk(acc, ".gcda", copy_one, &cc) < 0)
+		return -1;
+	size_t files = cc.copied;
+	cc.replace = 0;
+	for (size_t i = 0; i < n; i++)
+		if (insts[i].cov_path && walk(insts[i].cov_path, ".gcno", copy_one,
+					      &cc) < 0)
+			return -1;
+	fprintf(msg, "stubrun test: coverage: %zu file%s from %zu run%s in %s\n",
+		files, files == 1 ? "" : "s", runs, runs == 1 ? "" : "s", dir);
+	if (cc.first_gcno[0] && in_path("gcovr"))
+		gcovr_reports(&cc, msg);
+	return 0;
+}
+
+/* Removes the tree at path (files and directories, links not followed). */
+static void remove_tree(const char *path)
+{
+	char *roots[] = { (char *)path, NULL };
+	FTS *f = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	FTSENT *e;
+
+	if (!f)
+		return;
+	while ((e = fts_read(f))) {
+		if (e->fts_info == FTS_DP)
+			rmdir(e->fts_accpath);
+		else if (e->fts_info != FTS_D)
+			unlink(e->fts_accpath);
+	}
+	fts_close(f);
+}
+
+void suite_cov_remove(const suite_inst *insts, size_t n, const char *tmpdir)
+{
+	char path[COVOUT_PATH_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		if (insts[i].cov_path)
+			remove_tree(insts[i].cov_path);
+		snprintf(path, sizeof(path), "%s/cov-merged-%zu", tmpdir, i);
+		remove_tree(path);
+	}
+}

@@ -1,0 +1,25 @@
+/*
+ * `stubrun test --coverage DIR` (src/suite/suite_coverage.c): a coverage
+ * directory per test run, and their sum in DIR. Private to suite*.c.
+ */
+#ifndef SUITE_COVERAGE_H
+#define SUITE_COVERAGE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "suite_run.h"
+
+/* Gives each instance its --coverage directory in tmpdir (made by the
+ * run) and `strip`. 0 or -ENOMEM. */
+int suite_cov_prepare(suite_inst *insts, size_t n, const char *tmpdir,
+		      int strip);
+/* Sums the instances' data into dir (made when missing), with one line
+ * to `msg` on what it wrote, and gcovr's reports when gcovr is there.
+ * 0, or -1 with err. */
+int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
+		    const char *tmpdir, FILE *msg, char *err, size_t errlen);
+/* Removes what the instances and the merge left in tmpdir. */
+void suite_cov_remove(const suite_inst *insts, size_t n, const char *tmpdir);
+
+#endif /* SUITE_COVERAGE_H */
