@@ -76,7 +76,8 @@ int covout_path(char *out, size_t cap, const covout_map *m, const char *name,
 			if (skipped < m->strip && ncomp < total)
 				skipped++;
 			else if (append_component(out, cap, &used, p, len) < 0) {
-				util_errf(err, errcap, "'%s': path too long", name);
+				util_errf(err, errcap, "a name of %zu bytes: path "
+					  "too long", strlen(name));
 				return -1;
 			}
 		}

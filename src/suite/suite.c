@@ -378,7 +378,7 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		}
 		in->debug = debugged(&c->o, in->name);
 		if (c->o.coverage && !in->cov_path &&
-		    suite_cov_prepare(in, 1, c->tmpdir, c->o.coverage_strip) < 0)
+		    suite_cov_prepare(in, i, c->tmpdir, c->o.coverage_strip) < 0)
 			goto nomem;
 		if (suite_inst_argv(in, c->runner, c->o.timeout_s) < 0)
 			goto nomem;

@@ -26,16 +26,14 @@
 /* Why 4 KiB: the tail of a tool's complaint, for one line of ours. */
 #define TOOL_OUTPUT_MAX 4096
 
-int suite_cov_prepare(suite_inst *insts, size_t n, const char *tmpdir,
+int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
 		      int strip)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (asprintf(&insts[i].cov_path, "%s/cov-%zu", tmpdir, i) < 0) {
-			insts[i].cov_path = NULL;
-			return -ENOMEM;
-		}
-		insts[i].cov_strip = strip;
+	if (asprintf(&in->cov_path, "%s/cov-%zu", tmpdir, index) < 0) {
+		in->cov_path = NULL;
+		return -ENOMEM;
 	}
+	in->cov_strip = strip;
 	return 0;
 }
 

@@ -10,9 +10,9 @@
 
 #include "suite_run.h"
 
-/* Gives each instance its --coverage directory in tmpdir (made by the
- * run) and `strip`. 0 or -ENOMEM. */
-int suite_cov_prepare(suite_inst *insts, size_t n, const char *tmpdir,
+/* Gives instance number `index` its --coverage directory in tmpdir
+ * (made by the run) and `strip`. 0 or -ENOMEM. */
+int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
 		      int strip);
 /* Sums the instances' data into dir (made when missing), with one line
  * to `msg` on what it wrote, and gcovr's reports when gcovr is there.

@@ -1,0 +1,206 @@
+/* Integration: --coverage on the four bare-metal architectures with
+ * libgcov's freestanding dump (examples/coverage, picolibc with its stock
+ * picolibc.ld). gcov, the toolchain's own, reads what stubrun wrote: the
+ * loop body runs N times, and gcov must say N; a suite's merged count is
+ * the sum of its tests'; a guest built without coverage gets one line. */
+#include <criterion/criterion.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char scratch[] = "/tmp/stubrun-cov-XXXXXX";
+
+static void scratch_make(void)
+{
+	cr_assert_not_null(mkdtemp(scratch), "mkdtemp");
+}
+
+static void scratch_remove(void)
+{
+	const char *argv[] = { "rm", "-rf", scratch, NULL };
+	harness_result res;
+
+	if (strstr(scratch, "XXXXXX"))
+		return;
+	harness_run(&res, argv, 30);
+	harness_result_free(&res);
+}
+
+typedef struct cov_arch {
+	const char *arch;
+	const char *gcov;      /* the toolchain's gcov */
+} cov_arch;
+
+static const cov_arch arches[] = {
+	{ "arm", "arm-none-eabi-gcov" },
+	{ "aarch64", "aarch64-linux-gnu-gcov" },
+	{ "riscv64", "riscv64-unknown-elf-gcov" },
+	{ "riscv32", "riscv64-unknown-elf-gcov" },
+};
+
+/* The count gcov gives the line marked "the counted line" of cov.c, from
+ * the data under `dir` (written with --coverage-strip so that the object
+ * directory's files land right in it), or -1. Sources are named relative
+ * to examples/, where they were compiled. */
+static long counted_line(const char *gcov, const char *dir)
+{
+	char script[2048];
+	harness_result res;
+	long count = -1;
+
+	snprintf(script, sizeof(script),
+		 "cd \"$STUBRUN_SRCDIR/examples\" && %s -t -o '%s' '%s/cov.gcda' "
+		 "| grep 'the counted line'", gcov, dir, dir);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	cr_assert_eq(harness_run(&res, argv, 60), 0);
+	if (res.status == 0)
+		count = strtol(res.out, NULL, 10);
+	cr_expect_eq(res.status, 0, "gcov found no counted line:\n%s%s", res.out,
+		     res.err);
+	harness_result_free(&res);
+	return count;
+}
+
+/* The number of directories above the example objects' directory
+ * (STUBRUN_EXAMPLES/obj/cov-ARCH): --coverage-strip drops them all. */
+static char *strip_count(char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int n = 0;
+
+	cr_assert_not_null(realpath(getenv("STUBRUN_EXAMPLES"), path));
+	for (const char *p = path; *p; p++)
+		n += *p == '/';
+	snprintf(buf, len, "%d", n + 2);
+	return buf;
+}
+
+/* Runs `image` with --coverage into scratch/NAME; the exit status. */
+static int run_cov(const char *image, const char *name, char *dir, size_t len,
+		   const char *const *guest_args)
+{
+	char img[512], strip[16];
+	const char *argv[16] = { harness_stubrun(), "run", "-q", "--coverage",
+				 dir, "--coverage-strip",
+				 strip_count(strip, sizeof(strip)),
+				 harness_example(img, sizeof(img), image) };
+	size_t n = 8;
+	harness_result res;
+	int status;
+
+	snprintf(dir, len, "%s/%s", scratch, name);
+	if (guest_args) {
+		argv[n++] = "--";
+		while (*guest_args && n < 15)
+			argv[n++] = *guest_args++;
+	}
+	cr_assert_eq(harness_run(&res, argv, 120), 0);
+	status = res.status;
+	cr_expect(!strstr(res.err, "stubrun: coverage:"),
+		  "a coverage complaint:\n%s", res.err);
+	harness_result_free(&res);
+	return status;
+}
+
+/* The guest calls stubrun_coverage_dump() itself; the loop runs 3 times. */
+static void guest_dumps_itself(const cov_arch *a)
+{
+	char image[64], dir[PATH_MAX];
+
+	snprintf(image, sizeof(image), "%s-cov.elf", a->arch);
+	cr_expect_eq(run_cov(image, "self", dir, sizeof(dir), NULL), 0);
+	cr_expect_eq(counted_line(a->gcov, dir), 3);
+}
+
+/* The guest never dumps: stubrun calls the dump at the semihosting exit
+ * (returning from main) and at stubrun_exit(3), whose status must survive
+ * the call (the registers are restored). */
+static void stubrun_calls_the_dump(const cov_arch *a)
+{
+	char image[64], dir[PATH_MAX];
+	const char *by_return[] = { "5", NULL };
+	const char *by_exit[] = { "4", "stubrun_exit", "3", NULL };
+
+	snprintf(image, sizeof(image), "%s-cov-auto.elf", a->arch);
+	cr_expect_eq(run_cov(image, "ret", dir, sizeof(dir), by_return), 0);
+	cr_expect_eq(counted_line(a->gcov, dir), 5);
+	cr_expect_eq(run_cov(image, "exit", dir, sizeof(dir), by_exit), 3);
+	cr_expect_eq(counted_line(a->gcov, dir), 4);
+}
+
+#define COV_ARCH_TESTS(i, name)                                               \
+	Test(coverage, name##_dumps_itself, .init = scratch_make,             \
+	     .fini = scratch_remove, .timeout = 120)                          \
+	{                                                                     \
+		guest_dumps_itself(&arches[i]);                               \
+	}                                                                     \
+	Test(coverage, name##_stubrun_calls_the_dump, .init = scratch_make,   \
+	     .fini = scratch_remove, .timeout = 180)                          \
+	{                                                                     \
+		stubrun_calls_the_dump(&arches[i]);                           \
+	}
+COV_ARCH_TESTS(0, arm)
+COV_ARCH_TESTS(1, aarch64)
+COV_ARCH_TESTS(2, riscv64)
+COV_ARCH_TESTS(3, riscv32)
+
+/* Without coverage in the image: one line naming it, status 125. */
+Test(coverage, image_without_coverage, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 60)
+{
+	char img[512], dir[PATH_MAX];
+	harness_result res;
+
+	snprintf(dir, sizeof(dir), "%s/none", scratch);
+	const char *argv[] = { harness_stubrun(), "run", "--coverage", dir,
+			       harness_example(img, sizeof(img), "arm-cov-none.elf"),
+			       NULL };
+	cr_assert_eq(harness_run(&res, argv, 60), 0);
+	cr_expect_eq(res.status, 125, "%s", res.err);
+	cr_expect(strstr(res.err, "arm-cov-none.elf: no coverage to dump"), "%s",
+		  res.err);
+	cr_expect_eq(strchr(res.err, '\n'), res.err + strlen(res.err) - 1,
+		     "more than one line:\n%s", res.err);
+	harness_result_free(&res);
+}
+
+/* A suite of two tests of one image, N = 2 and N = 5: DIR holds their
+ * sum, and gcovr's pages and Cobertura XML say so too. */
+Test(coverage, suite_sums_its_tests, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 240)
+{
+	char img[512], path[PATH_MAX + 64], dir[PATH_MAX], strip[16];
+	harness_result res;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cov.ini", scratch);
+	cr_assert_not_null(f = fopen(path, "w"));
+	harness_example(img, sizeof(img), "riscv64-cov-auto.elf");
+	fprintf(f, "[test \"two\"]\nimage = %s\nargs = 2\n\n"
+		   "[test \"five\"]\nimage = %s\nargs = 5 stubrun_exit\n", img, img);
+	fclose(f);
+	snprintf(dir, sizeof(dir), "%s/merged", scratch);
+	const char *argv[] = { harness_stubrun(), "test", "-j2", "--coverage",
+			       dir, "--coverage-strip",
+			       strip_count(strip, sizeof(strip)), path, NULL };
+	cr_assert_eq(harness_run(&res, argv, 240), 0);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	cr_expect(strstr(res.err, "coverage: 2 files from 2 runs"), "%s", res.err);
+	harness_result_free(&res);
+	cr_expect_eq(counted_line("riscv64-unknown-elf-gcov", dir), 7);
+
+	snprintf(path, sizeof(path), "%s/coverage.xml", dir);
+	char *xml = harness_slurp(path);
+	cr_assert_not_null(xml, "no Cobertura XML (is gcovr installed?)");
+	cr_expect(strstr(xml, "filename=\"coverage/cov.c\""), "%.400s", xml);
+	cr_expect(strstr(xml, "hits=\"7\""), "%.2000s", xml);
+	free(xml);
+	snprintf(path, sizeof(path), "%s/html/index.html", dir);
+	char *html = harness_slurp(path);
+	cr_expect_not_null(html, "no HTML report");
+	free(html);
+}
