@@ -23,6 +23,7 @@ u-boot-qemu opensbi ovmf qemu-efi-aarch64
 qemu-utils
 grub-pc-bin grub-common xorriso mtools
 cmake meson ninja-build
+gcovr
 clang lld
 "
 

@@ -7,7 +7,7 @@ SH_ARCHES := arm aarch64 riscv64 riscv32
 SH_EXITS := 0 1 3 255
 SH_PROGS := sh-hello sh-files sh-writec sh-flaky $(SH_EXITS:%=sh-exit-%)
 SH_IMAGES := $(foreach a,$(SH_ARCHES),$(SH_PROGS:%=$(OUT)/$(a)-%.elf)) \
-	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf
+	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf $(OUT)/arm-sh-gcda.elf
 
 SH_CFLAGS := -std=c11 -g -O2 -Wall -Wextra -Werror -fno-omit-frame-pointer
 SH_PICOLIBC = --specs=/usr/lib/picolibc/$(1)/picolibc.specs --oslib=semihost \
@@ -67,3 +67,10 @@ $(OUT)/arm-sh-rdimon-a15.elf: semihosting/rdimon-stock.c
 	@mkdir -p $(@D)
 	$(Q)arm-none-eabi-gcc --specs=aprofile-ve.specs --specs=rdimon.specs -g -O2 \
 		-Wall -Wextra -Werror -o $@ $<
+
+# A guest writing a .gcda file as libgcov's own output does (--coverage,
+# picolibc's stock set-up): the sandbox's mapping into --coverage DIR.
+$(OUT)/arm-sh-gcda.elf: semihosting/sh-gcda.c
+	@mkdir -p $(@D) $(O)/sh-gcda
+	$(Q)cd $(O)/sh-gcda && $(sh_arm_CC) $(SH_CFLAGS) --coverage $(sh_arm_FLAGS) \
+		-Wl,--no-warn-rwx-segments -o $@ $(abspath semihosting/sh-gcda.c)

@@ -301,6 +301,8 @@ static void sh_config(semihost_config *cfg, run_ctx *r, const char *cmdline)
 	sh_ram(cfg, r);
 	cfg->output = semihost_output;
 	cfg->output_arg = r;
+	cfg->coverage_dir = o->coverage_dir;
+	cfg->coverage_strip = o->coverage_strip;
 	cfg->warn = semihost_warning;
 }
 

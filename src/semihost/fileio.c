@@ -73,6 +73,9 @@ int fileio_new(fileio **out, const semihost_config *cfg, char *errbuf,
 		err = SEMIHOST_EINVAL;
 		goto out;
 	}
+	if (cfg->coverage_dir)
+		semihost_fs_map_coverage(f->fs, cfg->coverage_dir,
+					 cfg->coverage_strip);
 	if (cfg->protect_path &&
 	    semihost_fs_protect(f->fs, cfg->protect_path) < 0) {
 		snprintf(errbuf, errlen, "File-I/O: cannot stat %s",

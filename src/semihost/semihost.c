@@ -80,6 +80,9 @@ static int open_sandbox(semihost *sh, const semihost_config *cfg,
 {
 	if (semihost_fs_new(&sh->fs, cfg->root, errbuf, errlen) < 0)
 		return SEMIHOST_EINVAL;
+	if (cfg->coverage_dir)
+		semihost_fs_map_coverage(sh->fs, cfg->coverage_dir,
+					 cfg->coverage_strip);
 	if ((img && semihost_fs_protect(sh->fs, image_path(img)) < 0) ||
 	    (cfg->protect_path &&
 	     semihost_fs_protect(sh->fs, cfg->protect_path) < 0)) {

@@ -110,6 +110,12 @@ typedef struct semihost_config {
 	 * maps the image and a guest truncating it would crash stubrun. NULL:
 	 * none. */
 	const char *protect_path;
+	/* --coverage DIR: a guest's absolute path ending in .gcda (libgcov's
+	 * own file output) opens under DIR, mapped as covout.h says with
+	 * `coverage_strip`; the sandbox's one exception to "no absolute
+	 * paths". NULL: none. */
+	const char *coverage_dir;
+	unsigned coverage_strip;
 	/* GET_CMDLINE's answer (the guest's argv as one string, e.g.
 	 * "prog a b"). NULL: the image's file name, as QEMU's -kernel does.
 	 * Copied by semihost_new(). */

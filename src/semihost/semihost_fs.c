@@ -1,6 +1,7 @@
 /* The semihosting sandbox: guest paths resolved beneath one host directory
  * one component at a time (openat + O_NOFOLLOW), see semihost_fs.h. */
 #include "semihost_fs.h"
+#include "covout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 
 struct semihost_fs {
 	int rootfd;
+	covout_map cov;       /* cov.dir NULL: no coverage exception */
 	size_t nprotect;
 	struct {
 		dev_t dev;
@@ -158,6 +160,38 @@ out:
 	return err;
 }
 
+void semihost_fs_map_coverage(semihost_fs *fs, const char *dir,
+			      unsigned strip)
+{
+	fs->cov = (covout_map){ dir, strip };
+}
+
+/* resolve() for an absolute .gcda path under --coverage: the directory of
+ * its place in DIR, made when the file is to be created. */
+static int resolve_coverage(int *dirfd, const char **last, char *buf,
+			    size_t cap, const semihost_fs *fs, const char *path,
+			    int flags)
+{
+	char why[128];
+	char *slash;
+	int err;
+
+	*dirfd = -1;
+	if (covout_path(buf, cap, &fs->cov, path, ".gcda", why, sizeof(why)) < 0)
+		return -EACCES;
+	if ((flags & O_CREAT) && (err = covout_mkdirs(fs->cov.dir, buf)) < 0)
+		return err;
+	slash = strrchr(buf, '/');
+	*last = slash + 1;
+	if (slash == buf)
+		*dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else {
+		*slash = '\0';
+		*dirfd = open(buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	return *dirfd < 0 ? -errno : 0;
+}
+
 int semihost_fs_open(int *fdp, semihost_fs *fs, const char *path, int flags,
 		     int mode)
 {
@@ -167,7 +201,11 @@ int semihost_fs_open(int *fdp, semihost_fs *fs, const char *path, int flags,
 	struct stat st;
 
 	*fdp = -1;
-	err = resolve(&dirfd, &last, buf, sizeof(buf), fs, path);
+	if (fs->cov.dir && path[0] == '/')
+		err = resolve_coverage(&dirfd, &last, buf, sizeof(buf), fs, path,
+				       flags);
+	else
+		err = resolve(&dirfd, &last, buf, sizeof(buf), fs, path);
 	if (err)
 		goto out;
 	if (is_protected(fs, dirfd, last, flags)) {

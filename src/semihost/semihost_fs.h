@@ -34,6 +34,12 @@ void semihost_fs_free(semihost_fs *fs);
 #define SEMIHOST_FS_MAX_PROTECT 4
 int semihost_fs_protect(semihost_fs *fs, const char *host_path);
 
+/* From now on an absolute guest path ending in .gcda opens under `dir`
+ * (src/coverage/covout.h's mapping with `strip`; the directories made when
+ * it is created); other absolute paths stay refused. */
+void semihost_fs_map_coverage(semihost_fs *fs, const char *dir,
+			      unsigned strip);
+
 /* open(2) of a guest path with host `flags` (O_NOFOLLOW and O_CLOEXEC are
  * added) and `mode`; *fd is the new descriptor, owned by the caller. */
 int semihost_fs_open(int *fd, semihost_fs *fs, const char *path, int flags,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -203,4 +204,35 @@ Test(coverage, suite_sums_its_tests, .init = scratch_make,
 	char *html = harness_slurp(path);
 	cr_expect_not_null(html, "no HTML report");
 	free(html);
+}
+
+/* libgcov's own file output through semihosting: the absolute .gcda path
+ * lands under DIR (with --coverage-strip 1), any other absolute path is
+ * still refused, and without --coverage the .gcda path is refused too. */
+Test(coverage, semihosting_gcda_paths_map_into_dir, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 60)
+{
+	char img[512], dir[PATH_MAX], gcda[PATH_MAX + 64], evil[PATH_MAX + 64];
+	harness_result res;
+
+	harness_example(img, sizeof(img), "arm-sh-gcda.elf");
+	snprintf(dir, sizeof(dir), "%s/dir", scratch);
+	snprintf(evil, sizeof(evil), "%s/evil.txt", scratch);
+	const char *argv[] = { harness_stubrun(), "run", "--coverage", dir,
+			       "--coverage-strip", "1", img, "--",
+			       "/abs/obj/unit.gcda", evil, NULL };
+	cr_assert_eq(harness_run(&res, argv, 60), 0);
+	cr_expect_eq(res.status, 0, "%s%s", res.out, res.err);
+	harness_result_free(&res);
+	snprintf(gcda, sizeof(gcda), "%s/obj/unit.gcda", dir);
+	char *data = harness_slurp(gcda);
+	cr_expect_str_eq(data ? data : "(none)", "gcda-bytes");
+	free(data);
+	cr_expect_neq(access(evil, F_OK), 0, "%s was written", evil);
+
+	const char *plain[] = { harness_stubrun(), "run", "--postmortem", "none",
+				img, "--", "/abs/obj/unit.gcda", evil, NULL };
+	cr_assert_eq(harness_run(&res, plain, 60), 0);
+	cr_expect_eq(res.status, 3, "%s%s", res.out, res.err);
+	harness_result_free(&res);
 }
