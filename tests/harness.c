@@ -206,3 +206,19 @@ char *harness_slurp(const char *path)
 		buf[n] = '\0';
 	return buf;
 }
+
+int harness_scratch_make(char *tmpl)
+{
+	return mkdtemp(tmpl) ? 0 : -1;
+}
+
+void harness_scratch_remove(const char *dir)
+{
+	const char *argv[] = { "rm", "-rf", dir, NULL };
+	harness_result res;
+
+	if (strstr(dir, "XXXXXX"))
+		return;
+	harness_run(&res, argv, 30);
+	harness_result_free(&res);
+}

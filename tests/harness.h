@@ -39,4 +39,10 @@ int harness_count_processes(const char *needle);
  * NULL only when out of memory. Free it. */
 char *harness_slurp(const char *path);
 
+/* A scratch directory from the mkdtemp template `tmpl` (0, or -1), and
+ * its removal with everything in it; the removal does nothing for a
+ * template never made. */
+int harness_scratch_make(char *tmpl);
+void harness_scratch_remove(const char *dir);
+
 #endif
