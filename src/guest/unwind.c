@@ -4,6 +4,7 @@
  * a sanity check on every step so that a corrupt stack ends the walk.
  */
 #include "unwind.h"
+#include "unwind_exidx.h"
 
 #include <dwarf.h>
 #include <elf.h>
@@ -381,20 +382,62 @@ static void fill_frame(unwind_frame *f, const uw_ctx *c, const uw_state *s,
 	}
 }
 
+/* Arm code without DWARF CFI, from its EHABI index (unwind_exidx.c). The
+ * caller-saved registers come back unknown. */
+static step_result step_exidx(uw_state *next, const uw_ctx *c,
+			      const uw_state *cur, uint64_t lookup_pc)
+{
+	const target_desc *t = c->t;
+	unwind_regfile regs = cur->regs;
+	int rc;
+
+	if (!t->thumb)
+		return STEP_NOINFO;
+	rc = exidx_step(&regs, c->img, lookup_pc, c->read, c->arg);
+	if (rc <= 0)
+		return rc == 0 ? STEP_NOINFO : STEP_READ;
+	memset(next, 0, sizeof(*next));
+	next->pc = regs.v[15];
+	next->sp = regs.v[13];
+	regs.known &= ~(0xfull | 1ull << 12 | 1ull << 14 | 1ull << 15);
+	next->regs = regs;
+	next->fp_ok = t->dwarf_fp >= 0 && (regs.known >> t->dwarf_fp & 1);
+	if (next->fp_ok)
+		next->fp = regs.v[t->dwarf_fp];
+	return STEP_OK;
+}
+
+/* 1 when pc is the first instruction of its function: nothing of the
+ * frame is set up yet, whatever the unwind tables describe. */
+static int at_function_start(const uw_ctx *c, uint64_t pc)
+{
+	const image_symbol *fn = symbol_at(c, pc);
+
+	return fn && target_code_addr(c->t, fn->addr) == pc;
+}
+
 static step_result step_any(uw_state *next, unwind_how *how, const uw_ctx *c,
 			    uw_state *cur, size_t depth)
 {
-	step_result r = step_cfi(next, c, cur, cur->pc - (depth ? 1 : 0));
+	uint64_t lookup_pc = cur->pc - (depth ? 1 : 0);
+	step_result r = step_cfi(next, c, cur, lookup_pc);
+	int leaf_first = depth == 0 && at_function_start(c, cur->pc);
 
 	*how = UNWIND_HOW_CFI;
 	if (r != STEP_NOINFO)
 		return r;
-	if (depth == 0) {
-		*how = UNWIND_HOW_LR;
-		r = step_leaf(next, c, cur);
-		if (r != STEP_NOINFO)
-			return r;
-	}
+	*how = UNWIND_HOW_LR;
+	if (leaf_first && (r = step_leaf(next, c, cur)) != STEP_NOINFO)
+		return r;
+	/* EHABI tables describe the function after its prologue, as CFI
+	 * would: only CFI-less Arm code gets here. */
+	*how = UNWIND_HOW_CFI;
+	if ((r = step_exidx(next, c, cur, lookup_pc)) != STEP_NOINFO)
+		return r;
+	*how = UNWIND_HOW_LR;
+	if (depth == 0 && !leaf_first &&
+	    (r = step_leaf(next, c, cur)) != STEP_NOINFO)
+		return r;
 	*how = UNWIND_HOW_FP;
 	return step_fp(next, c, cur);
 }

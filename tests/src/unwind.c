@@ -294,6 +294,8 @@ Test(unwind, cfi_x86_64) { expect_chain("x86_64.elf", "x86_64", UNWIND_HOW_CFI);
 Test(unwind, cfi_riscv64_debug_frame) { expect_chain("riscv64.elf", "riscv64", UNWIND_HOW_CFI); }
 Test(unwind, cfi_i386) { expect_chain("i386.elf", "i386", UNWIND_HOW_CFI); }
 Test(unwind, cfi_arm_debug_frame) { expect_chain("arm.elf", "arm", UNWIND_HOW_CFI); }
+/* Arm's EHABI index (unwind_exidx.c) is unwind information as CFI is. */
+Test(unwind, exidx_arm) { expect_chain("arm-exidx.elf", "arm", UNWIND_HOW_CFI); }
 Test(unwind, fp_aarch64) { expect_chain("aarch64-nocfi.elf", "aarch64", UNWIND_HOW_FP); }
 Test(unwind, fp_x86_64) { expect_chain("x86_64-nocfi.elf", "x86_64", UNWIND_HOW_FP); }
 Test(unwind, fp_riscv64) { expect_chain("riscv64-nocfi.elf", "riscv64", UNWIND_HOW_FP); }
