@@ -48,6 +48,26 @@ static int contains(const image_symbol *s, uint64_t addr)
 	return !s->is_abs && addr >= s->addr && addr - s->addr < s->size;
 }
 
+/* The allocated section holding addr, or NULL. */
+static const image_sec *alloc_section_of(const image *img, uint64_t addr)
+{
+	for (size_t i = 0; i < img->nsecs; i++) {
+		const image_sec *s = &img->secs[i];
+		if (s->alloc && addr >= s->pub.addr && addr - s->pub.addr < s->pub.size)
+			return s;
+	}
+	return NULL;
+}
+
+/* A System.map has symbols and no sections: its labels stand alone. */
+static int has_alloc_sections(const image *img)
+{
+	for (size_t i = 0; i < img->nsecs; i++)
+		if (img->secs[i].alloc)
+			return 1;
+	return 0;
+}
+
 int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
 			const image *img, uint64_t addr)
 {
@@ -76,7 +96,14 @@ int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
 		if (contains(&img->syms[j], addr))
 			found = &img->syms[j];
 	}
-	if (!found) {              /* a size-0 label at the nearest address */
+	/* A size-0 label at the nearest address, when both lie in one
+	 * section (or the image has none: a System.map): an address past the
+	 * image (a shared library's code above a program) is not
+	 * __bss_end__ plus some megabytes. */
+	if (!found && (!has_alloc_sections(img) ||
+		       (alloc_section_of(img, addr) &&
+			alloc_section_of(img, addr) ==
+			alloc_section_of(img, img->syms[top].addr)))) {
 		uint64_t at = img->syms[top].addr;
 		for (size_t j = top + 1; j-- > 0 && img->syms[j].addr == at;)
 			if (img->syms[j].size == 0 && !img->syms[j].is_abs)
