@@ -560,6 +560,9 @@ void image_free(image *img)
 {
 	if (!img)
 		return;
+	for (size_t i = 0; i < img->nobjs; i++)
+		image_free(img->objs[i]);
+	free(img->objs);
 	if (img->dwarf)
 		dwarf_end(img->dwarf);
 	if (img->elf)

@@ -90,6 +90,22 @@ int image_linker_symbol_find(const image_symbol **out, const image *img,
 int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
 			const image *img, uint64_t addr);
 
+/*
+ * Attaches `obj`, a shared object with its load bias set
+ * (image_set_bias), to `img`, which owns it from now on: symbol, line and
+ * content lookups of an address in none of img's sections go to the
+ * attached object whose sections hold it. Sections of attached objects
+ * are not listed by image_section_at(). 0, or IMAGE_ENOENT when out of
+ * memory (obj is then freed).
+ */
+int image_attach(image *img, image *obj);
+/* The image whose allocated sections hold addr: img itself or one of its
+ * attached objects; NULL when none does. */
+const image *image_holding(const image *img, uint64_t addr);
+/* The attached objects, in the order attached. */
+size_t image_object_count(const image *img);
+const image *image_object_at(const image *img, size_t i);
+
 size_t image_section_count(const image *img);
 const image_section *image_section_at(const image *img, size_t i);
 /* Copies `len` bytes of the image's contents at guest address `addr`, when

@@ -35,6 +35,8 @@ struct image {
 	image_symbol *syms;
 	uint64_t *maxend;        /* maxend[i]: max end of syms[0..i] */
 	size_t nsyms;
+	struct image **objs;     /* attached shared objects (image_attach) */
+	size_t nobjs;
 };
 
 #endif /* IMAGE_INT_H */

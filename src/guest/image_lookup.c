@@ -68,12 +68,55 @@ static int has_alloc_sections(const image *img)
 	return 0;
 }
 
+int image_attach(image *img, image *obj)
+{
+	image **nv = realloc(img->objs, (img->nobjs + 1) * sizeof(*nv));
+
+	if (!nv) {
+		image_free(obj);
+		return IMAGE_ENOENT;
+	}
+	img->objs = nv;
+	nv[img->nobjs++] = obj;
+	return 0;
+}
+
+const image *image_holding(const image *img, uint64_t addr)
+{
+	if (alloc_section_of(img, addr))
+		return img;
+	for (size_t i = 0; i < img->nobjs; i++)
+		if (alloc_section_of(img->objs[i], addr))
+			return img->objs[i];
+	return NULL;
+}
+
+size_t image_object_count(const image *img) { return img->nobjs; }
+
+const image *image_object_at(const image *img, size_t i)
+{
+	return i < img->nobjs ? img->objs[i] : NULL;
+}
+
+/* The attached object to ask about addr instead of img, or NULL. */
+static const image *object_for(const image *img, uint64_t addr)
+{
+	const image *h;
+
+	if (!img->nobjs || !(h = image_holding(img, addr)) || h == img)
+		return NULL;
+	return h;
+}
+
 int image_symbol_lookup(const image_symbol **out, uint64_t *offset,
 			const image *img, uint64_t addr)
 {
 	const image_symbol *found = NULL;
 	size_t lo = 0, hi = img->nsyms;
+	const image *obj = object_for(img, addr);
 
+	if (obj)
+		return image_symbol_lookup(out, offset, obj, addr);
 	*out = NULL;
 	*offset = 0;
 	while (lo < hi) {          /* first symbol above addr */
@@ -125,6 +168,10 @@ const image_section *image_section_at(const image *img, size_t i)
 
 int image_read(void *buf, const image *img, uint64_t addr, size_t len)
 {
+	const image *obj = object_for(img, addr);
+
+	if (obj)
+		return image_read(buf, obj, addr, len);
 	for (size_t i = 0; i < img->nsecs; i++) {
 		const image_sec *s = &img->secs[i];
 		if (!s->alloc || !s->pub.data || addr < s->pub.addr)
@@ -145,6 +192,10 @@ static int line_at(const char **file, int *line, Dwarf_Die *cu,
 	Dwarf_Line *l;
 	int n;
 
+	const image *obj = object_for(img, addr);
+
+	if (obj)
+		return line_at(file, line, cu, obj, addr);
 	*file = NULL;
 	*line = 0;
 	addr -= img->bias;          /* DWARF has the link-time addresses */

@@ -30,12 +30,23 @@ typedef struct uw_state {
 	int has_cfa;
 } uw_state;
 
+/* Why 16: the objects whose CFI is read (the program's, then attached
+ * shared objects'); a unit test loads a few libraries. */
+#define UW_MAX_IMAGES 16
+
+/* One image's call frame information. */
+typedef struct uw_cfi {
+	const image *img;
+	Dwarf_CFI *cfi[2];        /* .eh_frame (ours to end), .debug_frame */
+} uw_cfi;
+
 typedef struct uw_ctx {
 	const image *img;
 	const target_desc *t;
 	unwind_read_fn read;
 	void *arg;
-	Dwarf_CFI *cfi[2];        /* .eh_frame (ours to end), .debug_frame */
+	uw_cfi cfi[UW_MAX_IMAGES];
+	size_t ncfi;
 } uw_ctx;
 
 typedef enum step_result {
@@ -80,14 +91,38 @@ static uint64_t mask_ptr(const target_desc *t, uint64_t v)
  * sectors call into the BIOS) are not checked. */
 static int is_code(const uw_ctx *c, uint64_t addr)
 {
+	const image *h;
+
 	if (!c->img || !image_is_elf(c->img))
 		return 1;
-	for (size_t i = 0; i < image_section_count(c->img); i++) {
-		const image_section *s = image_section_at(c->img, i);
+	if (!(h = image_holding(c->img, addr)))
+		return 0;
+	for (size_t i = 0; i < image_section_count(h); i++) {
+		const image_section *s = image_section_at(h, i);
 		if (s->executable && addr >= s->addr && addr - s->addr < s->size)
 			return 1;
 	}
 	return 0;
+}
+
+/* The CFI of the image holding pc (the program's when none does). */
+static const uw_cfi *cfi_for(const uw_ctx *c, uint64_t pc)
+{
+	const image *h = c->img ? image_holding(c->img, pc) : NULL;
+
+	for (size_t i = 0; h && i < c->ncfi; i++)
+		if (c->cfi[i].img == h)
+			return &c->cfi[i];
+	return c->ncfi ? &c->cfi[0] : NULL;
+}
+
+static void cfi_open(uw_cfi *u, const image *img)
+{
+	u->img = img;
+	u->cfi[0] = image_elf_handle(img) ? dwarf_getcfi_elf(image_elf_handle(img))
+					  : NULL;
+	u->cfi[1] = image_dwarf_handle(img) ? dwarf_getcfi(image_dwarf_handle(img))
+					    : NULL;
 }
 
 static int reg_value(uint64_t *out, const uw_ctx *c, const uw_state *s, int reg)
@@ -219,9 +254,11 @@ static step_result step_cfi(uw_state *next, const uw_ctx *c, uw_state *cur,
 	int is_value, ra_reg, r;
 	step_result res = STEP_NOINFO;
 
-	for (int i = 0; i < 2 && !fr; i++)
-		if (c->cfi[i] &&
-		    dwarf_cfi_addrframe(c->cfi[i], lookup_pc - image_bias(c->img),
+	const uw_cfi *u = cfi_for(c, lookup_pc);
+
+	for (int i = 0; u && i < 2 && !fr; i++)
+		if (u->cfi[i] &&
+		    dwarf_cfi_addrframe(u->cfi[i], lookup_pc - image_bias(u->img),
 					 &fr) != 0)
 			fr = NULL;
 	if (!fr)
@@ -393,7 +430,8 @@ static step_result step_exidx(uw_state *next, const uw_ctx *c,
 
 	if (!t->thumb)
 		return STEP_NOINFO;
-	rc = exidx_step(&regs, c->img, lookup_pc, c->read, c->arg);
+	rc = exidx_step(&regs, c->img ? image_holding(c->img, lookup_pc) : NULL,
+			lookup_pc, c->read, c->arg);
 	if (rc <= 0)
 		return rc == 0 ? STEP_NOINFO : STEP_READ;
 	memset(next, 0, sizeof(*next));
@@ -482,7 +520,7 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 		     const unwind_regs *start, unwind_read_fn read_mem,
 		     void *arg)
 {
-	uw_ctx c = { img, t, read_mem, arg, { NULL, NULL } };
+	uw_ctx c = { img, t, read_mem, arg, { { NULL, { NULL, NULL } } }, 0 };
 	uw_state cur = { 0 }, next = { 0 };
 	unwind_how how = UNWIND_HOW_START;
 	int same_sp = 0;
@@ -491,10 +529,12 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 	*stop = UNWIND_STOP_END;
 	if (cap == 0)
 		return -1;
-	if (img && image_elf_handle(img))
-		c.cfi[0] = dwarf_getcfi_elf(image_elf_handle(img));
-	if (img && image_dwarf_handle(img))
-		c.cfi[1] = dwarf_getcfi(image_dwarf_handle(img));
+	if (img) {
+		cfi_open(&c.cfi[c.ncfi++], img);
+		for (size_t i = 0; i < image_object_count(img) &&
+		     c.ncfi < UW_MAX_IMAGES; i++)
+			cfi_open(&c.cfi[c.ncfi++], image_object_at(img, i));
+	}
 	cur.pc = target_code_addr(t, start->pc);
 	cur.sp = start->sp;
 	cur.fp = start->fp;
@@ -530,7 +570,8 @@ int unwind_backtrace(unwind_frame *frames, size_t *count, unwind_stop *stop,
 		}
 		cur = next;
 	}
-	if (c.cfi[0])
-		dwarf_cfi_end(c.cfi[0]);
+	for (size_t i = 0; i < c.ncfi; i++)
+		if (c.cfi[i].cfi[0])
+			dwarf_cfi_end(c.cfi[i].cfi[0]);
 	return 0;
 }

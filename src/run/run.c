@@ -329,6 +329,7 @@ void run_print_postmortem(run_ctx *r)
 
 	if (!r->postmortem || !r->conn || r->stub_dead)
 		return;
+	run_user_load_objects(r);
 	pm.conn = r->conn;
 	pm.tgt = r->tgt;
 	pm.img = r->img;

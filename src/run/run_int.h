@@ -295,6 +295,10 @@ int run_user_interrupt(run_ctx *r);
 /* Once connected: a position-independent program's symbols get its load
  * bias (from the stub's auxiliary vector). 0, or -1 with the verdict. */
 int run_user_relocate(run_ctx *r);
+/* Before a post-mortem: the shared objects the dynamic linker loaded
+ * (from under the sysroot) attached to r->img, so that their functions
+ * are named and their frames unwound. Nothing when none can be read. */
+void run_user_load_objects(run_ctx *r);
 /* Waits up to `slice_ms` for qemu-user to create its stub's socket file
  * at `path` (it binds it itself, some 20-40 ms after it starts): 1 when
  * the file is there, 0 when not yet, -1 when it cannot be watched (the

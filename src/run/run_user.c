@@ -1,8 +1,8 @@
 /* User mode: which IMAGE is a Linux program run under qemu-user, what it
  * needs before QEMU starts (its interpreter under the sysroot), when its
- * stub's socket appears, the names of the signals that end it, and the
+ * stub's socket appears, the names of the signals that end it, the
  * relocation of a position-independent program once the stub says where
- * it was loaded. */
+ * it was loaded, and its shared objects for a post-mortem. */
 #include "run_int.h"
 
 #include <elf.h>
@@ -11,11 +11,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
 #include "linuxprog.h"
+#include "solib.h"
 
 /* GDB's signal numbers (include/gdb/signals.def), as QEMU's stub reports
  * a guest signal; not the host's (GDB's SIGBUS is 10). */
@@ -220,4 +222,48 @@ int run_user_interrupt(run_ctx *r)
 	if (!r->qemu)
 		return rsp_interrupt(r->conn);
 	return pid > 0 && kill(pid, SIGINT) == 0 ? 0 : -1;
+}
+
+static int user_mem_read(void *buf, uint64_t addr, size_t len, void *arg)
+{
+	return rsp_mem_read(buf, ((run_ctx *)arg)->conn, addr, len);
+}
+
+/* The shared object `e` as an image at its load address, from under the
+ * sysroot; NULL when it cannot be read (the post-mortem then names less). */
+static image *open_object(run_ctx *r, const solib_entry *e)
+{
+	char path[PATH_MAX], err[512];
+	image *obj = NULL;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s%s",
+			     e->name[0] == '/' && r->sysroot ? r->sysroot : "",
+			     e->name) >= sizeof(path) ||
+	    image_open(&obj, path, 0, 0, err, sizeof(err)) < 0)
+		return NULL;
+	image_set_bias(obj, e->base);
+	return obj;
+}
+
+void run_user_load_objects(run_ctx *r)
+{
+	solib_entry *list;
+	const image_section *dyn = NULL;
+	size_t n = 0;
+
+	if (!r->user || !r->conn || r->stub_dead || !image_is_elf(r->img))
+		return;
+	for (size_t i = 0; i < image_section_count(r->img) && !dyn; i++)
+		if (!strcmp(image_section_at(r->img, i)->name, ".dynamic"))
+			dyn = image_section_at(r->img, i);
+	if (!dyn || !(list = calloc(SOLIB_MAX, sizeof(*list))))
+		return;
+	if (solib_list(list, SOLIB_MAX, &n, dyn->addr, dyn->size,
+		       r->tgt->ptr_size, user_mem_read, r) == 0)
+		for (size_t i = 0; i < n; i++) {
+			image *obj = open_object(r, &list[i]);
+			if (obj)
+				image_attach(r->img, obj);
+		}
+	free(list);
 }

@@ -14,6 +14,7 @@
 #include "image.h"
 #include "target.h"
 #include "testplan.h"
+#include "solib.h"
 #include "unwind.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +67,12 @@ static void walk(const image *img, const uint8_t *data, size_t size)
 
 	if (!t)
 		return;
+	/* The dynamic linker's list, with the input as the guest memory. */
+	solib_entry objs[4];
+	size_t nobjs;
+	if (solib_list(objs, 4, &nobjs, 0, size, t->ptr_size, read_mem, &m) == 0 &&
+	    (nobjs > 4 || (nobjs && !memchr(objs[0].name, '\0', SOLIB_NAME_MAX))))
+		abort();
 	for (size_t i = 0; i < image_symbol_count(img) && i < 8; i++) {
 		const image_symbol *s = image_symbol_at_index(img, i);
 		regs.pc = s->addr + 2;
