@@ -25,6 +25,7 @@ grub-pc-bin grub-common xorriso mtools
 cmake meson ninja-build
 gcovr
 clang lld
+chromium
 "
 
 missing=""

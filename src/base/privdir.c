@@ -74,6 +74,12 @@ static int remove_one(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
+void privdir_remove(const char *path)
+{
+	if (path)
+		nftw(path, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 static const char *tmp_or_default(const char *tmp)
 {
 	if (!tmp || !*tmp)
@@ -100,7 +106,7 @@ int privdir_sweep(const char *tmp)
 		/* Only our own directories, never through a link. */
 		if (lstat(path, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
-		nftw(path, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+		privdir_remove(path);
 		removed++;
 	}
 	closedir(d);

@@ -17,6 +17,10 @@
  * its path to out. 0, or -1 with errno set (out then holds the template). */
 int privdir_make(char *out, size_t cap, const char *tmp, const char *kind);
 
+/* Removes the directory `path` (NULL: nothing) and all it holds, never
+ * following a link. */
+void privdir_remove(const char *path);
+
 /* Removes the stale directories of dead stubrun processes from `tmp`.
  * Returns how many were removed. */
 int privdir_sweep(const char *tmp);

@@ -20,6 +20,13 @@ int util_hex_digit(int ch)
 	return -1;
 }
 
+int util_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = suffix ? strlen(suffix) : 0;
+
+	return suffix && n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
 int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s)
 {
 	unsigned base = 10;

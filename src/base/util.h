@@ -35,6 +35,9 @@ void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
 /* The value of hex digit `ch`, or -1. */
 int util_hex_digit(int ch);
 
+/* 1 when s ends in `suffix` (NULL: never). */
+int util_ends_with(const char *s, const char *suffix);
+
 /* Milliseconds of CLOCK_MONOTONIC: the orchestrator's one clock. */
 int64_t util_now_ms(void);
 /* The same clock in microseconds (--trace-timing). */

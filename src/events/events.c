@@ -1,4 +1,5 @@
-/* The --events JSON-lines writer (begin, end and verdict events). */
+/* The --events JSON-lines writer (plan, begin, end, post-mortem and verdict
+ * events), each timed in wall and guest time. */
 #include "events.h"
 
 #include <errno.h>
@@ -104,8 +105,23 @@ int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms)
 	return ret;
 }
 
-int events_begin(events *ev, const char *name, int64_t time_ms)
+/* Room for put_time: two 20-digit numbers and their keys. */
+#define EVENTS_TIME_MAX 80
+
+/* "time_ms":N and, once the guest has run, ,"guest_ms":G: the times of
+ * every event but the plan and the post-mortem. */
+static void put_time(char *buf, size_t cap, events_time at)
 {
+	if (at.guest_ms >= 0)
+		snprintf(buf, cap, "\"time_ms\":%" PRId64 ",\"guest_ms\":%" PRId64,
+			 at.wall_ms, at.guest_ms);
+	else
+		snprintf(buf, cap, "\"time_ms\":%" PRId64, at.wall_ms);
+}
+
+int events_begin(events *ev, const char *name, events_time at)
+{
+	char t[EVENTS_TIME_MAX];
 	char *n = escape_alloc(name, strlen(name));
 	char *line = NULL;
 	int ret = -1, len;
@@ -116,8 +132,9 @@ int events_begin(events *ev, const char *name, int64_t time_ms)
 		free(n);
 		return 0;
 	}
-	len = asprintf(&line, "{\"event\":\"begin\",\"name\":\"%s\","
-		       "\"time_ms\":%" PRId64 "}\n", n, time_ms);
+	put_time(t, sizeof(t), at);
+	len = asprintf(&line, "{\"event\":\"begin\",\"name\":\"%s\",%s}\n",
+		       n, t);
 	if (len >= 0)
 		ret = util_write_all(ev->fd, line, (size_t)len);
 	free(line);
@@ -127,8 +144,9 @@ int events_begin(events *ev, const char *name, int64_t time_ms)
 
 /* One "end" line; `skip` (or NULL) adds "skip":"reason". */
 static int end_line(events *ev, const char *name, int status, const char *skip,
-		    int64_t time_ms, const char *output, size_t output_len)
+		    events_time at, const char *output, size_t output_len)
 {
+	char t[EVENTS_TIME_MAX];
 	char *n = escape_alloc(name, strlen(name));
 	char *o = escape_alloc(output ? output : "", output ? output_len : 0);
 	char *k = skip ? escape_alloc(skip, strlen(skip)) : NULL;
@@ -136,11 +154,11 @@ static int end_line(events *ev, const char *name, int status, const char *skip,
 	char *line = NULL;
 
 	if (n && o && (k || !skip) && ev) {
+		put_time(t, sizeof(t), at);
 		len = asprintf(&line, "{\"event\":\"end\",\"name\":\"%s\","
-			       "\"status\":%d,%s%s%s\"time_ms\":%" PRId64 ","
-			       "\"output\":\"%s\"}\n", n, status,
-			       k ? "\"skip\":\"" : "", k ? k : "",
-			       k ? "\"," : "", time_ms, o);
+			       "\"status\":%d,%s%s%s%s,\"output\":\"%s\"}\n",
+			       n, status, k ? "\"skip\":\"" : "", k ? k : "",
+			       k ? "\"," : "", t, o);
 		if (len >= 0)
 			ret = util_write_all(ev->fd, line, (size_t)len);
 	} else if (n && o && (k || !skip)) {
@@ -153,16 +171,16 @@ static int end_line(events *ev, const char *name, int status, const char *skip,
 	return ret;
 }
 
-int events_end(events *ev, const char *name, int status, int64_t time_ms,
+int events_end(events *ev, const char *name, int status, events_time at,
 	       const char *output, size_t output_len)
 {
-	return end_line(ev, name, status, NULL, time_ms, output, output_len);
+	return end_line(ev, name, status, NULL, at, output, output_len);
 }
 
 int events_skip(events *ev, const char *name, const char *reason,
-		int64_t time_ms, const char *output, size_t output_len)
+		events_time at, const char *output, size_t output_len)
 {
-	return end_line(ev, name, 0, reason ? reason : "", time_ms, output,
+	return end_line(ev, name, 0, reason ? reason : "", at, output,
 			output_len);
 }
 
@@ -188,9 +206,10 @@ int events_postmortem(events *ev, const char *text, int64_t time_ms)
 }
 
 int events_verdict(events *ev, int status, const char *reason,
-		   int64_t time_ms)
+		   events_time at)
 {
 	char *r = escape_alloc(reason, strlen(reason));
+	char t[EVENTS_TIME_MAX];
 	int ret = -1, len;
 	char *line = NULL;
 
@@ -200,9 +219,9 @@ int events_verdict(events *ev, int status, const char *reason,
 		free(r);
 		return 0;
 	}
+	put_time(t, sizeof(t), at);
 	len = asprintf(&line, "{\"event\":\"verdict\",\"status\":%d,"
-		       "\"reason\":\"%s\",\"time_ms\":%" PRId64 "}\n", status, r,
-		       time_ms);
+		       "\"reason\":\"%s\",%s}\n", status, r, t);
 	if (len >= 0)
 		ret = util_write_all(ev->fd, line, (size_t)len);
 	free(line);

@@ -29,8 +29,8 @@ typedef struct jbuf {
 /* The fields of one event line we care about. */
 typedef struct event {
 	char *kind, *name, *output, *reason, *skip;
-	int has_status, has_time;
-	long status, time_ms;
+	int has_status, has_time, has_guest;
+	long status, time_ms, guest_ms;
 	char **tests;
 	size_t ntests;
 	int has_tests;
@@ -305,6 +305,10 @@ static int field(event *e, const char *key, jcur *c)
 		e->has_time = 1;
 		return jnumber(&e->time_ms, c);
 	}
+	if (strcmp(key, "guest_ms") == 0 && c->p < c->end && *c->p != '"') {
+		e->has_guest = 1;
+		return jnumber(&e->guest_ms, c);
+	}
 	if (strcmp(key, "tests") == 0 && c->p < c->end && *c->p == '[' &&
 	    !e->has_tests) {
 		e->has_tests = 1;
@@ -375,7 +379,13 @@ static suite_guest *find_open(suite_events *ev, const char *name)
 	return NULL;
 }
 
-static suite_guest *push_guest(suite_events *ev, char **name, long t)
+/* The guest time of e: -1 when absent or negative (junk). */
+static long guest_time(const event *e)
+{
+	return e->has_guest && e->guest_ms >= 0 ? e->guest_ms : -1;
+}
+
+static suite_guest *push_guest(suite_events *ev, char **name, const event *e)
 {
 	suite_guest *ng;
 
@@ -389,7 +399,8 @@ static suite_guest *push_guest(suite_events *ev, char **name, long t)
 	memset(ng, 0, sizeof(*ng));
 	ng->name = *name;
 	*name = NULL;
-	ng->begin_ms = ng->end_ms = t;
+	ng->begin_ms = ng->end_ms = e->time_ms;
+	ng->begin_guest_ms = ng->end_guest_ms = guest_time(e);
 	return ng;
 }
 
@@ -402,19 +413,20 @@ static int apply(suite_events *ev, event *e)
 	if (strcmp(e->kind, "begin") == 0) {
 		if (!e->name)
 			return -1;
-		return push_guest(ev, &e->name, e->time_ms) ? 0 : -2;
+		return push_guest(ev, &e->name, e) ? 0 : -2;
 	}
 	if (strcmp(e->kind, "end") == 0) {
 		if (!(g = find_open(ev, e->name))) {
 			if (!e->name)
 				return -1;
-			if (!(g = push_guest(ev, &e->name, e->time_ms)))
+			if (!(g = push_guest(ev, &e->name, e)))
 				return -2;
 		}
 		g->ended = 1;
 		/* An end without a status cannot be called a pass. */
 		g->status = e->has_status ? (int)e->status : -1;
 		g->end_ms = e->time_ms;
+		g->end_guest_ms = guest_time(e);
 		free(g->output);
 		g->output = e->output;
 		e->output = NULL;
@@ -427,6 +439,7 @@ static int apply(suite_events *ev, event *e)
 		ev->have_verdict = 1;
 		ev->verdict_status = e->has_status ? (int)e->status : -1;
 		ev->verdict_ms = e->time_ms;
+		ev->verdict_guest_ms = guest_time(e);
 		free(ev->verdict_reason);
 		ev->verdict_reason = e->reason;
 		e->reason = NULL;
@@ -448,6 +461,7 @@ int suite_events_parse(suite_events *out, const char *text, size_t len)
 	const char *p = text, *end = text + len;
 
 	memset(out, 0, sizeof(*out));
+	out->verdict_guest_ms = -1;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		jcur c = { p, nl ? nl : end };

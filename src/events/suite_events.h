@@ -15,6 +15,9 @@ typedef struct suite_guest {
 	int ended;           /* an end event closed it */
 	int status;          /* its end status (when ended) */
 	long begin_ms, end_ms;
+	/* The guest's running time at begin and end (events_time), -1 when
+	 * the events did not say. */
+	long begin_guest_ms, end_guest_ms;
 	char *output;        /* console output between begin and end, or NULL */
 	char *skip;          /* skipped (KTAP/TAP SKIP or TODO): why, or NULL */
 } suite_guest;
@@ -26,6 +29,7 @@ typedef struct suite_events {
 	int verdict_status;
 	char *verdict_reason; /* or NULL */
 	long verdict_ms;
+	long verdict_guest_ms; /* the guest's running time, or -1 */
 	char **plan;         /* names announced by a "plan" event, if any */
 	size_t nplan;
 	size_t bad_lines;    /* lines that were not a known event: skipped */

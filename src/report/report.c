@@ -1,7 +1,9 @@
 /*
  * What the report writers share: counting results, naming outcomes, and
- * escaping untrusted bytes for XML 1.0 (W3C XML 1.0 section 2.2 "Characters")
- * and JSON (RFC 8259 section 7 "Strings").
+ * escaping untrusted bytes for XML 1.0 (W3C XML 1.0 section 2.2 "Characters"),
+ * JSON (RFC 8259 section 7 "Strings") and HTML (WHATWG HTML, "13.1.4
+ * Character references" and the parse errors of "13.2.3.5 Preprocessing
+ * the input stream").
  */
 #include "report.h"
 #include "text.h"
@@ -29,6 +31,7 @@ void report_case_attempt(report_attempt *out, const report_case *c)
 	out->message = c->message;
 	out->output = c->output;
 	out->log = c->log;
+	out->guest_ms = c->guest_ms;
 }
 
 int report_case_flaky(const report_case *c)
@@ -36,10 +39,20 @@ int report_case_flaky(const report_case *c)
 	return c->outcome == REPORT_PASS && c->nattempts > 0;
 }
 
+/* Fail, timeout or error: ran and did not pass. */
+static int did_not_pass(const report_case *c)
+{
+	return c->outcome != REPORT_PASS && c->outcome != REPORT_NOTRUN;
+}
+
 int report_case_failed(const report_case *c)
 {
-	return c->outcome != REPORT_PASS && c->outcome != REPORT_NOTRUN &&
-	       !c->quarantine;
+	return did_not_pass(c) && !c->quarantine;
+}
+
+int report_case_excused(const report_case *c)
+{
+	return did_not_pass(c) && c->quarantine;
 }
 
 static void count_suite(report_counts *c, const report_suite *s)
@@ -51,8 +64,7 @@ static void count_suite(report_counts *c, const report_suite *s)
 			c->flaky++;
 			continue;
 		}
-		if (rc->quarantine && rc->outcome != REPORT_PASS &&
-		    rc->outcome != REPORT_NOTRUN) {
+		if (report_case_excused(rc)) {
 			c->quarantined++;
 			continue;
 		}
@@ -116,6 +128,58 @@ void report_put_xml(FILE *f, const char *str, int attr)
 	}
 }
 
+/* What HTML's input stream calls a parse error (controls other than
+ * whitespace, noncharacters) and would show as nothing, or as garbage. */
+static int html_unfit(unsigned cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+	       (cp & 0xfffe) == 0xfffe;
+}
+
+void report_put_html(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = str ? strlen(str) : 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = text_utf8_decode(&cp, s + i, n - i);
+		if (len == 0 || html_unfit(cp)) {
+			fputs(replacement, f);
+			i += len ? len : 1;
+			continue;
+		}
+		switch (cp) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\t':
+		case '\n':
+		case '\r':
+			fputc((int)cp, f);
+			break;
+		default:
+			/* Other controls as their Control Pictures (U+2400 +
+			 * cp, U+2421 for DEL): an ESC of a colour sequence
+			 * is seen, not swallowed. */
+			if (cp < 0x20 || cp == 0x7f)
+				fprintf(f, "&#x%X;", cp == 0x7f ? 0x2421 : 0x2400 + cp);
+			else
+				fwrite(s + i, 1, len, f);
+		}
+		i += len;
+	}
+}
+
+void report_put_seconds(FILE *f, long ms)
+{
+	if (ms < 0)
+		ms = 0;
+	fprintf(f, "%ld.%03ld", ms / 1000, ms % 1000);
+}
+
 void report_put_json(FILE *f, const char *str)
 {
 	if (str)
@@ -135,9 +199,13 @@ void report_put_json_string(FILE *f, const char *s)
 
 const report_format report_formats[REPORT_NFORMATS] = {
 	[REPORT_JUNIT] = { "junit", 0, "JUnit XML report (default: "
-			   "$XML_OUTPUT_FILE if set)", report_junit_write },
+			   "$XML_OUTPUT_FILE if set)", report_junit_write, 1,
+			   ".xml", NULL },
 	[REPORT_TAP] = { "tap", 1, "TAP version 14 report, to stdout without "
-			 "FILE", report_tap_write },
+			 "FILE", report_tap_write, 1, ".tap", NULL },
 	[REPORT_JSON] = { "json", 1, "JSON lines report, to stdout without FILE",
-			  report_json_write },
+			  report_json_write, 1, ".json", ".jsonl" },
+	[REPORT_HTML] = { "html", 0, "one self-contained HTML page: summary, "
+			  "failures, results", report_html_write, 0, ".html",
+			  ".htm" },
 };

@@ -28,6 +28,7 @@ typedef struct report_attempt {
 	const char *message;
 	const char *output;
 	const char *log;
+	long guest_ms;           /* as report_case's */
 } report_attempt;
 
 /* One result. Strings are borrowed; any may be NULL except name. */
@@ -35,7 +36,8 @@ typedef struct report_case {
 	const char *name;      /* "test", or "test/guest-test" */
 	report_outcome outcome;
 	int exit_status;       /* status of `stubrun run`, or -1 */
-	long duration_ms;
+	long duration_ms;      /* wall time: the child run's, or the guest
+				* test's from its begin to its end */
 	const char *message;   /* one line: why it did not pass */
 	const char *output;    /* console output (run's stdout) */
 	const char *log;       /* run's stderr: the post-mortem, messages */
@@ -44,6 +46,13 @@ typedef struct report_case {
 	const report_attempt *attempts;
 	size_t nattempts;
 	const char *quarantine; /* quarantined: the reason; else NULL */
+	/* Guest time: how long the guest ran (from its first instruction,
+	 * or the guest test's begin, to the verdict or its end, less the
+	 * time a debugger held it: what --timeout counts); -1 unknown. */
+	long guest_ms;
+	/* The shard that ran it (--shard K/N: shard K, 1-based, of
+	 * nshards); 0 when the run was not sharded. */
+	int shard, nshards;
 } report_case;
 
 /* One suite file. */
@@ -54,11 +63,20 @@ typedef struct report_suite {
 	long duration_ms;
 } report_suite;
 
+/* A coverage summary for the HTML report (`--coverage DIR`): its one
+ * line ("lines: 81.2% (1234 of 1520)") and a link to the detailed pages
+ * (gcovr's index.html, relative to the report), each NULL when absent. */
+typedef struct report_coverage {
+	const char *summary;
+	const char *link;
+} report_coverage;
+
 typedef struct report {
 	const report_suite *suites;
 	size_t nsuites;
 	long duration_ms;
 	const char *timestamp; /* ISO 8601 start time, or NULL to omit */
+	report_coverage coverage; /* only the HTML report shows it */
 } report;
 
 /*
@@ -79,6 +97,9 @@ int report_case_flaky(const report_case *c);
  * quarantined. Flaky results are not failures here (--flaky-fails is the
  * caller's policy). */
 int report_case_failed(const report_case *c);
+/* 1 when c did not pass, should have (fail, timeout or error), and is
+ * quarantined: the failure is reported and fails nothing. */
+int report_case_excused(const report_case *c);
 
 /* Counts over one suite (s != NULL) or the whole report. */
 void report_count(report_counts *out, const report *r, const report_suite *s);
@@ -93,13 +114,16 @@ const char *report_outcome_name(report_outcome o);
 int report_junit_write(FILE *f, const report *r);
 int report_tap_write(FILE *f, const report *r);
 int report_json_write(FILE *f, const report *r);
+/* One self-contained HTML page for people (src/report/report_html.c);
+ * it is not read back. */
+int report_html_write(FILE *f, const report *r);
 
 /*
  * The formats, one row each: `stubrun test --NAME [FILE]` writes the report
  * with `write`. Adding a format is its writer's file and a row here.
  */
 typedef enum report_format_id {
-	REPORT_JUNIT = 0, REPORT_TAP, REPORT_JSON, REPORT_NFORMATS,
+	REPORT_JUNIT = 0, REPORT_TAP, REPORT_JSON, REPORT_HTML, REPORT_NFORMATS,
 } report_format_id;
 
 typedef struct report_format {
@@ -107,6 +131,11 @@ typedef struct report_format {
 	int file_optional;      /* --NAME without FILE writes to stdout */
 	const char *help;       /* one line of `stubrun test --help` */
 	int (*write)(FILE *f, const report *r);
+	int readable;           /* report_read() takes it (report merge's
+				 * inputs, --durations) */
+	const char *ext;        /* report merge: OUT's format from this
+				 * extension (and `alt_ext`) */
+	const char *alt_ext;
 } report_format;
 
 /* Indexed by report_format_id. */
@@ -123,9 +152,17 @@ extern const report_format report_formats[REPORT_NFORMATS];
  * U+FFFE/U+FFFF likewise as U+FFFD.
  * report_put_json: a JSON string body per RFC 8259 (no quotes added;
  * text_json_put() of src/base/text.h).
+ * report_put_html: text for an HTML element or a quoted attribute value:
+ * & < > " ' as references; tab, newline and carriage return as they are;
+ * other C0 controls and DEL as their Control Pictures (U+2400 + code,
+ * U+2421: "&#x241B;" for ESC), C1 controls and noncharacters as U+FFFD.
+ * A NUL ends a C string: it cannot reach the page.
  */
 void report_put_xml(FILE *f, const char *s, int attr);
 void report_put_json(FILE *f, const char *s);
+void report_put_html(FILE *f, const char *s);
+/* Milliseconds as seconds, "S.mmm" (negative as 0). */
+void report_put_seconds(FILE *f, long ms);
 /* A JSON string with its quotes, or null for NULL. */
 void report_put_json_string(FILE *f, const char *s);
 
@@ -148,8 +185,9 @@ enum {
  * hundred-thousand-test run with full console logs stays far below. */
 #define REPORT_READ_MAX (256u << 20)
 
-/* Which format `text` is in, from its first bytes: "<" JUnit, "TAP
- * version" TAP, "{" JSON lines. -1 when none. */
+/* Which format `text` is in, from its first bytes: "<!DOCTYPE html" HTML
+ * (which report_read refuses), another "<" JUnit, "TAP version" TAP, "{"
+ * JSON lines. -1 when none. */
 int report_sniff(report_format_id *out, const char *text, size_t len);
 
 /*

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int rdoc_new(report_doc **out, const char *name, char *errbuf,
 	     size_t errlen)
@@ -126,6 +127,7 @@ report_case *rdoc_case(report_doc *d, size_t si)
 	c = &s->cases[s->ncases++];
 	memset(c, 0, sizeof(*c));
 	c->exit_status = -1;
+	c->guest_ms = -1;
 	return c;
 }
 
@@ -148,6 +150,7 @@ report_attempt *rdoc_attempt(report_doc *d, report_case *c)
 	na = &na[c->nattempts++];
 	memset(na, 0, sizeof(*na));
 	na->exit_status = -1;
+	na->guest_ms = -1;
 	return na;
 }
 
@@ -177,6 +180,33 @@ int rdoc_outcome(report_outcome *out, const char *name, size_t len)
 		}
 	}
 	return -1;
+}
+
+/* Digits into *out, at most RDOC_MAX_SHARDS; the end, or NULL. */
+static const char *shard_number(int *out, const char *s)
+{
+	long v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > RDOC_MAX_SHARDS)
+			return NULL;
+	if (p == s || v < 1)
+		return NULL;
+	*out = (int)v;
+	return p;
+}
+
+int rdoc_shard(int *k, int *n, const char *s)
+{
+	int a, b;
+
+	if (!(s = shard_number(&a, s)) || *s != '/' ||
+	    !(s = shard_number(&b, s + 1)) || *s || a > b)
+		return -1;
+	*k = a;
+	*n = b;
+	return 0;
 }
 
 int rdoc_utf8_valid(const char *s, size_t n)
@@ -251,7 +281,9 @@ int report_sniff(report_format_id *out, const char *text, size_t len)
 	while (i < len && (text[i] == ' ' || text[i] == '\t' ||
 			   text[i] == '\n' || text[i] == '\r'))
 		i++;
-	if (i < len && text[i] == '<')
+	if (len - i >= 14 && strncasecmp(text + i, "<!DOCTYPE html", 14) == 0)
+		*out = REPORT_HTML;
+	else if (i < len && text[i] == '<')
 		*out = REPORT_JUNIT;
 	else if (i < len && text[i] == '{')
 		*out = REPORT_JSON;
@@ -276,6 +308,11 @@ int report_read(report_doc **out, report_format_id fmt, const char *text,
 	if (len > REPORT_READ_MAX)
 		rc = rdoc_fail(d, REPORT_EFORMAT, 0, "larger than %u MiB",
 			       REPORT_READ_MAX >> 20);
+	else if ((unsigned)fmt >= REPORT_NFORMATS || !report_formats[fmt].readable)
+		rc = rdoc_fail(d, REPORT_EFORMAT, 0, "a report in %s: only JUnit, "
+			       "TAP and JSON lines reports are read back",
+			       (unsigned)fmt < REPORT_NFORMATS ?
+			       report_formats[fmt].name : "an unknown format");
 	else if (fmt == REPORT_JSON)
 		rc = report_json_read(d, text, len);
 	else if (fmt == REPORT_JUNIT)

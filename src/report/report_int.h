@@ -65,6 +65,11 @@ int rdoc_utf8_valid(const char *s, size_t n);
  * the length. */
 size_t rdoc_put_utf8(char *o, unsigned cp);
 
+/* "K/N" (1 <= K <= N <= RDOC_MAX_SHARDS, as --shard takes) into *k, *n;
+ * -1 for anything else. */
+#define RDOC_MAX_SHARDS 100000
+int rdoc_shard(int *k, int *n, const char *s);
+
 /* "pass".. back to the outcome; -1 for another word. */
 int rdoc_outcome(report_outcome *out, const char *name, size_t len);
 

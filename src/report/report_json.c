@@ -1,7 +1,9 @@
 /*
  * JSON lines report: one object per line (RFC 8259 text, escaped by
  * report_put_json), for scripts: a "suite" line per suite file, a "test"
- * line per result, and a closing "summary" line.
+ * line per result, and a closing "summary" line. A result's times:
+ * "duration_ms" (wall) and "guest_ms" (the guest's running time, null when
+ * unknown); "shard" is "K/N", or null.
  */
 #include "report.h"
 
@@ -24,7 +26,12 @@ static void put_attempt(FILE *f, const report_attempt *a)
 		fprintf(f, ",\"exit\":%d", a->exit_status);
 	else
 		fputs(",\"exit\":null", f);
-	fprintf(f, ",\"duration_ms\":%ld,\"message\":", a->duration_ms);
+	fprintf(f, ",\"duration_ms\":%ld", a->duration_ms);
+	if (a->guest_ms >= 0)
+		fprintf(f, ",\"guest_ms\":%ld", a->guest_ms);
+	else
+		fputs(",\"guest_ms\":null", f);
+	fputs(",\"message\":", f);
 	report_put_json_string(f, a->message);
 	fputs(",\"output\":", f);
 	report_put_json_string(f, a->output ? a->output : "");
@@ -48,6 +55,10 @@ static void put_case(FILE *f, const report_suite *s, const report_case *c)
 	fprintf(f, ",\"flaky\":%s,\"quarantine\":",
 		report_case_flaky(c) ? "true" : "false");
 	report_put_json_string(f, c->quarantine);
+	if (c->nshards)
+		fprintf(f, ",\"shard\":\"%d/%d\"", c->shard, c->nshards);
+	else
+		fputs(",\"shard\":null", f);
 	if (c->nattempts) {
 		fputs(",\"attempts\":[", f);
 		for (size_t i = 0; i <= c->nattempts; i++) {

@@ -366,6 +366,8 @@ static int attempt_fields(report_attempt *a, line_ctx *lc, const jval *o)
 	if ((rc = num_field(&exit_status, lc, o, "exit", 0, 255)) < 0 ||
 	    (rc = num_field(&a->duration_ms, lc, o, "duration_ms", 0,
 			    86400000L * 365)) < 0 ||
+	    (rc = num_field(&a->guest_ms, lc, o, "guest_ms", 0,
+			    86400000L * 365)) < 0 ||
 	    (rc = str_field(&a->message, lc, o, "message", 0)) < 0 ||
 	    (rc = str_field(&a->output, lc, o, "output", 0)) < 0 ||
 	    (rc = str_field(&a->log, lc, o, "log", 0)) < 0)
@@ -407,6 +409,18 @@ static int attempts(report_case *c, line_ctx *lc, const jval *o)
 	return 0;
 }
 
+/* "shard": "K/N", or null. */
+static int shard_field(report_case *c, line_ctx *lc, const jval *o)
+{
+	const jval *v = get(o, "shard");
+
+	if (!v || v->t == J_NULL)
+		return 0;
+	if (v->t != J_STR || rdoc_shard(&c->shard, &c->nshards, v->str) < 0)
+		return want(lc, "shard", "\"K/N\"");
+	return 0;
+}
+
 static int test_line(line_ctx *lc, const jval *o)
 {
 	report_attempt last;
@@ -415,6 +429,7 @@ static int test_line(line_ctx *lc, const jval *o)
 	int rc;
 
 	memset(&last, 0, sizeof(last));
+	last.guest_ms = -1;
 	if ((rc = suite_of(&si, lc, o)) < 0)
 		return rc;
 	if (!(c = rdoc_case(lc->d, (size_t)si)))
@@ -422,6 +437,7 @@ static int test_line(line_ctx *lc, const jval *o)
 	if ((rc = str_field(&c->name, lc, o, "name", 1)) < 0 ||
 	    (rc = attempt_fields(&last, lc, o)) < 0 ||
 	    (rc = str_field(&c->quarantine, lc, o, "quarantine", 0)) < 0 ||
+	    (rc = shard_field(c, lc, o)) < 0 ||
 	    (rc = attempts(c, lc, o)) < 0)
 		return rc;
 	c->outcome = last.outcome;
@@ -430,6 +446,7 @@ static int test_line(line_ctx *lc, const jval *o)
 	c->message = last.message;
 	c->output = last.output;
 	c->log = last.log;
+	c->guest_ms = last.guest_ms;
 	return 0;
 }
 

@@ -8,17 +8,14 @@
  * attempt is a <rerunFailure>. A quarantined result has the property
  * "quarantined" (the reason), and one that did not pass is <skipped> with
  * its true outcome and message in properties, so that CI does not fail.
+ * Every testcase has the properties stubrun.wall_s (its time attribute)
+ * and, when known, stubrun.guest_s (the guest's running time, which
+ * --timeout counts), both in seconds, and stubrun.shard ("K/N") when
+ * sharded.
  */
 #include "report.h"
 
 #include <errno.h>
-
-static void put_seconds(FILE *f, long ms)
-{
-	if (ms < 0)
-		ms = 0;
-	fprintf(f, "%ld.%03ld", ms / 1000, ms % 1000);
-}
 
 /* classname: the suite file without directory and ".ini", so CI tools
  * group a suite's tests together. */
@@ -106,23 +103,36 @@ static void put_property(FILE *f, const char *name, const char *value)
 	fputs("\"/>\n", f);
 }
 
-static void put_quarantine(FILE *f, const report_case *c)
+static void put_seconds_property(FILE *f, const char *name, long ms)
 {
-	int excused = c->outcome != REPORT_PASS && c->outcome != REPORT_NOTRUN;
+	fprintf(f, "        <property name=\"%s\" value=\"", name);
+	report_put_seconds(f, ms);
+	fputs("\"/>\n", f);
+}
+
+/* The result's times (stubrun.wall_s, stubrun.guest_s when known), its
+ * shard, and a quarantine's reason with the true outcome of a result it
+ * excuses. */
+static void put_properties(FILE *f, const report_case *c)
+{
+	char shard[32];
 
 	fputs("      <properties>\n", f);
-	put_property(f, "quarantined", c->quarantine);
-	if (excused) {
+	put_seconds_property(f, "stubrun.wall_s", c->duration_ms);
+	if (c->guest_ms >= 0)
+		put_seconds_property(f, "stubrun.guest_s", c->guest_ms);
+	if (c->nshards) {
+		snprintf(shard, sizeof(shard), "%d/%d", c->shard, c->nshards);
+		put_property(f, "stubrun.shard", shard);
+	}
+	if (c->quarantine)
+		put_property(f, "quarantined", c->quarantine);
+	if (report_case_excused(c)) {
 		put_property(f, "outcome", report_outcome_name(c->outcome));
 		if (c->message)
 			put_property(f, "message", c->message);
 	}
 	fputs("      </properties>\n", f);
-	if (excused) {
-		fputs("      <skipped message=\"quarantined: ", f);
-		report_put_xml(f, c->quarantine, 1);
-		fputs("\"/>\n", f);
-	}
 }
 
 /* The verdict elements: <skipped>, <failure>/<error>, and the attempts. */
@@ -131,8 +141,11 @@ static void put_verdict(FILE *f, const report_case *c)
 	report_attempt last;
 
 	report_case_attempt(&last, c);
-	if (c->quarantine)
-		put_quarantine(f, c);
+	if (report_case_excused(c)) {
+		fputs("      <skipped message=\"quarantined: ", f);
+		report_put_xml(f, c->quarantine, 1);
+		fputs("\"/>\n", f);
+	}
 	if (report_case_flaky(c)) {
 		for (size_t i = 0; i < c->nattempts; i++)
 			put_rerun(f, &c->attempts[i], 1);
@@ -166,8 +179,9 @@ static void put_case(FILE *f, const report_suite *s, const report_case *c)
 	fputs("\" classname=\"", f);
 	put_classname(f, s->name);
 	fputs("\" time=\"", f);
-	put_seconds(f, c->duration_ms);
+	report_put_seconds(f, c->duration_ms);
 	fputs("\">\n", f);
+	put_properties(f, c);
 	put_verdict(f, c);
 	put_element(f, "      ", "system-out", c->output);
 	put_element(f, "      ", "system-err", c->log);
@@ -183,7 +197,7 @@ int report_junit_write(FILE *f, const report *r)
 	fputs("<testsuites name=\"stubrun\"", f);
 	put_counts(f, &c);
 	fputs(" time=\"", f);
-	put_seconds(f, r->duration_ms);
+	report_put_seconds(f, r->duration_ms);
 	fputs("\">\n", f);
 	for (size_t i = 0; i < r->nsuites; i++) {
 		const report_suite *s = &r->suites[i];
@@ -193,7 +207,7 @@ int report_junit_write(FILE *f, const report *r)
 		fputs("\"", f);
 		put_counts(f, &c);
 		fputs(" time=\"", f);
-		put_seconds(f, s->duration_ms);
+		report_put_seconds(f, s->duration_ms);
 		fputs("\"", f);
 		if (r->timestamp) {
 			fputs(" timestamp=\"", f);

@@ -109,6 +109,7 @@ static int problem(jr *r, const XML_Char **a, int is_error)
 		return fail(r, REPORT_EFORMAT, "two failures in one testcase", NULL);
 	r->has_first = 1;
 	r->first.exit_status = -1;
+	r->first.guest_ms = -1;
 	r->first.message = dup_attr(r, a, "message");
 	r->collect = TXT_BODY;
 	return outcome_attr(&r->first.outcome, r, a,
@@ -130,6 +131,7 @@ static int rerun(jr *r, const XML_Char **a, const char *name)
 	na = &na[r->natt++];
 	memset(na, 0, sizeof(*na));
 	na->exit_status = -1;
+	na->guest_ms = -1;
 	na->message = dup_attr(r, a, "message");
 	r->flaky = flaky;
 	r->in_att = 1;
@@ -145,7 +147,13 @@ static int property(jr *r, const XML_Char **a)
 	if (!name || !value)
 		return fail(r, REPORT_EFORMAT, "property without name or value", NULL);
 	v = rdoc_str(r->d, value, strlen(value));
-	if (strcmp(name, "quarantined") == 0)
+	if (strcmp(name, "stubrun.guest_s") == 0) {
+		if ((r->c.guest_ms = seconds_ms(value)) < 0)
+			return fail(r, REPORT_EFORMAT, "bad stubrun.guest_s", value);
+	} else if (strcmp(name, "stubrun.shard") == 0) {
+		if (rdoc_shard(&r->c.shard, &r->c.nshards, value) < 0)
+			return fail(r, REPORT_EFORMAT, "bad stubrun.shard", value);
+	} else if (strcmp(name, "quarantined") == 0)
 		r->c.quarantine = v;
 	else if (strcmp(name, "outcome") == 0)
 		r->q_outcome = v;
@@ -165,6 +173,7 @@ static int start_case(jr *r, const XML_Char **a)
 	memset(&r->c, 0, sizeof(r->c));
 	memset(&r->first, 0, sizeof(r->first));
 	r->c.exit_status = -1;
+	r->c.guest_ms = -1;
 	if (!(r->c.name = rdoc_str(r->d, name, strlen(name))))
 		return fail(r, r->d->err, "bad testcase", NULL);
 	r->has_first = r->skipped = r->flaky = 0;

@@ -114,6 +114,14 @@ static void put_field(FILE *f, const char *key, const char *value)
 	}
 }
 
+/* duration_ms (wall), and guest_ms when known. */
+static void put_times(FILE *f, const char *indent, long wall_ms, long guest_ms)
+{
+	fprintf(f, "%sduration_ms: %ld\n", indent, wall_ms);
+	if (guest_ms >= 0)
+		fprintf(f, "%sguest_ms: %ld\n", indent, guest_ms);
+}
+
 static void put_attempts(FILE *f, const report_case *c)
 {
 	if (report_case_flaky(c))
@@ -131,7 +139,7 @@ static void put_attempts(FILE *f, const report_case *c)
 		}
 		if (a->exit_status >= 0)
 			fprintf(f, "      exit: %d\n", a->exit_status);
-		fprintf(f, "      duration_ms: %ld\n", a->duration_ms);
+		put_times(f, "      ", a->duration_ms, a->guest_ms);
 	}
 }
 
@@ -142,7 +150,7 @@ static void put_diagnostics(FILE *f, const report_case *c)
 	fprintf(f, "  severity: %s\n", report_outcome_name(c->outcome));
 	if (c->exit_status >= 0)
 		fprintf(f, "  exit: %d\n", c->exit_status);
-	fprintf(f, "  duration_ms: %ld\n", c->duration_ms);
+	put_times(f, "  ", c->duration_ms, c->guest_ms);
 	put_field(f, "output", c->output);
 	put_field(f, "log", c->log);
 	put_attempts(f, c);

@@ -249,6 +249,8 @@ static int field(report_attempt *a, tr *t, const char *k, size_t kn,
 		a->exit_status = (int)n;
 	} else if (KEY("duration_ms")) {
 		return number(&a->duration_ms, t, v, end);
+	} else if (KEY("guest_ms")) {
+		return number(&a->guest_ms, t, v, end);
 	} else if (!KEY("flaky")) {
 		return bad(t, "unknown key in a diagnostic block");
 	}
@@ -302,6 +304,7 @@ static int diagnostics(report_case *c, tr *t, int *attempts_open)
 		return bad(t, "unterminated diagnostic block");
 	c->exit_status = last.exit_status;
 	c->duration_ms = last.duration_ms;
+	c->guest_ms = last.guest_ms;
 	c->message = last.message;
 	c->output = last.output;
 	c->log = last.log;

@@ -3,7 +3,6 @@
 #include "qemu.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -277,22 +276,6 @@ static void reap(qemu_proc *q, int *wstatus)
 	q->pid = -1;
 }
 
-/* Removes the private directory and the files in it (the socket, QEMU's
- * temporary files); it has no subdirectories. */
-static void remove_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	rmdir(path);
-}
-
 void qemu_kill(qemu_proc *q)
 {
 	if (q && q->pid > 0) {
@@ -318,7 +301,7 @@ void qemu_free(qemu_proc *q)
 	if (q->gdb_fd >= 0)
 		close(q->gdb_fd);
 	if (q->dir[0])
-		remove_dir(q->dir);
+		privdir_remove(q->dir);
 	free(q);
 }
 

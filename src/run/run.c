@@ -249,8 +249,7 @@ static void loop(run_ctx *r)
 	run_resume resume;
 
 	if (!r->guest_started) {
-		r->guest_started = 1;
-		r->deadline = util_now_ms() + r->opt->timeout_ms;
+		run_guest_start(r);
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 	}
 	have = initial_stop(&stop, r);
@@ -381,7 +380,7 @@ static void report(run_ctx *r)
 			r->status);
 	run_console_finish(r);
 	run_test_abandon(r);
-	events_verdict(r->ev, r->status, r->reason, util_now_ms() - r->t0);
+	events_verdict(r->ev, r->status, r->reason, run_event_time(r));
 }
 
 /* Tells the --events reader which in-image tests the image declares, so

@@ -20,6 +20,7 @@ void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 	if (r->done)
 		return;
 	r->done = 1;
+	r->verdict_at = util_now_ms();
 	r->status = status;
 	r->postmortem = postmortem;
 	va_start(ap, fmt);

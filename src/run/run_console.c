@@ -82,11 +82,6 @@ static void send_input(run_ctx *r, const char *data, size_t len)
 			    "is full (the guest does not read its UART)");
 }
 
-static int64_t elapsed(const run_ctx *r)
-{
-	return util_now_ms() - r->t0;
-}
-
 /* The directive of a result line, "SKIP no device" of
  * "ok 3 probe # SKIP no device"; `fallback` when there is none. */
 static const char *directive(const char *line, const char *fallback)
@@ -110,18 +105,18 @@ static void test_end(run_ctx *r, const console_event *ev)
 	case CONSOLE_TEST_PASS:
 	case CONSOLE_TEST_FAIL:
 		events_end(r->ev, ev->name, ev->result == CONSOLE_TEST_PASS ? 0 : 1,
-			   elapsed(r), ev->data, ev->len);
+			   run_event_time(r), ev->data, ev->len);
 		break;
 	case CONSOLE_TEST_SKIP:
 		events_skip(r->ev, ev->name, directive(ev->line, "SKIP"),
-			    elapsed(r), ev->data, ev->len);
+			    run_event_time(r), ev->data, ev->len);
 		break;
 	case CONSOLE_TEST_TODO:
 		events_skip(r->ev, ev->name, directive(ev->line, "TODO"),
-			    elapsed(r), ev->data, ev->len);
+			    run_event_time(r), ev->data, ev->len);
 		break;
 	default:
-		events_skip(r->ev, ev->name, "not run", elapsed(r), NULL, 0);
+		events_skip(r->ev, ev->name, "not run", run_event_time(r), NULL, 0);
 		break;
 	}
 	if (ev->suite)
@@ -164,7 +159,7 @@ static int on_event(void *arg, const console_event *ev)
 		send_input(r, ev->data, ev->len);
 		break;
 	case CONSOLE_EV_TEST_BEGIN:
-		events_begin(r->ev, ev->name, elapsed(r));
+		events_begin(r->ev, ev->name, run_event_time(r));
 		break;
 	case CONSOLE_EV_TEST_END:
 		test_end(r, ev);

@@ -66,7 +66,7 @@ static int serve(relay_end *end, run_ctx *r, const char *when, char *err,
 	relay_close(rl);
 	rsp_regcache_reset(r->regs);
 	/* The timeout is suspended while gdb has the machine. */
-	r->deadline += util_now_ms() - t;
+	run_guest_held(r, t);
 	return rc;
 }
 

@@ -99,6 +99,9 @@ typedef struct run_ctx {
 	int sigfd;
 	int64_t t0, deadline;
 	int guest_started;    /* the guest has run: deadline is its budget */
+	/* The guest's clock (run_timing.c): its first instruction, the time
+	 * a debugger held it since, and when the verdict was set. */
+	int64_t guest_t0, guest_held_ms, verdict_at;
 	int stub_dead;        /* the stub failed: no D at teardown */
 	int64_t stop_tid;     /* thread of the last stop reply (0: none yet) */
 	uint64_t stop_pc;     /* PC of the last stop handled (guest address) */
@@ -260,6 +263,14 @@ void run_fault_entry(run_ctx *r, const run_bp *b);
  * ended, to stderr. */
 void run_mark(run_ctx *r, run_phase ph);
 void run_print_timing(const run_ctx *r);
+/* The guest's clock, what --timeout counts: run_guest_start() at its first
+ * instruction (the deadline becomes its budget; later calls do nothing),
+ * run_guest_held() after a debugger held the machine since `since`
+ * (util_now_ms(); the deadline moves by as much), run_event_time() the
+ * times of an event now: the guest's stop at the verdict once one is set. */
+void run_guest_start(run_ctx *r);
+void run_guest_held(run_ctx *r, int64_t since);
+events_time run_event_time(const run_ctx *r);
 
 /* run.c: the post-mortem of the verdict now set, when it has one. */
 void run_print_postmortem(run_ctx *r);

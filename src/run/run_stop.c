@@ -163,14 +163,14 @@ static void test_begin(run_ctx *r)
 		snprintf(r->test_name, sizeof(r->test_name), "(unreadable name)");
 	r->in_test = 1;
 	test_output_reset(r);
-	events_begin(r->ev, r->test_name, util_now_ms() - r->t0);
+	events_begin(r->ev, r->test_name, run_event_time(r));
 }
 
 void run_test_abandon(run_ctx *r)
 {
 	if (r->in_test && r->ev)
 		events_end(r->ev, r->test_name, r->status ? r->status : 1,
-			   util_now_ms() - r->t0, r->test_out, r->test_len);
+			   run_event_time(r), r->test_out, r->test_len);
 	r->in_test = 0;
 }
 
@@ -188,7 +188,7 @@ static void test_end(run_ctx *r)
 		memcpy(r->test_out + r->test_len, cut, sizeof(cut) - 1);
 		r->test_len += sizeof(cut) - 1;
 	}
-	events_end(r->ev, r->test_name, (int)st, util_now_ms() - r->t0,
+	events_end(r->ev, r->test_name, (int)st, run_event_time(r),
 		   r->test_out, r->test_len);
 	r->in_test = 0;
 	test_output_reset(r);

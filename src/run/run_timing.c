@@ -1,8 +1,10 @@
 /*
- * --trace-timing: where a run's time goes, phase by phase. Each phase is
- * marked as it ends; the report lists the phases reached in the order
- * they ended, each with its own share and the total, so that a slow
- * start-up points at its phase (docs/BENCHMARKS.md has the figures).
+ * A run's clocks. --trace-timing: where a run's time goes, phase by phase.
+ * Each phase is marked as it ends; the report lists the phases reached in
+ * the order they ended, each with its own share and the total, so that a
+ * slow start-up points at its phase (docs/BENCHMARKS.md has the figures).
+ * The guest's clock: the time it ran, which --timeout bounds and the
+ * events (and so the suite's reports) carry.
  */
 #include <stdio.h>
 
@@ -63,4 +65,37 @@ void run_print_timing(const run_ctx *r)
 	fprintf(stderr, " total %lld.%03lld ms\n",
 		(long long)((prev - r->t0_us) / 1000),
 		(long long)((prev - r->t0_us) % 1000));
+}
+
+void run_guest_start(run_ctx *r)
+{
+	if (r->guest_started)
+		return;
+	r->guest_started = 1;
+	r->guest_t0 = util_now_ms();
+	r->deadline = r->guest_t0 + r->opt->timeout_ms;
+}
+
+void run_guest_held(run_ctx *r, int64_t since)
+{
+	int64_t held = util_now_ms() - since;
+
+	r->deadline += held;
+	/* After the verdict the guest's time is fixed (--debug-on-failure). */
+	if (r->guest_started && !r->done)
+		r->guest_held_ms += held;
+}
+
+events_time run_event_time(const run_ctx *r)
+{
+	int64_t now = util_now_ms();
+	int64_t end = r->done && r->verdict_at ? r->verdict_at : now;
+	events_time at = { now - r->t0, -1 };
+
+	if (r->guest_started) {
+		at.guest_ms = end - r->guest_t0 - r->guest_held_ms;
+		if (at.guest_ms < 0)
+			at.guest_ms = 0;
+	}
+	return at;
 }

@@ -16,7 +16,6 @@
 #include "suite_coverage.h"
 #include "suite_report_file.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -499,8 +498,12 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 			const suite_inst *in = &c->insts[i];
 			if (in->suite_index != s)
 				continue;
-			for (size_t k = 0; k < in->ncases; k++)
-				all[at++] = in->cases[k];
+			for (size_t k = 0; k < in->ncases; k++) {
+				all[at] = in->cases[k];
+				all[at].nshards = c->o.shard_total;
+				all[at++].shard = c->o.shard_total ?
+						  c->o.shard_index + 1 : 0;
+			}
 			rs[s].duration_ms += in->prev_ms;
 			if (in->job && in->job->end_ms > in->job->start_ms)
 				rs[s].duration_ms += in->job->end_ms -
@@ -522,26 +525,11 @@ static int write_reports(ctx *c, report *r, report_suite *rs, char *err,
 
 /* ---- clean-up ---- */
 
-static void remove_tmpdir(const char *dir)
-{
-	DIR *d;
-	struct dirent *e;
-
-	if (!dir || !(d = opendir(dir)))
-		return;
-	/* Only our events files live here; remove whatever a child left. */
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	rmdir(dir);
-}
-
 static void ctx_free(ctx *c)
 {
-	if (c->tmpdir)
-		suite_cov_remove(c->insts, c->ninsts, c->tmpdir);
-	remove_tmpdir(c->tmpdir);
+	/* The events files, the coverage of each run, and whatever a child
+	 * left beside them. */
+	privdir_remove(c->tmpdir);
 	free(c->tmpdir);
 	for (size_t i = 0; i < c->ninsts; i++)
 		suite_inst_clear(&c->insts[i]);

@@ -39,7 +39,7 @@ typedef struct sopt_def {
 } sopt_def;
 
 /* In --help order. The SOPT_REPORTS row stands for the rows of
- * report_formats[] (--junit, --tap, --json). */
+ * report_formats[] (--junit, --tap, --json, --html). */
 static const sopt_def sopt_table[] = {
 	{ "--jobs", "-j", SOPT_JOBS, SOPT_TEST, "N",
 	  "tests at once (default: the number of CPUs)" },
@@ -83,9 +83,10 @@ static const sopt_def sopt_table[] = {
 	  "with --shard: balance the shards by the durations in an\n"
 	  "earlier --json report (longest first onto the lightest)" },
 	{ "--help", "-h", SOPT_HELP, SOPT_TEST | SOPT_MERGE, NULL, "this text" },
-	{ "--format", NULL, SOPT_FORMAT, SOPT_MERGE, "junit|tap|json",
+	{ "--format", NULL, SOPT_FORMAT, SOPT_MERGE, "junit|tap|json|html",
 	  "the format of OUT (default: from its extension: .xml,\n"
-	  ".tap, .json or .jsonl); the inputs' own is read from them" },
+	  ".tap, .json or .jsonl, .html); the inputs' own is read\n"
+	  "from them (JUnit, TAP or JSON lines)" },
 };
 
 #define SOPT_COUNT (sizeof(sopt_table) / sizeof(sopt_table[0]))
@@ -141,7 +142,7 @@ void suite_usage(FILE *f)
 {
 	fputs(
 "usage: stubrun test [OPTIONS] SUITE.ini...\n"
-"       stubrun report merge [--format junit|tap|json] OUT IN...\n"
+"       stubrun report merge [--format junit|tap|json|html] OUT IN...\n"
 "Runs every test of the suite files, each as a child `stubrun run`, in\n"
 "parallel, and writes CI reports. The suite format is in docs/SUITES.md.\n"
 "\n", f);

@@ -24,8 +24,8 @@ typedef struct suite_opts {
 	const char *debug_test;  /* NAME, or NULL */
 	int repeat;              /* --repeat N (default 1) */
 	double timeout_s;        /* --timeout S (0: run's own default) */
-	/* --junit FILE, --tap [FILE], --json [FILE] (report_formats[]);
-	 * "-" for stdout */
+	/* --junit FILE, --tap [FILE], --json [FILE], --html FILE
+	 * (report_formats[]); "-" for stdout */
 	const char *report[REPORT_NFORMATS];
 	int shard_index, shard_total; /* --shard K/N as 0-based; total 0: none */
 	const char *durations;   /* --durations REPORT.json, or NULL */

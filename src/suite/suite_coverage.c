@@ -37,13 +37,6 @@ int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
 	return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* Calls fn(path, rel, arg) for each regular file under dir whose name ends
  * in `suffix`; rel is its path below dir. Stops at fn's first nonzero. */
 static int walk(const char *dir, const char *suffix,
@@ -58,7 +51,7 @@ static int walk(const char *dir, const char *suffix,
 	if (!f)
 		return -errno;
 	while (!rc && (e = fts_read(f)))
-		if (e->fts_info == FTS_F && ends_with(e->fts_name, suffix) &&
+		if (e->fts_info == FTS_F && util_ends_with(e->fts_name, suffix) &&
 		    e->fts_pathlen > skip)
 			rc = fn(e->fts_path, e->fts_path + skip, arg);
 	fts_close(f);
@@ -155,7 +148,7 @@ static int copy_one(const char *path, const char *rel, void *arg)
 	}
 	c->copied++;
 note:
-	if (!c->first_gcno[0] && ends_with(to, ".gcno"))
+	if (!c->first_gcno[0] && util_ends_with(to, ".gcno"))
 		snprintf(c->first_gcno, sizeof(c->first_gcno), "%s", to);
 	return 0;
 }
@@ -268,34 +261,4 @@ int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
 	if (cc.first_gcno[0] && in_path("gcovr"))
 		gcovr_reports(&cc, msg);
 	return 0;
-}
-
-/* Removes the tree at path (files and directories, links not followed). */
-static void remove_tree(const char *path)
-{
-	char *roots[] = { (char *)path, NULL };
-	FTS *f = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
-	FTSENT *e;
-
-	if (!f)
-		return;
-	while ((e = fts_read(f))) {
-		if (e->fts_info == FTS_DP)
-			rmdir(e->fts_accpath);
-		else if (e->fts_info != FTS_D)
-			unlink(e->fts_accpath);
-	}
-	fts_close(f);
-}
-
-void suite_cov_remove(const suite_inst *insts, size_t n, const char *tmpdir)
-{
-	char path[COVOUT_PATH_MAX];
-
-	for (size_t i = 0; i < n; i++) {
-		if (insts[i].cov_path)
-			remove_tree(insts[i].cov_path);
-		snprintf(path, sizeof(path), "%s/cov-merged-%zu", tmpdir, i);
-		remove_tree(path);
-	}
 }

@@ -19,7 +19,7 @@ int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
  * 0, or -1 with err. */
 int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
 		    const char *tmpdir, FILE *msg, char *err, size_t errlen);
-/* Removes what the instances and the merge left in tmpdir. */
-void suite_cov_remove(const suite_inst *insts, size_t n, const char *tmpdir);
+/* What the instances and the merge leave is in tmpdir, which the suite
+ * removes whole (privdir_remove). */
 
 #endif /* SUITE_COVERAGE_H */

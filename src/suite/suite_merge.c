@@ -26,25 +26,27 @@ typedef struct merge_ctx {
 static int out_format(report_format_id *f, const merge_ctx *m,
 		      const char *out, char *err, size_t errlen)
 {
-	static const struct { const char *ext; report_format_id f; } exts[] = {
-		{ ".xml", REPORT_JUNIT }, { ".tap", REPORT_TAP },
-		{ ".json", REPORT_JSON }, { ".jsonl", REPORT_JSON },
-	};
-	size_t n = strlen(out);
+	size_t at;
 
 	if (m->o.format >= 0) {
 		*f = (report_format_id)m->o.format;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		size_t e = strlen(exts[i].ext);
-		if (n > e && strcmp(out + n - e, exts[i].ext) == 0) {
-			*f = exts[i].f;
+	for (int i = 0; i < REPORT_NFORMATS; i++)
+		if (util_ends_with(out, report_formats[i].ext) ||
+		    util_ends_with(out, report_formats[i].alt_ext)) {
+			*f = (report_format_id)i;
 			return 0;
 		}
-	}
-	snprintf(err, errlen, "%s: no format (name it .xml, .tap, .json or "
-		 ".jsonl, or give --format)", out);
+	at = (size_t)snprintf(err, errlen, "%s: no format (name it", out);
+	for (int i = 0; i < REPORT_NFORMATS && at < errlen; i++)
+		at += (size_t)snprintf(err + at, errlen - at, " %s%s%s",
+				       report_formats[i].ext,
+				       report_formats[i].alt_ext ? " " : "",
+				       report_formats[i].alt_ext ?
+				       report_formats[i].alt_ext : "");
+	if (at < errlen)
+		snprintf(err + at, errlen - at, ", or give --format)");
 	return -1;
 }
 
@@ -113,7 +115,7 @@ int suite_report_main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	if (argc < 2 || strcmp(argv[1], "merge")) {
 		fputs("stubrun report: expected `stubrun report merge "
-		      "[--format junit|tap|json] OUT IN...`\n", stderr);
+		      "[--format FORMAT] OUT IN...`\n", stderr);
 		return SUITE_EXIT_ERROR;
 	}
 	if (suite_merge_opts_parse(&m.o, argc - 1, argv + 1, err, sizeof(err)) < 0) {

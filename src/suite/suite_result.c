@@ -101,6 +101,7 @@ static report_case *add_case(suite_inst *in)
 	nc = &nc[in->ncases++];
 	memset(nc, 0, sizeof(*nc));
 	nc->exit_status = -1;
+	nc->guest_ms = -1;
 	return nc;
 }
 
@@ -222,6 +223,18 @@ static int not_run(suite_inst *in, const suite_events *ev, char *const *names,
 	return 0;
 }
 
+/* Guest time between two readings of the guest's clock: -1 unless both
+ * are known (an older `stubrun run`, a stand-in, a run killed first). */
+static long guest_between(long from, long to)
+{
+	return from >= 0 && to >= from ? to - from : -1;
+}
+
+static long verdict_guest(const suite_events *ev)
+{
+	return ev->have_verdict ? ev->verdict_guest_ms : -1;
+}
+
 static int guest_cases(suite_inst *in, const suite_events *ev,
 		       report_outcome run, const char *run_msg)
 {
@@ -236,6 +249,7 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 		c->duration_ms = g->end_ms - g->begin_ms;
 		if (c->duration_ms < 0)
 			c->duration_ms = 0;
+		c->guest_ms = guest_between(g->begin_guest_ms, g->end_guest_ms);
 		if (g->ended && g->skip) {
 			c->outcome = REPORT_NOTRUN;
 			c->output = own(in, g->output ? strdup(g->output) : NULL);
@@ -261,6 +275,8 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 			c->exit_status = in->job->exit_status;
 			if (ev->have_verdict && ev->verdict_ms > g->begin_ms)
 				c->duration_ms = ev->verdict_ms - g->begin_ms;
+			c->guest_ms = guest_between(g->begin_guest_ms,
+						    verdict_guest(ev));
 		}
 		any_bad |= c->outcome != REPORT_PASS &&
 			   c->outcome != REPORT_NOTRUN;
@@ -312,6 +328,7 @@ int suite_inst_results(suite_inst *in, const char *why_cancelled)
 			c->exit_status = in->job->spawn_errno ? -1
 				       : in->job->exit_status;
 			c->duration_ms = in->job->end_ms - in->job->start_ms;
+			c->guest_ms = verdict_guest(&ev);
 			c->output = in->job->out;
 			c->log = in->job->err;
 		}

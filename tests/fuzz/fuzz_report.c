@@ -1,8 +1,9 @@
 /* libFuzzer harness for the report readers (src/report/report_*_read.c)
- * and the merge: the first byte picks the format (JSON lines, JUnit, TAP),
+ * and the merge: the first byte picks the format (JUnit, TAP, JSON lines),
  * the rest is a report from another machine. What parses must merge with
  * itself only as an overlap error (or as nothing, when it has no result),
- * and write again in every format. */
+ * and write again in every format; its HTML page must hold one script
+ * (no text from the input became markup). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,37 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* One "<script" in the page: the page's own. */
+static void check_html(const report *r)
+{
+	char *page = NULL;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&page, &len);
+
+	if (!f || report_html_write(f, r) != 0)
+		abort();
+	fclose(f);
+	for (const char *p = page; (p = strstr(p, "<script")); p++)
+		n++;
+	if (n != 1)
+		abort();
+	free(page);
+}
+
+/* The n-th format that report_read takes (modulo their number). */
+static report_format_id readable(unsigned n)
+{
+	int ids[REPORT_NFORMATS], k = 0;
+
+	for (int f = 0; f < REPORT_NFORMATS; f++)
+		if (report_formats[f].readable)
+			ids[k++] = f;
+	return (report_format_id)ids[n % (unsigned)k];
+}
+
 static void write_all(const report *r)
 {
+	check_html(r);
 	for (int f = 0; f < REPORT_NFORMATS; f++) {
 		FILE *out = fopen("/dev/null", "w");
 		if (!out)
@@ -38,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(text = malloc(size - 1 ? size - 1 : 1)))
 		return 0;
 	memcpy(text, data + 1, size - 1);
-	if (report_read(&d, (report_format_id)(data[0] % REPORT_NFORMATS), text,
+	if (report_read(&d, readable(data[0]), text,
 			size - 1, "fuzz", err, sizeof(err)) == 0) {
 		report_count(&c, report_doc_report(d), NULL);
 		write_all(report_doc_report(d));

@@ -11,6 +11,9 @@
 #include "events.h"
 #include "suite_events.h"
 
+/* An event's times: wall, and guest (-1: the guest has not run). */
+#define AT(wall, guest) ((events_time){ (wall), (guest) })
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -33,23 +36,50 @@ Test(events, writes_begin_end_verdict_lines_and_appends)
 	cr_assert_geq(fd, 0);
 	close(fd);
 	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(events_begin(ev, "t\"1", 5), 0);
-	cr_assert_eq(events_end(ev, "t\"1", 3, 9, "out\n", 4), 0);
-	cr_assert_eq(events_verdict(ev, 3, "the guest called x(3)", 12), 0);
+	cr_assert_eq(events_begin(ev, "t\"1", AT(5, 2)), 0);
+	cr_assert_eq(events_end(ev, "t\"1", 3, AT(9, 4), "out\n", 4), 0);
+	cr_assert_eq(events_verdict(ev, 3, "the guest called x(3)", AT(12, 0)), 0);
 	events_close(ev);
 	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(events_verdict(ev, 0, "again", 1), 0);
+	cr_assert_eq(events_verdict(ev, 0, "again", AT(1, -1)), 0);
 	events_close(ev);
 
 	const char *text = slurp(path);
 	unlink(path);
 	cr_assert_str_eq(text,
-		"{\"event\":\"begin\",\"name\":\"t\\\"1\",\"time_ms\":5}\n"
+		"{\"event\":\"begin\",\"name\":\"t\\\"1\",\"time_ms\":5,\"guest_ms\":2}\n"
 		"{\"event\":\"end\",\"name\":\"t\\\"1\",\"status\":3,\"time_ms\":9,"
-		"\"output\":\"out\\n\"}\n"
+		"\"guest_ms\":4,\"output\":\"out\\n\"}\n"
 		"{\"event\":\"verdict\",\"status\":3,\"reason\":\"the guest called "
-		"x(3)\",\"time_ms\":12}\n"
+		"x(3)\",\"time_ms\":12,\"guest_ms\":0}\n"
 		"{\"event\":\"verdict\",\"status\":0,\"reason\":\"again\",\"time_ms\":1}\n");
+}
+
+/* The guest's clock, written by the run, read back by the suite: each
+ * test's begin and end and the verdict; absent is -1. */
+Test(events, guest_times_round_trip_through_the_suite_reader)
+{
+	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	suite_events se;
+	events *ev;
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(events_begin(ev, "a", AT(4000, 0)), 0);
+	cr_assert_eq(events_end(ev, "a", 0, AT(4100, 90), NULL, 0), 0);
+	cr_assert_eq(events_begin(ev, "b", AT(4200, -1)), 0);
+	cr_assert_eq(events_verdict(ev, 1, "x", AT(9000, 1500)), 0);
+	events_close(ev);
+	cr_assert_eq(suite_events_read(&se, path), 0);
+	unlink(path);
+	cr_assert_eq(se.nguests, 2);
+	cr_expect_eq(se.guests[0].begin_guest_ms, 0);
+	cr_expect_eq(se.guests[0].end_guest_ms, 90);
+	cr_expect_eq(se.guests[1].begin_guest_ms, -1);
+	cr_expect_eq(se.verdict_guest_ms, 1500);
+	suite_events_clear(&se);
 }
 
 Test(events, plan_line_lists_every_name_escaped)
@@ -85,9 +115,9 @@ Test(events, open_failure_names_the_file)
 
 Test(events, null_writer_is_a_no_op)
 {
-	cr_assert_eq(events_begin(NULL, "x", 0), 0);
-	cr_assert_eq(events_end(NULL, "x", 0, 0, NULL, 0), 0);
-	cr_assert_eq(events_verdict(NULL, 0, "x", 0), 0);
+	cr_assert_eq(events_begin(NULL, "x", AT(0, 0)), 0);
+	cr_assert_eq(events_end(NULL, "x", 0, AT(0, 0), NULL, 0), 0);
+	cr_assert_eq(events_verdict(NULL, 0, "x", AT(0, 0)), 0);
 	cr_assert_eq(events_plan(NULL, NULL, 0, 0), 0);
 	events_close(NULL);
 }
@@ -126,8 +156,8 @@ Test(events, skip_line_round_trips_through_the_suite_reader)
 	cr_assert_geq(fd, 0);
 	close(fd);
 	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(events_skip(ev, "s.c", "SKIP no \"device\"", 7, "# diag\n", 7), 0);
-	cr_assert_eq(events_end(ev, "s.d", 0, 8, NULL, 0), 0);
+	cr_assert_eq(events_skip(ev, "s.c", "SKIP no \"device\"", AT(7, -1), "# diag\n", 7), 0);
+	cr_assert_eq(events_end(ev, "s.d", 0, AT(8, -1), NULL, 0), 0);
 	events_close(ev);
 	const char *text = slurp(path);
 	cr_assert_str_eq(text,

@@ -1,6 +1,7 @@
-/* Tests of src/report/report*.c: the three formats against golden files
+/* Tests of src/report/report*.c: JUnit, TAP and JSON against golden files
  * (tests/golden/report.*) from a fixed set of results, well-formedness of the
- * XML (parsed with expat), and the escaping rules one by one.
+ * XML (parsed with expat), and the escaping rules of every format (HTML's
+ * page is tests/src/report_html.c's) one by one.
  * STUBRUN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */
 #include <criterion/criterion.h>
 #include <expat.h>
@@ -16,28 +17,7 @@
 
 #define render report_fixture_render
 
-static void check_golden(const char *name, const char *got)
-{
-	const char *dir = getenv("STUBRUN_SRCDIR");
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/tests/golden/%s", dir ? dir : ".", name);
-	if (getenv("STUBRUN_UPDATE_GOLDEN")) {
-		cr_assert_not_null(f = fopen(path, "w"), "%s", path);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	cr_assert_not_null(f = fopen(path, "r"), "%s", path);
-	char *want = NULL;
-	size_t cap = 0;
-	ssize_t n = getdelim(&want, &cap, '\0', f);
-	fclose(f);
-	cr_assert_gt(n, 0);
-	cr_expect_str_eq(got, want, "%s differs from the golden file", name);
-	free(want);
-}
+#define check_golden report_fixture_golden
 
 static void assert_well_formed(const char *xml)
 {
@@ -84,16 +64,20 @@ Test(report, json_matches_golden_one_object_per_line)
 
 Test(report, empty_report_is_valid_in_every_format)
 {
-	const report empty = { NULL, 0, 0, NULL };
+	const report empty = { NULL, 0, 0, NULL, { NULL, NULL } };
 	char *xml = render(report_junit_write, &empty);
 	char *tap = render(report_tap_write, &empty);
 	char *json = render(report_json_write, &empty);
+	char *html = render(report_html_write, &empty);
 	XML_Parser p = XML_ParserCreate(NULL);
 
 	cr_assert_eq(XML_Parse(p, xml, (int)strlen(xml), 1), XML_STATUS_OK);
 	XML_ParserFree(p);
 	cr_assert_str_eq(tap, "TAP version 14\n1..0\n");
 	cr_assert(strstr(json, "\"total\":0"));
+	cr_assert(strstr(html, "<b>0</b> failed"));
+	cr_assert(strstr(html, "</html>\n"));
+	free(html);
 	free(xml);
 	free(tap);
 	free(json);
@@ -113,40 +97,52 @@ static void put_xml_text(FILE *f, const char *s) { report_put_xml(f, s, 0); }
 static void put_xml_attr(FILE *f, const char *s) { report_put_xml(f, s, 1); }
 
 struct esc_case {
-	const char *in, *xml_text, *xml_attr, *json;
+	const char *in, *xml_text, *xml_attr, *json, *html;
 };
+
+#define FFFD "\xef\xbf\xbd"
 
 static const struct esc_case escapes[] = {
 	{ "a<b>&\"'", "a&lt;b&gt;&amp;&quot;&apos;", "a&lt;b&gt;&amp;&quot;&apos;",
-	  "a<b>&\\\"'" },
-	{ "\x1b[0m", "^[[0m", "^[[0m", "\\u001b[0m" },
-	{ "\x01\x1f", "^A^_", "^A^_", "\\u0001\\u001f" },
-	{ "l1\nl2\tx\r", "l1\nl2\tx&#13;", "l1&#10;l2&#9;x&#13;", "l1\\nl2\\tx\\r" },
-	{ "bad\xff", "bad\xef\xbf\xbd", "bad\xef\xbf\xbd", "bad\\ufffd" },
-	{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd",
-	  "\\ufffd\\ufffd" },                       /* overlong '/' */
-	{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
-	  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
-	  "\\ufffd\\ufffd\\ufffd" },                /* a surrogate */
-	{ "\xef\xbf\xbe", "\xef\xbf\xbd", "\xef\xbf\xbd", "\xef\xbf\xbe" },
-	{ "\xe2\x80\xa8", "\xe2\x80\xa8", "\xe2\x80\xa8", "\\u2028" },
-	{ "\x7f\\", "\x7f\\", "\x7f\\", "\\u007f\\\\" },
+	  "a<b>&\\\"'", "a&lt;b&gt;&amp;&quot;&#39;" },
+	{ "\x1b[0m", "^[[0m", "^[[0m", "\\u001b[0m", "&#x241B;[0m" },
+	{ "\x01\x1f", "^A^_", "^A^_", "\\u0001\\u001f", "&#x2401;&#x241F;" },
+	{ "l1\nl2\tx\r", "l1\nl2\tx&#13;", "l1&#10;l2&#9;x&#13;", "l1\\nl2\\tx\\r",
+	  "l1\nl2\tx\r" },
+	{ "bad\xff", "bad" FFFD, "bad" FFFD, "bad\\ufffd", "bad" FFFD },
+	{ "\xc0\xaf", FFFD FFFD, FFFD FFFD, "\\ufffd\\ufffd",
+	  FFFD FFFD },                                  /* overlong '/' */
+	{ "\xed\xa0\x80", FFFD FFFD FFFD, FFFD FFFD FFFD,
+	  "\\ufffd\\ufffd\\ufffd", FFFD FFFD FFFD },    /* a surrogate */
+	{ "\xef\xbf\xbe", FFFD, FFFD, "\xef\xbf\xbe", FFFD },
+	{ "\xe2\x80\xa8", "\xe2\x80\xa8", "\xe2\x80\xa8", "\\u2028", "\xe2\x80\xa8" },
+	{ "\x7f\\", "\x7f\\", "\x7f\\", "\\u007f\\\\", "&#x2421;\\" },
 	{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80",
-	  "\xf0\x9f\x98\x80" },
+	  "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+	/* C1 controls and noncharacters: parse errors in HTML. */
+	{ "\xc2\x85\xef\xb7\x90\xf0\x9f\xbf\xbf", NULL, NULL, NULL,
+	  FFFD FFFD FFFD },
+	{ "</script><!--", NULL, NULL, NULL, "&lt;/script&gt;&lt;!--" },
 };
 
 Test(report, escaping_table)
 {
 	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
-		char *x = esc(put_xml_text, escapes[i].in);
-		char *a = esc(put_xml_attr, escapes[i].in);
-		char *j = esc(report_put_json, escapes[i].in);
-		cr_expect_str_eq(x, escapes[i].xml_text, "case %zu text", i);
-		cr_expect_str_eq(a, escapes[i].xml_attr, "case %zu attr", i);
-		cr_expect_str_eq(j, escapes[i].json, "case %zu json", i);
+		const struct esc_case *e = &escapes[i];
+		char *x = esc(put_xml_text, e->in);
+		char *a = esc(put_xml_attr, e->in);
+		char *j = esc(report_put_json, e->in);
+		char *h = esc(report_put_html, e->in);
+		if (e->xml_text) {
+			cr_expect_str_eq(x, e->xml_text, "case %zu text", i);
+			cr_expect_str_eq(a, e->xml_attr, "case %zu attr", i);
+			cr_expect_str_eq(j, e->json, "case %zu json", i);
+		}
+		cr_expect_str_eq(h, e->html, "case %zu html", i);
 		free(x);
 		free(a);
 		free(j);
+		free(h);
 	}
 }
 

@@ -29,6 +29,8 @@ static report_doc *read_ok(report_format_id fmt, const char *text)
 static void round_trip(const report *r, int normalise)
 {
 	for (int f = 0; f < REPORT_NFORMATS; f++) {
+		if (!report_formats[f].readable)
+			continue;
 		char *once = render(report_formats[f].write, r);
 		if (normalise) {
 			report_doc *n = read_ok((report_format_id)f, once);
@@ -199,6 +201,19 @@ static const struct bad_input bad_inputs[] = {
 		      "  message: \"x\\q\"\n  ...\n", "in:6: bad escape" },
 	{ REPORT_TAP, "TAP version 14\n1..1\n# suite: s\nok 1 - a # TODO later\n",
 	  "unknown directive" },
+	{ REPORT_JSON, "{\"event\":\"test\",\"suite\":\"s\",\"name\":\"t\","
+		       "\"status\":\"pass\",\"shard\":\"3/2\"}", "\"shard\": expected \"K/N\"" },
+	{ REPORT_JSON, "{\"event\":\"test\",\"suite\":\"s\",\"name\":\"t\","
+		       "\"status\":\"pass\",\"shard\":\"0/2\"}", "\"shard\"" },
+	{ REPORT_JSON, "{\"event\":\"test\",\"suite\":\"s\",\"name\":\"t\","
+		       "\"status\":\"pass\",\"guest_ms\":-5}", "\"guest_ms\"" },
+	{ REPORT_JUNIT, "<testsuite name=\"s\"><testcase name=\"t\"><properties>"
+			"<property name=\"stubrun.guest_s\" value=\"1.x\"/>",
+	  "bad stubrun.guest_s \"1.x\"" },
+	{ REPORT_JUNIT, "<testsuite name=\"s\"><testcase name=\"t\"><properties>"
+			"<property name=\"stubrun.shard\" value=\"1/100001\"/>",
+	  "bad stubrun.shard" },
+	{ REPORT_HTML, "<!DOCTYPE html>", "only JUnit, TAP and JSON lines" },
 };
 
 Test(report_read, malformed_input_is_refused_naming_the_line)
@@ -226,6 +241,8 @@ Test(report_read, sniffing_by_first_bytes)
 	cr_assert_eq(f, REPORT_TAP);
 	cr_assert_eq(report_sniff(&f, "{\"event\"", 8), 0);
 	cr_assert_eq(f, REPORT_JSON);
+	cr_assert_eq(report_sniff(&f, "\n<!doctype HTML>\n<html>", 22), 0);
+	cr_assert_eq(f, REPORT_HTML);
 	cr_assert_eq(report_sniff(&f, "hello", 5), -1);
 	cr_assert_eq(report_sniff(&f, "", 0), -1);
 }
