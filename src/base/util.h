@@ -32,6 +32,12 @@ void util_errf(char *errbuf, size_t errlen, const char *fmt, ...)
  * names none). A hung kernel test is noticed within a minute. */
 #define UTIL_DEFAULT_TIMEOUT_S 60
 
+/* Why 4 s: what QEMU's start-up (exec, the ELF loaded, the stub's first
+ * answers) may take on a loaded host beyond --timeout itself, before the
+ * guest's own budget starts. A stub that never answers is still given up
+ * within --timeout + 4 s; a suite's backstop allows it too. */
+#define UTIL_STARTUP_MS 4000
+
 /* The value of hex digit `ch`, or -1. */
 int util_hex_digit(int ch);
 

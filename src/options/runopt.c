@@ -440,7 +440,9 @@ const runopt_def runopt_table[] = {
 	  "include/stubrun/guest.h; needs qemu-img)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after the guest has run SECONDS (default 60;\n"
-	  "fractions allowed); QEMU's start-up gets 4 s more" },
+	  "fractions allowed): from its first instruction, less the\n"
+	  "time gdb holds the machine (the reports' guest time);\n"
+	  "QEMU's start-up gets 4 s more" },
 
 	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
 	  "Stub:",

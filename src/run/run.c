@@ -515,7 +515,7 @@ int run_main(int argc, char **argv, int first)
 	/* Until the guest first runs, the bound is start-up's: --timeout
 	 * plus a fixed allowance; from then on the guest gets its whole
 	 * --timeout (loop()), however long a loaded host took to start QEMU. */
-	r.deadline = r.t0 + opt.timeout_ms + RUN_STARTUP_MS;
+	r.deadline = r.t0 + opt.timeout_ms + UTIL_STARTUP_MS;
 	if (signals_block(&r.sigfd, &old) < 0)
 		run_verdict(&r, RUN_EXIT_ERROR, 0, "signalfd: %s", strerror(errno));
 	else

@@ -179,12 +179,6 @@ void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
  * and dispatched; a stub that stops answering holds the run at most this
  * long past --timeout. */
 #define RUN_GRACE_MS 1000
-/* Why 4 s: what QEMU's start-up (exec, the ELF loaded, the stub's first
- * answers) may take on a loaded host beyond --timeout itself, before the
- * guest's own budget starts. A stub that never answers is still given up
- * within --timeout + 4 s. */
-#define RUN_STARTUP_MS 4000
-
 /* Bounds every request to the stub that follows by the absolute time
  * `until` (ms, util_now_ms() clock), and by the library's 5 s at most. */
 void run_bound_requests(run_ctx *r, int64_t until);

@@ -385,10 +385,12 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		in->job->argv = in->argv;
 		in->job->cwd = in->suite->dir;
 		in->job->user = in;
-		/* A backstop behind run's own timeout: QEMU start-up and the
-		 * post-mortem get a quarter more, at least 2 s. A test that
-		 * may wait for gdb gets none, and talks to the terminal. */
+		/* A backstop behind run's own timeout: QEMU's start-up has its
+		 * allowance, and the post-mortem a quarter more, at least
+		 * 2 s. A test that may wait for gdb gets none, and talks to
+		 * the terminal. */
 		in->job->timeout_ms = in->debug ? 0 : (long)(secs * 1000.0) +
+				      UTIL_STARTUP_MS +
 				      (secs / 4 > 2 ? (long)(secs * 250.0) : 2000);
 		in->job->err_to_terminal = in->debug;
 	}

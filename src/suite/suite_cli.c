@@ -59,7 +59,10 @@ static const sopt_def sopt_table[] = {
 	  "terminal's, and the suite's backstop timeout does not\n"
 	  "apply to them" },
 	{ "--timeout", NULL, SOPT_TIMEOUT, SOPT_TEST, "S",
-	  "timeout of tests that set none (run's default: 60)" },
+	  "timeout of tests that set none (run's default: 60): the\n"
+	  "guest's running time, as stubrun run --timeout counts it\n"
+	  "(the reports' guest time; wall time is QEMU's start-up,\n"
+	  "the post-mortem and waits for gdb on top)" },
 	{ "--retry-failed", NULL, SOPT_RETRY_FAILED, SOPT_TEST, "N",
 	  "run a failed test again, up to N more times; one that\n"
 	  "then passes is \"flaky\" and counts as passed" },
@@ -86,7 +89,7 @@ static const sopt_def sopt_table[] = {
 	{ "--format", NULL, SOPT_FORMAT, SOPT_MERGE, "junit|tap|json|html",
 	  "the format of OUT (default: from its extension: .xml,\n"
 	  ".tap, .json or .jsonl, .html); the inputs' own is read\n"
-	  "from them (JUnit, TAP or JSON lines)" },
+	  "from them (JUnit, TAP or JSON lines; a page is not read)" },
 };
 
 #define SOPT_COUNT (sizeof(sopt_table) / sizeof(sopt_table[0]))

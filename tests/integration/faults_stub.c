@@ -19,8 +19,8 @@ typedef struct stub_case {
 				* harness limit, FAULTS_LIMIT_S) */
 } stub_case;
 
-/* Why 12 s: --timeout 3 plus start-up's 4 s (src/run/run_int.h
- * RUN_STARTUP_MS) bound the handshake, plus 1 s of grace (RUN_GRACE_MS),
+/* Why 12 s: --timeout 3 plus start-up's 4 s (src/base/util.h
+ * UTIL_STARTUP_MS) bound the handshake, plus 1 s of grace (RUN_GRACE_MS),
  * and a stub that failed gets no D: the run ends near 8 s however loaded
  * the machine (the clock is wall time). */
 #define SILENT_LIMIT_S 12

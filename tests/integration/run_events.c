@@ -78,7 +78,19 @@ static void check_multi(const char *arch)
 			     "%s: line %d is\n%s\nnot\n%s...", arch, i, line, want[i]);
 		cr_expect_eq(line[strlen(line) - 1], '}', "%s", line);
 		cr_expect(strstr(line, "\"time_ms\":"), "%s", line);
+		/* Once the guest runs, each event has its running time. */
+		if (i > 0 && !strstr(want[i], "postmortem"))
+			cr_expect(strstr(line, "\"guest_ms\":"), "%s", line);
 	}
+	/* The verdict's guest time: no more than the wall time since the
+	 * run began (start-up does not count). */
+	long wall = -1, guest = -1;
+	nth_line(line, sizeof(line), ev, 10);
+	cr_assert(strstr(line, "\"guest_ms\":"), "%s", line);
+	cr_expect_eq(sscanf(strstr(line, "\"time_ms\":"), "\"time_ms\":%ld", &wall), 1);
+	cr_expect_eq(sscanf(strstr(line, "\"guest_ms\":"), "\"guest_ms\":%ld", &guest), 1);
+	cr_expect(guest >= 0 && guest <= wall, "%s: guest %ld, wall %ld", arch,
+		  guest, wall);
 	cr_expect_neq(nth_line(line, sizeof(line), ev, 11), 0, "extra lines:\n%s", ev);
 	/* each test's console output is recorded with it */
 	nth_line(line, sizeof(line), ev, 2);

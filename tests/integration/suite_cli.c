@@ -506,7 +506,7 @@ Test(suite_cli, retry_failed_reruns_up_to_n_and_reports_flaky)
 	free(counter);
 	static const char *const in_json[] = {
 		"\"name\":\"flaky\",\"status\":\"pass\"",
-		"\"flaky\":true,\"quarantine\":null,\"attempts\":[{\"status\":\"fail\"",
+		"\"flaky\":true,\"quarantine\":null,\"shard\":null,\"attempts\":[{\"status\":\"fail\"",
 		"\"name\":\"known\",\"status\":\"fail\"",
 		"\"quarantine\":\"known bug #7\"",
 		"\"passed\":1,\"failed\":2,\"timed_out\":0,\"errors\":0,"
