@@ -91,41 +91,30 @@ void report_count(report_counts *out, const report *r, const report_suite *s)
 
 static const char replacement[] = "\xef\xbf\xbd";  /* U+FFFD */
 
-void report_put_xml(FILE *f, const char *str, int attr)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = str ? strlen(str) : 0;
+/* How one markup language writes what a guest wrote: & < > " always as
+ * references, the rest as these rules say. */
+typedef struct markup {
+	const char *apos;           /* the reference for ' */
+	int cr_ref;                 /* \r as a reference, else as it is */
+	int ws_refs;                /* \t and \n as references, else as they are */
+	int (*unfit)(unsigned cp);  /* written as U+FFFD */
+	/* Writes the control cp its own way: 1; 0 leaves it as it is. */
+	int (*control)(FILE *f, unsigned cp);
+} markup;
 
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		size_t len = text_utf8_decode(&cp, s + i, n - i);
-		if (len == 0 || cp == 0xfffe || cp == 0xffff) {
-			fputs(replacement, f);
-			i += len ? len : 1;
-			continue;
-		}
-		switch (cp) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\r': fputs("&#13;", f); break;
-		case '\t':
-		case '\n':
-			if (attr)
-				fprintf(f, "&#%u;", cp);
-			else
-				fputc((int)cp, f);
-			break;
-		default:
-			if (cp < 0x20)
-				fprintf(f, "^%c", (char)(cp + '@'));
-			else
-				fwrite(s + i, 1, len, f);
-		}
-		i += len;
-	}
+/* XML 1.0's Char production leaves out U+FFFE and U+FFFF. */
+static int xml_unfit(unsigned cp)
+{
+	return cp == 0xfffe || cp == 0xffff;
+}
+
+/* C0 controls, which XML 1.0 forbids even as references: caret notation. */
+static int xml_control(FILE *f, unsigned cp)
+{
+	if (cp >= 0x20)
+		return 0;
+	fprintf(f, "^%c", (char)(cp + '@'));
+	return 1;
 }
 
 /* What HTML's input stream calls a parse error (controls other than
@@ -136,7 +125,21 @@ static int html_unfit(unsigned cp)
 	       (cp & 0xfffe) == 0xfffe;
 }
 
-void report_put_html(FILE *f, const char *str)
+/* C0 controls and DEL as their Control Pictures (U+2400 + cp, U+2421 for
+ * DEL): the ESC of a colour sequence is seen, not swallowed. */
+static int html_control(FILE *f, unsigned cp)
+{
+	if (cp >= 0x20 && cp != 0x7f)
+		return 0;
+	fprintf(f, "&#x%X;", cp == 0x7f ? 0x2421 : 0x2400 + cp);
+	return 1;
+}
+
+static const markup xml_text = { "&apos;", 1, 0, xml_unfit, xml_control };
+static const markup xml_attr = { "&apos;", 1, 1, xml_unfit, xml_control };
+static const markup html_text = { "&#39;", 0, 0, html_unfit, html_control };
+
+static void put_markup(FILE *f, const char *str, const markup *m)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = str ? strlen(str) : 0;
@@ -144,7 +147,7 @@ void report_put_html(FILE *f, const char *str)
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 		size_t len = text_utf8_decode(&cp, s + i, n - i);
-		if (len == 0 || html_unfit(cp)) {
+		if (len == 0 || m->unfit(cp)) {
 			fputs(replacement, f);
 			i += len ? len : 1;
 			continue;
@@ -154,23 +157,31 @@ void report_put_html(FILE *f, const char *str)
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
+		case '\'': fputs(m->apos, f); break;
 		case '\t':
 		case '\n':
 		case '\r':
-			fputc((int)cp, f);
+			if (cp == '\r' ? m->cr_ref : m->ws_refs)
+				fprintf(f, "&#%u;", cp);
+			else
+				fputc((int)cp, f);
 			break;
 		default:
-			/* Other controls as their Control Pictures (U+2400 +
-			 * cp, U+2421 for DEL): an ESC of a colour sequence
-			 * is seen, not swallowed. */
-			if (cp < 0x20 || cp == 0x7f)
-				fprintf(f, "&#x%X;", cp == 0x7f ? 0x2421 : 0x2400 + cp);
-			else
+			if (!m->control(f, cp))
 				fwrite(s + i, 1, len, f);
 		}
 		i += len;
 	}
+}
+
+void report_put_xml(FILE *f, const char *str, int attr)
+{
+	put_markup(f, str, attr ? &xml_attr : &xml_text);
+}
+
+void report_put_html(FILE *f, const char *str)
+{
+	put_markup(f, str, &html_text);
 }
 
 void report_put_seconds(FILE *f, long ms)

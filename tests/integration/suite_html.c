@@ -176,6 +176,18 @@ static void expect_first_row(const char *dom, const char *name)
 		  "the first row is not %s: %.400s", name, row);
 }
 
+/* The stand-in suite of this test, run by suite_runner.sh: its path. */
+static const char *stand_in_suite(char *buf, size_t len)
+{
+	char runner[512];
+
+	snprintf(runner, sizeof(runner), "%s/tests/integration/suite_runner.sh",
+		 srcdir());
+	setenv("STUBRUN_SUITE_RUNNER", runner, 1);
+	snprintf(buf, len, "%s/tests/integration/suite_data/html.ini", srcdir());
+	return buf;
+}
+
 #define RUN(res, ...) do { \
 	const char *argv_[] = { harness_stubrun(), __VA_ARGS__, NULL }; \
 	cr_assert_eq(harness_run(res, argv_, 90), 0); \
@@ -184,14 +196,10 @@ static void expect_first_row(const char *dom, const char *name)
 
 Test(suite_html, stand_in_page_keeps_hostile_text_inert_and_sorts)
 {
-	char suite[512], runner[512], *html, *dom, *text, *json, *xml;
+	char suite[512], *html, *dom, *text, *json, *xml;
 	harness_result r;
 
-	snprintf(suite, sizeof(suite), "%s/tests/integration/suite_data/html.ini",
-		 srcdir());
-	snprintf(runner, sizeof(runner), "%s/tests/integration/suite_runner.sh",
-		 srcdir());
-	setenv("STUBRUN_SUITE_RUNNER", runner, 1);
+	stand_in_suite(suite, sizeof(suite));
 	RUN(&r, "test", "-j", "2", "--html", IN_DIR("out.html"), "--json",
 	    IN_DIR("out.jsonl"), "--junit", IN_DIR("out.xml"), suite);
 	cr_assert_eq(r.status, 1, "%.2000s", r.err);
@@ -319,14 +327,10 @@ Test(suite_html, real_guests_page_shows_the_failure_with_its_post_mortem)
  * input (exit status 4, naming it). */
 Test(suite_html, report_merge_writes_a_page_and_refuses_one_as_input)
 {
-	char suite[512], runner[512], *html;
+	char suite[512], *html;
 	harness_result r;
 
-	snprintf(suite, sizeof(suite), "%s/tests/integration/suite_data/html.ini",
-		 srcdir());
-	snprintf(runner, sizeof(runner), "%s/tests/integration/suite_runner.sh",
-		 srcdir());
-	setenv("STUBRUN_SUITE_RUNNER", runner, 1);
+	stand_in_suite(suite, sizeof(suite));
 	RUN(&r, "test", "--shard", "1/2", "--json", IN_DIR("s1.jsonl"), suite);
 	harness_result_free(&r);
 	RUN(&r, "test", "--shard", "2/2", "--junit", IN_DIR("s2.xml"), suite);

@@ -55,18 +55,27 @@ Test(events, writes_begin_end_verdict_lines_and_appends)
 		"{\"event\":\"verdict\",\"status\":0,\"reason\":\"again\",\"time_ms\":1}\n");
 }
 
-/* The guest's clock, written by the run, read back by the suite: each
- * test's begin and end and the verdict; absent is -1. */
-Test(events, guest_times_round_trip_through_the_suite_reader)
+/* A writer on a new file `path` (a mkstemp template). */
+static events *open_temp(char *path)
 {
-	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
+	char err[256];
 	int fd = mkstemp(path);
-	suite_events se;
 	events *ev;
 
 	cr_assert_geq(fd, 0);
 	close(fd);
 	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
+	return ev;
+}
+
+/* The guest's clock, written by the run, read back by the suite: each
+ * test's begin and end and the verdict; absent is -1. */
+Test(events, guest_times_round_trip_through_the_suite_reader)
+{
+	char path[] = "/tmp/stubrun-events-XXXXXX";
+	events *ev = open_temp(path);
+	suite_events se;
+
 	cr_assert_eq(events_begin(ev, "a", AT(4000, 0)), 0);
 	cr_assert_eq(events_end(ev, "a", 0, AT(4100, 90), NULL, 0), 0);
 	cr_assert_eq(events_begin(ev, "b", AT(4200, -1)), 0);
@@ -148,14 +157,10 @@ Test(events, fifo_and_directory_are_refused_without_blocking)
  * reads back as skipped, not as a pass. */
 Test(events, skip_line_round_trips_through_the_suite_reader)
 {
-	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
-	int fd = mkstemp(path);
+	char path[] = "/tmp/stubrun-events-XXXXXX";
+	events *ev = open_temp(path);
 	suite_events se;
-	events *ev;
 
-	cr_assert_geq(fd, 0);
-	close(fd);
-	cr_assert_eq(events_open(&ev, path, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(events_skip(ev, "s.c", "SKIP no \"device\"", AT(7, -1), "# diag\n", 7), 0);
 	cr_assert_eq(events_end(ev, "s.d", 0, AT(8, -1), NULL, 0), 0);
 	events_close(ev);
