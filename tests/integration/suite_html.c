@@ -19,7 +19,7 @@ static char dir[64];
 static void setup(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/stubrun-html-it-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(harness_scratch_make(dir), 0);
 	setenv("TMPDIR", dir, 1);
 	/* chromium keeps state under HOME and the XDG directories: ours. */
 	setenv("HOME", dir, 1);
@@ -33,11 +33,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (dir[0])
-		(void)system(cmd);
+	harness_scratch_remove(dir);
 }
 
 TestSuite(suite_html, .init = setup, .fini = teardown, .timeout = 120);
