@@ -21,8 +21,8 @@ typedef struct events events;
 
 /* When an event happened. wall_ms: since `stubrun run` began. guest_ms:
  * how long the guest has run, from its first instruction, less the time
- * a debugger held the machine (what --timeout counts); -1 before the
- * guest first ran, and then not written. */
+ * a debugger or a snapshot's save or restore held the machine (what
+ * --timeout counts); -1 before the guest first ran, and then not written. */
 typedef struct events_time {
 	int64_t wall_ms;
 	int64_t guest_ms;

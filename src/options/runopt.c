@@ -441,8 +441,8 @@ const runopt_def runopt_table[] = {
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after the guest has run SECONDS (default 60;\n"
 	  "fractions allowed): from its first instruction, less the\n"
-	  "time gdb holds the machine (the reports' guest time);\n"
-	  "QEMU's start-up gets 4 s more" },
+	  "time gdb or a snapshot's save holds the machine (the\n"
+	  "reports' guest time); QEMU's start-up gets 4 s more" },
 
 	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
 	  "Stub:",

@@ -259,7 +259,8 @@ void run_mark(run_ctx *r, run_phase ph);
 void run_print_timing(const run_ctx *r);
 /* The guest's clock, what --timeout counts: run_guest_start() at its first
  * instruction (the deadline becomes its budget; later calls do nothing),
- * run_guest_held() after a debugger held the machine since `since`
+ * run_guest_held() after a debugger, or stubrun's own work on a halted
+ * machine (a snapshot's save or restore), held it since `since`
  * (util_now_ms(); the deadline moves by as much), run_event_time() the
  * times of an event now: the guest's stop at the verdict once one is set. */
 void run_guest_start(run_ctx *r);

@@ -62,15 +62,19 @@ int run_snapshot_plan(run_ctx *r)
 	return run_add_bp(r, addr, RUN_BP_SNAPSHOT, 0, o->snapshot_at, 0);
 }
 
-/* A monitor command; 0, or -1 with QEMU's words (or the stub's) in msg. */
+/* A monitor command; 0, or -1 with QEMU's words (or the stub's) in msg.
+ * The machine is halted meanwhile: a slow savevm on a loaded host is not
+ * the guest's time. */
 static int monitor(run_ctx *r, const char *cmd, char *msg, size_t cap)
 {
+	int64_t t = util_now_ms();
 	char *out = NULL;
 	int err;
 
 	msg[0] = '\0';
-	run_bound_requests(r, util_now_ms() + SNAPSHOT_MONITOR_MS);
+	run_bound_requests(r, t + SNAPSHOT_MONITOR_MS);
 	err = rsp_monitor(&out, r->conn, cmd);
+	run_guest_held(r, t);
 	run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 	if (err < 0) {
 		snprintf(msg, cap, "%s", rsp_errmsg(r->conn));
