@@ -567,6 +567,7 @@ int suite_main(int argc, char **argv)
 	report_suite *rs = NULL;
 	char err[1024];
 	int status = SUITE_EXIT_ERROR, signo = 0, rc;
+	suite_cov cov = { 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -612,6 +613,10 @@ int suite_main(int argc, char **argv)
 		goto fail;
 	if (!(rs = calloc(c.nsuites + 1, sizeof(*rs))))
 		goto fail;
+	if (c.o.coverage &&
+	    suite_cov_run(&cov, &r.coverage, c.o.coverage, c.insts, c.ninsts,
+			  c.tmpdir, c.report[REPORT_HTML], err, sizeof(err)) < 0)
+		goto fail;
 	if (write_reports(&c, &r, rs, err, sizeof(err)) < 0) {
 		suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo,
 				       c.o.flaky_fails);
@@ -619,10 +624,8 @@ int suite_main(int argc, char **argv)
 	}
 	suite_progress_summary(&c.prog, &r, c.insts, c.ninsts, signo,
 				       c.o.flaky_fails);
-	if (c.o.coverage && suite_cov_merge(c.o.coverage, c.insts, c.ninsts,
-					    c.tmpdir, stderr, err,
-					    sizeof(err)) < 0)
-		goto fail;
+	if (cov.said)
+		fputs(cov.said, stderr);
 	status = exit_status(&c, signo);
 	goto out;
 fail:
@@ -631,6 +634,7 @@ fail_status:
 	suite_progress_clear(&c.prog);
 	fprintf(stderr, "stubrun test: %s\n", err[0] ? err : "out of memory");
 out:
+	free(cov.said);
 	free(rs);
 	ctx_free(&c);
 	return status;

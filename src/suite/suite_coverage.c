@@ -64,9 +64,11 @@ static int found(const char *path, const char *rel, void *arg)
 	return 1;
 }
 
-/* Runs argv in `cwd` (NULL: ours), its output kept: 0 when it exited 0,
- * else -1 with its last line (or why it did not run) in err. */
-static int run_tool(char *const *argv, const char *cwd, char *err, size_t errlen)
+/* Runs argv in `cwd` (NULL: ours), its output kept (the tail of it in
+ * said[saidcap] when said is not NULL): 0 when it exited 0, else -1 with
+ * its last line (or why it did not run) in err. */
+static int run_tool(char *const *argv, const char *cwd, char *said,
+		    size_t saidcap, char *err, size_t errlen)
 {
 	char out[TOOL_OUTPUT_MAX + 1];
 	size_t len = 0;
@@ -109,6 +111,9 @@ static int run_tool(char *const *argv, const char *cwd, char *err, size_t errlen
 		util_errf(err, errlen, "%s: %s", argv[0], strerror(child_errno));
 		return -1;
 	}
+	out[len] = '\0';
+	if (said && saidcap)
+		snprintf(said, saidcap, "%s", out);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
@@ -174,7 +179,7 @@ static int fold(const char **acc, char *merged, size_t cap,
 		snprintf(out, sizeof(out), "%s/cov-merged-%zu", tmpdir, i);
 		char *argv[] = { "gcov-tool", "merge", "-o", out, (char *)*acc,
 				 (char *)d, NULL };
-		if (run_tool(argv, NULL, err, errlen) < 0)
+		if (run_tool(argv, NULL, NULL, 0, err, errlen) < 0)
 			return -1;
 		snprintf(merged, cap, "%s", out);
 		*acc = merged;
@@ -182,12 +187,25 @@ static int fold(const char **acc, char *merged, size_t cap,
 	return 0;
 }
 
+/* gcovr's "lines: 81.8% (9 out of 11)" from its --print-summary output,
+ * as "lines: 81.8% (9 of 11)", into res->summary. */
+static void take_summary(suite_cov_result *res, const char *said)
+{
+	const char *p = strstr(said, "lines: ");
+	double pct;
+	unsigned long hit, all;
+
+	if (p && sscanf(p, "lines: %lf%% (%lu out of %lu)", &pct, &hit, &all) == 3)
+		snprintf(res->summary, sizeof(res->summary),
+			 "lines: %.1f%% (%lu of %lu)", pct, hit, all);
+}
+
 /* gcovr's pages and XML, from DIR, rooted where the units were compiled
  * (their sources are named relative to it). Skipped without gcovr. */
-static void gcovr_reports(const copy_ctx *cc, FILE *msg)
+static void gcovr_reports(const copy_ctx *cc, suite_cov_result *res, FILE *msg)
 {
 	char root[COVOUT_PATH_MAX], html[COVOUT_PATH_MAX], xml[COVOUT_PATH_MAX];
-	char err[512];
+	char err[512], said[TOOL_OUTPUT_MAX + 1];
 	char *data = NULL;
 	size_t len;
 
@@ -201,14 +219,17 @@ static void gcovr_reports(const copy_ctx *cc, FILE *msg)
 	free(data);
 	snprintf(html, sizeof(html), "%s/html/index.html", cc->dir);
 	snprintf(xml, sizeof(xml), "%s/coverage.xml", cc->dir);
-	char *argv[] = { "gcovr", "-r", root, "--html-details", html,
-			 "--cobertura", xml, (char *)cc->dir, NULL };
-	if (covout_mkdirs(cc->dir, html) < 0 || run_tool(argv, root, err,
-							 sizeof(err)) < 0)
+	char *argv[] = { "gcovr", "-r", root, "--print-summary", "--html-details",
+			 html, "--cobertura", xml, (char *)cc->dir, NULL };
+	if (covout_mkdirs(cc->dir, html) < 0 ||
+	    run_tool(argv, root, said, sizeof(said), err, sizeof(err)) < 0) {
 		fprintf(msg, "stubrun test: coverage: %s\n", err);
-	else
-		fprintf(msg, "stubrun test: coverage: report %s (Cobertura: %s)\n",
-			html, xml);
+		return;
+	}
+	take_summary(res, said);
+	snprintf(res->html, sizeof(res->html), "%s", html);
+	fprintf(msg, "stubrun test: coverage: %s%sreport %s (Cobertura: %s)\n",
+		res->summary, res->summary[0] ? "; " : "", html, xml);
 }
 
 /* 1 when `prog` is an executable in $PATH. */
@@ -228,8 +249,9 @@ static int in_path(const char *prog)
 	return 0;
 }
 
-int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
-		    const char *tmpdir, FILE *msg, char *err, size_t errlen)
+int suite_cov_merge(suite_cov_result *res, const char *dir,
+		    const suite_inst *insts, size_t n, const char *tmpdir,
+		    FILE *msg, char *err, size_t errlen)
 {
 	char merged[COVOUT_PATH_MAX];
 	const char *acc;
@@ -237,6 +259,7 @@ int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
 	copy_ctx cc = { dir, 1, 0, "", err, errlen };
 	int e;
 
+	memset(res, 0, sizeof(*res));
 	if ((e = covout_mkdir_p(dir)) < 0) {
 		util_errf(err, errlen, "--coverage %s: %s", dir, strerror(-e));
 		return -1;
@@ -259,6 +282,84 @@ int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
 	fprintf(msg, "stubrun test: coverage: %zu file%s from %zu run%s in %s\n",
 		files, files == 1 ? "" : "s", runs, runs == 1 ? "" : "s", dir);
 	if (cc.first_gcno[0] && in_path("gcovr"))
-		gcovr_reports(&cc, msg);
+		gcovr_reports(&cc, res, msg);
+	return 0;
+}
+
+/* The path of `to` relative to the directory `from_dir` (both absolute
+ * and canonical), into out[cap]: a "../" for each of from_dir's
+ * components after those they share, then the rest of `to`. -1 when it
+ * does not fit. */
+static int relative_path(char *out, size_t cap, const char *from_dir,
+			 const char *to)
+{
+	const char *f = from_dir, *t = to;
+	size_t used = 0, fl, tl;
+
+	for (;;) {
+		f += strspn(f, "/");
+		t += strspn(t, "/");
+		fl = strcspn(f, "/");
+		tl = strcspn(t, "/");
+		if (!fl || fl != tl || strncmp(f, t, fl))
+			break;
+		f += fl;
+		t += tl;
+	}
+	for (; *(f += strspn(f, "/")); f += strcspn(f, "/")) {
+		if (used + 4 > cap)
+			return -1;
+		memcpy(out + used, "../", 3);
+		used += 3;
+	}
+	if (used + strlen(t) + 1 > cap)
+		return -1;
+	memcpy(out + used, t, strlen(t) + 1);
+	return 0;
+}
+
+int suite_cov_link(char *out, size_t cap, const suite_cov_result *res,
+		   const char *report_path)
+{
+	char dir[COVOUT_PATH_MAX], *canon_dir = NULL, *canon_to = NULL;
+	const char *slash = strrchr(report_path, '/');
+	int rc = -1;
+
+	if (!res->html[0] || !strcmp(report_path, "-"))
+		return -1;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == report_path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - report_path),
+			 report_path);
+	if ((canon_dir = realpath(dir, NULL)) &&
+	    (canon_to = realpath(res->html, NULL)))
+		rc = relative_path(out, cap, canon_dir, canon_to);
+	free(canon_dir);
+	free(canon_to);
+	return rc;
+}
+
+int suite_cov_run(suite_cov *cov, report_coverage *out, const char *dir,
+		  const suite_inst *insts, size_t n, const char *tmpdir,
+		  const char *report_path, char *err, size_t errlen)
+{
+	FILE *msg = open_memstream(&cov->said, &cov->said_len);
+	int rc;
+
+	if (!msg) {
+		util_errf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = suite_cov_merge(&cov->res, dir, insts, n, tmpdir, msg, err, errlen);
+	fclose(msg);
+	if (rc < 0)
+		return -1;
+	out->summary = cov->res.summary[0] ? cov->res.summary : NULL;
+	if (report_path && suite_cov_link(cov->link, sizeof(cov->link), &cov->res,
+					  report_path) == 0)
+		out->link = cov->link;
 	return 0;
 }

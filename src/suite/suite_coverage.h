@@ -14,11 +14,37 @@
  * (made by the run) and `strip`. 0 or -ENOMEM. */
 int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
 		      int strip);
+/* What the merge made, for the HTML report. */
+typedef struct suite_cov_result {
+	char summary[128];            /* "lines: 81.8% (9 of 11)", or "" */
+	char html[4096];              /* gcovr's index.html, or "" */
+} suite_cov_result;
+
 /* Sums the instances' data into dir (made when missing), with one line
  * to `msg` on what it wrote, and gcovr's reports when gcovr is there.
  * 0, or -1 with err. */
-int suite_cov_merge(const char *dir, const suite_inst *insts, size_t n,
-		    const char *tmpdir, FILE *msg, char *err, size_t errlen);
+int suite_cov_merge(suite_cov_result *res, const char *dir,
+		    const suite_inst *insts, size_t n, const char *tmpdir,
+		    FILE *msg, char *err, size_t errlen);
+/* The suite's coverage as `stubrun test` shows it: summed before the
+ * reports are written, so that the HTML page (report_path, or NULL) can
+ * show the summary and link to gcovr's pages; what the merge says waits
+ * in `said` (free() it) for after the suite's summary line. */
+typedef struct suite_cov {
+	suite_cov_result res;
+	char link[4096];
+	char *said;
+	size_t said_len;
+} suite_cov;
+int suite_cov_run(suite_cov *cov, report_coverage *out, const char *dir,
+		  const suite_inst *insts, size_t n, const char *tmpdir,
+		  const char *report_path, char *err, size_t errlen);
+
+/* The link from the report file `report_path` to gcovr's pages, relative
+ * to the report's directory, into out[cap]. 0, or -1 when there are no
+ * pages, the report goes to stdout, or a path cannot be resolved. */
+int suite_cov_link(char *out, size_t cap, const suite_cov_result *res,
+		   const char *report_path);
 /* What the instances and the merge leave is in tmpdir, which the suite
  * removes whole (privdir_remove). */
 

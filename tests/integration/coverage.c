@@ -179,9 +179,12 @@ Test(coverage, suite_sums_its_tests, .init = scratch_make,
 		   "[test \"five\"]\nimage = %s\nargs = 5 stubrun_exit\n", img, img);
 	fclose(f);
 	snprintf(dir, sizeof(dir), "%s/merged", scratch);
+	char page[PATH_MAX + 64];
+	snprintf(page, sizeof(page), "%s/report.html", scratch);
 	const char *argv[] = { harness_stubrun(), "test", "-j2", "--coverage",
 			       dir, "--coverage-strip",
-			       strip_count(strip, sizeof(strip)), path, NULL };
+			       strip_count(strip, sizeof(strip)), "--html", page,
+			       path, NULL };
 	cr_assert_eq(harness_run(&res, argv, 240), 0);
 	cr_expect_eq(res.status, 0, "%s", res.err);
 	cr_expect(strstr(res.err, "coverage: 2 files from 2 runs"), "%s", res.err);
@@ -197,6 +200,14 @@ Test(coverage, suite_sums_its_tests, .init = scratch_make,
 	snprintf(path, sizeof(path), "%s/html/index.html", dir);
 	char *html = harness_slurp(path);
 	cr_expect(html && strstr(html, "cov.c"), "no HTML report naming cov.c");
+	free(html);
+	/* The suite's own page: gcovr's line summary and a relative link. */
+	html = harness_slurp(page);
+	cr_expect(html && strstr(html, "<h2>Coverage</h2>") &&
+		  strstr(html, "lines: ") &&
+		  strstr(html, "href=\"merged/html/index.html\""),
+		  "no coverage section in the HTML report:\n%.3000s",
+		  html ? html : "");
 	free(html);
 }
 
