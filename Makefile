@@ -206,13 +206,19 @@ demo:
 # the harder test of timing; most of their time is QEMU's, which a second,
 # plain pass would only repeat (`make test` runs them against build/).
 # Only valgrind's test needs the plain build (it cannot run an ASan one).
+# The builds use every CPU (.ci/run calls plain `make check`); the tests
+# set their own parallelism.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 check:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all examples headers
+	@$(MAKE) --no-print-directory -j$(NPROC) all examples headers
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-integration \
 		INT_ARGS="--filter hygiene_valgrind/*"
-	@$(MAKE) --no-print-directory SANITIZE=1 all test
+	@$(MAKE) --no-print-directory -j$(NPROC) SANITIZE=1 all \
+		$(TEST_RSP:build/%=build/san/%) $(TEST_UNIT:build/%=build/san/%) \
+		$(TEST_INT:build/%=build/san/%)
+	@$(MAKE) --no-print-directory SANITIZE=1 test
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 # Test ELF files built with the cross compilers (tests/data/elf/Makefile).
