@@ -359,7 +359,8 @@ const runopt_def runopt_table[] = {
 	  "the program's, its stdout is the console" },
 	{ "--system", NULL, RUNOPT_SYSTEM, F, 0, 1, NULL, NULL, NULL,
 	  "boot IMAGE on qemu-system-ARCH even when it looks like a\n"
-	  "Linux program" },
+	  "Linux program; before IMAGE, all that follows IMAGE is\n"
+	  "the guest's command line (as with --user)" },
 	{ "--sysroot", NULL, RUNOPT_SYSROOT, V, 0, 1, NULL, "DIR", NULL,
 	  "where a dynamic program's interpreter and libraries are\n"
 	  "(QEMU's -L; default: Debian's cross C library directory\n"

@@ -12,6 +12,7 @@
 static const char usage_head[] =
 "usage: stubrun run [OPTIONS] IMAGE [-- GUEST-ARG...]\n"
 "       stubrun run [OPTIONS] --user PROGRAM [ARG...]   (an exec wrapper)\n"
+"       stubrun run [OPTIONS] --system IMAGE [ARG...]   (the same, booted)\n"
 "       stubrun run [OPTIONS] --kernel|--cdrom|--drive|--bios|--uefi ... [-- ARG...]\n"
 "       stubrun IMAGE ...           (the same as stubrun run)\n"
 "\n"
@@ -346,10 +347,11 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 				return -1;
 			}
 			o->image = arg;
-			/* --user before IMAGE makes stubrun an exec wrapper,
-			 * as ctest, meson and cargo call one: the rest of
-			 * the line is the program's (a "--" first is ours). */
-			if (o->user) {
+			/* --user or --system before IMAGE makes stubrun an
+			 * exec wrapper, as ctest, meson and cargo call one:
+			 * the rest of the line is the guest's (a "--" first
+			 * is ours). */
+			if (o->user || o->system) {
 				int k = i + 1 < argc && !strcmp(argv[i + 1], "--") ?
 					i + 2 : i + 1;
 				o->guest_args = (const char *const *)&argv[k];

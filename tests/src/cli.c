@@ -350,3 +350,31 @@ Test(cli, user_mode_options)
 	cr_expect_str_eq(err, "--user and --system: give one");
 	cli_options_free(&o);
 }
+
+/* --system before IMAGE: the same exec wrapper for a booted guest (ctest
+ * and meson append a bare-metal test's arguments to the image); after
+ * IMAGE, options are still stubrun's. */
+Test(cli, system_exec_wrapper)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--system", "t", "--demo", "-q"), 0,
+		     "%s", err);
+	cr_expect(o.system);
+	cr_expect_str_eq(o.image, "t");
+	cr_assert_eq(o.n_guest_args, 2);
+	cr_expect_str_eq(o.guest_args[0], "--demo");
+	cr_expect_str_eq(o.guest_args[1], "-q");
+	cr_expect_eq(o.quiet, 0);
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--system", "t", "--", "a"), 0, "%s", err);
+	cr_assert_eq(o.n_guest_args, 1);
+	cr_expect_str_eq(o.guest_args[0], "a");
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "t", "--system", "-q"), 0, "%s", err);
+	cr_expect(o.system);
+	cr_expect(o.quiet);
+	cr_expect_eq(o.n_guest_args, 0);
+	cli_options_free(&o);
+}
