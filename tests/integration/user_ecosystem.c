@@ -6,97 +6,7 @@
  * and its log holds stubrun's post-mortem and verdict. examples/cargo-cross
  * is tested on the host target only (x86_64 under qemu-x86_64, the same
  * runner line): no Rust standard library of another target is installed. */
-#include <criterion/criterion.h>
-
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "harness.h"
-
-/* Why 120 s: a configure, a build or a test run takes a few seconds;
- * the cap only stops a hung one on a loaded machine. */
-#define STEP_LIMIT_S 120
-/* A path built from the source directory's and a suffix. */
-#define LONG_PATH (2 * PATH_MAX)
-
-static char scratch[] = "/tmp/stubrun-eco-XXXXXX";
-
-static void scratch_make(void)
-{
-	cr_assert_not_null(mkdtemp(scratch), "mkdtemp");
-}
-
-static void scratch_remove(void)
-{
-	const char *argv[] = { "rm", "-rf", scratch, NULL };
-	harness_result res;
-
-	if (strstr(scratch, "XXXXXX"))
-		return;
-	harness_run(&res, argv, 30);
-	harness_result_free(&res);
-}
-
-/* Whether `name` is a command the shell finds in PATH. */
-static int have_program(const char *name)
-{
-	const char *argv[] = { "sh", "-c", "command -v \"$0\" >/dev/null", name,
-			       NULL };
-	harness_result res;
-	int found;
-
-	found = harness_run(&res, argv, 30) == 0 && res.status == 0;
-	harness_result_free(&res);
-	return found;
-}
-
-static const char *srcdir(void)
-{
-	const char *src = getenv("STUBRUN_SRCDIR");
-
-	cr_assert_not_null(src, "STUBRUN_SRCDIR is not set (run through make)");
-	return src;
-}
-
-/* The absolute path of stubrun. */
-static const char *stubrun_path(char *buf)
-{
-	cr_assert_not_null(realpath(harness_stubrun(), buf),
-			   "no stubrun at %s", harness_stubrun());
-	return buf;
-}
-
-/* Runs one step of a build; fails the test unless it ends with `want`
- * (-1: any status but 0). The result is the caller's to free. */
-static void step(harness_result *res, const char *const argv[], int want)
-{
-	cr_assert_eq(harness_run(res, argv, STEP_LIMIT_S), 0, "cannot run %s",
-		     argv[0]);
-	cr_assert_eq(res->timed_out, 0, "%s outlived %d s", argv[0],
-		     STEP_LIMIT_S);
-	if (want < 0)
-		cr_assert_neq(res->status, 0, "%s %s passed:\n%s%s", argv[0],
-			      argv[1], res->out, res->err);
-	else
-		cr_assert_eq(res->status, want, "%s %s: status %d\n%s%s",
-			     argv[0], argv[1], res->status, res->out, res->err);
-}
-
-static void step_quiet(const char *const argv[])
-{
-	harness_result res;
-
-	step(&res, argv, 0);
-	harness_result_free(&res);
-}
-
-static void expect_in(const char *hay, const char *needle)
-{
-	cr_expect(strstr(hay, needle) != NULL, "the log lacks '%s':\n%s",
-		  needle, hay);
-}
+#include "eco_common.h"
 
 /* What the demo failure's log says whatever the tool: the program's own
  * message, stubrun's post-mortem and verdict, and on aarch64 (the one
@@ -111,8 +21,7 @@ static void expect_demo_failure(const char *log, const char *arch)
 	if (!strcmp(arch, "aarch64"))
 		expect_in(log, "check_wrong_on_purpose+");
 	expect_in(log, "stubrun: FAIL: the program got SIGABRT at 0x");
-	cr_expect_eq(harness_count_processes(scratch), 0,
-		     "a qemu-user outlived stubrun");
+	expect_no_qemu();
 }
 
 /* ctest: configure with the architecture's toolchain file, build, run
@@ -125,11 +34,10 @@ static void cmake_cross(const char *arch, const char *triple)
 
 	if (!have_program("cmake") || !have_program("ctest"))
 		cr_skip_test("cmake is not installed");
-	snprintf(src, sizeof(src), "%s/examples/cmake-cross", srcdir());
+	eco_dirs(src, build, "cmake-cross");
 	snprintf(toolchain, sizeof(toolchain),
 		 "-DCMAKE_TOOLCHAIN_FILE=%s/toolchains/%s.cmake", src, triple);
 	snprintf(bin, sizeof(bin), "-DSTUBRUN=%s", stubrun_path(stubrun));
-	snprintf(build, sizeof(build), "%s/build", scratch);
 
 	const char *configure[] = { "cmake", "-S", src, "-B", build, toolchain,
 				    bin, "-DDEMO_FAILURE=ON", NULL };
@@ -152,18 +60,6 @@ static void cmake_cross(const char *arch, const char *triple)
 	harness_result_free(&res);
 }
 
-/* Puts the directory of $STUBRUN first in PATH: the cross files name
- * plain `stubrun`, as an installed one is called. */
-static void path_to_stubrun(void)
-{
-	char stubrun[PATH_MAX], path[LONG_PATH];
-
-	stubrun_path(stubrun);
-	*strrchr(stubrun, '/') = '\0';
-	snprintf(path, sizeof(path), "%s:%s", stubrun, getenv("PATH"));
-	cr_assert_eq(setenv("PATH", path, 1), 0);
-}
-
 /* meson: set up with the architecture's cross file, build, run the
  * passing tests by name, then the demo failure alone. */
 static void meson_cross(const char *arch, const char *triple)
@@ -174,9 +70,8 @@ static void meson_cross(const char *arch, const char *triple)
 	if (!have_program("meson") || !have_program("ninja"))
 		cr_skip_test("meson or ninja is not installed");
 	path_to_stubrun();
-	snprintf(src, sizeof(src), "%s/examples/meson-cross", srcdir());
+	eco_dirs(src, build, "meson-cross");
 	snprintf(cross, sizeof(cross), "%s/cross/%s.ini", src, triple);
-	snprintf(build, sizeof(build), "%s/build", scratch);
 
 	const char *setup[] = { "meson", "setup", build, src, "--cross-file",
 				cross, "-Ddemo_failure=true", NULL };

@@ -1,0 +1,125 @@
+/* Integration: stubrun as the emulator of bare-metal cross builds. The
+ * example projects examples/cmake-bare (ctest, CMAKE_CROSSCOMPILING_EMULATOR)
+ * and examples/meson-bare (meson test, exe_wrapper) are configured, built
+ * and tested in a scratch directory for each board: Cortex-M3 on
+ * mps2-an385, RV64 and Cortex-A57 on virt, picolibc images talking
+ * through semihosting. Each tool must see what each test did: the
+ * passing tests pass and the skip is a skip (together a passing run), the
+ * failing check and the hang are failures, and their logs hold stubrun's
+ * post-mortems and verdicts. */
+#include "eco_common.h"
+
+/* What the logs of the two failing demos say whatever the tool: the
+ * failed check, abort()'s status through semihosting with the test
+ * function in the backtrace; the hang's timeout, its post-mortem at the
+ * spinning function. */
+static void expect_demo_failures(const char *log)
+{
+	expect_in(log, "test_crc32.c:13: checksum_crc32(\"123456789\", 9) = "
+		  "0xcbf43926, expected 0xcbf43927");
+	expect_in(log, "=== stubrun post-mortem: the guest exited through "
+		  "semihosting with status 134 ===");
+	expect_in(log, "check_wrong_on_purpose+");
+	expect_in(log, "stubrun: FAIL: the guest exited through semihosting "
+		  "with status 134 (status 134)");
+	expect_in(log, "demo_hang: waiting for a device that never answers");
+	expect_in(log, "=== stubrun post-mortem: timeout after 2 s ===");
+	expect_in(log, " wait_for_ready+");
+	expect_in(log, "stubrun: TIMEOUT: timeout after 2 s (status 124)");
+	expect_no_qemu();
+}
+
+/* ctest: configure with the board's toolchain file, build, run the
+ * passing tests and the skip (ctest passes), then the two failures. */
+static void cmake_bare(const char *toolchain_name)
+{
+	char src[PATH_MAX], toolchain[LONG_PATH], bin[LONG_PATH];
+	char stubrun[PATH_MAX], build[PATH_MAX];
+	harness_result res;
+
+	if (!have_program("cmake") || !have_program("ctest"))
+		cr_skip_test("cmake is not installed");
+	eco_dirs(src, build, "cmake-bare");
+	snprintf(toolchain, sizeof(toolchain),
+		 "-DCMAKE_TOOLCHAIN_FILE=%s/toolchains/%s.cmake", src,
+		 toolchain_name);
+	snprintf(bin, sizeof(bin), "-DSTUBRUN=%s", stubrun_path(stubrun));
+
+	const char *configure[] = { "cmake", "-S", src, "-B", build, toolchain,
+				    bin, "-DDEMO_STATUSES=ON", NULL };
+	step_quiet(configure);
+	const char *make[] = { "cmake", "--build", build, NULL };
+	step_quiet(make);
+
+	const char *pass[] = { "ctest", "--test-dir", build, "-E",
+			       "demo_failure|hang_demo", NULL };
+	step(&res, pass, 0);
+	expect_in(res.out, "100% tests passed, 0 tests failed out of 3");
+	/* The numbers in ctest's lists depend on the selection. */
+	expect_in(res.out, "The following tests did not run:\n");
+	expect_in(res.out, " - skip_demo (Skipped)\n");
+	harness_result_free(&res);
+
+	const char *fail[] = { "ctest", "--test-dir", build, "-R",
+			       "demo_failure|hang_demo", "--output-on-failure",
+			       NULL };
+	step(&res, fail, -1);
+	expect_in(res.out, "0% tests passed, 2 tests failed out of 2");
+	expect_in(res.out, "The following tests FAILED:\n");
+	expect_in(res.out, " - crc32_demo_failure (Failed)\n");
+	expect_in(res.out, " - hang_demo (Failed)\n");
+	expect_demo_failures(res.out);
+	harness_result_free(&res);
+}
+
+/* meson: set up with the board's cross file (its compiler check runs
+ * through the exe_wrapper), build, run the passing tests and the skip,
+ * then the two failures. */
+static void meson_bare(const char *cross_name)
+{
+	char src[PATH_MAX], cross[LONG_PATH], build[PATH_MAX];
+	harness_result res;
+
+	if (!have_program("meson") || !have_program("ninja"))
+		cr_skip_test("meson or ninja is not installed");
+	path_to_stubrun();
+	eco_dirs(src, build, "meson-bare");
+	snprintf(cross, sizeof(cross), "%s/cross/%s.ini", src, cross_name);
+
+	const char *setup[] = { "meson", "setup", build, src, "--cross-file",
+				cross, "-Ddemo_statuses=true", NULL };
+	step_quiet(setup);
+	const char *make[] = { "meson", "compile", "-C", build, NULL };
+	step_quiet(make);
+
+	const char *pass[] = { "meson", "test", "-C", build, "crc32", "adler32",
+			       "skip_demo", NULL };
+	step(&res, pass, 0);
+	expect_in(res.out, "Ok:                 2");
+	expect_in(res.out, "Skipped:            1");
+	expect_in(res.out, "Fail:               0");
+	harness_result_free(&res);
+
+	const char *fail[] = { "meson", "test", "-C", build, "--print-errorlogs",
+			       "crc32_demo_failure", "hang_demo", NULL };
+	step(&res, fail, -1);
+	expect_in(res.out, "Ok:                 0");
+	expect_in(res.out, "Fail:               2");
+	expect_in(res.out, "exit status 124");
+	expect_demo_failures(res.out);
+	harness_result_free(&res);
+}
+
+#define BARE_TEST(tool, board, name)                                        \
+	Test(bare_ecosystem, tool##_##board, .init = scratch_make,          \
+	     .fini = scratch_remove, .timeout = 4 * STEP_LIMIT_S)           \
+	{                                                                   \
+		tool##_bare(name);                                          \
+	}
+
+BARE_TEST(cmake, arm, "arm-none-eabi")
+BARE_TEST(cmake, riscv64, "riscv64-unknown-elf")
+BARE_TEST(cmake, aarch64, "aarch64-none-elf")
+BARE_TEST(meson, arm, "arm-none-eabi")
+BARE_TEST(meson, riscv64, "riscv64-unknown-elf")
+BARE_TEST(meson, aarch64, "aarch64-none-elf")
