@@ -11,13 +11,13 @@
 #include "report.h"
 #include "privdir.h"
 #include "shard.h"
+#include "suite_bazel.h"
 #include "quarantine.h"
 #include "suite_durations.h"
 #include "suite_coverage.h"
 #include "suite_report_file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
@@ -48,6 +48,7 @@ typedef struct ctx {
 	const char *report[REPORT_NFORMATS];
 	suite_progress prog;
 	quarantine *quarantine;   /* --quarantine, or NULL */
+	suite_bazel bazel;        /* Bazel's variables */
 	suite_verdict verdict;
 	int sigfd;
 	int mask_saved;
@@ -58,36 +59,20 @@ typedef struct ctx {
 
 /* ---- selection ---- */
 
+/* Bazel's variables (suite_bazel.c): XML_OUTPUT_FILE is the JUnit
+ * report unless --junit names one, its shard applies unless --shard. */
 static int bazel_env(ctx *c, char *err, size_t errlen)
 {
-	const char *status = getenv("TEST_SHARD_STATUS_FILE");
-	int idx, total, rc;
-
 	for (int i = 0; i < REPORT_NFORMATS; i++)
 		c->report[i] = c->o.report[i];
-	if (!c->report[REPORT_JUNIT])
-		c->report[REPORT_JUNIT] = getenv("XML_OUTPUT_FILE");
-	if (c->report[REPORT_JUNIT] && !*c->report[REPORT_JUNIT])
-		c->report[REPORT_JUNIT] = NULL;
-	if (c->o.shard_total)
-		return 0;
-	rc = shard_from_env(&idx, &total, getenv("TEST_TOTAL_SHARDS"),
-			    getenv("TEST_SHARD_INDEX"), err, errlen);
-	if (rc < 0)
+	if (suite_bazel_begin(&c->bazel, c->o.shard_total != 0, err,
+			      errlen) < 0)
 		return -1;
-	if (rc == 1) {
-		c->o.shard_index = idx;
-		c->o.shard_total = total;
-	}
-	/* Touching the status file tells Bazel we understood sharding. */
-	if (status && *status) {
-		int fd = open(status, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			snprintf(err, errlen, "TEST_SHARD_STATUS_FILE %s: %s",
-				 status, strerror(errno));
-			return -1;
-		}
-		close(fd);
+	if (!c->report[REPORT_JUNIT])
+		c->report[REPORT_JUNIT] = c->bazel.xml_output;
+	if (c->bazel.shard_total) {
+		c->o.shard_index = c->bazel.shard_index;
+		c->o.shard_total = c->bazel.shard_total;
 	}
 	return 0;
 }
@@ -634,6 +619,7 @@ fail_status:
 	suite_progress_clear(&c.prog);
 	fprintf(stderr, "stubrun test: %s\n", err[0] ? err : "out of memory");
 out:
+	suite_bazel_end(&c.bazel, signo != 0);
 	free(cov.said);
 	free(rs);
 	ctx_free(&c);

@@ -3,102 +3,16 @@
  * statuses, reports, deadlines, signals, sharding, filters. The suites are
  * the .ini files of tests/integration/suite_data. Each test gets a private TMPDIR and
  * checks that stubrun test left nothing in it. */
-#include <criterion/criterion.h>
+#include "suite_common.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
-
-static char tmpdir[64];
-
-static const char *srcdir(void)
-{
-	const char *d = getenv("STUBRUN_SRCDIR");
-	return d ? d : ".";
-}
-
-static const char *data(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/tests/integration/suite_data/%s", srcdir(), name);
-	return buf;
-}
-
-static const char *tmp(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", tmpdir, name);
-	return buf;
-}
-
-static void setup(void)
-{
-	char runner[1024];
-
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/stubrun-suite-it-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	setenv("TMPDIR", tmpdir, 1);
-	snprintf(runner, sizeof(runner), "%s/tests/integration/suite_runner.sh",
-		 srcdir());
-	setenv("STUBRUN_SUITE_RUNNER", runner, 1);
-	unsetenv("TEST_TOTAL_SHARDS");
-	unsetenv("TEST_SHARD_INDEX");
-	unsetenv("TEST_SHARD_STATUS_FILE");
-	unsetenv("XML_OUTPUT_FILE");
-}
-
-/* Removes the files a test asked for; anything else (an events file, a
- * stubrun-test-* directory) is a leak. */
-static void teardown(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	int leaked = 0;
-	char path[512];
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		leaked |= strncmp(e->d_name, "out.", 4) != 0;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
-	cr_expect_not(leaked, "stubrun test left a file in TMPDIR");
-}
-
 TestSuite(suite_cli, .init = setup, .fini = teardown);
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s = NULL;
-	size_t cap = 0;
-
-	cr_assert_not_null(f, "%s missing", path);
-	if (getdelim(&s, &cap, '\0', f) < 0) {
-		free(s);
-		s = strdup("");
-	}
-	fclose(f);
-	return s;
-}
-
-#define RUN(res, ...) RUN_AS(res, "test", __VA_ARGS__)
-/* `stubrun CMD ARGS...`: CMD is "test", or "report" for report merge. */
-#define RUN_AS(res, cmd, ...) do { \
-	const char *argv_[] = { harness_stubrun(), cmd, __VA_ARGS__, NULL }; \
-	cr_assert_eq(harness_run(res, argv_, 60), 0); \
-	cr_assert_not((res)->timed_out); \
-} while (0)
 
 Test(suite_cli, mixed_suite_reports_every_kind_of_result)
 {
@@ -406,20 +320,6 @@ Test(suite_cli, shards_partition_the_tests)
 		free(bazel[k]);
 	}
 	free(all);
-}
-
-Test(suite_cli, bazel_xml_output_file_receives_the_junit_report)
-{
-	char suite[512], xml[256];
-	harness_result r;
-
-	setenv("XML_OUTPUT_FILE", tmp(xml, sizeof(xml), "out.xml"), 1);
-	RUN(&r, data(suite, sizeof(suite), "pass.ini"));
-	cr_assert_eq(r.status, 0, "%.1500s", r.err);
-	char *x = slurp(xml);
-	cr_assert(strstr(x, "tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\""), "%.1500s", x);
-	free(x);
-	harness_result_free(&r);
 }
 
 Test(suite_cli, filter_and_repeat_select_instances)
