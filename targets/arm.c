@@ -165,6 +165,148 @@ static int m_decode(target_fault *f, int id, const target_io *io)
 
 static const target_faults arm_faults = { m_vectors, m_decode, NULL, 0, 1 };
 
+/*
+ * Build attributes (Arm IHI 0045, "Build attributes"): the board whose CPU
+ * runs the image. The default, mps2-an385, has a Cortex-M3 (Armv7-M, no
+ * FPU); an Armv7E-M image (Cortex-M4 or M7: DSP instructions, often an FPU
+ * that picolibc's and newlib's start-up code turns on) faults there at its
+ * first such instruction (UsageFault NOCP or UNDEFINSTR). mps2-an386
+ * (Cortex-M4F) and mps2-an500 (Cortex-M7, double-precision FPv5) keep
+ * an385's memory map (SSRAM at 0 and at 0x20000000), so the same linker
+ * script runs there. Armv8-M boards (mps2-an505, ...) map memory another
+ * way: an image for one is linked for it, and --machine names it.
+ * Little-endian images only (big-endian lengths fail the bounds: default).
+ */
+#define ATTR_FORMAT 'A'
+#define ATTR_VENDOR "aeabi"
+#define ATTR_FILE 1               /* the file-scope attributes */
+#define ATTR_CPU_RAW_NAME 4       /* NTBS-valued tags below 32 */
+#define ATTR_CPU_NAME 5
+#define ATTR_CPU_ARCH 6
+#define ATTR_FP_ARCH 10
+#define ATTR_COMPATIBILITY 32     /* ULEB128 then NTBS; above 32 odd tags
+				   * are NTBS, even ones ULEB128 */
+#define ATTR_ULEB_MAX 10          /* bytes of a 64-bit ULEB128 */
+#define CPU_ARCH_V7EM 13
+#define FP_ARCH_V8 7              /* FPv5: Armv8's FP, Cortex-M7's */
+#define FP_ARCH_V8_D16 8
+
+typedef struct attr_cur {
+	const uint8_t *p;
+	size_t n;
+} attr_cur;
+
+static int attr_uleb(uint64_t *v, attr_cur *c)
+{
+	*v = 0;
+	for (size_t i = 0; i < c->n && i < ATTR_ULEB_MAX; i++) {
+		*v |= (uint64_t)(c->p[i] & 0x7f) << (7 * i);
+		if (!(c->p[i] & 0x80)) {
+			c->p += i + 1;
+			c->n -= i + 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int attr_ntbs(attr_cur *c)
+{
+	const uint8_t *z = memchr(c->p, 0, c->n);
+	size_t len = z ? (size_t)(z - c->p) + 1 : 0;
+
+	if (!z)
+		return -1;
+	c->p += len;
+	c->n -= len;
+	return 0;
+}
+
+/* A length-prefixed block (uint32, counting itself and `head` more
+ * bytes before it): *in gets its contents, c moves past it. */
+static int attr_block(attr_cur *in, attr_cur *c, size_t head)
+{
+	uint32_t len;
+
+	if (c->n < 4)
+		return -1;
+	len = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 |
+	      (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
+	if (len < 4 + head || len - head > c->n)
+		return -1;
+	in->p = c->p + 4;
+	in->n = len - head - 4;
+	c->p += len - head;
+	c->n -= len - head;
+	return 0;
+}
+
+static int attr_file(uint64_t *cpu_arch, uint64_t *fp_arch, attr_cur c)
+{
+	uint64_t tag, v;
+
+	while (c.n) {
+		if (attr_uleb(&tag, &c) < 0)
+			return -1;
+		if (tag == ATTR_CPU_RAW_NAME || tag == ATTR_CPU_NAME ||
+		    (tag > ATTR_COMPATIBILITY && (tag & 1))) {
+			if (attr_ntbs(&c) < 0)
+				return -1;
+			continue;
+		}
+		if (attr_uleb(&v, &c) < 0 ||
+		    (tag == ATTR_COMPATIBILITY && attr_ntbs(&c) < 0))
+			return -1;
+		if (tag == ATTR_CPU_ARCH)
+			*cpu_arch = v;
+		else if (tag == ATTR_FP_ARCH)
+			*fp_arch = v;
+	}
+	return 0;
+}
+
+/* Tag_CPU_arch and Tag_FP_arch of the "aeabi" subsection's file scope
+ * (0 when absent). */
+static int attr_arch(uint64_t *cpu_arch, uint64_t *fp_arch, const uint8_t *a,
+		     size_t len)
+{
+	attr_cur c = { a + 1, len ? len - 1 : 0 }, sub, vendor, scope;
+	uint64_t tag;
+
+	*cpu_arch = *fp_arch = 0;
+	if (len == 0 || a[0] != ATTR_FORMAT)
+		return -1;
+	while (c.n) {
+		if (attr_block(&sub, &c, 0) < 0)
+			return -1;
+		vendor = sub;
+		if (attr_ntbs(&sub) < 0)
+			return -1;
+		if (strcmp((const char *)vendor.p, ATTR_VENDOR))
+			continue;
+		while (sub.n) {
+			if (attr_uleb(&tag, &sub) < 0 ||
+			    attr_block(&scope, &sub, 1) < 0)
+				return -1;
+			if (tag == ATTR_FILE &&
+			    attr_file(cpu_arch, fp_arch, scope) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *arm_machine_for_attrs(const uint8_t *attrs, size_t len)
+{
+	uint64_t cpu_arch, fp_arch;
+
+	if (attr_arch(&cpu_arch, &fp_arch, attrs, len) < 0 ||
+	    cpu_arch != CPU_ARCH_V7EM)
+		return NULL;
+	return fp_arch == FP_ARCH_V8 || fp_arch == FP_ARCH_V8_D16 ?
+	       "mps2-an500" : "mps2-an386";
+}
+
 /* DWARF for the Arm architecture: r0-r15 are 0-15. */
 static const char *const arm_dwarf_regs[] = {
 	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
@@ -216,4 +358,6 @@ const target_desc target_arm = {
 	.thumb_state_reg = "cpsr", /* A-profile: cpsr.T */
 	.thumb_state_mask = 0x20,
 	.faults = &arm_faults,
+	.attrs_section = ".ARM.attributes",
+	.machine_for_attrs = arm_machine_for_attrs,
 };

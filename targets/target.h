@@ -247,6 +247,15 @@ typedef struct target_desc {
 
 	/* Fault catch, or NULL: none (x86 has its triple fault). */
 	const target_faults *faults;
+
+	/* The board an image was built for, when `machine`'s CPU cannot run
+	 * it: `attrs_section` names the ELF section of build attributes
+	 * (Arm's ".ARM.attributes"), and machine_for_attrs() reads its `len`
+	 * bytes (untrusted: every read stays inside them) and returns a
+	 * -machine, or NULL for the default (also for malformed bytes).
+	 * NULL: the target has none. --machine wins over both. */
+	const char *attrs_section;
+	const char *(*machine_for_attrs)(const uint8_t *attrs, size_t len);
 } target_desc;
 
 /* The table of all targets, NULL-terminated. */

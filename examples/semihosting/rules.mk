@@ -7,7 +7,8 @@ SH_ARCHES := arm aarch64 riscv64 riscv32
 SH_EXITS := 0 1 3 255
 SH_PROGS := sh-hello sh-files sh-writec sh-flaky $(SH_EXITS:%=sh-exit-%)
 SH_IMAGES := $(foreach a,$(SH_ARCHES),$(SH_PROGS:%=$(OUT)/$(a)-%.elf)) \
-	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf $(OUT)/arm-sh-gcda.elf
+	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf $(OUT)/arm-sh-gcda.elf \
+	$(OUT)/arm-m4f-sh-hello.elf
 
 SH_CFLAGS := -std=c11 -g -O2 -Wall -Wextra -Werror -fno-omit-frame-pointer
 SH_PICOLIBC = --specs=/usr/lib/picolibc/$(1)/picolibc.specs --oslib=semihost \
@@ -16,10 +17,10 @@ SH_PICOLIBC = --specs=/usr/lib/picolibc/$(1)/picolibc.specs --oslib=semihost \
 # -mthumb -mcpu=cortex-m3: picolibc's thumb/v7-m multilib, whose crt0 brings
 # the M-profile vector table. Flash and RAM are the board's two 4 MiB SSRAMs.
 sh_arm_CC := arm-none-eabi-gcc
-sh_arm_FLAGS := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft \
-	$(call SH_PICOLIBC,arm-none-eabi) \
+sh_arm_BOARD := $(call SH_PICOLIBC,arm-none-eabi) \
 	-Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
 	-Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000
+sh_arm_FLAGS := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft $(sh_arm_BOARD)
 # virt: RAM at 0x40000000, the device tree in its first 512 KiB.
 sh_aarch64_CC := aarch64-linux-gnu-gcc
 sh_aarch64_FLAGS := -mcpu=cortex-a57 $(call SH_PICOLIBC,aarch64-linux-gnu) \
@@ -51,6 +52,15 @@ $(OUT)/$(1)-sh-exit-%.elf: semihosting/sh-exit.c
 		-Wl,--no-warn-rwx-segments -o $$@ $$<
 endef
 $(foreach a,$(SH_ARCHES),$(eval $(call SH_RULES,$(a))))
+
+# Cortex-M4F, hard float: picolibc's crt0 turns the FPU on, which
+# mps2-an385's Cortex-M3 lacks; stubrun boots it on mps2-an386, the board
+# its build attributes (Armv7E-M) ask for. The same memory map as arm's.
+$(OUT)/arm-m4f-sh-hello.elf: semihosting/sh-hello.c
+	@mkdir -p $(@D)
+	$(Q)arm-none-eabi-gcc $(SH_CFLAGS) -DSH_ARCH='"arm-m4f"' -mcpu=cortex-m4 \
+		-mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 \
+		$(sh_arm_BOARD) -Wl,--no-warn-rwx-segments -o $@ $<
 
 # newlib + rdimon: newlib's crt0 has no M-profile vector table, so
 # rdimon-vectors.S supplies one and rdimon.ld places it at 0.

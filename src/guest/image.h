@@ -108,6 +108,8 @@ const image *image_object_at(const image *img, size_t i);
 
 size_t image_section_count(const image *img);
 const image_section *image_section_at(const image *img, size_t i);
+/* The first section called `name`, or NULL. */
+const image_section *image_section_named(const image *img, const char *name);
 /* Copies `len` bytes of the image's contents at guest address `addr`, when
  * they lie wholly inside one section with file contents; else
  * IMAGE_ENOTFOUND. Used for disassembly without a round trip to the stub. */

@@ -166,6 +166,14 @@ const image_section *image_section_at(const image *img, size_t i)
 	return i < img->nsecs ? &img->secs[i].pub : NULL;
 }
 
+const image_section *image_section_named(const image *img, const char *name)
+{
+	for (size_t i = 0; i < img->nsecs; i++)
+		if (img->secs[i].pub.name && !strcmp(img->secs[i].pub.name, name))
+			return &img->secs[i].pub;
+	return NULL;
+}
+
 int image_read(void *buf, const image *img, uint64_t addr, size_t len)
 {
 	const image *obj = object_for(img, addr);

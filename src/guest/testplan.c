@@ -28,16 +28,6 @@ static int bad(char *errbuf, size_t errlen, const image *img, const char *fmt,
 	return IMAGE_EFORMAT;
 }
 
-static const image_section *find_section(const image *img)
-{
-	for (size_t i = 0; i < image_section_count(img); i++) {
-		const image_section *s = image_section_at(img, i);
-		if (s->name && strcmp(s->name, PLAN_SECTION) == 0)
-			return s;
-	}
-	return NULL;
-}
-
 static int printable(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -56,7 +46,7 @@ static int known(const testplan *p, const char *name)
 
 int testplan_read(testplan *out, const image *img, char *errbuf, size_t errlen)
 {
-	const image_section *sec = find_section(img);
+	const image_section *sec = image_section_named(img, PLAN_SECTION);
 	testplan p = { NULL, 0 };
 	int err = 0;
 

@@ -341,7 +341,9 @@ const runopt_def runopt_table[] = {
 	  "--symbols ELF or the --kernel header; required for raw\n"
 	  "images; a real-mode one boots IMAGE as a boot sector)" },
 	{ "--machine", NULL, RUNOPT_MACHINE, V, 0, 1, NULL, "M", NULL,
-	  "QEMU -machine (default: the architecture's)" },
+	  "QEMU -machine (default: the architecture's, or the board\n"
+	  "an Arm image's build attributes ask for: Armv7E-M boots\n"
+	  "on mps2-an386, with FPv5 on mps2-an500)" },
 	{ "--cpu", NULL, RUNOPT_CPU, V, 0, 1, NULL, "C", NULL, "QEMU -cpu" },
 	{ "--memory", NULL, RUNOPT_MEMORY, V, 0, 1, NULL, "SIZE", NULL,
 	  "QEMU -m (a Linux kernel wants 256M or more)" },

@@ -66,9 +66,7 @@ static int has_device(const run_ctx *r, const char *name)
 
 static int has_board_exit(const run_ctx *r)
 {
-	const char *m = r->opt->machine ? r->opt->machine : r->tgt->machine;
-
-	return target_has_board_exit(r->tgt, m);
+	return target_has_board_exit(r->tgt, r->machine);
 }
 
 void run_stop_closed(run_ctx *r, int got_w)

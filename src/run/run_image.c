@@ -253,6 +253,23 @@ static int check_target(run_ctx *r)
 	return 0;
 }
 
+/* -machine: --machine, else what targets/ reads in the image's build
+ * attributes (an Armv7E-M image: a Cortex-M4 board), else the default. */
+static void pick_machine(run_ctx *r)
+{
+	const target_desc *t = r->tgt;
+	const image_section *attrs;
+	const char *m;
+
+	r->machine = r->opt->machine ? r->opt->machine : t->machine;
+	if (r->opt->machine || !t->machine_for_attrs || !image_is_elf(r->img))
+		return;
+	attrs = image_section_named(r->img, t->attrs_section);
+	if (attrs && attrs->data &&
+	    (m = t->machine_for_attrs(attrs->data, (size_t)attrs->size)))
+		r->machine = m;
+}
+
 int run_setup_image(run_ctx *r)
 {
 	const cli_options *o = r->opt;
@@ -277,5 +294,6 @@ int run_setup_image(run_ctx *r)
 		return -1;
 	if (o->symbols_offset)
 		image_set_bias(r->img, o->symbols_offset);
+	pick_machine(r);
 	return 0;
 }

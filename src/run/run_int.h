@@ -77,6 +77,9 @@ typedef struct run_cov run_cov;
 typedef struct run_ctx {
 	const cli_options *opt;
 	const target_desc *tgt;
+	const char *machine;  /* QEMU's -machine: --machine, else the board
+			       * the image's build attributes ask for, else
+			       * tgt's default (run_image.c) */
 	image *img;           /* the symbols: of the booted ELF, --symbols, or
 			       * an empty image (never NULL after setup) */
 	const char *boot_elf; /* the booted ELF r->img was read from (IMAGE or

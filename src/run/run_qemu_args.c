@@ -283,7 +283,7 @@ static void build_qemu_args(argv_buf *a, const run_ctx *r)
 	const char *mem = o->memory ? o->memory : t->memory;
 
 	arg(a, "-machine");
-	arg(a, o->machine ? o->machine : t->machine);
+	arg(a, r->machine);
 	if (cpu) {
 		arg(a, "-cpu");
 		arg(a, cpu);

@@ -272,7 +272,7 @@ static uint64_t memory_bytes(const char *m)
  * given: where SYS_HEAPINFO puts heap and stack by QEMU's rule. */
 static void sh_ram(semihost_config *cfg, const run_ctx *r)
 {
-	const char *machine = r->opt->machine ? r->opt->machine : r->tgt->machine;
+	const char *machine = r->machine;
 	const char *memory = r->opt->memory ? r->opt->memory : r->tgt->memory;
 	const target_ram *ram = machine ? target_ram_of(r->tgt, machine) : NULL;
 

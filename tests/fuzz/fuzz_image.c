@@ -1,7 +1,8 @@
 /* libFuzzer harness for the ELF image reader (src/guest/image.c) with its
  * symbols, DWARF lines, the in-image test plan (testplan.c), the CFI
  * unwinder (unwind.c) and the frame variables (dwvars.c) of each frame it
- * finds: any bytes as an image file. Guest memory for the
+ * finds, and the targets' build attributes (targets/arm.c): any bytes as
+ * an image file. Guest memory for the
  * unwinder is the input itself, so stack contents are hostile too. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -120,6 +121,22 @@ static void lookups(const image *img)
 			abort();
 }
 
+/* The build attributes of each target that reads them: the image's
+ * section, and the input itself as the section's bytes. */
+static void attributes(const image *img, const uint8_t *data, size_t size)
+{
+	for (size_t i = 0; target_table[i]; i++) {
+		const target_desc *t = target_table[i];
+		const image_section *s;
+		if (!t->machine_for_attrs)
+			continue;
+		t->machine_for_attrs(data, size);
+		s = img ? image_section_named(img, t->attrs_section) : NULL;
+		if (s && s->data)
+			t->machine_for_attrs(s->data, (size_t)s->size);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[512];
@@ -131,9 +148,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (image_open(&img, path, 0, 0, err, sizeof(err)) < 0) {
 		if (img || !strstr(err, path))
 			abort(); /* errors name the file */
+		attributes(NULL, data, size);
 		return 0;
 	}
 	lookups(img);
+	attributes(img, data, size);
 	if (testplan_read(&tp, img, err, sizeof(err)) == 0)
 		testplan_clear(&tp);
 	walk(img, data, size);

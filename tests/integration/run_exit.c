@@ -136,6 +136,39 @@ Test(run_exit, semihosting_console_and_guest_args)
 	harness_result_free(&res);
 }
 
+/* --system before IMAGE: what follows the image is the guest's command
+ * line, options included, as ctest and meson append a test's arguments. */
+Test(run_exit, system_exec_wrapper_passes_the_rest_to_the_guest)
+{
+	harness_result res;
+
+	stubrun(&res, "--system", EXAMPLE("arm-sh-hello.elf"), "--demo", "-q",
+		NULL);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	expect_in(res.out, "=--demo\n", "stdout");
+	expect_in(res.out, "=-q\n", "stdout");
+	expect_in(res.err, "PASS: the guest exited through semihosting", "stderr");
+	harness_result_free(&res);
+}
+
+/* A Cortex-M4F image boots on the board its build attributes ask for
+ * (mps2-an386): on the default mps2-an385, a Cortex-M3 without an FPU,
+ * picolibc's start-up code faults, as --machine shows (it wins). */
+Test(run_exit, the_board_comes_from_the_build_attributes)
+{
+	harness_result res;
+
+	stubrun(&res, EXAMPLE("arm-m4f-sh-hello.elf"), NULL);
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	expect_in(res.out, "hello from semihosting on arm-m4f", "stdout");
+	harness_result_free(&res);
+	stubrun(&res, "--machine", "mps2-an385", EXAMPLE("arm-m4f-sh-hello.elf"),
+		NULL);
+	cr_expect_eq(res.status, 1, "%s", res.err);
+	expect_in(res.err, "FAIL: UsageFault: NOCP at 0x", "stderr");
+	harness_result_free(&res);
+}
+
 /* With the exit symbol moved elsewhere (plat_crash is never called by
  * these variants), stubrun_exit's body ends the run through the machine's
  * exit device, which stubrun decodes: isa-debug-exit on x86, sifive_test
