@@ -3,7 +3,8 @@
  * and examples/meson-bare (meson test, exe_wrapper) are configured, built
  * and tested in a scratch directory for each board: Cortex-M3 on
  * mps2-an385, RV64 and Cortex-A57 on virt, picolibc images talking
- * through semihosting. Each tool must see what each test did: the
+ * through semihosting, and (ctest only) Cortex-M4F images whose board
+ * (mps2-an386) stubrun reads from their build attributes. Each tool must see what each test did: the
  * passing tests pass and the skip is a skip (together a passing run), the
  * failing check and the hang are failures, and their logs hold stubrun's
  * post-mortems and verdicts. */
@@ -120,6 +121,8 @@ static void meson_bare(const char *cross_name)
 BARE_TEST(cmake, arm, "arm-none-eabi")
 BARE_TEST(cmake, riscv64, "riscv64-unknown-elf")
 BARE_TEST(cmake, aarch64, "aarch64-none-elf")
+/* No board in the toolchain file: stubrun picks it from the images. */
+BARE_TEST(cmake, arm_m4f, "arm-none-eabi-m4f")
 BARE_TEST(meson, arm, "arm-none-eabi")
 BARE_TEST(meson, riscv64, "riscv64-unknown-elf")
 BARE_TEST(meson, aarch64, "aarch64-none-elf")
