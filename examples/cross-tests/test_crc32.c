@@ -19,9 +19,8 @@ int main(int argc, char **argv)
 	/* The CRC catalogue's check value of CRC-32/ISO-HDLC. */
 	CHECK_EQ_HEX(checksum_crc32("123456789", 9), 0xcbf43926u);
 	CHECK_EQ_HEX(checksum_crc32("a", 1), 0xe8b7be43u);
-	/* Any argument, not argv[1]: as a bare-metal guest (cmake-bare,
-	 * meson-bare), picolibc's semihosting crt0 makes the image's path
-	 * an argument too. */
+	/* Any argument, not argv[1]: in a bare-metal image, picolibc's
+	 * semihosting crt0 makes the image's path an argument too. */
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--demo-failure"))
 			check_wrong_on_purpose();

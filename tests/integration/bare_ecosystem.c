@@ -1,13 +1,14 @@
 /* Integration: stubrun as the emulator of bare-metal cross builds. The
- * example projects examples/cmake-bare (ctest, CMAKE_CROSSCOMPILING_EMULATOR)
- * and examples/meson-bare (meson test, exe_wrapper) are configured, built
- * and tested in a scratch directory for each board: Cortex-M3 on
- * mps2-an385, RV64 and Cortex-A57 on virt, picolibc images talking
- * through semihosting, and (ctest only) Cortex-M4F images whose board
- * (mps2-an386) stubrun reads from their build attributes. Each tool must see what each test did: the
- * passing tests pass and the skip is a skip (together a passing run), the
- * failing check and the hang are failures, and their logs hold stubrun's
- * post-mortems and verdicts. */
+ * example projects examples/cmake-cross (ctest,
+ * CMAKE_CROSSCOMPILING_EMULATOR) and examples/meson-cross (meson test,
+ * exe_wrapper) are configured with their bare-metal toolchain and cross
+ * files, built and tested in a scratch directory for each board:
+ * Cortex-M3 on mps2-an385, RV64 and Cortex-A57 on virt, picolibc images
+ * talking through semihosting, and (ctest only) Cortex-M4F images whose
+ * board (mps2-an386) stubrun reads from their build attributes. Each tool
+ * must see what each test did: the passing tests pass and the skip is a
+ * skip (together a passing run), the failing check and the hang are
+ * failures, and their logs hold stubrun's post-mortems and verdicts. */
 #include "eco_common.h"
 
 /* What the logs of the two failing demos say whatever the tool: the
@@ -34,32 +35,19 @@ static void expect_demo_failures(const char *log)
  * passing tests and the skip (ctest passes), then the two failures. */
 static void cmake_bare(const char *toolchain_name)
 {
-	char src[PATH_MAX], toolchain[LONG_PATH], bin[LONG_PATH];
-	char stubrun[PATH_MAX], build[PATH_MAX];
+	char build[PATH_MAX];
 	harness_result res;
 
-	if (!have_program("cmake") || !have_program("ctest"))
-		cr_skip_test("cmake is not installed");
-	eco_dirs(src, build, "cmake-bare");
-	snprintf(toolchain, sizeof(toolchain),
-		 "-DCMAKE_TOOLCHAIN_FILE=%s/toolchains/%s.cmake", src,
-		 toolchain_name);
-	snprintf(bin, sizeof(bin), "-DSTUBRUN=%s", stubrun_path(stubrun));
-
-	const char *configure[] = { "cmake", "-S", src, "-B", build, toolchain,
-				    bin, "-DDEMO_STATUSES=ON", NULL };
-	step_quiet(configure);
-	const char *make[] = { "cmake", "--build", build, NULL };
-	step_quiet(make);
+	eco_cmake_build(build, toolchain_name, (const char *[]){
+		"-DDEMO_FAILURE=ON", "-DDEMO_STATUSES=ON", NULL });
 
 	const char *pass[] = { "ctest", "--test-dir", build, "-E",
 			       "demo_failure|hang_demo", NULL };
-	step(&res, pass, 0);
-	expect_in(res.out, "100% tests passed, 0 tests failed out of 3");
 	/* The numbers in ctest's lists depend on the selection. */
-	expect_in(res.out, "The following tests did not run:\n");
-	expect_in(res.out, " - skip_demo (Skipped)\n");
-	harness_result_free(&res);
+	step_expect(pass, 0, (const char *[]){
+		"100% tests passed, 0 tests failed out of 3",
+		"The following tests did not run:\n", " - skip_demo (Skipped)\n",
+		NULL });
 
 	const char *fail[] = { "ctest", "--test-dir", build, "-R",
 			       "demo_failure|hang_demo", "--output-on-failure",
@@ -78,28 +66,16 @@ static void cmake_bare(const char *toolchain_name)
  * then the two failures. */
 static void meson_bare(const char *cross_name)
 {
-	char src[PATH_MAX], cross[LONG_PATH], build[PATH_MAX];
+	char build[PATH_MAX];
 	harness_result res;
 
-	if (!have_program("meson") || !have_program("ninja"))
-		cr_skip_test("meson or ninja is not installed");
-	path_to_stubrun();
-	eco_dirs(src, build, "meson-bare");
-	snprintf(cross, sizeof(cross), "%s/cross/%s.ini", src, cross_name);
-
-	const char *setup[] = { "meson", "setup", build, src, "--cross-file",
-				cross, "-Ddemo_statuses=true", NULL };
-	step_quiet(setup);
-	const char *make[] = { "meson", "compile", "-C", build, NULL };
-	step_quiet(make);
+	eco_meson_build(build, cross_name, (const char *[]){
+		"-Ddemo_failure=true", "-Ddemo_statuses=true", NULL });
 
 	const char *pass[] = { "meson", "test", "-C", build, "crc32", "adler32",
 			       "skip_demo", NULL };
-	step(&res, pass, 0);
-	expect_in(res.out, "Ok:                 2");
-	expect_in(res.out, "Skipped:            1");
-	expect_in(res.out, "Fail:               0");
-	harness_result_free(&res);
+	step_expect(pass, 0, (const char *[]){ "Ok:                 2",
+		"Skipped:            1", "Fail:               0", NULL });
 
 	const char *fail[] = { "meson", "test", "-C", build, "--print-errorlogs",
 			       "crc32_demo_failure", "hang_demo", NULL };
@@ -111,18 +87,11 @@ static void meson_bare(const char *cross_name)
 	harness_result_free(&res);
 }
 
-#define BARE_TEST(tool, board, name)                                        \
-	Test(bare_ecosystem, tool##_##board, .init = scratch_make,          \
-	     .fini = scratch_remove, .timeout = 4 * STEP_LIMIT_S)           \
-	{                                                                   \
-		tool##_bare(name);                                          \
-	}
-
-BARE_TEST(cmake, arm, "arm-none-eabi")
-BARE_TEST(cmake, riscv64, "riscv64-unknown-elf")
-BARE_TEST(cmake, aarch64, "aarch64-none-elf")
+ECO_TEST(bare_ecosystem, cmake, arm, cmake_bare("arm-none-eabi"))
+ECO_TEST(bare_ecosystem, cmake, riscv64, cmake_bare("riscv64-unknown-elf"))
+ECO_TEST(bare_ecosystem, cmake, aarch64, cmake_bare("aarch64-none-elf"))
 /* No board in the toolchain file: stubrun picks it from the images. */
-BARE_TEST(cmake, arm_m4f, "arm-none-eabi-m4f")
-BARE_TEST(meson, arm, "arm-none-eabi")
-BARE_TEST(meson, riscv64, "riscv64-unknown-elf")
-BARE_TEST(meson, aarch64, "aarch64-none-elf")
+ECO_TEST(bare_ecosystem, cmake, arm_m4f, cmake_bare("arm-none-eabi-m4f"))
+ECO_TEST(bare_ecosystem, meson, arm, meson_bare("arm-none-eabi"))
+ECO_TEST(bare_ecosystem, meson, riscv64, meson_bare("riscv64-unknown-elf"))
+ECO_TEST(bare_ecosystem, meson, aarch64, meson_bare("aarch64-none-elf"))

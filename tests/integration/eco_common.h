@@ -1,7 +1,8 @@
 /*
  * Helpers shared by the integration tests of the build-system examples
- * (user_ecosystem.c, bare_ecosystem.c): a scratch directory per test,
- * configure/build/test steps run with a cap, and their logs checked.
+ * (user_ecosystem.c, bare_ecosystem.c: examples/cmake-cross, meson-cross
+ * and cargo-cross): a scratch directory per test, configure/build/test
+ * steps run with a cap, and their logs checked.
  */
 #ifndef ECO_COMMON_H
 #define ECO_COMMON_H
@@ -112,13 +113,92 @@ static inline void path_to_stubrun(void)
 	cr_assert_eq(setenv("PATH", path, 1), 0);
 }
 
-/* The example project examples/NAME, and the build tree in the scratch
- * directory. */
-static inline void eco_dirs(char *src, char *build, const char *name)
+/* Runs one test step (step()) and expects each of `needles`
+ * (NULL-terminated) in its stdout. */
+static inline void step_expect(const char *const argv[], int want,
+			       const char *const needles[])
 {
-	snprintf(src, PATH_MAX, "%s/examples/%s", srcdir(), name);
-	snprintf(build, PATH_MAX, "%s/build", scratch);
+	harness_result res;
+
+	step(&res, argv, want);
+	for (size_t i = 0; needles[i]; i++)
+		expect_in(res.out, needles[i]);
+	harness_result_free(&res);
 }
+
+/* At most this many project options (-DNAME=ON, -Dname=true) a build. */
+#define ECO_MAX_OPTIONS 4
+
+/* Runs `head` (NULL-terminated, up to 8 words) and then the project
+ * options (NULL-terminated), as one configure step. */
+static inline void eco_configure(const char *const head[],
+				 const char *const options[])
+{
+	const char *argv[8 + ECO_MAX_OPTIONS + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; head[i] && n < 8; i++)
+		argv[n++] = head[i];
+	for (size_t i = 0; options[i] && i < ECO_MAX_OPTIONS; i++)
+		argv[n++] = options[i];
+	argv[n] = NULL;
+	step_quiet(argv);
+}
+
+/* Configures examples/cmake-cross with toolchains/TOOLCHAIN.cmake,
+ * stubrun as -DSTUBRUN and the options, and builds it in the scratch
+ * directory, whose build tree goes to build[PATH_MAX]; skips the test
+ * without cmake. */
+static inline void eco_cmake_build(char *build, const char *toolchain,
+				   const char *const options[])
+{
+	char src[PATH_MAX], tc[LONG_PATH], bin[LONG_PATH], stubrun[PATH_MAX];
+
+	if (!have_program("cmake") || !have_program("ctest"))
+		cr_skip_test("cmake is not installed");
+	snprintf(src, sizeof(src), "%s/examples/cmake-cross", srcdir());
+	snprintf(build, PATH_MAX, "%s/build", scratch);
+	snprintf(tc, sizeof(tc), "-DCMAKE_TOOLCHAIN_FILE=%s/toolchains/%s.cmake",
+		 src, toolchain);
+	snprintf(bin, sizeof(bin), "-DSTUBRUN=%s", stubrun_path(stubrun));
+
+	const char *configure[] = { "cmake", "-S", src, "-B", build, tc, bin,
+				    NULL };
+	eco_configure(configure, options);
+	const char *make[] = { "cmake", "--build", build, NULL };
+	step_quiet(make);
+}
+
+/* The same for meson: examples/meson-cross set up with cross/CROSS.ini
+ * and the options, and built; stubrun is put first in PATH, as the cross
+ * files name plain `stubrun` and meson runs its compiler check through
+ * the wrapper. Skips the test without meson or ninja. */
+static inline void eco_meson_build(char *build, const char *cross,
+				   const char *const options[])
+{
+	char src[PATH_MAX], file[LONG_PATH];
+
+	if (!have_program("meson") || !have_program("ninja"))
+		cr_skip_test("meson or ninja is not installed");
+	path_to_stubrun();
+	snprintf(src, sizeof(src), "%s/examples/meson-cross", srcdir());
+	snprintf(build, PATH_MAX, "%s/build", scratch);
+	snprintf(file, sizeof(file), "%s/cross/%s.ini", src, cross);
+
+	const char *setup[] = { "meson", "setup", build, src, "--cross-file",
+				file, NULL };
+	eco_configure(setup, options);
+	const char *make[] = { "meson", "compile", "-C", build, NULL };
+	step_quiet(make);
+}
+
+/* The test SUITE::TOOL_TARGET: CALL in a scratch directory of its own. */
+#define ECO_TEST(suite, tool, target, call)                                 \
+	Test(suite, tool##_##target, .init = scratch_make,                  \
+	     .fini = scratch_remove, .timeout = 4 * STEP_LIMIT_S)           \
+	{                                                                   \
+		call;                                                       \
+	}
 
 static inline void expect_no_qemu(void)
 {

@@ -8,6 +8,13 @@
 
 TestSuite(suite_bazel, .init = setup, .fini = teardown);
 
+/* Sets TEST_PREMATURE_EXIT_FILE to NAME in the test's TMPDIR (buf). */
+static const char *premature_file(char *buf, size_t len, const char *name)
+{
+	cr_assert_eq(setenv("TEST_PREMATURE_EXIT_FILE", tmp(buf, len, name), 1), 0);
+	return buf;
+}
+
 Test(suite_bazel, xml_output_file_receives_the_junit_report)
 {
 	char suite[512], xml[256];
@@ -29,8 +36,7 @@ Test(suite_bazel, premature_exit_file_exists_while_tests_run)
 	char suite[512], file[256], json[256];
 	harness_result r;
 
-	setenv("TEST_PREMATURE_EXIT_FILE", tmp(file, sizeof(file),
-					       "out.premature"), 1);
+	premature_file(file, sizeof(file), "out.premature");
 	RUN(&r, data(suite, sizeof(suite), "bazel.ini"), "--json",
 	    tmp(json, sizeof(json), "out.jsonl"));
 	cr_assert_eq(r.status, 1, "%.1500s", r.err);
@@ -54,8 +60,7 @@ Test(suite_bazel, premature_exit_file_stays_after_a_signal)
 	char suite[512], file[256];
 	harness_result r;
 
-	setenv("TEST_PREMATURE_EXIT_FILE", tmp(file, sizeof(file),
-					       "out.premature"), 1);
+	premature_file(file, sizeof(file), "out.premature");
 	RUN(&r, data(suite, sizeof(suite), "interrupted.ini"));
 	cr_assert_eq(r.status, 143, "%.1500s", r.err);
 	cr_assert_eq(access(file, F_OK), 0, "no premature exit file");
@@ -69,8 +74,7 @@ Test(suite_bazel, uncreatable_premature_exit_file_is_a_suite_error)
 	char suite[512], file[256], want[512];
 	harness_result r;
 
-	setenv("TEST_PREMATURE_EXIT_FILE", tmp(file, sizeof(file),
-					       "out.missing/premature"), 1);
+	premature_file(file, sizeof(file), "out.missing/premature");
 	RUN(&r, data(suite, sizeof(suite), "pass.ini"));
 	cr_assert_eq(r.status, 125, "%.1500s", r.err);
 	snprintf(want, sizeof(want), "stubrun test: TEST_PREMATURE_EXIT_FILE "

@@ -28,28 +28,15 @@ static void expect_demo_failure(const char *log, const char *arch)
  * the passing tests, then the demo failure alone. */
 static void cmake_cross(const char *arch, const char *triple)
 {
-	char src[PATH_MAX], toolchain[LONG_PATH], bin[LONG_PATH];
-	char stubrun[PATH_MAX], build[PATH_MAX];
+	char build[PATH_MAX];
 	harness_result res;
 
-	if (!have_program("cmake") || !have_program("ctest"))
-		cr_skip_test("cmake is not installed");
-	eco_dirs(src, build, "cmake-cross");
-	snprintf(toolchain, sizeof(toolchain),
-		 "-DCMAKE_TOOLCHAIN_FILE=%s/toolchains/%s.cmake", src, triple);
-	snprintf(bin, sizeof(bin), "-DSTUBRUN=%s", stubrun_path(stubrun));
-
-	const char *configure[] = { "cmake", "-S", src, "-B", build, toolchain,
-				    bin, "-DDEMO_FAILURE=ON", NULL };
-	step_quiet(configure);
-	const char *make[] = { "cmake", "--build", build, NULL };
-	step_quiet(make);
+	eco_cmake_build(build, triple, (const char *[]){ "-DDEMO_FAILURE=ON", NULL });
 
 	const char *pass[] = { "ctest", "--test-dir", build, "-E", "demo_failure",
 			       NULL };
-	step(&res, pass, 0);
-	expect_in(res.out, "100% tests passed, 0 tests failed out of 2");
-	harness_result_free(&res);
+	step_expect(pass, 0, (const char *[]){
+		"100% tests passed, 0 tests failed out of 2", NULL });
 
 	const char *fail[] = { "ctest", "--test-dir", build, "-R", "demo_failure",
 			       "--output-on-failure", NULL };
@@ -64,26 +51,14 @@ static void cmake_cross(const char *arch, const char *triple)
  * passing tests by name, then the demo failure alone. */
 static void meson_cross(const char *arch, const char *triple)
 {
-	char src[PATH_MAX], cross[LONG_PATH], build[PATH_MAX];
+	char build[PATH_MAX];
 	harness_result res;
 
-	if (!have_program("meson") || !have_program("ninja"))
-		cr_skip_test("meson or ninja is not installed");
-	path_to_stubrun();
-	eco_dirs(src, build, "meson-cross");
-	snprintf(cross, sizeof(cross), "%s/cross/%s.ini", src, triple);
-
-	const char *setup[] = { "meson", "setup", build, src, "--cross-file",
-				cross, "-Ddemo_failure=true", NULL };
-	step_quiet(setup);
-	const char *make[] = { "meson", "compile", "-C", build, NULL };
-	step_quiet(make);
+	eco_meson_build(build, triple, (const char *[]){ "-Ddemo_failure=true", NULL });
 
 	const char *pass[] = { "meson", "test", "-C", build, "crc32", "adler32",
 			       NULL };
-	step(&res, pass, 0);
-	expect_in(res.out, "Ok:                 2");
-	harness_result_free(&res);
+	step_expect(pass, 0, (const char *[]){ "Ok:                 2", NULL });
 
 	const char *fail[] = { "meson", "test", "-C", build, "--print-errorlogs",
 			       "crc32_demo_failure", NULL };
@@ -130,22 +105,10 @@ static void cargo_host(void)
 	harness_result_free(&res);
 }
 
-Test(user_ecosystem, cargo_x86_64, .init = scratch_make,
-     .fini = scratch_remove, .timeout = 4 * STEP_LIMIT_S)
-{
-	cargo_host();
-}
-
-#define ECO_TEST(tool, arch, triple)                                        \
-	Test(user_ecosystem, tool##_##arch, .init = scratch_make,           \
-	     .fini = scratch_remove, .timeout = 4 * STEP_LIMIT_S)           \
-	{                                                                   \
-		tool##_cross(#arch, triple);                                \
-	}
-
-ECO_TEST(cmake, aarch64, "aarch64-linux-gnu")
-ECO_TEST(cmake, arm, "arm-linux-gnueabihf")
-ECO_TEST(cmake, riscv64, "riscv64-linux-gnu")
-ECO_TEST(meson, aarch64, "aarch64-linux-gnu")
-ECO_TEST(meson, arm, "arm-linux-gnueabihf")
-ECO_TEST(meson, riscv64, "riscv64-linux-gnu")
+ECO_TEST(user_ecosystem, cargo, x86_64, cargo_host())
+ECO_TEST(user_ecosystem, cmake, aarch64, cmake_cross("aarch64", "aarch64-linux-gnu"))
+ECO_TEST(user_ecosystem, cmake, arm, cmake_cross("arm", "arm-linux-gnueabihf"))
+ECO_TEST(user_ecosystem, cmake, riscv64, cmake_cross("riscv64", "riscv64-linux-gnu"))
+ECO_TEST(user_ecosystem, meson, aarch64, meson_cross("aarch64", "aarch64-linux-gnu"))
+ECO_TEST(user_ecosystem, meson, arm, meson_cross("arm", "arm-linux-gnueabihf"))
+ECO_TEST(user_ecosystem, meson, riscv64, meson_cross("riscv64", "riscv64-linux-gnu"))
