@@ -28,18 +28,12 @@ static char scratch[] = "/tmp/stubrun-eco-XXXXXX";
 
 static inline void scratch_make(void)
 {
-	cr_assert_not_null(mkdtemp(scratch), "mkdtemp");
+	cr_assert_eq(harness_scratch_make(scratch), 0, "mkdtemp");
 }
 
 static inline void scratch_remove(void)
 {
-	const char *argv[] = { "rm", "-rf", scratch, NULL };
-	harness_result res;
-
-	if (strstr(scratch, "XXXXXX"))
-		return;
-	harness_run(&res, argv, 30);
-	harness_result_free(&res);
+	harness_scratch_remove(scratch);
 }
 
 /* Whether `name` is a command the shell finds in PATH. */
