@@ -26,7 +26,7 @@ typedef struct suite_bazel {
  * that an end Bazel was not meant to see (stubrun killed, crashed or
  * interrupted) fails the test even with status 0. Returns 0, or -1 with
  * one line in err naming the variable (a malformed value, a file that
- * cannot be created); nothing is left created then.
+ * cannot be created).
  */
 int suite_bazel_begin(suite_bazel *b, int sharded, char *err, size_t errlen);
 
