@@ -183,6 +183,51 @@ static int parse_loc(runopt_value *out, const char *v, char *why,
 	return 0;
 }
 
+/* --snapshot-at: a LOC, or console:REGEX (a prompt, matched as a
+ * --console-expect is: also on a line without its newline yet). */
+static int parse_snapshot_at(runopt_value *out, const char *v, char *why,
+			     size_t whylen)
+{
+	static const char prefix[] = RUNOPT_CONSOLE_AT;
+
+	if (strncmp(v, prefix, sizeof(prefix) - 1) != 0)
+		return parse_loc(out, v, why, whylen);
+	out->console_at = v + sizeof(prefix) - 1;
+	if (!*out->console_at) {
+		util_errf(why, whylen, "expected console:REGEX with a REGEX");
+		return -1;
+	}
+	return parse_regex(out, out->console_at, why, whylen);
+}
+
+/* NAME=TEXT: NAME names the test in events and reports (printable, no
+ * '='), TEXT is what is typed after the restore, with the escapes of
+ * --console-send. */
+static int parse_snapshot_test(runopt_value *out, const char *v, char *why,
+			       size_t whylen)
+{
+	const char *eq = strchr(v, '=');
+	char *text = NULL;
+	size_t len;
+	char msg[128] = "out of memory";
+
+	out->name_len = eq ? (size_t)(eq - v) : 0;
+	for (size_t i = 0; i < out->name_len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			out->name_len = 0;
+	if (out->name_len == 0 || out->name_len > RUNOPT_TEST_NAME_MAX) {
+		util_errf(why, whylen, "expected NAME=TEXT (NAME 1 to %d "
+			  "printable characters)", RUNOPT_TEST_NAME_MAX);
+		return -1;
+	}
+	if (console_unescape(&text, &len, eq + 1, msg, sizeof(msg)) < 0) {
+		util_errf(why, whylen, "TEXT: %s", msg);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
 /* LOC[:LEN][=r|w|a]: LEN bytes from LOC, written (w, the default), read
  * or accessed either way. */
 static int parse_watch(runopt_value *out, const char *v, char *why,
@@ -431,13 +476,23 @@ const runopt_def runopt_table[] = {
 	  "HOST:PORT", NULL,
 	  "where gdb connects (default: a unix socket in a private\n"
 	  "directory)" },
-	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_loc, "LOC",
-	  NULL,
-	  "boot once to LOC, save the machine there (QEMU's savevm),\n"
-	  "then run each test the image declares alone from that\n"
-	  "snapshot: a crash or a corrupted global in one cannot\n"
-	  "reach the next (the guest asks stubrun_test_selected(),\n"
-	  "include/stubrun/guest.h; needs qemu-img)" },
+	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_snapshot_at,
+	  "LOC|console:REGEX", "Snapshots (docs/SNAPSHOTS.md):",
+	  "boot once to LOC, or to the first console text matching\n"
+	  "REGEX (a shell prompt; matched as --console-expect is),\n"
+	  "save the machine there (QEMU's savevm), then run each\n"
+	  "test alone from that snapshot: a crash or a corrupted\n"
+	  "global in one cannot reach the next. The tests: the\n"
+	  "--snapshot-test ones, else those the image declares (the\n"
+	  "guest asks stubrun_test_selected(), include/stubrun/\n"
+	  "guest.h). Needs qemu-img" },
+	{ "--snapshot-test", NULL, RUNOPT_SNAPSHOT_TEST, V, 1, 1,
+	  parse_snapshot_test, "NAME=TEXT", NULL,
+	  "a console test from the snapshot: restore it, type TEXT\n"
+	  "(the escapes of --console-send), judge by the console:\n"
+	  "the --console-pass/-fail/-expect/-send options after it\n"
+	  "are this test's, those before the first --snapshot-test\n"
+	  "(and --console-preset) every test's (repeatable)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after the guest has run SECONDS (default 60;\n"
 	  "fractions allowed): from its first instruction, less the\n"
