@@ -490,27 +490,8 @@ bench_record() {
 	done
 }
 
-# --- 7. snapshots ----------------------------------------------------------------
-# --snapshot-at: the 100 tests of ARCH-many.elf each alone from one
-# snapshot (one boot, a savevm, 100 loadvm), against a boot per test: 100
-# times one plain run of the image (its tests take microseconds; the boot
-# is the cost). The arches of the hit section.
-bench_snapshot() {
-	for a in $HIT_ARCHES; do
-		img=$EX/$a-many.elf
-		[ -f "$img" ] || continue
-		say "snapshot: $a (100 tests; runs: $LONG)"
-		check 0 "$STUBRUN" run -q --snapshot-at main "$img" &&
-			hf "snapshot-$a" "$LONG" \
-				-n snapshot "$STUBRUN run -q --snapshot-at main $img" \
-				-n boot "$STUBRUN run -q $img" || continue
-		s=$(med "snapshot-$a" snapshot) b=$(med "snapshot-$a" boot)
-		r=
-		[ -n "$s" ] && [ -n "$b" ] && r=$(calc "printf \"%.1f\", 100 * $b / $s")
-		row "100 isolated tests $a: 100 boots / one snapshot" "$(ms "$s")" \
-			"100 x $(ms "$b")" "$r" ">= 5" ""
-	done
-}
+# --- 7. snapshots: bench/snapshot.sh ------------------------------------------
+. "$HERE/snapshot.sh"
 
 # --- 8. protocol -----------------------------------------------------------------
 bench_protocol() {

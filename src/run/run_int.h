@@ -154,6 +154,9 @@ typedef struct run_ctx {
 	int snap_taken;
 	int status_final;         /* the verdict is the run's, not a test's */
 	int snap_respawn;         /* QEMU starts from the snapshot (-loadvm) */
+	int64_t snap_test_t0;     /* when the test under way began */
+	int64_t snap_ran_ms;      /* how long the tests ran in this QEMU since
+				   * it last started from the snapshot */
 	char **snap_tests;
 	size_t snap_count, snap_index, snap_failed;
 	uint64_t snap_selected;   /* address of stubrun_selected_test */

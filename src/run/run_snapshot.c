@@ -26,6 +26,15 @@
  * second or two; loadvm less. The bound only ends a wedged QEMU. */
 #define SNAPSHOT_MONITOR_MS 30000
 
+/* Why 5 s: on a target whose clock outlives loadvm (target.h), a test
+ * sees its clock ahead of the snapshot's by what the tests before it ran
+ * in the same QEMU. Five seconds of that pass unnoticed, a quarter of
+ * what Linux's soft-lockup and RCU-stall watchdogs wait (20 s, 21 s); its
+ * clocksource watchdog skips so long an interval. Beyond it the next test
+ * starts in a new QEMU from the snapshot, which costs a QEMU start-up
+ * (0.3 s, 1-2 s on a loaded machine). */
+#define SNAPSHOT_CLOCK_SLACK_MS 5000
+
 /* Why 16: a halted guest prints nothing more, so what is left of its
  * console is what the pipe holds (64 KiB); 16 drains of up to 256 KiB
  * each only bound a QEMU that did not stop. */
@@ -186,7 +195,8 @@ static int begin_console_test(run_ctx *r)
  * whole --timeout. */
 static int begin_test(run_ctx *r)
 {
-	r->deadline = util_now_ms() + r->opt->timeout_ms;
+	r->snap_test_t0 = util_now_ms();
+	r->deadline = r->snap_test_t0 + r->opt->timeout_ms;
 	return r->opt->n_snap_tests ? begin_console_test(r) : select_test(r);
 }
 
@@ -229,6 +239,7 @@ static void finish_test(run_ctx *r)
 	const char *name = r->snap_tests[r->snap_index];
 
 	settle(r);
+	r->snap_ran_ms += util_now_ms() - r->snap_test_t0;
 	if (r->opt->n_snap_tests && r->in_test)
 		run_test_end(r, r->status);
 	run_test_abandon(r);
@@ -244,7 +255,8 @@ static void finish_test(run_ctx *r)
  * or panicked will not run again, even restored: QEMU keeps that run
  * state across loadvm, and its system_reset is a shutdown again under
  * -no-reboot. Such a machine is replaced by a new QEMU that starts from
- * the snapshot (-loadvm), the image being on disk. */
+ * the snapshot (-loadvm), the image being on disk; so is one whose clock
+ * ran too far ahead. */
 static int needs_reset(run_ctx *r)
 {
 	char *out = NULL;
@@ -260,11 +272,19 @@ static int needs_reset(run_ctx *r)
 	return yes;
 }
 
+/* The guest's clock would be restored too far ahead (the slack above). */
+static int clock_ran_ahead(const run_ctx *r)
+{
+	return r->tgt->clock_outlives_loadvm &&
+	       r->snap_ran_ms >= SNAPSHOT_CLOCK_SLACK_MS;
+}
+
 static int respawn(run_ctx *r)
 {
 	qemu_kill(r->qemu);
 	run_drop_qemu(r);
 	r->snap_respawn = 1;
+	r->snap_ran_ms = 0;
 	for (size_t i = 0; i < r->nbps; i++)
 		r->bps[i].inserted = 0;
 	if (run_spawn_qemu(r) < 0 || run_setup_connect(r) < 0)
@@ -289,7 +309,7 @@ static int restore(run_ctx *r)
 	size_t dropped;
 
 	clear_verdict(r);
-	if (needs_reset(r))
+	if (clock_ran_ahead(r) || needs_reset(r))
 		return respawn(r) < 0 ? -1 : begin_test(r);
 	/* What the last test typed and the guest did not read is still in
 	 * QEMU's input; restored, the next test's shell would read it. The
