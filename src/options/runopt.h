@@ -137,6 +137,10 @@ const runopt_def *runopt_by_id(runopt_id id);
  * --cdrom, --drive, --uefi. */
 int runopt_boots(runopt_id id);
 
+/* 1 for the options that, after a --snapshot-test, are that test's own:
+ * --snapshot-test itself and the console's patterns and script steps. */
+int runopt_of_snapshot_test(runopt_id id);
+
 /* Parses a value for `d`: NULL or empty values are problems; then d's
  * parser. 0, or -1 with the problem in why. */
 int runopt_parse(runopt_value *out, const runopt_def *d, const char *v,

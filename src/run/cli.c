@@ -191,7 +191,7 @@ static int apply_console(cli_options *o, const runopt_def *d,
 			 const runopt_value *v, int *bad)
 {
 	const char *s = v->str;
-	cli_console *c = o->n_snap_tests ?
+	cli_console *c = o->n_snap_tests && runopt_of_snapshot_test(d->id) ?
 			 &o->snap_tests[o->n_snap_tests - 1].console : &o->console;
 
 	switch (d->id) {

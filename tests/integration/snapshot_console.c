@@ -124,3 +124,49 @@ Test(snapshot_console, a_prompt_never_reached_is_one_line, .timeout = BOOT_LIMIT
 	harness_result_free(&res);
 	boot_dir_remove(&d);
 }
+
+/* Under `stubrun test`, two tests that boot alike to the same prompt
+ * share one run (a runner that counts its calls stands in front of
+ * stubrun): one boot, each test its own case, isolated as before. */
+Test(snapshot_console, suite_tests_share_one_boot, .timeout = BOOT_LIMIT_S)
+{
+	boot_dir d;
+	char kernel[256], initrd[256], suite[256], json[256], runner[256];
+	char runs[256], text[2048];
+	harness_result res;
+
+	linux_boot(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
+		   shell_init);
+	boot_path(runs, sizeof(runs), &d, "runs");
+	boot_path(runner, sizeof(runner), &d, "runner.sh");
+	snprintf(text, sizeof(text), "#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n",
+		 runs, harness_stubrun());
+	boot_write(runner, text);
+	cr_assert_eq(chmod(runner, 0755), 0);
+	setenv("STUBRUN_SUITE_RUNNER", runner, 1);
+	boot_path(suite, sizeof(suite), &d, "linux.ini");
+	boot_path(json, sizeof(json), &d, "report.jsonl");
+	snprintf(text, sizeof(text), "[defaults]\nkernel = %s\ninitrd = %s\n"
+		 "memory = %s\nappend = %s\nsnapshot-at = %s\ntimeout = 60\n\n"
+		 "[test \"rm\"]\nsnapshot-test = rm=rm /bin/cat && echo rm-$?\\n\n"
+		 "console-pass = ^rm-0\n\n"
+		 "[test \"intact\"]\nsnapshot-test = cat=test -e /bin/cat && "
+		 "echo intact-$((2*3))\\n\nconsole-pass = ^intact-6\n",
+		 kernel, initrd, SNAP_MEMORY, SNAP_APPEND, SNAP_PROMPT);
+	boot_write(suite, text);
+	const char *argv[] = { harness_stubrun(), "test", "--json", json, suite,
+			       NULL };
+	cr_assert_eq(harness_run(&res, argv, BOOT_LIMIT_S), 0);
+	unsetenv("STUBRUN_SUITE_RUNNER");
+	cr_expect_eq(res.status, 0, "status %d\n%s%s", res.status, res.out,
+		     res.err);
+	char *n = harness_slurp(runs);
+	cr_expect_str_eq(n, "run\n", "one run, one boot");
+	char *report = harness_slurp(json);
+	expect_in(report, "\"name\":\"rm/rm\",\"status\":\"pass\"", "report");
+	expect_in(report, "\"name\":\"intact/cat\",\"status\":\"pass\"", "report");
+	free(report);
+	free(n);
+	harness_result_free(&res);
+	boot_dir_remove(&d);
+}
