@@ -77,9 +77,32 @@ static int make_point(run_ctx *r)
 	return console_new(&r->con_point, &spec, r->err, sizeof(r->err));
 }
 
+/* Each --snapshot-test's console is made once now, so that a script it
+ * cannot run is an argument error before QEMU starts, not after the
+ * boot. */
+static int check_tests(run_ctx *r)
+{
+	console *c = NULL;
+
+	char why[sizeof(r->err)];
+
+	for (size_t i = 0; i < r->opt->n_snap_tests; i++) {
+		const cli_snap_test *t = &r->opt->snap_tests[i];
+		if (make_console(&c, r, &t->console) < 0) {
+			snprintf(why, sizeof(why), "%s", r->err);
+			snprintf(r->err, sizeof(r->err), "--snapshot-test %s: %.400s",
+				 t->name, why);
+			return -1;
+		}
+		console_free(c);
+	}
+	return 0;
+}
+
 int run_console_setup(run_ctx *r)
 {
-	if (make_console(&r->con, r, NULL) < 0 || make_point(r) < 0) {
+	if (make_console(&r->con, r, NULL) < 0 || make_point(r) < 0 ||
+	    check_tests(r) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
 		return -1;
 	}
