@@ -46,10 +46,10 @@ static int make_console(console **out, run_ctx *r, const cli_console *own)
 		snprintf(r->err, sizeof(r->err), "out of memory");
 		goto out;
 	}
-	memcpy(pass, all->pass, all->n_pass * sizeof(*pass));
-	memcpy(pass + all->n_pass, own->pass, own->n_pass * sizeof(*pass));
-	memcpy(fail, all->fail, all->n_fail * sizeof(*fail));
-	memcpy(fail + all->n_fail, own->fail, own->n_fail * sizeof(*fail));
+	for (size_t i = 0; i < np; i++)
+		pass[i] = i < all->n_pass ? all->pass[i] : own->pass[i - all->n_pass];
+	for (size_t i = 0; i < nf; i++)
+		fail[i] = i < all->n_fail ? all->fail[i] : own->fail[i - all->n_fail];
 	console_spec spec = {
 		.pass = pass, .n_pass = np, .fail = fail, .n_fail = nf,
 		.steps = own->n_steps ? own->steps : all->steps,
