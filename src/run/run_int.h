@@ -155,6 +155,10 @@ typedef struct run_ctx {
 	int status_final;         /* the verdict is the run's, not a test's */
 	int snap_respawn;         /* QEMU starts from the snapshot (-loadvm) */
 	int64_t snap_test_t0;     /* when the test under way began */
+	/* --trace-timing: when the point was reached, and the time of the
+	 * savevm, of the restores (loadvm or a new QEMU), of the tests */
+	int64_t snap_point_ms, snap_save_ms, snap_restore_ms, snap_tests_ms;
+	size_t snap_restarts;     /* new QEMUs started from the snapshot */
 	int64_t snap_ran_ms;      /* how long the tests ran in this QEMU since
 				   * it last started from the snapshot */
 	char **snap_tests;

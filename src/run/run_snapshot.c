@@ -204,6 +204,7 @@ static int begin_test(run_ctx *r)
 static int save(run_ctx *r)
 {
 	char msg[300], at[300];
+	int64_t t = util_now_ms();
 
 	if (monitor(r, "savevm " SNAPSHOT_NAME, msg, sizeof(msg)) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "--snapshot-at %s: QEMU cannot "
@@ -212,6 +213,8 @@ static int save(run_ctx *r)
 		return -1;
 	}
 	r->snap_taken = 1;
+	r->snap_point_ms = t - r->t0;
+	r->snap_save_ms = util_now_ms() - t;
 	return 0;
 }
 
@@ -240,6 +243,7 @@ static void finish_test(run_ctx *r)
 
 	settle(r);
 	r->snap_ran_ms += util_now_ms() - r->snap_test_t0;
+	r->snap_tests_ms += util_now_ms() - r->snap_test_t0;
 	if (r->opt->n_snap_tests && r->in_test)
 		run_test_end(r, r->status);
 	run_test_abandon(r);
@@ -302,15 +306,16 @@ static void clear_verdict(run_ctx *r)
 	r->has_fault = 0;
 }
 
-/* Back to the snapshot, with the verdict cleared for the next test. */
-static int restore(run_ctx *r)
+/* The machine as saved again: loadvm, or a new QEMU from the snapshot. */
+static int reload(run_ctx *r)
 {
 	char msg[300];
 	size_t dropped;
 
-	clear_verdict(r);
-	if (clock_ran_ahead(r) || needs_reset(r))
-		return respawn(r) < 0 ? -1 : begin_test(r);
+	if (clock_ran_ahead(r) || needs_reset(r)) {
+		r->snap_restarts++;
+		return respawn(r);
+	}
 	/* What the last test typed and the guest did not read is still in
 	 * QEMU's input; restored, the next test's shell would read it. The
 	 * serial port's own FIFOs are reset by loadvm. */
@@ -321,7 +326,19 @@ static int restore(run_ctx *r)
 		return -1;
 	}
 	rsp_regcache_reset(r->regs);
-	return begin_test(r);
+	return 0;
+}
+
+/* Back to the snapshot, with the verdict cleared for the next test. */
+static int restore(run_ctx *r)
+{
+	int64_t t = util_now_ms();
+	int rc;
+
+	clear_verdict(r);
+	rc = reload(r);
+	r->snap_restore_ms += util_now_ms() - t;
+	return rc < 0 ? -1 : begin_test(r);
 }
 
 /* The console matched console:REGEX and the loop halted the guest there
@@ -393,6 +410,5 @@ void run_snapshot_free(run_ctx *r)
 	testplan tp = { r->snap_tests, r->snap_count };
 
 	testplan_clear(&tp);
-	r->snap_tests = NULL;
-	r->snap_count = 0;
+	r->snap_tests = NULL; /* snap_count stays, for --trace-timing */
 }
