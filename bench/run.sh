@@ -14,6 +14,7 @@
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
 #   BENCH_USER_ARCHES user-mode targets (aarch64)
 #   BENCH_USER_SPIN  prog.c's `spin N` of the ~100 ms user-mode run (35)
+#   BENCH_LINUX_MEMORY the RAM of the Linux snapshot section (256M)
 #   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record snapshot protocol user
 set -eu
 # Every sh variable is global: helpers use _-prefixed names for their own.
