@@ -64,20 +64,10 @@ bench_snapshot_linux() {
 	snapshot_linux_cmds "$_k"
 	say "snapshot: linux ($_n console tests; rounds: $LONG)"
 	eval "check 0 $_snap" && eval "check 0 $_fresh" || return 0
-	# Alternated, one of each a round, compared round by round: each
-	# takes many seconds, and load on a shared machine drifts.
+	# One of each a round: each takes seconds.
 	_rounds=$OUT/snapshot-linux-rounds.txt
-	: >"$_rounds"
-	_round=1
-	while [ "$_round" -le "$LONG" ]; do
-		_r=snapshot-linux-$_round
-		hf "$_r" 1 -n snapshot "$_snap" -n boot "$_fresh" || break
-		_s=$(med "$_r" snapshot) _b=$(med "$_r" boot)
-		[ -n "$_s" ] && [ -n "$_b" ] &&
-			calc "printf \"snapshot %s\nboot %s\nratio %.4f\n\", $_s, $_b, $_n * $_b / $_s" \
-				>>"$_rounds"
-		_round=$((_round + 1))
-	done
+	alternate "$_rounds" snapshot-linux 1 "$_n * b / a" \
+		snapshot "$_snap" boot "$_fresh"
 	s=$(median_of "$_rounds" snapshot) b=$(median_of "$_rounds" boot)
 	r=$(median_of "$_rounds" ratio)
 	[ -z "$r" ] || r=$(calc "printf \"%.1f\", $r")

@@ -475,6 +475,11 @@ const runopt_def runopt_table[] = {
 	  "HOST:PORT", NULL,
 	  "where gdb connects (default: a unix socket in a private\n"
 	  "directory)" },
+	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
+	  NULL, "give up after the guest has run SECONDS (default 60;\n"
+	  "fractions allowed): from its first instruction, less the\n"
+	  "time gdb or a snapshot's save holds the machine (the\n"
+	  "reports' guest time); QEMU's start-up gets 4 s more" },
 	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_snapshot_at,
 	  "LOC|console:REGEX", "Snapshots (docs/SNAPSHOTS.md):",
 	  "boot once to LOC, or to the first console text matching\n"
@@ -492,11 +497,6 @@ const runopt_def runopt_table[] = {
 	  "the --console-pass/-fail/-expect/-send options after it\n"
 	  "are this test's, those before the first --snapshot-test\n"
 	  "(and --console-preset) every test's (repeatable)" },
-	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
-	  NULL, "give up after the guest has run SECONDS (default 60;\n"
-	  "fractions allowed): from its first instruction, less the\n"
-	  "time gdb or a snapshot's save holds the machine (the\n"
-	  "reports' guest time); QEMU's start-up gets 4 s more" },
 
 	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
 	  "Stub:",

@@ -20,15 +20,6 @@
 
 static const char shell_init[] = "echo stubrun-init: shell\nexec sh\n";
 
-static void linux_boot(boot_dir *d, char *kernel, size_t klen, char *initrd,
-		       size_t ilen, const char *init)
-{
-	debian_kernel(kernel, klen);
-	boot_dir_make(d);
-	boot_path(initrd, ilen, d, "initrd.cpio.gz");
-	build_initramfs(d, initrd, init);
-}
-
 static size_t count(const char *s, const char *needle)
 {
 	size_t n = 0;
@@ -64,8 +55,8 @@ Test(snapshot_console, tests_from_one_boot_are_isolated, .timeout = BOOT_LIMIT_S
 	char *flood = flood_test();
 	harness_result res;
 
-	linux_boot(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
-		   shell_init);
+	linux_initrd(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
+		     shell_init);
 	boot_path(events, sizeof(events), &d, "events.jsonl");
 	boot_stubrun(&res, "--kernel", kernel, "--initrd", initrd, "--memory",
 		     SNAP_MEMORY, "--append", SNAP_APPEND, "--snapshot-at",
@@ -109,8 +100,8 @@ Test(snapshot_console, a_prompt_never_reached_is_one_line, .timeout = BOOT_LIMIT
 	char kernel[256], initrd[256];
 	harness_result res;
 
-	linux_boot(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
-		   "echo stubrun-init: no shell\npoweroff -f\n");
+	linux_initrd(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
+		     "echo stubrun-init: no shell\npoweroff -f\n");
 	boot_stubrun(&res, "--kernel", kernel, "--initrd", initrd, "--memory",
 		     SNAP_MEMORY, "--append", SNAP_APPEND, "--snapshot-at",
 		     SNAP_PROMPT, "--snapshot-test", "echo=echo hi\\n",
@@ -135,8 +126,8 @@ Test(snapshot_console, suite_tests_share_one_boot, .timeout = BOOT_LIMIT_S)
 	char runs[256], text[2048];
 	harness_result res;
 
-	linux_boot(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
-		   shell_init);
+	linux_initrd(&d, kernel, sizeof(kernel), initrd, sizeof(initrd),
+		     shell_init);
 	boot_path(runs, sizeof(runs), &d, "runs");
 	boot_path(runner, sizeof(runner), &d, "runner.sh");
 	snprintf(text, sizeof(text), "#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n",
