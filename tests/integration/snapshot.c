@@ -156,3 +156,35 @@ Test(snapshot, no_declared_tests, .timeout = 30)
 		  "%s", res.err);
 	harness_result_free(&res);
 }
+
+/* Console tests from a symbol's snapshot: the console's verdicts judge
+ * each, and they are the run's only tests (the image's own begin and end
+ * do not cut into them). */
+Test(snapshot, console_tests_from_a_symbol, .timeout = 60)
+{
+	char img[512], ev[128];
+	harness_result res;
+
+	example_or_skip(img, sizeof(img), "riscv64-isolated.elf");
+	snprintf(ev, sizeof(ev), "/tmp/stubrun-snap-con-%d.jsonl", (int)getpid());
+	const char *argv[] = { harness_stubrun(), "run", "--snapshot-at", "main",
+			       "--snapshot-test", "sees=", "--console-pass",
+			       "^checks: the shared global", "--snapshot-test",
+			       "intact=", "--console-fail", "was changed",
+			       "--console-pass", "is intact", "--events", ev,
+			       "--postmortem", "none", img, NULL };
+	cr_assert_eq(harness_run(&res, argv, 60), 0);
+	char *e = harness_slurp(ev);
+	unlink(ev);
+	cr_assert_not_null(e);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	cr_expect(strstr(res.err, "stubrun: test intact: the console matched "
+			 "'was changed'"), "%s", res.err);
+	cr_expect(strstr(e, "{\"event\":\"plan\",\"tests\":[\"sees\",\"intact\"]"),
+		  "%s", e);
+	cr_expect_eq(count(e, "\"event\":\"begin\""), 2, "%s", e);
+	cr_expect(strstr(e, "\"name\":\"sees\",\"status\":0,"), "%s", e);
+	cr_expect(strstr(e, "\"name\":\"intact\",\"status\":1,"), "%s", e);
+	free(e);
+	harness_result_free(&res);
+}
