@@ -14,6 +14,7 @@
 #   BENCH_SH_ARCHES  semihosting targets (aarch64 arm riscv64)
 #   BENCH_USER_ARCHES user-mode targets (aarch64)
 #   BENCH_USER_SPIN  prog.c's `spin N` of the ~100 ms user-mode run (35)
+#   BENCH_LINUX_MEMORY the RAM of the Linux snapshot section (256M)
 #   BENCH_ONLY       a subset of: verdict hits semihosting suite tests console record snapshot protocol user
 set -eu
 # Every sh variable is global: helpers use _-prefixed names for their own.
@@ -258,6 +259,24 @@ ceiling_once() {
 last_of() { # the value of the last NAME line of a file
 	awk -v n="$2" '$1 == n { v = $2 } END { if (v != "") print v }' "$1"
 }
+# alternate FILE NAME RUNS RATIO A CMD_A B CMD_B: $LONG rounds of hf
+# NAME-k (RUNS runs of each command a round; load on a shared machine
+# drifts between rounds, not within one), each round's medians into FILE
+# as "A s", "B s" and "ratio R", R the awk expression RATIO of a and b.
+alternate() {
+	_file=$1 _name=$2 _runs=$3 _ratio=$4 _na=$5 _ca=$6 _nb=$7 _cb=$8
+	: >"$_file"
+	_round=1
+	while [ "$_round" -le "$LONG" ]; do
+		_hn=$_name-$_round
+		hf "$_hn" "$_runs" -n "$_na" "$_ca" -n "$_nb" "$_cb" || break
+		_a=$(med "$_hn" "$_na") _b=$(med "$_hn" "$_nb")
+		[ -n "$_a" ] && [ -n "$_b" ] &&
+			calc "a = $_a; b = $_b; printf \"$_na %s\n$_nb %s\nratio %.4f\n\", a, b, $_ratio" \
+				>>"$_file"
+		_round=$((_round + 1))
+	done
+}
 median_of() { # median of the values of NAME lines in a file
 	awk -v n="$2" '$1 == n { v[++c] = $2 } END {
 		if (!c) exit
@@ -490,27 +509,8 @@ bench_record() {
 	done
 }
 
-# --- 7. snapshots ----------------------------------------------------------------
-# --snapshot-at: the 100 tests of ARCH-many.elf each alone from one
-# snapshot (one boot, a savevm, 100 loadvm), against a boot per test: 100
-# times one plain run of the image (its tests take microseconds; the boot
-# is the cost). The arches of the hit section.
-bench_snapshot() {
-	for a in $HIT_ARCHES; do
-		img=$EX/$a-many.elf
-		[ -f "$img" ] || continue
-		say "snapshot: $a (100 tests; runs: $LONG)"
-		check 0 "$STUBRUN" run -q --snapshot-at main "$img" &&
-			hf "snapshot-$a" "$LONG" \
-				-n snapshot "$STUBRUN run -q --snapshot-at main $img" \
-				-n boot "$STUBRUN run -q $img" || continue
-		s=$(med "snapshot-$a" snapshot) b=$(med "snapshot-$a" boot)
-		r=
-		[ -n "$s" ] && [ -n "$b" ] && r=$(calc "printf \"%.1f\", 100 * $b / $s")
-		row "100 isolated tests $a: 100 boots / one snapshot" "$(ms "$s")" \
-			"100 x $(ms "$b")" "$r" ">= 5" ""
-	done
-}
+# --- 7. snapshots: bench/snapshot.sh ------------------------------------------
+. "$HERE/snapshot.sh"
 
 # --- 8. protocol -----------------------------------------------------------------
 bench_protocol() {
@@ -581,17 +581,8 @@ bench_user() {
 			check 0 $bare && check 0 $sr &&
 				"$PEAK" "$OUT/user-$a-$k.rss" $sr >/dev/null 2>&1 || continue
 			rounds=$OUT/user-rounds-$a-$k.txt
-			: >"$rounds"
-			_round=1
-			while [ "$_round" -le "$LONG" ]; do
-				_n=user-$a-$k-$_round
-				hf "$_n" "$RUNS" -n bare "$bare" -n stubrun "$sr" || break
-				_s=$(med "$_n" stubrun) _b=$(med "$_n" bare)
-				[ -n "$_s" ] && [ -n "$_b" ] &&
-					calc "printf \"stubrun %s\nbare %s\nratio %.4f\n\", $_s, $_b, $_s / $_b" \
-						>>"$rounds"
-				_round=$((_round + 1))
-			done
+			alternate "$rounds" "user-$a-$k" "$RUNS" 'b / a' \
+				bare "$bare" stubrun "$sr"
 			s=$(median_of "$rounds" stubrun) b=$(median_of "$rounds" bare)
 			r=$(median_of "$rounds" ratio)
 			[ -z "$r" ] || r=$(calc "printf \"%.2f\", $r")

@@ -50,4 +50,5 @@ const target_desc target_i386 = {
 	.cdrom_drive = "media=cdrom,if=ide",
 	.aliases = target_x86_aliases32,
 	.faults = &target_x86_faults,
+	.clock_outlives_loadvm = 1,     /* the TSC */
 };

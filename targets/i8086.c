@@ -50,4 +50,5 @@ const target_desc target_i8086 = {
 	.aliases = target_x86_aliases32,
 	.pc_seg_reg = "cs",        /* linear PC = cs * 16 + ip */
 	.sp_seg_reg = "ss",
+	.clock_outlives_loadvm = 1,     /* the TSC */
 };

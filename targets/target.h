@@ -256,6 +256,13 @@ typedef struct target_desc {
 	 * NULL: the target has none. --machine wins over both. */
 	const char *attrs_section;
 	const char *(*machine_for_attrs)(const uint8_t *attrs, size_t len);
+
+	/* 1 when loadvm does not take the guest's clock back: under TCG
+	 * QEMU never lets x86's TSC run backwards within one process, so a
+	 * restored guest reads it ahead of the snapshot by the time the
+	 * machine ran since. 0: restored with the machine (Arm's generic
+	 * timer and RISC-V's mtime run on QEMU's virtual clock). */
+	int clock_outlives_loadvm;
 } target_desc;
 
 /* The table of all targets, NULL-terminated. */

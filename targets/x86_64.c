@@ -60,5 +60,6 @@ const target_desc target_x86_64 = {
 	.kernel_magic = &x86_64_kernel,
 	.aliases = target_x86_aliases64,
 	.faults = &target_x86_faults,
+	.clock_outlives_loadvm = 1,     /* the TSC */
 	.also_runs = x86_64_also_runs,
 };

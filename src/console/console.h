@@ -135,6 +135,14 @@ int console_wants_input(const console *c);
  * offset 4"), so option parsers can check a pattern before any run. */
 int console_check_regex(const char *re, char *why, size_t whylen);
 
+/* Decodes the escapes of a send text (\n \r \t \\ \xNN, as in a
+ * --console-send step) into *out, NUL-terminated, *len bytes (the text may
+ * hold NULs); the caller frees *out. CONSOLE_EINVAL with the problem and
+ * its offset in why ("bad escape at offset 3 (known: ...)"), or
+ * CONSOLE_ENOMEM; *out is NULL then. */
+int console_unescape(char **out, size_t *len, const char *text, char *why,
+		     size_t whylen);
+
 /* Bytes the console holds for the current line: never more than
  * CONSOLE_LINE_MAX + 1, whatever was fed (for tests of the bound). */
 size_t console_line_capacity(const console *c);

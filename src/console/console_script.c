@@ -27,28 +27,42 @@ static int escape(char *out, size_t *used, const char *s, size_t i)
 	return CONSOLE_EINVAL;
 }
 
-/* Decodes \n \r \t \\ \xNN of a --console-send text into *out (owned). */
-static int decode(console_cstep *st, const char *s, char *err, size_t errlen)
+int console_unescape(char **out, size_t *len, const char *s, char *why,
+		     size_t whylen)
 {
-	size_t n = strlen(s), len = 0, used;
+	size_t n = strlen(s), k = 0, used;
 	char *buf = malloc(n + 1);
 
+	*out = NULL;
+	*len = 0;
 	if (!buf)
 		return CONSOLE_ENOMEM;
 	for (size_t i = 0; i < n; i += used) {
 		used = 1;
 		if (s[i] != '\\') {
-			buf[len++] = s[i];
-		} else if (escape(&buf[len++], &used, s, i) < 0) {
-			util_errf(err, errlen, "--console-send \"%s\": bad escape at "
-				  "offset %zu (known: \\n \\r \\t \\\\ \\xNN)", s, i);
+			buf[k++] = s[i];
+		} else if (escape(&buf[k++], &used, s, i) < 0) {
+			util_errf(why, whylen, "bad escape at offset %zu (known: "
+				  "\\n \\r \\t \\\\ \\xNN)", i);
 			free(buf);
 			return CONSOLE_EINVAL;
 		}
 	}
-	st->text = buf;
-	st->len = len;
+	buf[k] = '\0';
+	*out = buf;
+	*len = k;
 	return 0;
+}
+
+/* A --console-send text, decoded into the step (owned). */
+static int decode(console_cstep *st, const char *s, char *err, size_t errlen)
+{
+	char why[128];
+	int rc = console_unescape(&st->text, &st->len, s, why, sizeof(why));
+
+	if (rc == CONSOLE_EINVAL)
+		util_errf(err, errlen, "--console-send \"%s\": %s", s, why);
+	return rc;
 }
 
 static int build_step(console_cstep *st, const console_step *in, char *err,

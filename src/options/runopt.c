@@ -1,9 +1,8 @@
 /* The options of `stubrun run` (runopt.h): the table and its value
- * parsers (the --help text made from it is runopt_help.c). */
+ * parsers (the --help text made from it is runopt_help.c, the lookups in
+ * it runopt_find.c). */
 #include "runopt.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +179,51 @@ static int parse_loc(runopt_value *out, const char *v, char *why,
 			  "address");
 		return -1;
 	}
+	return 0;
+}
+
+/* --snapshot-at: a LOC, or console:REGEX (a prompt, matched as a
+ * --console-expect is: also on a line without its newline yet). */
+static int parse_snapshot_at(runopt_value *out, const char *v, char *why,
+			     size_t whylen)
+{
+	static const char prefix[] = RUNOPT_CONSOLE_AT;
+
+	if (strncmp(v, prefix, sizeof(prefix) - 1) != 0)
+		return parse_loc(out, v, why, whylen);
+	out->console_at = v + sizeof(prefix) - 1;
+	if (!*out->console_at) {
+		util_errf(why, whylen, "expected console:REGEX with a REGEX");
+		return -1;
+	}
+	return parse_regex(out, out->console_at, why, whylen);
+}
+
+/* NAME=TEXT: NAME names the test in events and reports (printable, no
+ * '='), TEXT is what is typed after the restore, with the escapes of
+ * --console-send. */
+static int parse_snapshot_test(runopt_value *out, const char *v, char *why,
+			       size_t whylen)
+{
+	const char *eq = strchr(v, '=');
+	char *text = NULL;
+	size_t len;
+	char msg[128] = "out of memory";
+
+	out->name_len = eq ? (size_t)(eq - v) : 0;
+	for (size_t i = 0; i < out->name_len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			out->name_len = 0;
+	if (out->name_len == 0 || out->name_len > RUNOPT_TEST_NAME_MAX) {
+		util_errf(why, whylen, "expected NAME=TEXT (NAME 1 to %d "
+			  "printable characters)", RUNOPT_TEST_NAME_MAX);
+		return -1;
+	}
+	if (console_unescape(&text, &len, eq + 1, msg, sizeof(msg)) < 0) {
+		util_errf(why, whylen, "TEXT: %s", msg);
+		return -1;
+	}
+	free(text);
 	return 0;
 }
 
@@ -434,18 +478,28 @@ const runopt_def runopt_table[] = {
 	  "HOST:PORT", NULL,
 	  "where gdb connects (default: a unix socket in a private\n"
 	  "directory)" },
-	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_loc, "LOC",
-	  NULL,
-	  "boot once to LOC, save the machine there (QEMU's savevm),\n"
-	  "then run each test the image declares alone from that\n"
-	  "snapshot: a crash or a corrupted global in one cannot\n"
-	  "reach the next (the guest asks stubrun_test_selected(),\n"
-	  "include/stubrun/guest.h; needs qemu-img)" },
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
 	  NULL, "give up after the guest has run SECONDS (default 60;\n"
 	  "fractions allowed): from its first instruction, less the\n"
 	  "time gdb or a snapshot's save holds the machine (the\n"
 	  "reports' guest time); QEMU's start-up gets 4 s more" },
+	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_snapshot_at,
+	  "LOC|console:REGEX", "Snapshots (docs/SNAPSHOTS.md):",
+	  "boot once to LOC, or to the first console text matching\n"
+	  "REGEX (a shell prompt; matched as --console-expect is),\n"
+	  "save the machine there (QEMU's savevm), then run each\n"
+	  "test alone from that snapshot: a crash or a corrupted\n"
+	  "global in one cannot reach the next. The tests: the\n"
+	  "--snapshot-test ones, else those the image declares (the\n"
+	  "guest asks stubrun_test_selected(), include/stubrun/\n"
+	  "guest.h). Needs qemu-img" },
+	{ "--snapshot-test", NULL, RUNOPT_SNAPSHOT_TEST, V, 1, 1,
+	  parse_snapshot_test, "NAME=TEXT", NULL,
+	  "a console test from the snapshot: restore it, type TEXT\n"
+	  "(the escapes of --console-send), judge by the console:\n"
+	  "the --console-pass/-fail/-expect/-send options after it\n"
+	  "are this test's, those before the first --snapshot-test\n"
+	  "(and --console-preset) every test's (repeatable)" },
 
 	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
 	  "Stub:",
@@ -545,82 +599,4 @@ const runopt_def runopt_table[] = {
 size_t runopt_count(void)
 {
 	return sizeof(runopt_table) / sizeof(runopt_table[0]);
-}
-
-const runopt_def *runopt_find(const char *arg, size_t len)
-{
-	for (size_t i = 0; i < runopt_count(); i++) {
-		const runopt_def *d = &runopt_table[i];
-		if ((strlen(d->name) == len && !strncmp(d->name, arg, len)) ||
-		    (d->alias && strlen(d->alias) == len &&
-		     !strncmp(d->alias, arg, len)))
-			return d;
-	}
-	return NULL;
-}
-
-const runopt_def *runopt_find_key(const char *key)
-{
-	for (size_t i = 0; i < runopt_count(); i++)
-		if (runopt_table[i].suite_key &&
-		    !strcmp(runopt_table[i].name + 2, key))
-			return &runopt_table[i];
-	return NULL;
-}
-
-const runopt_def *runopt_by_id(runopt_id id)
-{
-	for (size_t i = 0; i < runopt_count(); i++)
-		if (runopt_table[i].id == id)
-			return &runopt_table[i];
-	return NULL;
-}
-
-int runopt_boots(runopt_id id)
-{
-	return id == RUNOPT_KERNEL || id == RUNOPT_CDROM || id == RUNOPT_DRIVE ||
-	       id == RUNOPT_UEFI || id == RUNOPT_BIOS;
-}
-
-int runopt_parse(runopt_value *out, const runopt_def *d, const char *v,
-		 char *why, size_t whylen)
-{
-	memset(out, 0, sizeof(*out));
-	out->str = v;
-	if (!v) {
-		util_errf(why, whylen, "needs a value");
-		return -1;
-	}
-	if (!*v) {
-		util_errf(why, whylen, "empty value");
-		return -1;
-	}
-	return d->parse ? d->parse(out, v, why, whylen) : 0;
-}
-
-int runopt_parse_seconds(double *out, const char *v)
-{
-	char *end;
-	double x;
-
-	errno = 0;
-	x = strtod(v, &end);
-	if (errno || end == v || *end || !isfinite(x) || x <= 0 || x > 86400)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-int runopt_parse_bool(int *out, const char *v)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (strcmp(v, yes[i]) == 0)
-			return *out = 1, 0;
-		if (strcmp(v, no[i]) == 0)
-			return *out = 0, 0;
-	}
-	return -1;
 }

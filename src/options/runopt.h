@@ -28,7 +28,7 @@ typedef enum runopt_id {
 	RUNOPT_PASS_AT, RUNOPT_WATCH, RUNOPT_NO_FAULT_CATCH, RUNOPT_POSTMORTEM,
 	RUNOPT_POSTMORTEM_FILE, RUNOPT_RECORD, RUNOPT_WATCH_BACK,
 	RUNOPT_DEBUG_ON_FAILURE, RUNOPT_GDB_WAIT, RUNOPT_DEBUG_LISTEN,
-	RUNOPT_SNAPSHOT_AT, RUNOPT_TIMEOUT,
+	RUNOPT_SNAPSHOT_AT, RUNOPT_SNAPSHOT_TEST, RUNOPT_TIMEOUT,
 	RUNOPT_GDB, RUNOPT_CONNECT, RUNOPT_TRACE_RSP, RUNOPT_TRACE_TIMING,
 	RUNOPT_SEMIHOSTING, RUNOPT_SH_ROOT, RUNOPT_SH_ALLOW_SYSTEM, RUNOPT_HEAP,
 	RUNOPT_CONSOLE_PASS, RUNOPT_CONSOLE_FAIL, RUNOPT_CONSOLE_EXPECT,
@@ -58,6 +58,12 @@ typedef enum runopt_results {
 	RUNOPT_RESULTS_TAP,
 	RUNOPT_RESULTS_NONE,
 } runopt_results;
+
+/* The prefix of --snapshot-at's console form, console:REGEX. */
+#define RUNOPT_CONSOLE_AT "console:"
+/* Why 127: a --snapshot-test name is as long as an in-image test's may
+ * be (guest.h's buffer of STUBRUN_TEST_NAME_MAX holds 127 and the NUL). */
+#define RUNOPT_TEST_NAME_MAX 127
 
 /* How an option takes its value. */
 typedef enum runopt_arg {
@@ -95,6 +101,9 @@ typedef struct runopt_value {
 	expect_expr expr;       /* --expect */
 	const char *format;     /* --drive: "raw" or "qcow2" (static) */
 	size_t file_len;        /* --drive: length of FILE before ",format=" */
+	const char *console_at; /* --snapshot-at console:REGEX: the REGEX, or
+				 * NULL for a LOC (in where) */
+	size_t name_len;        /* --snapshot-test: length of NAME before '=' */
 } runopt_value;
 
 typedef int (*runopt_parser)(runopt_value *out, const char *v, char *why,
@@ -127,6 +136,10 @@ const runopt_def *runopt_by_id(runopt_id id);
 /* 1 for the options that boot something without IMAGE: --kernel,
  * --cdrom, --drive, --uefi. */
 int runopt_boots(runopt_id id);
+
+/* 1 for the options that, after a --snapshot-test, are that test's own:
+ * --snapshot-test itself and the console's patterns and script steps. */
+int runopt_of_snapshot_test(runopt_id id);
 
 /* Parses a value for `d`: NULL or empty values are problems; then d's
  * parser. 0, or -1 with the problem in why. */

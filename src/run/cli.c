@@ -67,15 +67,36 @@ static int push_str(const char ***arr, size_t *n, const char *s)
 	return 0;
 }
 
-static int push_step(cli_options *o, int send, const char *text)
+static int push_step(cli_console *c, int send, const char *text)
 {
-	console_step *ns = realloc(o->console_steps,
-				   (o->n_console_steps + 1) * sizeof(*ns));
+	console_step *ns = realloc(c->steps, (c->n_steps + 1) * sizeof(*ns));
 
 	if (!ns)
 		return -1;
-	ns[o->n_console_steps++] = (console_step){ send, text };
-	o->console_steps = ns;
+	ns[c->n_steps++] = (console_step){ send, text };
+	c->steps = ns;
+	return 0;
+}
+
+static void console_clear(cli_console *c)
+{
+	free(c->pass);
+	free(c->fail);
+	free(c->steps);
+}
+
+static int add_snap_test(cli_options *o, const runopt_value *v)
+{
+	cli_snap_test *nt = realloc(o->snap_tests,
+				    (o->n_snap_tests + 1) * sizeof(*nt));
+
+	if (!nt)
+		return -1;
+	o->snap_tests = nt;
+	memset(&nt[o->n_snap_tests], 0, sizeof(*nt));
+	if (!(nt[o->n_snap_tests].name = strndup(v->str, v->name_len)))
+		return -1;
+	nt[o->n_snap_tests++].text = v->str + v->name_len + 1;
 	return 0;
 }
 
@@ -165,23 +186,23 @@ static int apply_boot(cli_options *o, const runopt_def *d,
 	}
 }
 
-/* The console's options: 1 when `d` is one (*bad set on out of memory). */
+/* The console's options: 1 when `d` is one (*bad set on out of memory).
+ * Patterns and script steps after a --snapshot-test are that test's. */
 static int apply_console(cli_options *o, const runopt_def *d,
 			 const runopt_value *v, int *bad)
 {
 	const char *s = v->str;
+	cli_console *c = o->n_snap_tests && runopt_of_snapshot_test(d->id) ?
+			 &o->snap_tests[o->n_snap_tests - 1].console : &o->console;
 
 	switch (d->id) {
-	case RUNOPT_CONSOLE_PASS:
-		*bad = push_str(&o->console_pass, &o->n_console_pass, s);
-		return 1;
-	case RUNOPT_CONSOLE_FAIL:
-		*bad = push_str(&o->console_fail, &o->n_console_fail, s);
-		return 1;
-	case RUNOPT_CONSOLE_EXPECT: *bad = push_step(o, 0, s); return 1;
-	case RUNOPT_CONSOLE_SEND: *bad = push_step(o, 1, s); return 1;
+	case RUNOPT_CONSOLE_PASS: *bad = push_str(&c->pass, &c->n_pass, s); return 1;
+	case RUNOPT_CONSOLE_FAIL: *bad = push_str(&c->fail, &c->n_fail, s); return 1;
+	case RUNOPT_CONSOLE_EXPECT: *bad = push_step(c, 0, s); return 1;
+	case RUNOPT_CONSOLE_SEND: *bad = push_step(c, 1, s); return 1;
 	case RUNOPT_CONSOLE_PRESET: o->console_preset = s; return 1;
 	case RUNOPT_RESULTS: o->results = v->results; return 1;
+	case RUNOPT_SNAPSHOT_TEST: *bad = add_snap_test(o, v); return 1;
 	default: return 0;
 	}
 }
@@ -225,6 +246,7 @@ static int apply(cli_options *o, const runopt_def *d, const runopt_value *v,
 	case RUNOPT_SNAPSHOT_AT:
 		o->snapshot_at = s;
 		o->snapshot_where = v->where;
+		o->snapshot_console = v->console_at;
 		break;
 	case RUNOPT_DEBUG_LISTEN: o->debug_listen = s; break;
 	case RUNOPT_POSTMORTEM: o->postmortem = v->pm; break;
@@ -297,6 +319,40 @@ static int take_value(runopt_value *v, const runopt_def *d, int *i, int argc,
 	else
 		util_errf(errbuf, errlen, "%s '%s': %s", d->name, s, why);
 	return -1;
+}
+
+/* --snapshot-test runs from a --snapshot-at, a console point has no
+ * in-image tests to select, and a script belongs to the test after which
+ * it is given (before any, it would pass the boot). Names are unique:
+ * they name the events. */
+static int check_snapshot(const cli_options *o, char *errbuf, size_t errlen)
+{
+	if (o->n_snap_tests && !o->snapshot_at) {
+		util_errf(errbuf, errlen, "--snapshot-test %s: needs --snapshot-at",
+			  o->snap_tests[0].name);
+		return -1;
+	}
+	if (o->snapshot_console && !o->n_snap_tests) {
+		util_errf(errbuf, errlen, "--snapshot-at %s: needs --snapshot-test "
+			  "(the tests to run from that console)", o->snapshot_at);
+		return -1;
+	}
+	if (o->n_snap_tests && o->console.n_steps) {
+		util_errf(errbuf, errlen, "--console-%s \"%s\": before the first "
+			  "--snapshot-test; give a test's script after it",
+			  o->console.steps[0].send ? "send" : "expect",
+			  o->console.steps[0].text);
+		return -1;
+	}
+	for (size_t i = 0; i < o->n_snap_tests; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(o->snap_tests[i].name, o->snap_tests[j].name)) {
+				util_errf(errbuf, errlen, "--snapshot-test %s: "
+					  "the name is given twice",
+					  o->snap_tests[i].name);
+				return -1;
+			}
+	return 0;
 }
 
 /* --record needs a QEMU of stubrun's own to record; --watch-back needs
@@ -383,7 +439,9 @@ int cli_parse(cli_options *o, int argc, char **argv, int first, char *errbuf,
 			  "--drive, --bios or --uefi (see stubrun run --help)");
 		return -1;
 	}
-	return check_record(o, errbuf, errlen);
+	if (check_record(o, errbuf, errlen) < 0)
+		return -1;
+	return check_snapshot(o, errbuf, errlen);
 }
 
 
@@ -401,8 +459,11 @@ void cli_options_free(cli_options *o)
 	free(o->qemu_args);
 	free(o->exit_symbols);
 	free(o->fail_symbols);
-	free(o->console_pass);
-	free(o->console_fail);
-	free(o->console_steps);
+	console_clear(&o->console);
+	for (size_t i = 0; i < o->n_snap_tests; i++) {
+		free(o->snap_tests[i].name);
+		console_clear(&o->snap_tests[i].console);
+	}
+	free(o->snap_tests);
 	memset(o, 0, sizeof(*o));
 }

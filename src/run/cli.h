@@ -42,6 +42,22 @@ typedef struct cli_drive {
 	const char *format;
 } cli_drive;
 
+/* Console verdicts: pass and fail patterns and an expect/send script in
+ * order (arrays owned, strings point into argv). */
+typedef struct cli_console {
+	const char **pass; size_t n_pass;
+	const char **fail; size_t n_fail;
+	console_step *steps; size_t n_steps;
+} cli_console;
+
+/* A --snapshot-test NAME=TEXT: a console test run from the snapshot, with
+ * the console options that followed it on the command line. */
+typedef struct cli_snap_test {
+	char *name;             /* NAME (owned) */
+	const char *text;       /* TEXT, escapes not yet decoded (argv) */
+	cli_console console;    /* its own verdicts */
+} cli_snap_test;
+
 typedef struct cli_options {
 	int help;               /* --help was given: print usage, exit 0 */
 	int version;            /* --version */
@@ -68,8 +84,10 @@ typedef struct cli_options {
 	runopt_postmortem postmortem;
 	const char *postmortem_file;    /* or NULL */
 	int record;             /* --record: instructions of history, or 0 */
-	const char *snapshot_at;        /* --snapshot-at LOC as written, or NULL */
+	const char *snapshot_at;        /* --snapshot-at as written, or NULL */
 	expect_operand snapshot_where;  /* its parsed LOC */
+	const char *snapshot_console;   /* its REGEX of console:REGEX, or NULL */
+	cli_snap_test *snap_tests; size_t n_snap_tests; /* owned array */
 	cli_watch watch_back;   /* --watch-back, when watch_back.text */
 	int timeout_ms;         /* default 60000 */
 	cli_gdb_mode gdb_mode;
@@ -93,11 +111,9 @@ typedef struct cli_options {
 	 * stack_base. */
 	int has_heap, has_stack;
 	uint64_t heap_base, heap_limit, stack_base, stack_limit;
-	/* The console: patterns, the expect/send script in order, a preset
-	 * name, how results are read. */
-	const char **console_pass; size_t n_console_pass;   /* owned arrays */
-	const char **console_fail; size_t n_console_fail;
-	console_step *console_steps; size_t n_console_steps;
+	/* The console: patterns and the expect/send script (those before the
+	 * first --snapshot-test), a preset name, how results are read. */
+	cli_console console;
 	const char *console_preset;
 	runopt_results results;
 } cli_options;

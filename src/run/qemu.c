@@ -30,6 +30,8 @@ struct qemu_proc {
 	pid_t pid;              /* -1 once reaped */
 	int out_fd, err_fd;
 	int in_fd;                /* QEMU's stdin (the console's input), or -1 */
+	int in_peer_fd;         /* the read end of that pipe, QEMU's fd 0, kept
+				 * to take back what QEMU has not read */
 	char dir[128];          /* "" when none */
 	int gdb_fd;             /* our end of the stub's socketpair, or -1 */
 	char address[192];      /* TCP: "127.0.0.1:PORT"; "" otherwise */
@@ -164,7 +166,9 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 	set_nonblock(q->out_fd = outp[0]);
 	set_nonblock(q->err_fd = errp[0]);
 	set_nonblock(q->in_fd = inp[1]);
-	outp[0] = errp[0] = inp[1] = -1;
+	/* QEMU makes its stdin non-blocking itself: the flag is shared. */
+	set_nonblock(q->in_peer_fd = inp[0]);
+	outp[0] = errp[0] = inp[0] = inp[1] = -1;
 	ret = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -231,7 +235,7 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 		return QEMU_ESYS;
 	}
 	q->pid = -1;
-	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = -1;
+	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = q->in_peer_fd = -1;
 	if ((ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
 	if ((ret = stub_channel(q, gdbarg, sizeof(gdbarg), chardev,
@@ -294,6 +298,8 @@ void qemu_free(qemu_proc *q)
 	}
 	if (q->in_fd >= 0)
 		close(q->in_fd);
+	if (q->in_peer_fd >= 0)
+		close(q->in_peer_fd);
 	if (q->out_fd >= 0)
 		close(q->out_fd);
 	if (q->err_fd >= 0)
@@ -331,6 +337,20 @@ pid_t qemu_pid(const qemu_proc *q)
 int qemu_stdin_fd(const qemu_proc *q)
 {
 	return q->in_fd;
+}
+
+int qemu_discard_input(size_t *dropped, qemu_proc *q)
+{
+	char buf[4096];
+	ssize_t n;
+
+	*dropped = 0;
+	if (q->in_peer_fd < 0)
+		return 0;
+	while ((n = read(q->in_peer_fd, buf, sizeof(buf))) > 0 ||
+	       (n < 0 && errno == EINTR))
+		*dropped += n > 0 ? (size_t)n : 0;
+	return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? QEMU_ESYS : 0;
 }
 
 int qemu_stdout_fd(const qemu_proc *q)

@@ -61,6 +61,10 @@ pid_t qemu_pid(const qemu_proc *q);
 
 /* The write end of QEMU's stdin (non-blocking) when spec.stdin_pipe, or -1. */
 int qemu_stdin_fd(const qemu_proc *q);
+/* Takes back the console input QEMU has not read yet (stdin_pipe), so
+ * that none reaches a guest restored meanwhile; *dropped: the bytes. 0,
+ * or QEMU_ESYS. */
+int qemu_discard_input(size_t *dropped, qemu_proc *q);
 /* Read ends of QEMU's stdout and stderr (non-blocking), -1 once closed. */
 int qemu_stdout_fd(const qemu_proc *q);
 int qemu_stderr_fd(const qemu_proc *q);

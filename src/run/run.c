@@ -152,8 +152,9 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 		size_t got = run_drain_qemu(r);
 		if (r->done) {
 			/* The console said it: halted where the line was
-			 * printed, for the post-mortem. */
-			if (r->postmortem)
+			 * printed, for the post-mortem, or for a snapshot to
+			 * be taken or restored there. */
+			if (r->postmortem || r->opt->snapshot_at)
 				halt_guest(r);
 			return 1;
 		}
@@ -383,15 +384,21 @@ static void report(run_ctx *r)
 	events_verdict(r->ev, r->status, r->reason, run_event_time(r));
 }
 
-/* Tells the --events reader which in-image tests the image declares, so
- * that those the guest never reaches are reported "not run". */
+/* Tells the --events reader which tests the run will report (the image's
+ * declared in-image tests, or the --snapshot-test ones), so that those
+ * never reached are reported "not run". */
 static int announce_test_plan(run_ctx *r)
 {
 	testplan tp;
 
 	if (!r->ev)
 		return 0;
-	if (testplan_read(&tp, r->img, r->err, sizeof(r->err)) < 0) {
+	if (r->opt->n_snap_tests && run_snapshot_names(&tp, r->opt) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "out of memory");
+		return -1;
+	}
+	if (!r->opt->n_snap_tests &&
+	    testplan_read(&tp, r->img, r->err, sizeof(r->err)) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
 		return -1;
 	}

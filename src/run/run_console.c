@@ -26,27 +26,108 @@ static console_results results_mode(runopt_results r)
 	}
 }
 
-int run_console_setup(run_ctx *r)
+/* A console of the run's own options (those before the first
+ * --snapshot-test) and, for a test from the snapshot, that test's. */
+static int make_console(console **out, run_ctx *r, const cli_console *own)
 {
 	const cli_options *o = r->opt;
+	const cli_console *all = &o->console;
+	const cli_console none = { 0 };
+	size_t np, nf;
+	const char **pass = NULL, **fail = NULL;
+	int rc = -1;
+
+	own = own ? own : &none;
+	np = all->n_pass + own->n_pass;
+	nf = all->n_fail + own->n_fail;
+	pass = calloc(np ? np : 1, sizeof(*pass));
+	fail = calloc(nf ? nf : 1, sizeof(*fail));
+	if (!pass || !fail) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < np; i++)
+		pass[i] = i < all->n_pass ? all->pass[i] : own->pass[i - all->n_pass];
+	for (size_t i = 0; i < nf; i++)
+		fail[i] = i < all->n_fail ? all->fail[i] : own->fail[i - all->n_fail];
 	console_spec spec = {
-		.pass = o->console_pass, .n_pass = o->n_console_pass,
-		.fail = o->console_fail, .n_fail = o->n_console_fail,
-		.steps = o->console_steps, .n_steps = o->n_console_steps,
+		.pass = pass, .n_pass = np, .fail = fail, .n_fail = nf,
+		.steps = own->n_steps ? own->steps : all->steps,
+		.n_steps = own->n_steps ? own->n_steps : all->n_steps,
 		.preset = o->console_preset,
 		.results = results_mode(o->results),
 	};
+	rc = console_new(out, &spec, r->err, sizeof(r->err));
+out:
+	free(pass);
+	free(fail);
+	return rc;
+}
 
-	if (console_new(&r->con, &spec, r->err, sizeof(r->err)) < 0) {
+/* --snapshot-at console:REGEX: the point is the one expect of a console
+ * of its own, so that a pass pattern of the run is never taken for it. */
+static int make_point(run_ctx *r)
+{
+	const console_step step = { 0, r->opt->snapshot_console };
+	console_spec spec = { .steps = &step, .n_steps = 1,
+			      .results = CONSOLE_RESULTS_NONE };
+
+	if (!r->opt->snapshot_console)
+		return 0;
+	return console_new(&r->con_point, &spec, r->err, sizeof(r->err));
+}
+
+/* Each --snapshot-test's console is made once now, so that a script it
+ * cannot run is an argument error before QEMU starts, not after the
+ * boot. */
+static int check_tests(run_ctx *r)
+{
+	console *c = NULL;
+
+	char why[sizeof(r->err)];
+
+	for (size_t i = 0; i < r->opt->n_snap_tests; i++) {
+		const cli_snap_test *t = &r->opt->snap_tests[i];
+		if (make_console(&c, r, &t->console) < 0) {
+			snprintf(why, sizeof(why), "%s", r->err);
+			snprintf(r->err, sizeof(r->err), "--snapshot-test %s: %.400s",
+				 t->name, why);
+			return -1;
+		}
+		console_free(c);
+	}
+	return 0;
+}
+
+int run_console_setup(run_ctx *r)
+{
+	if (make_console(&r->con, r, NULL) < 0 || make_point(r) < 0 ||
+	    check_tests(r) < 0) {
 		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
 		return -1;
 	}
 	return 0;
 }
 
+int run_console_begin_test(run_ctx *r, const cli_console *own)
+{
+	console *c = NULL;
+
+	if (make_console(&c, r, own) < 0) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s", r->err);
+		return -1;
+	}
+	console_free(r->con);
+	r->con = c;
+	r->con_tests = r->con_failed = 0;
+	r->con_said = 0;
+	r->con_first_failed[0] = '\0';
+	return 0;
+}
+
 int run_console_wants_input(const run_ctx *r)
 {
-	return r->con && console_wants_input(r->con);
+	return r->opt->n_snap_tests || (r->con && console_wants_input(r->con));
 }
 
 static void test_record(run_ctx *r, const char *data, size_t len)
@@ -65,10 +146,10 @@ static void test_record(run_ctx *r, const char *data, size_t len)
 	r->test_len += len;
 }
 
-/* Types a script's text into the guest's serial port. The pipe is
- * non-blocking: a guest that does not read its UART must not stall the
- * loop, so text that does not fit is an error, not a wait. */
-static void send_input(run_ctx *r, const char *data, size_t len)
+/* Types text into the guest's serial port. The pipe is non-blocking: a
+ * guest that does not read its UART must not stall the loop, so text
+ * that does not fit is an error, not a wait. */
+void run_console_send(run_ctx *r, const char *data, size_t len)
 {
 	int fd = r->qemu ? qemu_stdin_fd(r->qemu) : -1;
 	ssize_t n = -1;
@@ -76,8 +157,9 @@ static void send_input(run_ctx *r, const char *data, size_t len)
 	if (fd >= 0)
 		n = write(fd, data, len);
 	if (n < 0 || (size_t)n != len)
-		run_verdict(r, RUN_EXIT_ERROR, 0, "--console-send: the guest's "
-			    "console input %s", fd < 0 ? "is not connected" :
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: the guest's console "
+			    "input %s", r->opt->n_snap_tests ? "--snapshot-test" :
+			    "--console-send", fd < 0 ? "is not connected" :
 			    n < 0 && errno != EAGAIN ? strerror(errno) :
 			    "is full (the guest does not read its UART)");
 }
@@ -156,7 +238,7 @@ static int on_event(void *arg, const console_event *ev)
 		r->con_said = 1;
 		break;
 	case CONSOLE_EV_SEND:
-		send_input(r, ev->data, ev->len);
+		run_console_send(r, ev->data, ev->len);
 		break;
 	case CONSOLE_EV_TEST_BEGIN:
 		events_begin(r->ev, ev->name, run_event_time(r));
@@ -174,6 +256,21 @@ static int on_event(void *arg, const console_event *ev)
 	default:
 		break;
 	}
+	return 0;
+}
+
+/* The boot reached --snapshot-at console:REGEX: that ends this part of
+ * the run as a verdict would (the loop halts the guest), unless a verdict
+ * of the boot came first; run_snapshot.c takes the snapshot from here. */
+static int on_point(void *arg, const console_event *ev)
+{
+	run_ctx *r = arg;
+
+	if (ev->kind != CONSOLE_EV_PASS || r->done)
+		return 0;
+	r->snap_point_seen = 1;
+	run_verdict(r, 0, 0, "reached --snapshot-at %s: \"%s\"",
+		    r->opt->snapshot_at, ev->line);
 	return 0;
 }
 
@@ -206,6 +303,8 @@ void run_console(run_ctx *r, const char *data, size_t len)
 	test_record(r, data, len);
 	if (r->con)
 		console_feed(r->con, data, len, on_event, r);
+	if (r->con_point && !r->snap_point_seen)
+		console_feed(r->con_point, data, len, on_point, r);
 }
 
 void run_console_finish(run_ctx *r)
@@ -233,7 +332,9 @@ int run_console_powered_off(run_ctx *r)
 void run_console_free(run_ctx *r)
 {
 	console_free(r->con);
+	console_free(r->con_point);
 	r->con = NULL;
+	r->con_point = NULL;
 }
 
 /* QEMU reports its own fatal errors as "qemu-system-ARCH: ..." on stderr

@@ -24,6 +24,7 @@
 #include "rsp.h"
 #include "semihost.h"
 #include "target.h"
+#include "testplan.h"
 
 typedef enum run_bp_kind {
 	RUN_BP_EXIT = 0,      /* an exit symbol: its argument is the status */
@@ -141,6 +142,7 @@ typedef struct run_ctx {
 
 	/* the console matcher and what its test results said so far */
 	console *con;
+	console *con_point;   /* --snapshot-at console:REGEX, until reached */
 	size_t con_tests, con_failed;
 	int con_lost;         /* stdout failed: the console is not copied */
 	int con_said;         /* the verdict came from the console */
@@ -148,11 +150,20 @@ typedef struct run_ctx {
 
 	uint64_t *watch_addr; /* where each --watch lies (opt->n_watches) */
 
-	/* --snapshot-at (run_snapshot.c): the declared tests, which one runs
-	 * now from the snapshot, how many failed */
+	/* --snapshot-at (run_snapshot.c): the tests (declared in the image,
+	 * or --snapshot-test), which one runs now from the snapshot, how many
+	 * failed */
+	int snap_point_seen;      /* the console matched console:REGEX */
 	int snap_taken;
 	int status_final;         /* the verdict is the run's, not a test's */
 	int snap_respawn;         /* QEMU starts from the snapshot (-loadvm) */
+	int64_t snap_test_t0;     /* when the test under way began */
+	/* --trace-timing: when the point was reached, and the time of the
+	 * savevm, of the restores (loadvm or a new QEMU), of the tests */
+	int64_t snap_point_ms, snap_save_ms, snap_restore_ms, snap_tests_ms;
+	size_t snap_restarts;     /* new QEMUs started from the snapshot */
+	int64_t snap_ran_ms;      /* how long the tests ran in this QEMU since
+				   * it last started from the snapshot */
 	char **snap_tests;
 	size_t snap_count, snap_index, snap_failed;
 	uint64_t snap_selected;   /* address of stubrun_selected_test */
@@ -202,6 +213,11 @@ int run_host_status(int64_t st);
 /* 1 when `status` is stubrun's own error (125-127: arguments, image, QEMU,
  * stub), not a verdict on the guest. */
 int run_own_error(int status);
+/* run_stop.c: a test begins (its begin event; its console output is
+ * recorded from now), and ends with `status` (its end event, with that
+ * output). */
+void run_test_start(run_ctx *r, const char *name);
+void run_test_end(run_ctx *r, int status);
 /* run_stop.c: the verdict came inside an in-image test: its end event,
  * failed with the verdict's status (1 for a pass), and no test is open. */
 void run_test_abandon(run_ctx *r);
@@ -211,8 +227,16 @@ int run_signal_pending(run_ctx *r);
 /* run_console.c: the guest's console. */
 /* Compiles the console options; 0, or -1 with the verdict set (125). */
 int run_console_setup(run_ctx *r);
-/* 1 when a --console-send script needs the guest's console input. */
+/* 1 when a --console-send script or --snapshot-test needs the guest's
+ * console input. */
 int run_console_wants_input(const run_ctx *r);
+/* A console test from the snapshot begins: the matcher is made anew from
+ * the run's console options and the test's own (`own`), with nothing of
+ * the lines before. 0, or -1 with the verdict set. */
+int run_console_begin_test(run_ctx *r, const cli_console *own);
+/* Types data into the guest's console input; a verdict (125) when it
+ * cannot be written whole. */
+void run_console_send(run_ctx *r, const char *data, size_t len);
 /* Guest console output: to stdout, the current test's record and the
  * matcher, whose verdicts are set at once (the loop then halts the guest
  * when a post-mortem is due). */
@@ -355,6 +379,9 @@ int run_stop_dispatch(run_resume *resume, run_ctx *r, const rsp_stop *stop);
  * selected and restored (run the loop again), 0 when the verdict is the
  * run's. */
 int run_snapshot_plan(run_ctx *r);
+/* The --snapshot-test names, copied (testplan_clear() frees): the plan of
+ * --events, and the tests of run_snapshot_plan(). 0, or -1 (memory). */
+int run_snapshot_names(testplan *out, const cli_options *o);
 void run_snapshot_hit(run_resume *resume, run_ctx *r);
 int run_snapshot_next(run_ctx *r);
 void run_snapshot_free(run_ctx *r);

@@ -343,16 +343,28 @@ static int plan_semihosting(run_ctx *r)
 	return 0;
 }
 
+/* The image's in-image test hooks; none with --snapshot-test, whose
+ * console tests are the run's tests (the image's own begin and end would
+ * cut into them). */
+static int plan_test_hooks(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+
+	if (o->n_snap_tests)
+		return 0;
+	if (plan_hook(r, o->test_begin_symbol, "stubrun_test_begin",
+		      RUN_BP_TEST_BEGIN) < 0)
+		return -1;
+	return plan_hook(r, o->test_end_symbol, "stubrun_test_end",
+			 RUN_BP_TEST_END);
+}
+
 int run_setup_plan(run_ctx *r)
 {
 	const cli_options *o = r->opt;
 
 	/* Order matters: at one address, checks run before the exit. */
-	if (plan_checks(r) < 0 ||
-	    plan_hook(r, o->test_begin_symbol, "stubrun_test_begin",
-		      RUN_BP_TEST_BEGIN) < 0 ||
-	    plan_hook(r, o->test_end_symbol, "stubrun_test_end",
-		      RUN_BP_TEST_END) < 0 ||
+	if (plan_checks(r) < 0 || plan_test_hooks(r) < 0 ||
 	    plan_symbols(r, o->fail_symbols, o->n_fail_symbols, default_fail,
 			 RUN_BP_FAIL) < 0 ||
 	    plan_symbols(r, o->exit_symbols, o->n_exit_symbols, default_exit,

@@ -147,51 +147,58 @@ static void checkpoint(run_resume *resume, run_ctx *r, const run_bp *b)
 			    ck->n_expects ? " with every --expect holding" : "");
 }
 
-static void test_output_reset(run_ctx *r)
+void run_test_start(run_ctx *r, const char *name)
 {
+	snprintf(r->test_name, sizeof(r->test_name), "%s", name);
+	r->in_test = 1;
 	r->test_len = 0;
 	r->test_cut = 0;
+	events_begin(r->ev, r->test_name, run_event_time(r));
 }
 
 static void test_begin(run_ctx *r)
 {
+	char name[sizeof(r->test_name)];
 	int64_t ptr;
 
 	if (run_read_arg(&ptr, r, 1) < 0 ||
-	    run_read_string(r->test_name, sizeof(r->test_name), r,
-			    (uint64_t)ptr) < 0)
-		snprintf(r->test_name, sizeof(r->test_name), "(unreadable name)");
-	r->in_test = 1;
-	test_output_reset(r);
-	events_begin(r->ev, r->test_name, run_event_time(r));
+	    run_read_string(name, sizeof(name), r, (uint64_t)ptr) < 0)
+		snprintf(name, sizeof(name), "(unreadable name)");
+	run_test_start(r, name);
+}
+
+void run_test_end(run_ctx *r, int status)
+{
+	static const char cut[] = "\n[output cut at 1 MiB]\n";
+
+	if (r->test_cut && r->test_out && r->test_len + sizeof(cut) <=
+	    RUN_TEST_OUTPUT_MAX + sizeof(cut)) {
+		memcpy(r->test_out + r->test_len, cut, sizeof(cut) - 1);
+		r->test_len += sizeof(cut) - 1;
+	}
+	events_end(r->ev, r->test_name, status, run_event_time(r),
+		   r->test_out, r->test_len);
+	r->in_test = 0;
+	r->test_len = 0;
+	r->test_cut = 0;
 }
 
 void run_test_abandon(run_ctx *r)
 {
 	if (r->in_test && r->ev)
-		events_end(r->ev, r->test_name, r->status ? r->status : 1,
-			   run_event_time(r), r->test_out, r->test_len);
+		run_test_end(r, r->status ? r->status : 1);
 	r->in_test = 0;
 }
 
 static void test_end(run_ctx *r)
 {
 	int64_t st = 0;
-	static const char cut[] = "\n[output cut at 1 MiB]\n";
 
 	if (run_read_arg(&st, r, 0) < 0)
 		st = 1;
 	if (!r->in_test)
 		snprintf(r->test_name, sizeof(r->test_name), "(no test begun)");
-	if (r->test_cut && r->test_out && r->test_len + sizeof(cut) <=
-	    RUN_TEST_OUTPUT_MAX + sizeof(cut)) {
-		memcpy(r->test_out + r->test_len, cut, sizeof(cut) - 1);
-		r->test_len += sizeof(cut) - 1;
-	}
-	events_end(r->ev, r->test_name, (int)st, run_event_time(r),
-		   r->test_out, r->test_len);
-	r->in_test = 0;
-	test_output_reset(r);
+	run_test_end(r, (int)st);
 }
 
 static void exit_symbol(run_resume *resume, run_ctx *r, const run_bp *b)

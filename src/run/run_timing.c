@@ -2,9 +2,10 @@
  * A run's clocks. --trace-timing: where a run's time goes, phase by phase.
  * Each phase is marked as it ends; the report lists the phases reached in
  * the order they ended, each with its own share and the total, so that a
- * slow start-up points at its phase (docs/BENCHMARKS.md has the figures).
- * The guest's clock: the time it ran, which --timeout bounds and the
- * events (and so the suite's reports) carry.
+ * slow start-up points at its phase (docs/BENCHMARKS.md has the figures);
+ * a run from a snapshot adds where its tests' time went. The guest's
+ * clock: the time it ran, which --timeout bounds and the events (and so
+ * the suite's reports) carry.
  */
 #include <stdio.h>
 
@@ -65,6 +66,13 @@ void run_print_timing(const run_ctx *r)
 	fprintf(stderr, " total %lld.%03lld ms\n",
 		(long long)((prev - r->t0_us) / 1000),
 		(long long)((prev - r->t0_us) % 1000));
+	if (r->snap_taken)
+		fprintf(stderr, "stubrun: timing: snapshot: point reached at %lld "
+			"ms, savevm %lld ms; %zu tests: restores %lld ms (%zu "
+			"new QEMUs), tests %lld ms\n", (long long)r->snap_point_ms,
+			(long long)r->snap_save_ms, r->snap_count,
+			(long long)r->snap_restore_ms, r->snap_restarts,
+			(long long)r->snap_tests_ms);
 }
 
 void run_guest_start(run_ctx *r)

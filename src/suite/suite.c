@@ -370,10 +370,12 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		in->job->argv = in->argv;
 		in->job->cwd = in->suite->dir;
 		in->job->user = in;
-		/* A backstop behind run's own timeout: QEMU's start-up has its
-		 * allowance, and the post-mortem a quarter more, at least
-		 * 2 s. A test that may wait for gdb gets none, and talks to
-		 * the terminal. */
+		/* A backstop behind run's own timeout, which a run with
+		 * tests from a snapshot has for the boot and for each test:
+		 * QEMU's start-up has its allowance, and the post-mortem a
+		 * quarter more, at least 2 s. A test that may wait for gdb
+		 * gets none, and talks to the terminal. */
+		secs *= (double)suite_group_runs(in);
 		in->job->timeout_ms = in->debug ? 0 : (long)(secs * 1000.0) +
 				      UTIL_STARTUP_MS +
 				      (secs / 4 > 2 ? (long)(secs * 250.0) : 2000);
@@ -594,6 +596,9 @@ int suite_main(int argc, char **argv)
 		status = list_tests(&c);
 		goto out;
 	}
+	/* A test that may wait for gdb keeps its own machine. */
+	if (suite_group(c.insts, &c.ninsts, !c.o.debug_on_failure) < 0)
+		goto fail;
 	if (prepare(&c, err, sizeof(err)) < 0 || run_all(&signo, &c) < 0)
 		goto fail;
 	if (!(rs = calloc(c.nsuites + 1, sizeof(*rs))))

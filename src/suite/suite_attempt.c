@@ -101,10 +101,13 @@ int suite_inst_finish(suite_inst *in, const suite_verdict *v)
 	in->failed = 0;
 	for (size_t i = 0; i < in->ncases; i++) {
 		report_case *c = &in->cases[i];
-		const char *names[3] = { c->name, in->name, in->test->name };
+		const suite_test *t;
+		const char *names[3] = { c->name };
+		suite_group_member(&names[1], &t, in, c->name);
+		names[2] = t->name;
 		if (attach(in, c) < 0)
 			return -ENOMEM;
-		c->quarantine = in->test->quarantine ? in->test->quarantine
+		c->quarantine = t->quarantine ? t->quarantine
 			      : quarantine_match(v->quarantine, names, 3);
 		if (report_case_failed(c) ||
 		    (v->flaky_fails && report_case_flaky(c) && !c->quarantine))

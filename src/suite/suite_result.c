@@ -35,8 +35,10 @@ int suite_inst_argv(suite_inst *in, const char *runner, double timeout_s)
 		rc = argv_push(in, "run");
 	if (!rc && in->debug)
 		rc = argv_push(in, "--debug-on-failure");
-	for (size_t i = 0; !rc && i < t->nopts; i++)
+	for (size_t i = 0; !rc && i < suite_group_boot_len(t); i++)
 		rc = argv_push(in, t->opts[i]);
+	if (!rc)
+		rc = suite_group_argv(in, argv_push);
 	if (!rc && t->timeout_s <= 0 && timeout_s > 0) {
 		snprintf(buf, sizeof(buf), "%g", timeout_s);
 		if (!(rc = argv_push(in, "--timeout")))
@@ -189,6 +191,14 @@ static int cancelled(suite_inst *in, const char *why)
 	return 0;
 }
 
+/* A guest test's case: NAME/GUEST; a group's guests carry their NAME/
+ * already (suite_group.c). */
+static const char *guest_case_name(suite_inst *in, const char *guest)
+{
+	return in->nmore ? ownf(in, "%s", guest) :
+	       ownf(in, "%s/%s", in->name, guest);
+}
+
 static int known(const suite_events *ev, const char *name)
 {
 	for (size_t i = 0; i < ev->nguests; i++)
@@ -207,7 +217,7 @@ static int not_run(suite_inst *in, const suite_events *ev, char *const *names,
 
 		if (known(ev, names[i]))
 			continue;
-		if (!(full = ownf(in, "%s/%s", in->name, names[i])))
+		if (!(full = guest_case_name(in, names[i])))
 			return -ENOMEM;
 		for (size_t k = 0; k < in->ncases; k++)
 			dup |= strcmp(in->cases[k].name, full) == 0;
@@ -245,7 +255,7 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 		report_case *c = add_case(in);
 		if (!c)
 			return -ENOMEM;
-		c->name = ownf(in, "%s/%s", in->name, g->name);
+		c->name = guest_case_name(in, g->name);
 		c->duration_ms = g->end_ms - g->begin_ms;
 		if (c->duration_ms < 0)
 			c->duration_ms = 0;
@@ -359,5 +369,9 @@ void suite_inst_clear(suite_inst *in)
 	for (size_t i = 0; i < in->nowned; i++)
 		free(in->owned[i]);
 	free(in->owned);
+	for (size_t i = 0; i < in->nmore; i++)
+		free(in->more_names[i]);
+	free(in->more_names);
+	free(in->more);
 	memset(in, 0, sizeof(*in));
 }

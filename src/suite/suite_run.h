@@ -22,6 +22,12 @@ typedef struct suite_inst {
 	int cov_strip;         /* --coverage-strip N */
 	sched_job *job;        /* its process; job->user points back here */
 	int debug;             /* --debug-on-failure applies to it */
+	/* A group (src/suite/suite_group.c): the tests besides `test` that
+	 * share its boot, run by the same child from its snapshot, and
+	 * their instance names (owned); 0 when it runs alone. */
+	const suite_test **more;
+	char **more_names;
+	size_t nmore;
 
 	/* Results, after suite_inst_results(). */
 	report_case *cases;
@@ -81,5 +87,32 @@ typedef struct suite_verdict {
 int suite_inst_finish(suite_inst *inst, const suite_verdict *v);
 
 void suite_inst_clear(suite_inst *inst);
+
+/* ---- groups (src/suite/suite_group.c) ---- */
+
+/*
+ * Tests of one suite that boot alike to the same snapshot point and add
+ * only console tests from it (--snapshot-test and the console options
+ * after it) share one instance: one child boots once and runs them all.
+ * insts[0..*n) are merged in place, *n is the count left; nothing is
+ * merged when `enabled` is 0. Returns 0 or -ENOMEM.
+ */
+int suite_group(suite_inst *insts, size_t *n, int enabled);
+
+/* The instance's console tests' part of argv: for each test of a group
+ * (or the one test alone) the options from its first --snapshot-test on,
+ * each NAME prefixed with its instance name in a group. 0 or -ENOMEM. */
+int suite_group_argv(suite_inst *inst,
+		     int (*push)(suite_inst *inst, const char *arg));
+/* Where its options before the first --snapshot-test end (all: none). */
+size_t suite_group_boot_len(const suite_test *t);
+
+/* Runs of --timeout the instance may take: 1 + its --snapshot-tests. */
+size_t suite_group_runs(const suite_inst *inst);
+
+/* The instance and test names a case of the instance belongs to (the
+ * member of a group whose NAME/ it starts with). */
+void suite_group_member(const char **inst_name, const suite_test **test,
+			const suite_inst *inst, const char *case_name);
 
 #endif /* SUITE_RUN_H */

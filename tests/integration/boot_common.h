@@ -116,6 +116,17 @@ static inline void build_initramfs(const boot_dir *d, const char *out,
 	harness_result_free(&res);
 }
 
+/* Debian's kernel into `kernel`, and an initramfs around `init` made in a
+ * new scratch directory `d`, its path into `initrd`. */
+static inline void linux_initrd(boot_dir *d, char *kernel, size_t klen,
+				char *initrd, size_t ilen, const char *init)
+{
+	debian_kernel(kernel, klen);
+	boot_dir_make(d);
+	boot_path(initrd, ilen, d, "initrd.cpio.gz");
+	build_initramfs(d, initrd, init);
+}
+
 /* stubrun with the boot tests' time limit. */
 static inline void boot_stubrun(harness_result *res, const char *first, ...)
 {

@@ -42,6 +42,22 @@ Test(console_errors, bad_results_mode)
 	one_line_125("--results", "junit", "--results");
 }
 
+/* A console test's script it cannot run is found before QEMU starts,
+ * not after the boot, and names the test. */
+Test(console_errors, snapshot_test_script_is_checked_before_the_boot)
+{
+	harness_result res;
+
+	stubrun(&res, "--snapshot-at", "console:# ", "--snapshot-test", "t=ls\\n",
+		"--console-send", "q", "--timeout", "60",
+		EXAMPLE("riscv64-hang.elf"), NULL);
+	cr_expect_eq(res.status, 125, "status %d\n%s", res.status, res.err);
+	cr_expect_str_eq(res.err, "stubrun: --snapshot-test t: --console-send "
+			 "\"q\": no --console-expect before it\n");
+	cr_expect_str_eq(res.out, "", "nothing booted");
+	harness_result_free(&res);
+}
+
 /* A pass pattern on an example's console line ends the run at once. */
 Test(console_errors, pass_pattern_on_an_example)
 {

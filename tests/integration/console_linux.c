@@ -23,15 +23,6 @@ static const char ktap_init[] =
 	"echo 'ok 3 third # SKIP no device'\n"
 	"poweroff -f\n";
 
-static void linux_initrd(boot_dir *d, char *kernel, size_t klen,
-			 char *initrd, size_t ilen, const char *init)
-{
-	debian_kernel(kernel, klen);
-	boot_dir_make(d);
-	boot_path(initrd, ilen, d, "initrd.cpio.gz");
-	build_initramfs(d, initrd, init);
-}
-
 /* The results become the verdict (1: a case failed) as soon as the plan
  * is complete, and each test an event with its status. */
 Test(console_linux, ktap_results_are_the_verdict_and_the_events)

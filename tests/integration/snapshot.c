@@ -30,6 +30,20 @@ static size_t count(const char *s, const char *needle)
 	return n;
 }
 
+/* Runs argv, whose --events file is `ev`; returns that file's text (the
+ * file removed). */
+static char *run_events(harness_result *res, const char *const *argv,
+			const char *ev, int limit_s)
+{
+	char *e;
+
+	cr_assert_eq(harness_run(res, argv, limit_s), 0);
+	e = harness_slurp(ev);
+	unlink(ev);
+	cr_assert_not_null(e);
+	return e;
+}
+
 /* The shared global: corrupted by the first test when both run in one
  * machine; intact for the second when each runs from the snapshot. */
 static void isolation_holds(const char *arch)
@@ -78,10 +92,7 @@ static void every_test_runs(const char *arch)
 	snprintf(ev, sizeof(ev), "/tmp/stubrun-snap-ev-%d.jsonl", (int)getpid());
 	const char *argv[] = { harness_stubrun(), "run", "--snapshot-at", "main",
 			       "--timeout", "2", "--events", ev, img, NULL };
-	cr_assert_eq(harness_run(&res, argv, 90), 0);
-	char *e = harness_slurp(ev);
-	unlink(ev);
-	cr_assert_not_null(e);
+	char *e = run_events(&res, argv, ev, 90);
 	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
 	cr_expect(strstr(res.err, "stubrun: FAIL: 3 of 5 tests failed, each run "
 			 "alone from the snapshot at main"), "%s", res.err);
@@ -154,5 +165,34 @@ Test(snapshot, no_declared_tests, .timeout = 30)
 	cr_expect_eq(res.status, 125, "status %d\n%s", res.status, res.err);
 	cr_expect(strstr(res.err, "declares no tests (STUBRUN_DECLARE_TEST)"),
 		  "%s", res.err);
+	harness_result_free(&res);
+}
+
+/* Console tests from a symbol's snapshot: the console's verdicts judge
+ * each, and they are the run's only tests (the image's own begin and end
+ * do not cut into them). */
+Test(snapshot, console_tests_from_a_symbol, .timeout = 60)
+{
+	char img[512], ev[128];
+	harness_result res;
+
+	example_or_skip(img, sizeof(img), "riscv64-isolated.elf");
+	snprintf(ev, sizeof(ev), "/tmp/stubrun-snap-con-%d.jsonl", (int)getpid());
+	const char *argv[] = { harness_stubrun(), "run", "--snapshot-at", "main",
+			       "--snapshot-test", "sees=", "--console-pass",
+			       "^checks: the shared global", "--snapshot-test",
+			       "intact=", "--console-fail", "was changed",
+			       "--console-pass", "is intact", "--events", ev,
+			       "--postmortem", "none", img, NULL };
+	char *e = run_events(&res, argv, ev, 60);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	cr_expect(strstr(res.err, "stubrun: test intact: the console matched "
+			 "'was changed'"), "%s", res.err);
+	cr_expect(strstr(e, "{\"event\":\"plan\",\"tests\":[\"sees\",\"intact\"]"),
+		  "%s", e);
+	cr_expect_eq(count(e, "\"event\":\"begin\""), 2, "%s", e);
+	cr_expect(strstr(e, "\"name\":\"sees\",\"status\":0,"), "%s", e);
+	cr_expect(strstr(e, "\"name\":\"intact\",\"status\":1,"), "%s", e);
+	free(e);
 	harness_result_free(&res);
 }

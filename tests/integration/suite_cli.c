@@ -601,3 +601,41 @@ Test(suite_cli, report_merge_joins_two_shard_reports)
 	cr_assert(strstr(r.err, "out.s2.tap:4: a failure without its diagnostic block"), "%.2000s", r.err);
 	harness_result_free(&r);
 }
+
+/* Tests that boot alike to one snapshot point share a run: one child for
+ * a and b, whose tests are named as if each had run alone (b's t1 is
+ * told from a's); c boots otherwise, d has a reason of its own. */
+Test(suite_cli, tests_from_one_snapshot_share_a_run)
+{
+	char suite[512], json[256], runs[256];
+	harness_result r;
+
+	RUN(&r, data(suite, sizeof(suite), "snapshot.ini"), "--json",
+	    tmp(json, sizeof(json), "out.jsonl"), "-j", "2");
+	cr_assert_eq(r.status, 1, "%.1500s", r.err);
+	char *log = slurp(tmp(runs, sizeof(runs), "out.snap-runs"));
+	cr_expect_eq(count(log, "\n"), 3, "three runs:\n%s", log);
+	cr_expect(strstr(log, "--snapshot-test a/t1=true --console-pass ok "
+			 "--snapshot-test b/t1=false --console-pass ok "
+			 "--snapshot-test b/t2=true --console-pass ok\n"),
+		  "%s", log);
+	cr_expect(strstr(log, "--memory 64M --snapshot-test t1=true"), "%s", log);
+	static const char *const results[][2] = {
+		{ "a/t1", "pass" }, { "b/t1", "fail" }, { "b/t2", "pass" },
+		{ "c/t1", "pass" }, { "d/t1", "pass" },
+	};
+	char *j = slurp(json);
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
+		char needle[64];
+		snprintf(needle, sizeof(needle), "\"name\":\"%s\",\"status\":\"%s\"",
+			 results[i][0], results[i][1]);
+		cr_expect(strstr(j, needle), "%s: %.2000s", needle, j);
+	}
+	cr_expect_eq(count(j, "\"status\":\"fail\""), 1, "%.2000s", j);
+	free(j);
+	free(log);
+	harness_result_free(&r);
+	RUN(&r, "--list", suite);
+	cr_expect_str_eq(r.out, "a\nb\nc\nd\n");
+	harness_result_free(&r);
+}

@@ -104,6 +104,39 @@ Test(cli, expects_attach_to_the_preceding_checkpoint)
 	cli_options_free(&o);
 }
 
+/* Console options after a --snapshot-test are that test's; those before
+ * the first one, the run's. */
+Test(cli, console_options_attach_to_the_preceding_snapshot_test)
+{
+	cli_options o;
+	char err[256];
+
+	cr_assert_eq(PARSE(&o, err, "--console-fail", "Oops", "--snapshot-at",
+			   "console:/ # ", "--snapshot-test", "echo=echo hi\\n",
+			   "--console-pass", "^hi", "--snapshot-test", "ls=ls=x",
+			   "--console-expect", "bin", "--console-send", "\\n",
+			   "--console-fail", "No such", "--kernel", "bz"), 0, "%s", err);
+	cr_assert_str_eq(o.snapshot_at, "console:/ # ");
+	cr_assert_str_eq(o.snapshot_console, "/ # ");
+	cr_assert_eq(o.console.n_fail, 1);
+	cr_assert_eq(o.console.n_pass, 0);
+	cr_assert_eq(o.n_snap_tests, 2);
+	cr_expect_str_eq(o.snap_tests[0].name, "echo");
+	cr_expect_str_eq(o.snap_tests[0].text, "echo hi\\n");
+	cr_expect_eq(o.snap_tests[0].console.n_pass, 1);
+	cr_expect_eq(o.snap_tests[0].console.n_steps, 0);
+	cr_expect_str_eq(o.snap_tests[1].name, "ls");
+	cr_expect_str_eq(o.snap_tests[1].text, "ls=x");
+	cr_expect_eq(o.snap_tests[1].console.n_steps, 2);
+	cr_expect_eq(o.snap_tests[1].console.steps[1].send, 1);
+	cr_expect_eq(o.snap_tests[1].console.n_fail, 1);
+	cli_options_free(&o);
+	cr_assert_eq(PARSE(&o, err, "--snapshot-at", "main", "i"), 0, "%s", err);
+	cr_expect_null(o.snapshot_console);
+	cr_expect_eq(o.snapshot_where.kind, EXPECT_NAME);
+	cli_options_free(&o);
+}
+
 Test(cli, gdb_modes)
 {
 	cli_options o;
@@ -220,7 +253,7 @@ Test(cli, usage_documents_every_option_and_status)
 }
 
 typedef struct bad_case {
-	const char *args[6];
+	const char *args[8];
 	const char *why;   /* a part of the message */
 } bad_case;
 
@@ -278,6 +311,27 @@ static const bad_case bad[] = {
 	{ { "--snapshot-at", "main", "--record", "i", NULL },
 	  "--snapshot-at main: does not go with --record" },
 	{ { "--snapshot-at", "a b", "i", NULL }, "--snapshot-at 'a b'" },
+	{ { "--snapshot-at", "console:", "i", NULL },
+	  "--snapshot-at 'console:': expected console:REGEX with a REGEX" },
+	{ { "--snapshot-at", "console:(", "i", NULL },
+	  "--snapshot-at 'console:(': missing closing parenthesis at offset 1" },
+	{ { "--snapshot-at", "console:# ", "i", NULL },
+	  "--snapshot-at console:# : needs --snapshot-test" },
+	{ { "--snapshot-test", "a=b", "i", NULL },
+	  "--snapshot-test a: needs --snapshot-at" },
+	{ { "--snapshot-at", "main", "--snapshot-test", "ab", "i", NULL },
+	  "--snapshot-test 'ab': expected NAME=TEXT (NAME 1 to 127" },
+	{ { "--snapshot-at", "main", "--snapshot-test", "=ls", "i", NULL },
+	  "--snapshot-test '=ls': expected NAME=TEXT" },
+	{ { "--snapshot-at", "main", "--snapshot-test", "a\tb=ls", "i", NULL },
+	  "--snapshot-test 'a\\tb=ls': expected NAME=TEXT" },
+	{ { "--snapshot-at", "main", "--snapshot-test", "a=ls\\q", "i", NULL },
+	  "--snapshot-test 'a=ls\\q': TEXT: bad escape at offset 2" },
+	{ { "--snapshot-at", "main", "--snapshot-test", "a=1", "--snapshot-test",
+	    "a=2", "i", NULL }, "--snapshot-test a: the name is given twice" },
+	{ { "--snapshot-at", "console:# ", "--console-expect", "x",
+	    "--snapshot-test", "a=1", "i", NULL },
+	  "--console-expect \"x\": before the first --snapshot-test" },
 };
 
 Test(cli, rejects_bad_table_naming_the_option)

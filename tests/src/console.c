@@ -63,6 +63,27 @@ Test(console, bad_send_escape_is_refused)
 	cr_assert_eq(console_new(&c, &spec2, err, sizeof(err)), CONSOLE_EINVAL);
 }
 
+/* The decoder --snapshot-test shares with --console-send: bytes may be
+ * NULs; a bad escape names its offset and leaves nothing to free. */
+Test(console, unescape_decodes_every_escape_and_names_a_bad_one)
+{
+	char *out = (char *)1, why[128] = "";
+	size_t len = 9;
+
+	cr_assert_eq(console_unescape(&out, &len, "a\\x00\\t\\\\\\r\\n", why,
+				      sizeof(why)), 0);
+	cr_assert_eq(len, 6);
+	cr_expect_eq(memcmp(out, "a\0\t\\\r\n", 6), 0);
+	cr_expect_eq(out[6], '\0');
+	free(out);
+	cr_assert_eq(console_unescape(&out, &len, "ab\\", why, sizeof(why)),
+		     CONSOLE_EINVAL);
+	cr_expect_null(out);
+	cr_expect_eq(len, 0);
+	cr_expect_str_eq(why, "bad escape at offset 2 (known: \\n \\r \\t \\\\ "
+			 "\\xNN)");
+}
+
 Test(console, unknown_preset_lists_the_known)
 {
 	console_spec spec = { .preset = "foo" };
