@@ -183,6 +183,11 @@ $(BUILD)/alternate: bench/alternate.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
 
+# The least a debugger does to run a program under qemu-user -g.
+$(BUILD)/user_floor: bench/user_floor.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
+
 $(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
@@ -262,7 +267,7 @@ headers:
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all examples $(BUILD)/rsp_bench \
-		$(BUILD)/peak_rss $(BUILD)/alternate
+		$(BUILD)/peak_rss $(BUILD)/alternate $(BUILD)/user_floor
 	@sh bench/run.sh $(abspath $(BUILD)) $(EXAMPLES_OUT)
 
 # libFuzzer harnesses (clang), each run for FUZZ_SECONDS (default 30);
