@@ -141,24 +141,31 @@ Test(client, target_xml_in_chunks)
 	FS_FINISH(fs, c);
 }
 
-Test(client, target_xml_with_include)
+/* The handshake of a stub whose target.xml (`target`, an 'l' reply)
+ * includes core-1.xml, which describes x0. */
+static void script_core_handshake(fakestub *fs, const char *target)
 {
-	rsp_config cfg = quick(2000, NULL);
-	fakestub *fs = fakestub_new();
-
 	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
 	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
 	fs_add(fs, FS_EXPECT, "Hg0", 0);
 	fs_add(fs, FS_REPLY, "OK", 0);
 	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
-	fs_add(fs, FS_REPLY,
-	       "l<?xml version=\"1.0\"?><target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
-	       "<xi:include href=\"core-1.xml\"/></target>", 0);
+	fs_add(fs, FS_REPLY, target, 0);
 	fs_add(fs, FS_EXPECT, "qXfer:features:read:core-1.xml:0,ff8", 0);
 	fs_add(fs, FS_REPLY,
 	       "l<feature name=\"core\"><reg name=\"x0\" bitsize=\"64\"/></feature>", 0);
 	fs_add(fs, FS_EXPECT, "vCont?", 0);
 	fs_add(fs, FS_REPLY, "", 0);
+}
+
+Test(client, target_xml_with_include)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	script_core_handshake(fs,
+		"l<?xml version=\"1.0\"?><target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+		"<xi:include href=\"core-1.xml\"/></target>");
 	rsp_conn *c = fs_connect(fs, &cfg);
 	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
 	cr_assert_eq(rsp_reg_count(c), 1);
@@ -173,23 +180,12 @@ Test(client, lazy_annex_fetched_at_the_first_miss)
 	static const char *const lazy[] = { "sys.xml", NULL };
 	rsp_config cfg = quick(2000, NULL);
 	fakestub *fs = fakestub_new();
-	const char *target =
-		"l<target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
-		"<xi:include href=\"core-1.xml\"/><xi:include href=\"sys.xml\"/>"
-		"</target>";
 
 	cfg.lazy_annexes = lazy;
-	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
-	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
-	fs_add(fs, FS_EXPECT, "Hg0", 0);
-	fs_add(fs, FS_REPLY, "OK", 0);
-	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
-	fs_add(fs, FS_REPLY, target, 0);
-	fs_add(fs, FS_EXPECT, "qXfer:features:read:core-1.xml:0,ff8", 0);
-	fs_add(fs, FS_REPLY,
-	       "l<feature name=\"core\"><reg name=\"x0\" bitsize=\"64\"/></feature>", 0);
-	fs_add(fs, FS_EXPECT, "vCont?", 0);
-	fs_add(fs, FS_REPLY, "", 0);
+	script_core_handshake(fs,
+		"l<target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+		"<xi:include href=\"core-1.xml\"/><xi:include href=\"sys.xml\"/>"
+		"</target>");
 	/* the lookup of "vbar": only sys.xml goes over the wire again */
 	fs_add(fs, FS_EXPECT, "qXfer:features:read:sys.xml:0,ff8", 0);
 	fs_add(fs, FS_REPLY,

@@ -508,14 +508,18 @@ static const bad_case bad_cases[] = {
 
 /* The parameters are indices: Criterion runs each case in a fresh process,
  * where pointers inside a copied table would not be valid. */
+static struct criterion_test_params index_params(size_t *index, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		index[i] = i;
+	return cr_make_param_array(size_t, index, n);
+}
+
 static size_t bad_index[sizeof(bad_cases) / sizeof(bad_cases[0])];
 
 ParameterizedTestParameters(tdesc, rejects)
 {
-	for (size_t i = 0; i < sizeof(bad_index) / sizeof(bad_index[0]); i++)
-		bad_index[i] = i;
-	return cr_make_param_array(size_t, bad_index,
-				   sizeof(bad_index) / sizeof(bad_index[0]));
+	return index_params(bad_index, sizeof(bad_index) / sizeof(bad_index[0]));
 }
 
 ParameterizedTest(size_t *i, tdesc, rejects)
@@ -677,16 +681,11 @@ static const lazy_case lazy_cases[] = {
 	{ "riscv64", "riscv-csr.xml" },
 	{ "riscv32", "riscv-csr.xml" },
 };
-/* Criterion copies the parameters to each test's process: indexes into
- * lazy_cases, as for `rejects`. */
 static size_t lazy_index[sizeof(lazy_cases) / sizeof(lazy_cases[0])];
 
 ParameterizedTestParameters(tdesc, lazy_load_is_a_prefix_of_the_whole)
 {
-	for (size_t i = 0; i < sizeof(lazy_index) / sizeof(lazy_index[0]); i++)
-		lazy_index[i] = i;
-	return cr_make_param_array(size_t, lazy_index,
-				   sizeof(lazy_index) / sizeof(lazy_index[0]));
+	return index_params(lazy_index, sizeof(lazy_index) / sizeof(lazy_index[0]));
 }
 
 /* QEMU's own descriptions: the part read without the lazy annex is the
@@ -718,6 +717,19 @@ ParameterizedTest(size_t *i, tdesc, lazy_load_is_a_prefix_of_the_whole)
 	tdesc_free(whole);
 }
 
+/* `files` loaded with sys.xml lazy. */
+static tdesc *load_lazy_sys(const mem_file *files)
+{
+	const char *lazy[] = { "sys.xml", NULL };
+	mem_fs fs = { files, 0 };
+	tdesc *t = NULL;
+	char err[256];
+
+	cr_assert_eq(tdesc_load_lazy(&t, "target.xml", fetch_mem, &fs, lazy, err,
+				     sizeof(err)), 0, "%s", err);
+	return t;
+}
+
 /* A register after the lazy include would be numbered one past the lazy
  * registers: the description is read whole instead. */
 Test(tdesc, register_after_a_lazy_include_reads_it_whole)
@@ -730,13 +742,8 @@ Test(tdesc, register_after_a_lazy_include_reads_it_whole)
 			     "bitsize=\"64\"/></feature>" },
 		{ NULL, NULL },
 	};
-	const char *lazy[] = { "sys.xml", NULL };
-	mem_fs fs = { files, 0 };
-	tdesc *t = NULL;
-	char err[256];
+	tdesc *t = load_lazy_sys(files);
 
-	cr_assert_eq(tdesc_load_lazy(&t, "target.xml", fetch_mem, &fs, lazy, err,
-				     sizeof(err)), 0, "%s", err);
 	cr_expect(!tdesc_partial(t));
 	cr_expect_eq(must_find(t, "s0")->regnum, 0);
 	cr_expect_eq(must_find(t, "late")->regnum, 1);
@@ -754,13 +761,8 @@ Test(tdesc, lazy_name_included_deeper_is_read_at_once)
 		{ "sys.xml", "<reg name=\"s0\" bitsize=\"64\"/>" },
 		{ NULL, NULL },
 	};
-	const char *lazy[] = { "sys.xml", NULL };
-	mem_fs fs = { files, 0 };
-	tdesc *t = NULL;
-	char err[256];
+	tdesc *t = load_lazy_sys(files);
 
-	cr_assert_eq(tdesc_load_lazy(&t, "target.xml", fetch_mem, &fs, lazy, err,
-				     sizeof(err)), 0, "%s", err);
 	cr_expect(!tdesc_partial(t));
 	cr_expect_eq(tdesc_count(t), 2);
 	tdesc_free(t);
