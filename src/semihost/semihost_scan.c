@@ -296,7 +296,9 @@ int semihost_scan(semihost_trap **out, size_t *count, const image *img,
 	}
 	if (!image_is_elf(img))
 		return 0; /* raw images: no sections to trust as code */
-	ctx.traps = calloc(SEMIHOST_MAX_TRAPS, sizeof(*ctx.traps));
+	/* malloc, not calloc: the pages past the traps found are never
+	 * touched (faulted in) at all. */
+	ctx.traps = malloc(SEMIHOST_MAX_TRAPS * sizeof(*ctx.traps));
 	if (!ctx.traps) {
 		rc = SEMIHOST_ENOMEM;
 		goto out;
