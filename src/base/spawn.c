@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,11 +80,17 @@ static int child(void *arg)
 	prctl(PR_SET_PDEATHSIG, o->death_signal);
 	if (getppid() != c->parent)
 		_exit(125); /* the parent died before prctl took effect */
-	if (o->reset_signals)
-		for (int s = 1; s < NSIG; s++)
+	/* All signals are blocked until the mask below: a handler of the
+	 * parent's must not run here, in its memory, so caught signals go
+	 * back to SIG_DFL first (as the exec would do anyway). */
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction sa;
+		if (sigaction(s, NULL, &sa) < 0)
+			continue;
+		if (o->reset_signals || s == SIGPIPE ||
+		    (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN))
 			signal(s, SIG_DFL);
-	else
-		signal(SIGPIPE, SIG_DFL);
+	}
 	sigemptyset(&empty);
 	sigprocmask(SIG_SETMASK, o->mask ? o->mask : &empty, NULL);
 	if (o->keep_fd >= 0)
@@ -148,6 +155,7 @@ int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 {
 	spawn_child c = { o, NULL, getpid(), 0 };
 	char *tmpvar = NULL, *stack = MAP_FAILED;
+	sigset_t all, old;
 	int saved = 0, rc = -1;
 
 	*pid = -1;
@@ -162,13 +170,17 @@ int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 		saved = errno;
 		goto out;
 	}
-	/* The parent resumes once the child has exec'd or exited. */
+	/* The parent resumes once the child has exec'd or exited; no signal
+	 * is taken by either meanwhile (see child()). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	*pid = clone(child, stack + CHILD_STACK_BYTES,
 		     CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
-	if (*pid < 0) {
-		saved = errno;
+	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (*pid < 0)
 		goto out;
-	}
+	saved = 0;
 	if (!o->same_pgrp)
 		setpgid(*pid, *pid); /* also here: no race with an early kill */
 	*child_errno = c.child_errno;
