@@ -4,24 +4,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
-/* The child runs in the parent's memory (CLONE_VM | CLONE_VFORK, as
- * posix_spawn does) until it execs: no copy of the parent's page tables
- * to make and then throw away at the exec, which on a virtual machine
- * costs milliseconds (docs/BENCHMARKS.md). The parent is suspended
- * meanwhile, so the child touches nothing but its own stack and
- * `spawn_child`, and calls no allocator. */
-/* Why 256 KiB: execvpe() builds each candidate path (PATH's longest
- * directory + the name) and a script's argv on the stack; only the pages
- * touched are ever faulted in. */
-#define CHILD_STACK_BYTES (256u << 10)
+/* The child runs in the parent's memory (vfork) until it execs: no copy
+ * of the parent's page tables to make and then throw away at the exec,
+ * which on a virtual machine costs milliseconds (docs/BENCHMARKS.md). The
+ * parent is suspended meanwhile, so the child touches nothing but its
+ * stack frames below the parent's and `spawn_child`, and calls no
+ * allocator. */
 
 extern char **environ;
 
@@ -29,7 +23,9 @@ typedef struct spawn_child {
 	const spawn_opts *o;
 	char **envp;              /* the child's environment */
 	pid_t parent;
-	int child_errno;          /* set by the child before _exit */
+	/* Set by the child before _exit. volatile: to the compiler the
+	 * child's path never returns, so its store would seem dead. */
+	volatile int child_errno;
 } spawn_child;
 
 void spawn_opts_init(spawn_opts *o, char *const *argv)
@@ -68,9 +64,8 @@ static int set_stdio(const spawn_opts *o)
 
 /* In the child: never returns. A failure is told by the child itself
  * (`who`) or left in c->child_errno for the parent. */
-static int child(void *arg)
+__attribute__((noreturn)) static void child(spawn_child *c)
 {
-	spawn_child *c = arg;
 	const spawn_opts *o = c->o;
 	sigset_t empty;
 	int e;
@@ -151,10 +146,21 @@ static int child_env(char ***envp, char **tmpvar, const char *tmpdir)
 	return 0;
 }
 
+/* vfork in a function of its own: nothing of the caller's frame is live
+ * across it. */
+__attribute__((noinline)) static pid_t start_child(spawn_child *c)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child(c);
+	return pid;
+}
+
 int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 {
 	spawn_child c = { o, NULL, getpid(), 0 };
-	char *tmpvar = NULL, *stack = MAP_FAILED;
+	char *tmpvar = NULL;
 	sigset_t all, old;
 	int saved = 0, rc = -1;
 
@@ -164,18 +170,11 @@ int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 		saved = ENOMEM;
 		goto out;
 	}
-	stack = mmap(NULL, CHILD_STACK_BYTES, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED) {
-		saved = errno;
-		goto out;
-	}
 	/* The parent resumes once the child has exec'd or exited; no signal
 	 * is taken by either meanwhile (see child()). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	*pid = clone(child, stack + CHILD_STACK_BYTES,
-		     CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	*pid = start_child(&c);
 	saved = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (*pid < 0)
@@ -186,8 +185,6 @@ int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 	*child_errno = c.child_errno;
 	rc = 0;
 out:
-	if (stack != MAP_FAILED)
-		munmap(stack, CHILD_STACK_BYTES);
 	if (c.envp != environ)
 		free(c.envp);
 	free(tmpvar);

@@ -48,7 +48,7 @@ void spawn_opts_init(spawn_opts *o, char *const *argv);
  * signal it). With `who` NULL, *child_errno is then 0 or the errno of a
  * failed stdio set-up or exec: the child exists and exits 127, and the
  * caller still reaps it. -1 with errno set when no child was made (memory,
- * clone); *pid is -1. Returns once the child has exec'd or exited.
+ * vfork); *pid is -1. Returns once the child has exec'd or exited.
  */
 int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o);
 
