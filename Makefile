@@ -42,12 +42,15 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP \
 
 # Libraries, resolved when a recipe runs (after `make deps` installed them).
 LIBS_RSP = $(shell pkg-config --libs expat)
-# Capstone is linked statically into a position-dependent stubrun: Debian's
-# libcapstone.so carries about 77,000 relocations, which the loader applied
-# at every start (about 11 ms of CPU, a third of stubrun's own start-up;
-# docs/BENCHMARKS.md). Its .a is in the same Debian package.
-LIBS_APP = $(shell pkg-config --libs libdw libelf inih libpcre2-8) \
-	-Wl,-Bstatic -lcapstone -Wl,-Bdynamic $(LIBS_RSP)
+# The libraries are linked statically into a position-dependent stubrun,
+# only the C library stays shared: the loader relocated them at every start
+# (capstone alone carries about 77,000 relocations), mapped nine files and
+# looked up their symbols, a quarter of a passing run's own time
+# (docs/BENCHMARKS.md). Each .a is in the -dev package of its library;
+# libdw's own dependencies (zlib, lzma, bzip2) are named since a static
+# link does not follow them.
+LIBS_APP = -Wl,-Bstatic -ldw -lelf -lbz2 -llzma -lz -linih -lpcre2-8 \
+	-lcapstone -lexpat -Wl,-Bdynamic -lm -pthread
 LDFLAGS_BIN := -no-pie
 CFLAGS_PKG = $(shell pkg-config --cflags libdw libelf capstone inih expat libpcre2-8)
 LIBS_TEST = $(shell pkg-config --libs criterion)
@@ -175,6 +178,16 @@ $(BUILD)/peak_rss: bench/peak_rss.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
 
+# Commands timed in turn, round by round, for `make bench`'s ratios.
+$(BUILD)/alternate: bench/alternate.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
+
+# The least a debugger does to run a program under qemu-user -g.
+$(BUILD)/user_floor: bench/user_floor.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
+
 $(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
@@ -260,7 +273,7 @@ headers:
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all examples $(BUILD)/rsp_bench \
-		$(BUILD)/peak_rss
+		$(BUILD)/peak_rss $(BUILD)/alternate $(BUILD)/user_floor
 	@sh bench/run.sh $(abspath $(BUILD)) $(EXAMPLES_OUT)
 
 # libFuzzer harnesses (clang), each run for FUZZ_SECONDS (default 30);

@@ -26,6 +26,8 @@ OUT=$BUILD/bench
 STUBRUN=$BUILD/stubrun
 RSPB=$BUILD/rsp_bench
 PEAK=$BUILD/peak_rss
+ALT=$BUILD/alternate
+FLOOR=$BUILD/user_floor
 GDBRUN="sh $HERE/gdb-run.sh"
 RUNS=${BENCH_RUNS:-20}
 LONG=${BENCH_LONG_RUNS:-3}
@@ -51,12 +53,13 @@ for tool in hyperfine gdb-multiarch awk nm; do
 		exit 1
 	}
 done
-for f in "$STUBRUN" "$RSPB" "$PEAK"; do
+for f in "$STUBRUN" "$RSPB" "$PEAK" "$ALT" "$FLOOR"; do
 	[ -x "$f" ] || { echo "bench: $f missing (make bench builds it)" >&2; exit 1; }
 done
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.csv "$OUT"/*.json "$OUT"/*.txt "$OUT"/*.rss "$OUT"/*.ini \
+	"$OUT"/*.alt "$OUT"/*.runs \
 	"$OUT"/hyperfine.log
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/stubrun-bench.XXXXXX")
 QPID=
@@ -177,6 +180,17 @@ med() {
 	awk -F, -v n="$2" '$1 == n { print $4 }' "$OUT/$1.csv"
 }
 rss() { [ -s "$OUT/$1.rss" ] && cat "$OUT/$1.rss" || true; }
+# alt NAME RUNS 'CMD-NAME STATUS CMD...'...: bench/alternate into
+# $OUT/NAME.alt (its summary) and $OUT/NAME.runs (every run): the commands
+# run in turn, round by round, so that a ratio is not the load's drift.
+alt() {
+	_name=$1 _runs=$2
+	shift 2
+	"$ALT" "$_runs" "$OUT/$_name.runs" "$@" >"$OUT/$_name.alt" ||
+		{ say "$_name: a run ended with the wrong status; no figure"; : >"$OUT/$_name.alt"; }
+}
+# altv NAME CMD-NAME median|ratio|cpu: one value of $OUT/NAME.alt.
+altv() { awk -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3 }' "$OUT/$1.alt" 2>/dev/null || true; }
 
 # Table rows: measure|value|reference|ratio|goal|rss, formatted at the end.
 ROWS=$OUT/rows.txt
@@ -226,10 +240,16 @@ bench_verdict() {
 				>/dev/null 2>&1 &&
 			hf "verdict-$a" "$RUNS" -n bare "$bare" -n stubrun "$sr" \
 				-n gdb "$gdbc" || true
-		s=$(med "verdict-$a" stubrun) b=$(med "verdict-$a" bare "$(bare_pass "$a")")
+		# The ratio to bare QEMU from runs in turn (hyperfine runs
+		# each command's block after the other's).
+		alt "verdict-alt-$a" "$RUNS" "bare $(bare_pass "$a") $bare" \
+			"stubrun 0 $sr"
+		s=$(altv "verdict-alt-$a" stubrun median)
+		b=$(altv "verdict-alt-$a" bare median)
+		r1=$(altv "verdict-alt-$a" stubrun ratio)
 		g=$(med "verdict-$a" gdb)
-		r1='' r2=''
-		[ -n "$s" ] && [ -n "$b" ] && r1=$(calc "printf \"%.2f\", $s / $b")
+		r2=''
+		[ -z "$r1" ] || r1=$(calc "printf \"%.2f\", $r1")
 		[ -n "$s" ] && [ -n "$g" ] && r2=$(calc "printf \"%.2f\", $g / $s")
 		row "start->verdict $a: stubrun/bare" "$(ms "$s")" "bare $(ms "$b")" \
 			"$r1" "<= 1.10 $(goal "$r1" "<=" 1.10)" "$(rss "verdict-$a")"
@@ -564,9 +584,10 @@ user_qemu() {
 }
 # Start to verdict of `stubrun run` on examples/user/prog.c (dynamic, as
 # Debian links by default) vs the same program under bare qemu-user: one
-# that exits at once and one that computes for about 100 ms. Alternating
-# rounds (BENCH_LONG_RUNS of BENCH_RUNS runs each), compared round by round
-# as the hits are: load on a shared machine drifts.
+# that exits at once and one that computes for about 100 ms. The floor,
+# bench/user_floor, is qemu-user -g driven by one continue: no runner
+# under -g can be faster. BENCH_LONG_RUNS x BENCH_RUNS rounds in turn,
+# compared round by round: load on a shared machine drifts.
 bench_user() {
 	for a in $USER_ARCHES; do
 		p=$EX/user-$a-dynamic
@@ -580,17 +601,26 @@ bench_user() {
 			# shellcheck disable=SC2086
 			check 0 $bare && check 0 $sr &&
 				"$PEAK" "$OUT/user-$a-$k.rss" $sr >/dev/null 2>&1 || continue
-			rounds=$OUT/user-rounds-$a-$k.txt
-			alternate "$rounds" "user-$a-$k" "$RUNS" 'b / a' \
-				bare "$bare" stubrun "$sr"
-			s=$(median_of "$rounds" stubrun) b=$(median_of "$rounds" bare)
-			r=$(median_of "$rounds" ratio)
+			# Bare, the floor (bench/user_floor: qemu-user -g and
+			# one continue, what the stub costs QEMU itself) and
+			# stubrun, in turn: LONG x RUNS rounds.
+			alt "user-$a-$k" "$((LONG * RUNS))" "bare 0 $bare" \
+				"floor 0 $FLOOR $(user_qemu "$a") $p $args" \
+				"stubrun 0 $sr"
+			s=$(altv "user-$a-$k" stubrun median)
+			b=$(altv "user-$a-$k" bare median)
+			f=$(altv "user-$a-$k" floor median)
+			r=$(altv "user-$a-$k" stubrun ratio)
+			rf=$(altv "user-$a-$k" floor ratio)
 			[ -z "$r" ] || r=$(calc "printf \"%.2f\", $r")
+			[ -z "$rf" ] || rf=$(calc "printf \"%.2f\", $rf")
 			lim=1.10 what="exit at once"
 			[ "$k" = spin ] && lim=1.02 what="~100 ms run"
 			row "user $a $what: stubrun/bare" "$(ms "$s")" \
 				"qemu-$a $(ms "$b")" "$r" "<= $lim $(goal "$r" "<=" "$lim")" \
 				"$(rss "user-$a-$k")"
+			row "user $a $what: -g floor/bare" "$(ms "$f")" \
+				"qemu-$a $(ms "$b")" "$rf" "" ""
 		done
 	done
 }

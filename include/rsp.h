@@ -87,6 +87,13 @@ typedef struct rsp_config {
 	void *trace_arg;
 	rsp_console_fn console;  /* optional; without it 'O' output is dropped */
 	void *console_arg;
+	/* Annexes of the target description (NULL-terminated names, e.g.
+	 * QEMU's "system-registers.xml") that the handshake leaves out when
+	 * target.xml includes them after all its registers: registers only
+	 * a post-mortem reads, fetched at the first lookup that needs them
+	 * (rsp_reg_find()). The strings must outlive the connection. NULL
+	 * (the default): the whole description at the handshake. */
+	const char *const *lazy_annexes;
 } rsp_config;
 
 /* Fills `cfg` with the defaults. */
@@ -195,11 +202,15 @@ typedef struct rsp_reg {
 	long g_offset;      /* byte offset in the 'g' packet, or -1 when not there */
 } rsp_reg;
 
-/* The register table. Pointers stay valid until rsp_close(). */
-size_t rsp_reg_count(const rsp_conn *c);
-const rsp_reg *rsp_reg_at(const rsp_conn *c, size_t index);
+/* The register table. Pointers stay valid until rsp_close(). With
+ * rsp_config.lazy_annexes, the first call that needs a register the
+ * handshake left out (a lookup that misses, the count, an index) fetches
+ * the rest of the description: round trips, so call them with the target
+ * halted. If that fails, the part read stands and rsp_errmsg() says why. */
+size_t rsp_reg_count(rsp_conn *c);
+const rsp_reg *rsp_reg_at(rsp_conn *c, size_t index);
 /* Lookup by exact name, then case-insensitively. NULL when absent. */
-const rsp_reg *rsp_reg_find(const rsp_conn *c, const char *name);
+const rsp_reg *rsp_reg_find(rsp_conn *c, const char *name);
 
 /* Reads all registers with 'g'. Bytes in target order into buf; *len gets
  * the count. RSP_EPROTO when they do not fit in cap. */

@@ -168,81 +168,11 @@ static int start_no_ack(rsp_conn *c)
 	return 0;
 }
 
-/* Annex names come from the stub's own XML: allow only what a file name
- * needs, so that one cannot smuggle ':' or frame characters in. */
-static int annex_ok(const char *annex)
-{
-	size_t n = strlen(annex);
-
-	if (n == 0 || n > 100)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789._-", annex[i]))
-			return 0;
-	return 1;
-}
-
-/* tdesc_fetch_fn: one annex through qXfer:features:read, in chunks. */
-static int fetch_annex(char **out, size_t *len, const char *annex, void *arg)
-{
-	rsp_conn *c = arg;
-	size_t total = 0, chunk = c->packet_size - 8;
-	char *buf = NULL;
-	int err = 0;
-
-	*out = NULL;
-	if (!annex_ok(annex)) {
-		err = rsp_seterr(c, RSP_EPROTO, "bad annex name");
-		goto out;
-	}
-	for (;;) {
-		const char *r;
-		size_t rlen;
-		err = rsp_exchangef(c, &r, &rlen, "qXfer:features:read:%s:%zx,%zx",
-				    annex, total, chunk);
-		if (!err)
-			err = rsp_check_reply(c, r, rlen, "qXfer:features:read");
-		if (err)
-			goto out;
-		size_t n = rlen - 1;
-		if ((r[0] != 'm' && r[0] != 'l') || n > chunk ||
-		    (r[0] == 'm' && n == 0)) {
-			err = rsp_seterr(c, RSP_EPROTO, "bad qXfer reply for %s", annex);
-			goto out;
-		}
-		if (total + n > RSP_MAX_XFER) {
-			err = rsp_seterr(c, RSP_EPROTO, "%s exceeds %d bytes", annex,
-					 RSP_MAX_XFER);
-			goto out;
-		}
-		char *nb = realloc(buf, total + n + 1);
-		if (!nb) {
-			err = rsp_seterr(c, RSP_ESYS, "out of memory");
-			goto out;
-		}
-		buf = nb;
-		memcpy(buf + total, r + 1, n);
-		total += n;
-		if (r[0] == 'l')
-			break;
-	}
-	buf[total] = '\0';
-	*out = buf;
-	*len = total;
-	buf = NULL;
-out:
-	free(buf);
-	return err;
-}
-
 static int load_tdesc(rsp_conn *c)
 {
-	char msg[200] = "";
 	int err;
 
-	tdesc_free(c->tdesc);
-	c->tdesc = NULL;
+	rsp_features_free(c);
 	if (!rsp_has_feature(c, "qXfer:features:read"))
 		return 0;
 	/* gdbserver describes the current thread's process and fails an
@@ -256,15 +186,7 @@ static int load_tdesc(rsp_conn *c)
 		return err;
 	if (rlen != 0 && strcmp(r, "OK") != 0 && r[0] != 'E')
 		return wrong_reply(c, "Hg0", r, rlen);
-	c->errmsg[0] = '\0';
-	err = tdesc_load(&c->tdesc, "target.xml", fetch_annex, c, msg, sizeof(msg));
-	if (err) {
-		char inner[sizeof(c->errmsg)];
-		snprintf(inner, sizeof(inner), "%s", c->errmsg);
-		return rsp_seterr(c, err, "target description: %s%s%s", msg,
-				  inner[0] ? ": " : "", inner);
-	}
-	return 0;
+	return rsp_features_load(c, c->cfg.lazy_annexes);
 }
 
 /* vCont? -> "vCont;c;C;s;S": we use vCont only when both c and s exist. */

@@ -92,7 +92,7 @@ void rsp_close(rsp_conn *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	tdesc_free(c->tdesc);
+	rsp_features_free(c);
 	free(c->features);
 	free(c->tx);
 	rsp_framer_fini(&c->fr);

@@ -13,19 +13,29 @@
  * bytes; SVE Z registers of 2048 bits 256). */
 #define MAX_REG_BYTES 256
 
-size_t rsp_reg_count(const rsp_conn *c)
+/* The table as a whole: a partial one is completed first. When that
+ * fails the part read stands (the message says why). */
+static const tdesc *whole(rsp_conn *c)
 {
-	return c->tdesc ? tdesc_count(c->tdesc) : 0;
+	rsp_features_complete(c);
+	return c->tdesc;
 }
 
-const rsp_reg *rsp_reg_at(const rsp_conn *c, size_t index)
+size_t rsp_reg_count(rsp_conn *c)
 {
-	return c->tdesc ? tdesc_at(c->tdesc, index) : NULL;
+	return tdesc_count(whole(c));
 }
 
-const rsp_reg *rsp_reg_find(const rsp_conn *c, const char *name)
+const rsp_reg *rsp_reg_at(rsp_conn *c, size_t index)
 {
-	return c->tdesc ? tdesc_find(c->tdesc, name) : NULL;
+	return tdesc_at(whole(c), index);
+}
+
+const rsp_reg *rsp_reg_find(rsp_conn *c, const char *name)
+{
+	const rsp_reg *reg = tdesc_find(c->tdesc, name);
+
+	return reg || !tdesc_partial(c->tdesc) ? reg : tdesc_find(whole(c), name);
 }
 
 static size_t reg_bytes(const rsp_reg *reg)

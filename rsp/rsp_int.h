@@ -106,6 +106,8 @@ int rsp_parse_hex_u64(uint64_t *out, const char **end, const char *s);
 /* Tri-state for features probed on first use. */
 enum { RSP_PROBE_UNKNOWN = 0, RSP_PROBE_YES = 1, RSP_PROBE_NO = 2 };
 
+typedef struct rsp_annex rsp_annex;
+
 struct rsp_conn {
 	int fd;
 	int closed;               /* the stub hung up */
@@ -116,7 +118,11 @@ struct rsp_conn {
 	int no_ack;
 	size_t packet_size;
 	char *features;           /* qSupported reply, ';'-separated, malloc'd */
-	tdesc *tdesc;
+	tdesc *tdesc;             /* the register table, maybe partial */
+	tdesc *tdesc_part;        /* the partial table it replaced (its
+				   * registers may still be pointed to) */
+	rsp_annex *annexes;       /* annexes kept while tdesc is partial */
+	size_t nannexes;
 
 	int vcont;                /* vCont? named c and s */
 	int x_probe;              /* RSP_PROBE_* for the binary 'X' packet */
@@ -131,6 +137,15 @@ struct rsp_conn {
 	char *tx;                 /* encoded outgoing frame */
 	size_t tx_cap, tx_len;
 };
+
+/* ---- the target description (rsp/features.c) ---- */
+/* Reads target.xml and what it includes, the `lazy` annexes (NULL:
+ * none) left for later when it can; replaces c->tdesc. 0 or an error
+ * with the message set. */
+int rsp_features_load(rsp_conn *c, const char *const *lazy);
+/* Reads what a partial description left out (no-op when whole). */
+int rsp_features_complete(rsp_conn *c);
+void rsp_features_free(rsp_conn *c);
 
 /* ---- errors (rsp/conn.c) ---- */
 int rsp_seterr(rsp_conn *c, int err, const char *fmt, ...)

@@ -69,6 +69,13 @@ typedef struct build {
 	int has_arch;
 	size_t arch_off;
 
+	/* Lazy annexes: an include of one of them by the root document is
+	 * left out (its name kept); a register or include after it would be
+	 * numbered differently without it, and makes the load eager. */
+	const char *const *lazy;
+	char deferred[TDESC_MAX_STR + 1];
+	int after_deferred;
+
 	breg *regs;
 	size_t nregs, capregs;
 	int next_regnum;
@@ -228,6 +235,8 @@ static void on_reg(doc *d, const XML_Char **atts)
 		fail(b, d, RSP_EPROTO, "<reg> without a name");
 		return;
 	}
+	if (b->deferred[0])
+		b->after_deferred = 1;
 	if (!bits || parse_uint(&v, bits, TDESC_MAX_BITSIZE) || v == 0) {
 		fail(b, d, RSP_EPROTO,
 		     "register \"%.64s\": bitsize \"%.32s\" is not 1..%d", name,
@@ -293,13 +302,29 @@ static int check_href(doc *d, const char *href)
 	return 0;
 }
 
+static int is_lazy(const build *b, const char *href)
+{
+	for (size_t i = 0; b->lazy && b->lazy[i]; i++)
+		if (!strcmp(b->lazy[i], href))
+			return 1;
+	return 0;
+}
+
 static void on_include(doc *d, const XML_Char **atts)
 {
+	build *b = d->b;
 	const char *href = attr(atts, "href");
 
 	if (check_href(d, href))
 		return;
-	if (load_annex(d->b, href))
+	if (b->nopen == 1 && is_lazy(b, href)) {
+		if (!b->deferred[0])
+			snprintf(b->deferred, sizeof(b->deferred), "%s", href);
+		return;
+	}
+	if (b->deferred[0])
+		b->after_deferred = 1;
+	if (load_annex(b, href))
 		XML_StopParser(d->p, XML_FALSE);
 }
 
@@ -554,6 +579,13 @@ static int finish(tdesc **out, build *b)
 int tdesc_load(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
 	       void *arg, char *errbuf, size_t errlen)
 {
+	return tdesc_load_lazy(out, annex, fetch, arg, NULL, errbuf, errlen);
+}
+
+int tdesc_load_lazy(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
+		    void *arg, const char *const *lazy, char *errbuf,
+		    size_t errlen)
+{
 	build b = { 0 };
 	int rc;
 
@@ -563,6 +595,7 @@ int tdesc_load(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
 		errbuf[0] = '\0';
 	b.fetch = fetch;
 	b.arg = arg;
+	b.lazy = lazy;
 	b.errbuf = errbuf;
 	b.errlen = errlen;
 	b.used = calloc(TDESC_MAX_REGNUM / 8 + 1, 1);
@@ -581,7 +614,21 @@ int tdesc_load(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
 	rc = load_annex(&b, annex);
 	if (rc)
 		goto out;
+	if (b.after_deferred) {
+		/* Read again whole (the fetch callback may keep annexes). */
+		free(b.used);
+		free(b.regs);
+		free(b.str);
+		return tdesc_load_lazy(out, annex, fetch, arg, NULL, errbuf,
+				       errlen);
+	}
 	rc = finish(out, &b);
+	if (rc == 0 && b.deferred[0] && tdesc_set_lazy(*out, b.deferred) < 0) {
+		tdesc_free(*out);
+		*out = NULL;
+		rc = RSP_ESYS;
+		fail(&b, NULL, rc, "%s: out of memory", annex);
+	}
 out:
 	free(b.used);
 	free(b.regs);

@@ -59,6 +59,27 @@ typedef struct tdesc tdesc;
 int tdesc_load(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
 	       void *arg, char *errbuf, size_t errlen);
 
+/*
+ * tdesc_load() that leaves out the annexes named in `lazy` (NULL-
+ * terminated; NULL: none) when the root document includes them after
+ * every register it describes: *out is then a partial table, the
+ * registers before them, numbered and laid out as in the whole one
+ * provided the left-out registers number above them (the caller checks
+ * that on completing it with tdesc_load()). A register or include after
+ * a lazy include would be numbered differently without it: the
+ * description is then read whole (fetched again through `fetch`).
+ */
+int tdesc_load_lazy(tdesc **out, const char *annex, tdesc_fetch_fn fetch,
+		    void *arg, const char *const *lazy, char *errbuf,
+		    size_t errlen);
+
+/* 1 when tdesc_load_lazy() left an annex out; its name (the first left
+ * out), "" for a whole table. */
+int tdesc_partial(const tdesc *t);
+const char *tdesc_lazy_annex(const tdesc *t);
+/* Marks the table partial, `annex` left out (copied). RSP_ESYS. */
+int tdesc_set_lazy(tdesc *t, const char *annex);
+
 /* The table of `nregs` registers (sorted here by regnum, g_offset laid
  * out here) whose strings and `arch` point into `strings`: takes ownership
  * of `regs` and, on success, of `strings`. RSP_ESYS when out of memory

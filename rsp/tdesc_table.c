@@ -14,6 +14,7 @@ struct tdesc {
 	size_t nregs;
 	char *strings;      /* arena every string of regs[] points into */
 	const char *arch;   /* into strings, or "" */
+	char *lazy;         /* the annex left out (partial table), or NULL */
 };
 
 static int by_regnum(const void *a, const void *b)
@@ -65,7 +66,29 @@ void tdesc_free(tdesc *t)
 		return;
 	free(t->regs);
 	free(t->strings);
+	free(t->lazy);
 	free(t);
+}
+
+int tdesc_partial(const tdesc *t)
+{
+	return t && t->lazy;
+}
+
+const char *tdesc_lazy_annex(const tdesc *t)
+{
+	return t && t->lazy ? t->lazy : "";
+}
+
+int tdesc_set_lazy(tdesc *t, const char *annex)
+{
+	char *copy = strdup(annex);
+
+	if (!copy)
+		return RSP_ESYS;
+	free(t->lazy);
+	t->lazy = copy;
+	return 0;
 }
 
 size_t tdesc_count(const tdesc *t)

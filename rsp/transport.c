@@ -22,13 +22,16 @@
 
 #include "rsp_int.h"
 
-/* Pauses between connection attempts grow from 1 ms to 20 ms. A freshly
+/* Pauses between connection attempts grow from 0.1 ms to 20 ms. A freshly
  * started QEMU opens its socket within a few milliseconds, and a fixed 20 ms
  * pause cost a whole tick on nearly every run (measured: it alone made a
  * stubrun run of a short aarch64 guest take twice as long as bare QEMU);
- * doubling keeps a stub that takes long to appear from costing much CPU. */
-#define RETRY_FIRST_PAUSE_MS 1
-#define RETRY_MAX_PAUSE_MS 20
+ * qemu-user listens some 50-500 us after it binds, so a refused connect
+ * to a socket file that exists is worth trying again at once rather than
+ * a millisecond later; doubling keeps a stub that takes long to appear
+ * from costing much CPU. */
+#define RETRY_FIRST_PAUSE_US 100
+#define RETRY_MAX_PAUSE_US 20000
 
 long rsp_now_ms(void)
 {
@@ -275,7 +278,7 @@ int rsp_io_connect(int *out, const char *address, int deadline_ms,
 	int is_unix = strncmp(address, "unix:", 5) == 0;
 	const char *rest = address;
 	int fd = -1, gai_err = 0;
-	long pause_ms = RETRY_FIRST_PAUSE_MS;
+	long pause_us = RETRY_FIRST_PAUSE_US;
 
 	*out = -1;
 	if (!is_unix) {
@@ -298,17 +301,17 @@ int rsp_io_connect(int *out, const char *address, int deadline_ms,
 					  address, gai_strerror(gai_err));
 		}
 		int saved = errno;
-		if (!transient(saved) || rsp_now_ms() + pause_ms > deadline) {
+		if (!transient(saved) ||
+		    rsp_now_ms() + (pause_us + 999) / 1000 > deadline) {
 			return set_errbuf(errbuf, errlen,
 					  saved == ETIMEDOUT || transient(saved)
 					  ? RSP_ETIMEOUT : RSP_ESYS,
 					  "connect %s: %s", address, strerror(saved));
 		}
-		struct timespec ts = { 0, pause_ms * 1000000L };
+		struct timespec ts = { 0, pause_us * 1000L };
 		nanosleep(&ts, NULL);
-		if (pause_ms < RETRY_MAX_PAUSE_MS)
-			pause_ms = pause_ms * 2 < RETRY_MAX_PAUSE_MS ? pause_ms * 2
-								     : RETRY_MAX_PAUSE_MS;
+		pause_us = pause_us * 2 < RETRY_MAX_PAUSE_US ? pause_us * 2
+							     : RETRY_MAX_PAUSE_US;
 	}
 	*out = fd;
 	return 0;

@@ -7,6 +7,7 @@ PACKAGES="
 make gcc pkg-config
 qemu-system-x86 qemu-system-arm qemu-system-misc qemu-user
 libelf-dev libdw-dev libcapstone-dev libcriterion-dev libexpat1-dev libinih-dev
+zlib1g-dev liblzma-dev libbz2-dev
 gcc-arm-none-eabi gcc-aarch64-linux-gnu gcc-riscv64-unknown-elf nasm
 gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross

@@ -179,6 +179,10 @@ static const char *const aarch64_dwarf_regs[] = {
 	"sp", NULL,
 };
 
+/* QEMU's system registers: the fault catch's VBAR and the post-mortem's
+ * full register list need them, a passing run does not. */
+static const char *const aarch64_lazy[] = { "system-registers.xml", NULL };
+
 const target_desc target_aarch64 = {
 	.name = "aarch64",
 	.qemu = "qemu-system-aarch64",
@@ -195,6 +199,7 @@ const target_desc target_aarch64 = {
 	.elf_class = ELFCLASS64,
 	.ptr_size = 8,
 	.pc_reg = "pc",
+	.lazy_annexes = aarch64_lazy,
 	.sp_reg = "sp",
 	.fp_reg = "x29",
 	.lr_reg = "x30",

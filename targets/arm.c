@@ -313,6 +313,10 @@ static const char *const arm_dwarf_regs[] = {
 	"r11", "r12", "sp", "lr", "pc", NULL,
 };
 
+/* QEMU's system registers: the fault catch's VBAR and the post-mortem's
+ * full register list need them, a passing run does not. */
+static const char *const arm_lazy[] = { "system-registers.xml", NULL };
+
 const target_desc target_arm = {
 	.name = "arm",
 	.qemu = "qemu-system-arm",
@@ -334,6 +338,7 @@ const target_desc target_arm = {
 	.elf_class = ELFCLASS32,
 	.ptr_size = 4,
 	.pc_reg = "pc",
+	.lazy_annexes = arm_lazy,
 	.sp_reg = "sp",
 	.fp_reg = "r7",
 	.lr_reg = "lr",

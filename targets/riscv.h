@@ -35,6 +35,10 @@ static const target_ram riscv_virt_ram[] = {
 	{ NULL, 0, 0 },
 };
 
+/* QEMU's CSRs: the fault catch's mtvec and the post-mortem's full
+ * register list need them, a passing run does not. */
+static const char *const riscv_lazy[] = { "riscv-csr.xml", NULL };
+
 /*
  * QEMU's target.xml names x8 "fp" (not "s0"). Breakpoint kind 4: QEMU's
  * stub inserts breakpoints in its translator, not by patching memory, so
@@ -55,6 +59,7 @@ static const target_ram riscv_virt_ram[] = {
 	.elf_machine = EM_RISCV,                                             \
 	.ptr_size = (xlen),                                                  \
 	.pc_reg = "pc",                                                      \
+	.lazy_annexes = riscv_lazy,                                          \
 	.sp_reg = "sp",                                                      \
 	.fp_reg = "fp",                                                      \
 	.lr_reg = "ra",                                                      \

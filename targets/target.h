@@ -169,6 +169,11 @@ typedef struct target_desc {
 	const char *fp_reg;        /* frame pointer, for frame-pointer unwinding */
 	const char *lr_reg;        /* link register, or NULL when the return
 				    * address is on the stack (x86) */
+	/* Annexes of QEMU's target.xml whose registers only a post-mortem
+	 * or the fault catch reads (system registers, CSRs): fetched at the
+	 * first lookup of one of them, not at the handshake
+	 * (rsp_config.lazy_annexes). NULL-terminated; NULL: none. */
+	const char *const *lazy_annexes;
 
 	/* First integer argument on function entry. */
 	target_arg_kind arg_kind;

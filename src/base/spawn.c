@@ -3,11 +3,30 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+/* The child runs in the parent's memory (vfork) until it execs: no copy
+ * of the parent's page tables to make and then throw away at the exec,
+ * which on a virtual machine costs milliseconds (docs/BENCHMARKS.md). The
+ * parent is suspended meanwhile, so the child touches nothing but its
+ * stack frames below the parent's and `spawn_child`, and calls no
+ * allocator. */
+
+extern char **environ;
+
+typedef struct spawn_child {
+	const spawn_opts *o;
+	char **envp;              /* the child's environment */
+	pid_t parent;
+	/* Set by the child before _exit. volatile: to the compiler the
+	 * child's path never returns, so its store would seem dead. */
+	volatile int child_errno;
+} spawn_child;
 
 void spawn_opts_init(spawn_opts *o, char *const *argv)
 {
@@ -18,7 +37,7 @@ void spawn_opts_init(spawn_opts *o, char *const *argv)
 	o->keep_fd = -1;
 }
 
-/* In the child: a message on stderr (only async-signal-safe calls). */
+/* In the child: a message on stderr (no allocation). */
 static void say(const spawn_opts *o, const char *what, const char *arg, int e)
 {
 	char msg[512];
@@ -43,26 +62,32 @@ static int set_stdio(const spawn_opts *o)
 	return 0;
 }
 
-/* In the child: never returns. `report` is the errno pipe, or -1. */
-static void child(const spawn_opts *o, pid_t parent, int report)
+/* In the child: never returns. A failure is told by the child itself
+ * (`who`) or left in c->child_errno for the parent. */
+__attribute__((noreturn)) static void child(spawn_child *c)
 {
+	const spawn_opts *o = c->o;
 	sigset_t empty;
 	int e;
 
 	if (!o->same_pgrp)
 		setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, o->death_signal);
-	if (getppid() != parent)
+	if (getppid() != c->parent)
 		_exit(125); /* the parent died before prctl took effect */
-	if (o->reset_signals)
-		for (int s = 1; s < NSIG; s++)
+	/* All signals are blocked until the mask below: a handler of the
+	 * parent's must not run here, in its memory, so caught signals go
+	 * back to SIG_DFL first (as the exec would do anyway). */
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction sa;
+		if (sigaction(s, NULL, &sa) < 0)
+			continue;
+		if (o->reset_signals || s == SIGPIPE ||
+		    (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN))
 			signal(s, SIG_DFL);
-	else
-		signal(SIGPIPE, SIG_DFL);
+	}
 	sigemptyset(&empty);
 	sigprocmask(SIG_SETMASK, o->mask ? o->mask : &empty, NULL);
-	if (o->tmpdir)
-		setenv("TMPDIR", o->tmpdir, 1);
 	if (o->keep_fd >= 0)
 		fcntl(o->keep_fd, F_SETFD, 0);
 	if (set_stdio(o) < 0) {
@@ -78,52 +103,91 @@ static void child(const spawn_opts *o, pid_t parent, int report)
 		_exit(125);
 	}
 	if (o->path_search)
-		execvp(o->argv[0], o->argv);
+		execvpe(o->argv[0], o->argv, c->envp);
 	else
-		execv(o->argv[0], o->argv);
+		execve(o->argv[0], o->argv, c->envp);
 	e = errno;
 fail:
 	if (o->who) {
 		say(o, "cannot execute", o->argv[0], e);
 		_exit(e == ENOENT ? 127 : 126);
 	}
-	if (write(report, &e, sizeof(e)) < 0)
-		_exit(125);
+	c->child_errno = e;
 	_exit(127);
+}
+
+/* The environment with TMPDIR set to `tmpdir`: *envp and *tmpvar are
+ * malloc'd (the strings are the parent's own but the one added). NULL
+ * tmpdir: the parent's environment as it is. 0, or -1 (ENOMEM). */
+static int child_env(char ***envp, char **tmpvar, const char *tmpdir)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	*envp = environ;
+	*tmpvar = NULL;
+	if (!tmpdir)
+		return 0;
+	while (environ[n])
+		n++;
+	if (!(env = calloc(n + 2, sizeof(*env))) ||
+	    !(*tmpvar = malloc(strlen(tmpdir) + sizeof("TMPDIR=")))) {
+		free(env);
+		return -1;
+	}
+	strcpy(*tmpvar, "TMPDIR=");
+	strcat(*tmpvar, tmpdir);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "TMPDIR=", 7))
+			env[k++] = environ[i];
+	env[k++] = *tmpvar;
+	env[k] = NULL;
+	*envp = env;
+	return 0;
+}
+
+/* vfork in a function of its own: nothing of the caller's frame is live
+ * across it. */
+__attribute__((noinline)) static pid_t start_child(spawn_child *c)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child(c);
+	return pid;
 }
 
 int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o)
 {
-	int rep[2] = { -1, -1 }, e = 0, saved;
-	pid_t parent = getpid();
-	ssize_t n;
+	spawn_child c = { o, NULL, getpid(), 0 };
+	char *tmpvar = NULL;
+	sigset_t all, old;
+	int saved = 0, rc = -1;
 
 	*pid = -1;
 	*child_errno = 0;
-	if (!o->who && pipe2(rep, O_CLOEXEC) < 0)
-		return -1;
-	*pid = fork();
-	if (*pid < 0) {
-		saved = errno;
-		if (rep[0] >= 0) {
-			close(rep[0]);
-			close(rep[1]);
-		}
-		errno = saved;
-		return -1;
+	if (child_env(&c.envp, &tmpvar, o->tmpdir) < 0) {
+		saved = ENOMEM;
+		goto out;
 	}
-	if (*pid == 0)
-		child(o, parent, rep[1]);
+	/* The parent resumes once the child has exec'd or exited; no signal
+	 * is taken by either meanwhile (see child()). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	*pid = start_child(&c);
+	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (*pid < 0)
+		goto out;
+	saved = 0;
 	if (!o->same_pgrp)
 		setpgid(*pid, *pid); /* also here: no race with an early kill */
-	if (rep[0] < 0)
-		return 0;
-	close(rep[1]);
-	do
-		n = read(rep[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(rep[0]);
-	if (n == (ssize_t)sizeof(e))
-		*child_errno = e;
-	return 0;
+	*child_errno = c.child_errno;
+	rc = 0;
+out:
+	if (c.envp != environ)
+		free(c.envp);
+	free(tmpvar);
+	errno = saved;
+	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * The one child-process spawner of the orchestrator (QEMU, and the tests of
- * a suite): fork, a process group of its own, death with the parent, the
- * signal state reset, stdio from the caller's descriptors, exec.
+ * a suite): a child sharing the parent's memory until its exec (vfork's
+ * way), a process group of its own, death with the parent, the signal
+ * state reset, stdio from the caller's descriptors, exec.
  */
 #ifndef SPAWN_H
 #define SPAWN_H
@@ -43,11 +44,11 @@ void spawn_opts_init(spawn_opts *o, char *const *argv);
 
 /*
  * Starts the child. 0: *pid is the child (the leader of a new process
- * group, set on both sides of fork, so it exists before the caller can
+ * group, set on both sides, so it exists before the caller can
  * signal it). With `who` NULL, *child_errno is then 0 or the errno of a
  * failed stdio set-up or exec: the child exists and exits 127, and the
- * caller still reaps it. -1 with errno set when no child was made (pipe,
- * fork); *pid is -1.
+ * caller still reaps it. -1 with errno set when no child was made (memory,
+ * vfork); *pid is -1. Returns once the child has exec'd or exited.
  */
 int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o);
 

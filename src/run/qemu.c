@@ -58,6 +58,21 @@ static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* The private directory is made only when something goes in it:
+ * qemu-user's socket, or the temporary overlay QEMU writes for a drive
+ * with snapshot=on (-snapshot, or a -drive of ours or --qemu-arg's).
+ * Otherwise its making, the sweep of dead owners' directories and its
+ * removal would be a millisecond of every run for nothing. */
+static int wants_dir(const qemu_spec *spec)
+{
+	if (spec->user)
+		return 1;
+	for (size_t i = 0; spec->args && spec->args[i]; i++)
+		if (strstr(spec->args[i], "snapshot"))
+			return 1;
+	return 0;
+}
+
 /* A free TCP port on 127.0.0.1, chosen by the kernel. Another process may
  * take it before QEMU binds it; QEMU then fails at once, with a message. */
 static int free_port(int *port)
@@ -148,7 +163,7 @@ static int start(qemu_proc *q, char **argv, int child_gdb_fd, int want_stdin,
 	so.reset_signals = 1;
 	/* QEMU's own temporary files (snapshot=on) go in our directory,
 	 * which qemu_free() empties. */
-	so.tmpdir = q->dir;
+	so.tmpdir = q->dir[0] ? q->dir : NULL;
 	so.keep_fd = child_gdb_fd;
 	if (spawn_start(&q->pid, &e, &so) < 0) {
 		util_errf(errbuf, errlen, "fork: %s", strerror(errno));
@@ -236,7 +251,7 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	}
 	q->pid = -1;
 	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = q->in_peer_fd = -1;
-	if ((ret = make_dir(q, errbuf, errlen)) < 0)
+	if (wants_dir(spec) && (ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
 	if ((ret = stub_channel(q, gdbarg, sizeof(gdbarg), chardev,
 				sizeof(chardev), pair, spec, errbuf, errlen)) < 0)

@@ -39,6 +39,9 @@ typedef struct qemu_spec {
 /*
  * Starts QEMU. The caller must block SIGINT/SIGTERM/SIGHUP/SIGPIPE as it
  * likes; the child gets an empty signal mask and default dispositions.
+ * A private directory (qemu_dir()) holds qemu-user's socket and, as
+ * QEMU's $TMPDIR, the overlays of snapshot=on drives; a run with neither
+ * has none.
  * On failure *out is NULL and errbuf holds a one-line message.
  */
 int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
@@ -55,7 +58,8 @@ const char *qemu_gdb_address(const qemu_proc *q);
 /* Socketpair: our end, connected to QEMU's stub, for rsp_open_fd(); the
  * caller owns it from then on. -1 for TCP, or when already taken. */
 int qemu_take_gdb_fd(qemu_proc *q);
-/* The private directory (exists until qemu_free()). */
+/* The private directory (exists until qemu_free()), or "" when QEMU
+ * needs none (see qemu_spawn). */
 const char *qemu_dir(const qemu_proc *q);
 pid_t qemu_pid(const qemu_proc *q);
 

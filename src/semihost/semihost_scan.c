@@ -1,10 +1,12 @@
-/* Finding semihosting traps in a guest image (see semihost_scan.h): Arm
- * code is disassembled with capstone (it gives the instruction boundaries
- * of mixed 16/32-bit Thumb); capstone 4 has no RISC-V, whose trap is a
- * fixed 12-byte sequence matched directly at every 2-byte boundary. */
+/* Finding semihosting traps in a guest image (see semihost_scan.h): each
+ * trap is a fixed encoding, matched at the instruction boundaries of its
+ * ISA (aligned words for A64 and A32, Thumb's 16/32-bit halfword walk,
+ * every 2-byte boundary for RISC-V's 12-byte sequence). No disassembler:
+ * decoding every instruction of a libc cost milliseconds of each run's
+ * start (docs/BENCHMARKS.md). */
 #include "semihost_scan.h"
 
-#include <capstone/capstone.h>
+#include <capstone/capstone.h> /* CS_MODE_THUMB: the target's mode */
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -60,85 +62,66 @@ static int scan_riscv(semihost_trap *traps, size_t cap, size_t *count,
 	return 0;
 }
 
-/* Whether one decoded Arm instruction is a trap. */
-static int is_arm_trap(const cs_insn *in, semihost_isa isa)
+/* A64 and A32 code is a sequence of aligned words: each word is one
+ * instruction. SVC's condition may be any but 0b1111 (the unconditional
+ * space, where the same bits are another instruction). */
+static int is_word_trap(uint32_t w, semihost_isa isa)
 {
-	const uint8_t *b = in->bytes;
-
-	switch (isa) {
-	case SEMIHOST_ISA_A64:
-		return in->id == ARM64_INS_HLT && le32(b) == A64_HLT_F000;
-	case SEMIHOST_ISA_A32:
-		if (in->size != 4)
-			return 0;
-		return (in->id == ARM_INS_SVC &&
-			(le32(b) & A32_SVC_MASK) == A32_SVC_123456) ||
-		       (in->id == ARM_INS_HLT && le32(b) == A32_HLT_F000);
-	case SEMIHOST_ISA_T32: {
-		if (in->size != 2)
-			return 0;
-		unsigned hw = (unsigned)b[0] | (unsigned)b[1] << 8;
-		return (in->id == ARM_INS_SVC && hw == T32_SVC_AB) ||
-		       (in->id == ARM_INS_HLT && hw == T32_HLT_3C) ||
-		       (in->id == ARM_INS_BKPT && hw == T32_BKPT_AB);
-	}
-	default:
-		return 0;
-	}
+	if (isa == SEMIHOST_ISA_A64)
+		return w == A64_HLT_F000;
+	return ((w & A32_SVC_MASK) == A32_SVC_123456 && w >> 28 != 0xf) ||
+	       w == A32_HLT_F000;
 }
 
-static int open_cs(csh *h, semihost_isa isa)
+static int scan_words(semihost_trap *traps, size_t cap, size_t *count,
+		      const uint8_t *code, size_t len, uint64_t addr,
+		      semihost_isa isa)
 {
-	cs_arch arch = isa == SEMIHOST_ISA_A64 ? CS_ARCH_ARM64 : CS_ARCH_ARM;
-	/* V8: capstone 4 decodes HLT only with the ARMv8 encodings on. */
-	cs_mode mode = isa == SEMIHOST_ISA_A64 ? CS_MODE_ARM :
-		       isa == SEMIHOST_ISA_T32 ? CS_MODE_THUMB | CS_MODE_V8 :
-						 CS_MODE_ARM | CS_MODE_V8;
-	if (cs_open(arch, mode, h) != CS_ERR_OK)
-		return SEMIHOST_EIMAGE;
-	/* Skip undecodable bytes (literal pools without $d) and go on. */
-	cs_option(*h, CS_OPT_SKIPDATA, CS_OPT_ON);
+	for (size_t off = 0; off + 4 <= len; off += 4) {
+		if (!is_word_trap(le32(code + off), isa))
+			continue;
+		int rc = add(traps, cap, count, addr + off, 4, 4, isa);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
-static int scan_arm(csh h, semihost_trap *traps, size_t cap, size_t *count,
-		    const uint8_t *code, size_t len, uint64_t addr,
-		    semihost_isa isa)
+/* Thumb: a halfword whose top five bits are 0b11101, 0b11110 or 0b11111
+ * starts a 32-bit instruction (Arm ARM A6.1); every other one is a 16-bit
+ * instruction, which a trap is. Walking the halfwords so keeps the second
+ * half of a wide instruction from reading as a trap. */
+static int scan_thumb(semihost_trap *traps, size_t cap, size_t *count,
+		      const uint8_t *code, size_t len, uint64_t addr)
 {
-	cs_insn *in = cs_malloc(h);
-	const uint8_t *p = code;
-	size_t left = len;
-	uint64_t pc = addr;
-	int rc = 0;
+	size_t off = 0;
 
-	if (!in)
-		return SEMIHOST_ENOMEM;
-	while (left > 0 && cs_disasm_iter(h, &p, &left, &pc, in)) {
-		if (!is_arm_trap(in, isa))
+	while (off + 2 <= len) {
+		unsigned hw = (unsigned)code[off] | (unsigned)code[off + 1] << 8;
+		if (hw >> 11 >= 0x1d) {
+			off += 4;
 			continue;
-		rc = add(traps, cap, count, in->address, (int)in->size,
-			 in->size, isa);
-		if (rc)
-			break;
+		}
+		if (hw == T32_SVC_AB || hw == T32_HLT_3C || hw == T32_BKPT_AB) {
+			int rc = add(traps, cap, count, addr + off, 2, 2,
+				     SEMIHOST_ISA_T32);
+			if (rc)
+				return rc;
+		}
+		off += 2;
 	}
-	cs_free(in, 1);
-	return rc;
+	return 0;
 }
 
 int semihost_scan_bytes(semihost_trap *traps, size_t cap, size_t *count,
 			const uint8_t *code, size_t len, uint64_t addr,
 			semihost_isa isa)
 {
-	csh h;
-	int rc;
-
 	if (isa == SEMIHOST_ISA_RV32 || isa == SEMIHOST_ISA_RV64)
 		return scan_riscv(traps, cap, count, code, len, addr, isa);
-	if ((rc = open_cs(&h, isa)))
-		return rc;
-	rc = scan_arm(h, traps, cap, count, code, len, addr, isa);
-	cs_close(&h);
-	return rc;
+	if (isa == SEMIHOST_ISA_T32)
+		return scan_thumb(traps, cap, count, code, len, addr);
+	return scan_words(traps, cap, count, code, len, addr, isa);
 }
 
 /* --- mapping symbols --------------------------------------------------- */
@@ -243,8 +226,6 @@ static int trap_cmp(const void *a, const void *b)
 /* --- whole image ------------------------------------------------------- */
 
 typedef struct scan_ctx {
-	csh cs[3];              /* by semihost_isa A64, A32, T32; 0 = unopened */
-	int cs_open[3];
 	semihost_trap *traps;
 	size_t count;
 } scan_ctx;
@@ -254,17 +235,8 @@ static int scan_region(scan_ctx *ctx, const uint8_t *code, size_t len,
 {
 	if (isa == MAP_DATA || len == 0)
 		return 0;
-	if (isa == SEMIHOST_ISA_RV32 || isa == SEMIHOST_ISA_RV64)
-		return scan_riscv(ctx->traps, SEMIHOST_MAX_TRAPS, &ctx->count,
-				  code, len, addr, (semihost_isa)isa);
-	if (!ctx->cs_open[isa]) {
-		int rc = open_cs(&ctx->cs[isa], (semihost_isa)isa);
-		if (rc)
-			return rc;
-		ctx->cs_open[isa] = 1;
-	}
-	return scan_arm(ctx->cs[isa], ctx->traps, SEMIHOST_MAX_TRAPS,
-			&ctx->count, code, len, addr, (semihost_isa)isa);
+	return semihost_scan_bytes(ctx->traps, SEMIHOST_MAX_TRAPS, &ctx->count,
+				   code, len, addr, (semihost_isa)isa);
 }
 
 /* Splits one executable section at its mapping symbols; the last one
@@ -324,7 +296,9 @@ int semihost_scan(semihost_trap **out, size_t *count, const image *img,
 	}
 	if (!image_is_elf(img))
 		return 0; /* raw images: no sections to trust as code */
-	ctx.traps = calloc(SEMIHOST_MAX_TRAPS, sizeof(*ctx.traps));
+	/* malloc, not calloc: the pages past the traps found are never
+	 * touched (faulted in) at all. */
+	ctx.traps = malloc(SEMIHOST_MAX_TRAPS * sizeof(*ctx.traps));
 	if (!ctx.traps) {
 		rc = SEMIHOST_ENOMEM;
 		goto out;
@@ -349,12 +323,8 @@ out:
 		snprintf(errbuf, errlen, "%s: more than %d semihosting traps",
 			 image_path(img), SEMIHOST_MAX_TRAPS);
 	else if (rc)
-		snprintf(errbuf, errlen, "%s: cannot disassemble for "
-			 "semihosting traps", image_path(img));
-	for (int i = 0; i < 3; i++) {
-		if (ctx.cs_open[i])
-			cs_close(&ctx.cs[i]);
-	}
+		snprintf(errbuf, errlen, "%s: cannot scan for semihosting traps",
+			 image_path(img));
 	free(ctx.traps);
 	free(maps);
 	return rc;

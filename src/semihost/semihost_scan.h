@@ -1,7 +1,8 @@
 /*
- * Finding semihosting traps in a guest image, by disassembling its
- * executable sections with capstone: where stubrun must put breakpoints so
- * that it, not QEMU, services the guest's semihosting calls.
+ * Finding semihosting traps in a guest image, by matching their encodings
+ * at the instruction boundaries of its executable sections: where stubrun
+ * must put breakpoints so that it, not QEMU, services the guest's
+ * semihosting calls.
  *
  *   A64            HLT #0xF000                         (4 bytes)
  *   A32            SVC #0x123456, HLT #0xF000          (4 bytes)

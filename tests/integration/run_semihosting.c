@@ -135,9 +135,11 @@ Test(run_semihosting, writec_writes_only_the_pc)
 	harness_result_free(&res);
 }
 
-/* A --break hit: one 'g' for the PC, then the step-over (z, s, Z) and the
- * resume; no register is read again after the step. */
-Test(run_semihosting, a_break_hit_costs_the_step_over_and_one_g)
+/* A --break hit: one 'g' for the PC, then the step-over and the resume;
+ * no register is read again after the step. On the QEMU stubrun starts,
+ * TCG steps past the breakpoint under the PC: the step-over is the step
+ * alone, no z0/Z0 around it. */
+Test(run_semihosting, a_break_hit_costs_one_step_and_one_g)
 {
 	harness_result res;
 	per_stop max;
@@ -152,8 +154,8 @@ Test(run_semihosting, a_break_hit_costs_the_step_over_and_one_g)
 	cr_expect_eq(max.g, 1, "%zu 'g' per hit", max.g);
 	cr_expect_eq(max.p, 0, "%zu 'p' per hit", max.p);
 	cr_expect_eq(max.regwrite, 0, "%zu register writes per hit", max.regwrite);
-	cr_expect_eq(max.other, 3, "%zu packets besides g, m and the resume "
-		     "(z, s, Z expected)", max.other);
+	cr_expect_eq(max.other, 1, "%zu packets besides g, m and the resume "
+		     "(s expected)", max.other);
 	sent_free(&s);
 	harness_result_free(&res);
 }

@@ -141,28 +141,67 @@ Test(client, target_xml_in_chunks)
 	FS_FINISH(fs, c);
 }
 
-Test(client, target_xml_with_include)
+/* The handshake of a stub whose target.xml (`target`, an 'l' reply)
+ * includes core-1.xml, which describes x0. */
+static void script_core_handshake(fakestub *fs, const char *target)
 {
-	rsp_config cfg = quick(2000, NULL);
-	fakestub *fs = fakestub_new();
-
 	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
 	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+", 0);
 	fs_add(fs, FS_EXPECT, "Hg0", 0);
 	fs_add(fs, FS_REPLY, "OK", 0);
 	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
-	fs_add(fs, FS_REPLY,
-	       "l<?xml version=\"1.0\"?><target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
-	       "<xi:include href=\"core-1.xml\"/></target>", 0);
+	fs_add(fs, FS_REPLY, target, 0);
 	fs_add(fs, FS_EXPECT, "qXfer:features:read:core-1.xml:0,ff8", 0);
 	fs_add(fs, FS_REPLY,
 	       "l<feature name=\"core\"><reg name=\"x0\" bitsize=\"64\"/></feature>", 0);
 	fs_add(fs, FS_EXPECT, "vCont?", 0);
 	fs_add(fs, FS_REPLY, "", 0);
+}
+
+Test(client, target_xml_with_include)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	script_core_handshake(fs,
+		"l<?xml version=\"1.0\"?><target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+		"<xi:include href=\"core-1.xml\"/></target>");
 	rsp_conn *c = fs_connect(fs, &cfg);
 	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
 	cr_assert_eq(rsp_reg_count(c), 1);
 	cr_assert_str_eq(rsp_reg_at(c, 0)->name, "x0");
+	FS_FINISH(fs, c);
+}
+
+/* A lazy annex is fetched at the first lookup that misses, once; the
+ * registers read at the handshake keep their pointers. */
+Test(client, lazy_annex_fetched_at_the_first_miss)
+{
+	static const char *const lazy[] = { "sys.xml", NULL };
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+
+	cfg.lazy_annexes = lazy;
+	script_core_handshake(fs,
+		"l<target xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+		"<xi:include href=\"core-1.xml\"/><xi:include href=\"sys.xml\"/>"
+		"</target>");
+	/* the lookup of "vbar": only sys.xml goes over the wire again */
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:sys.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY,
+	       "l<feature name=\"sys\"><reg name=\"vbar\" bitsize=\"64\" "
+	       "regnum=\"90\"/></feature>", 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	const rsp_reg *x0 = rsp_reg_find(c, "x0");
+	cr_assert_not_null(x0);
+	const rsp_reg *vbar = rsp_reg_find(c, "vbar");
+	cr_assert_not_null(vbar, "%s", rsp_errmsg(c));
+	cr_expect_eq(vbar->regnum, 90);
+	cr_expect_eq(rsp_reg_count(c), 2);
+	cr_expect_str_eq(x0->name, "x0", "the handshake's pointer stays valid");
+	cr_expect_eq(rsp_reg_find(c, "x0")->g_offset, x0->g_offset);
+	cr_expect_null(rsp_reg_find(c, "nosuch"), "no fetch for a real miss");
 	FS_FINISH(fs, c);
 }
 

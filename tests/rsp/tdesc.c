@@ -508,14 +508,18 @@ static const bad_case bad_cases[] = {
 
 /* The parameters are indices: Criterion runs each case in a fresh process,
  * where pointers inside a copied table would not be valid. */
+static struct criterion_test_params index_params(size_t *index, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		index[i] = i;
+	return cr_make_param_array(size_t, index, n);
+}
+
 static size_t bad_index[sizeof(bad_cases) / sizeof(bad_cases[0])];
 
 ParameterizedTestParameters(tdesc, rejects)
 {
-	for (size_t i = 0; i < sizeof(bad_index) / sizeof(bad_index[0]); i++)
-		bad_index[i] = i;
-	return cr_make_param_array(size_t, bad_index,
-				   sizeof(bad_index) / sizeof(bad_index[0]));
+	return index_params(bad_index, sizeof(bad_index) / sizeof(bad_index[0]));
 }
 
 ParameterizedTest(size_t *i, tdesc, rejects)
@@ -647,4 +651,119 @@ Test(tdesc, errbuf_optional_and_truncated)
 	cr_assert_eq(tdesc_load(&t, "target.xml", fetch_mem, &fs, small,
 				sizeof(small)), RSP_EPROTO);
 	cr_assert_eq(strlen(small), sizeof(small) - 1);
+}
+
+/* ---- lazy annexes ---------------------------------------------------------- */
+
+/* Counts the fetches of one annex while serving tests/rsp/data/<dir>/. */
+typedef struct counted {
+	const char *dir;
+	const char *annex;
+	int count;
+} counted;
+
+static int fetch_counted(char **out, size_t *len, const char *annex, void *arg)
+{
+	counted *c = arg;
+
+	c->count += !strcmp(annex, c->annex);
+	return fetch_dir(out, len, annex, (void *)c->dir);
+}
+
+typedef struct lazy_case {
+	const char *dir;
+	const char *annex;
+} lazy_case;
+
+static const lazy_case lazy_cases[] = {
+	{ "aarch64", "system-registers.xml" },
+	{ "arm-m", "system-registers.xml" },
+	{ "riscv64", "riscv-csr.xml" },
+	{ "riscv32", "riscv-csr.xml" },
+};
+static size_t lazy_index[sizeof(lazy_cases) / sizeof(lazy_cases[0])];
+
+ParameterizedTestParameters(tdesc, lazy_load_is_a_prefix_of_the_whole)
+{
+	return index_params(lazy_index, sizeof(lazy_index) / sizeof(lazy_index[0]));
+}
+
+/* QEMU's own descriptions: the part read without the lazy annex is the
+ * whole table's first registers, numbered and laid out the same. */
+ParameterizedTest(size_t *i, tdesc, lazy_load_is_a_prefix_of_the_whole)
+{
+	const lazy_case *lc = &lazy_cases[*i];
+	const char *lazy[] = { lc->annex, NULL };
+	counted cnt = { lc->dir, lc->annex, 0 };
+	tdesc *part = NULL, *whole = load_arch(lc->dir);
+	char err[256];
+
+	cr_assert_eq(tdesc_load_lazy(&part, "target.xml", fetch_counted, &cnt,
+				     lazy, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(cnt.count, 0, "%s fetched", lc->annex);
+	cr_expect(tdesc_partial(part));
+	cr_expect_str_eq(tdesc_lazy_annex(part), lc->annex);
+	cr_expect(!tdesc_partial(whole));
+	/* (QEMU's M-profile system-registers.xml describes none) */
+	cr_assert_leq(tdesc_count(part), tdesc_count(whole));
+	for (size_t k = 0; k < tdesc_count(part); k++) {
+		const rsp_reg *p = tdesc_at(part, k), *w = tdesc_at(whole, k);
+		cr_expect_str_eq(p->name, w->name);
+		cr_expect_eq(p->regnum, w->regnum, "%s", p->name);
+		cr_expect_eq(p->bitsize, w->bitsize, "%s", p->name);
+		cr_expect_eq(p->g_offset, w->g_offset, "%s", p->name);
+	}
+	tdesc_free(part);
+	tdesc_free(whole);
+}
+
+/* `files` loaded with sys.xml lazy. */
+static tdesc *load_lazy_sys(const mem_file *files)
+{
+	const char *lazy[] = { "sys.xml", NULL };
+	mem_fs fs = { files, 0 };
+	tdesc *t = NULL;
+	char err[256];
+
+	cr_assert_eq(tdesc_load_lazy(&t, "target.xml", fetch_mem, &fs, lazy, err,
+				     sizeof(err)), 0, "%s", err);
+	return t;
+}
+
+/* A register after the lazy include would be numbered one past the lazy
+ * registers: the description is read whole instead. */
+Test(tdesc, register_after_a_lazy_include_reads_it_whole)
+{
+	static const mem_file files[] = {
+		{ "target.xml", "<target><xi:include href=\"sys.xml\"/>"
+				"<feature name=\"late\"><reg name=\"late\" "
+				"bitsize=\"32\"/></feature></target>" },
+		{ "sys.xml", "<feature name=\"sys\"><reg name=\"s0\" "
+			     "bitsize=\"64\"/></feature>" },
+		{ NULL, NULL },
+	};
+	tdesc *t = load_lazy_sys(files);
+
+	cr_expect(!tdesc_partial(t));
+	cr_expect_eq(must_find(t, "s0")->regnum, 0);
+	cr_expect_eq(must_find(t, "late")->regnum, 1);
+	tdesc_free(t);
+}
+
+/* Only the root document's includes are left out. */
+Test(tdesc, lazy_name_included_deeper_is_read_at_once)
+{
+	static const mem_file files[] = {
+		{ "target.xml", "<target><xi:include href=\"core.xml\"/></target>" },
+		{ "core.xml", "<feature name=\"core\"><reg name=\"r0\" "
+			      "bitsize=\"32\"/><xi:include href=\"sys.xml\"/>"
+			      "</feature>" },
+		{ "sys.xml", "<reg name=\"s0\" bitsize=\"64\"/>" },
+		{ NULL, NULL },
+	};
+	tdesc *t = load_lazy_sys(files);
+
+	cr_expect(!tdesc_partial(t));
+	cr_expect_eq(tdesc_count(t), 2);
+	tdesc_free(t);
 }
