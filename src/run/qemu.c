@@ -42,13 +42,19 @@ struct qemu_proc {
 	int killed_by;          /* N of "terminating on signal N", else 0 */
 };
 
-static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
+/* Where the private directories go: TMPDIR, but sun_path holds 108
+ * bytes, so a long one falls back to /tmp. */
+static const char *dir_parent(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	/* sun_path holds 108 bytes: a long TMPDIR falls back to /tmp. */
-	if (!tmp || !*tmp || strlen(tmp) > 60)
-		tmp = "/tmp";
+	return !tmp || !*tmp || strlen(tmp) > 60 ? "/tmp" : tmp;
+}
+
+static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
+{
+	const char *tmp = dir_parent();
+
 	if (privdir_make(q->dir, sizeof(q->dir), tmp, "run") < 0) {
 		int e = errno;
 		util_errf(errbuf, errlen, "mkdtemp %s: %s", q->dir, strerror(e));
@@ -61,8 +67,9 @@ static int make_dir(qemu_proc *q, char *errbuf, size_t errlen)
 /* The private directory is made only when something goes in it:
  * qemu-user's socket, or the temporary overlay QEMU writes for a drive
  * with snapshot=on (-snapshot, or a -drive of ours or --qemu-arg's).
- * Otherwise its making, the sweep of dead owners' directories and its
- * removal would be a millisecond of every run for nothing. */
+ * Otherwise its making and removal would be time of every run for
+ * nothing; the sweep of dead owners' directories still runs (qemu_spawn):
+ * a run is what cleans up after a killed one. */
 static int wants_dir(const qemu_spec *spec)
 {
 	if (spec->user)
@@ -251,7 +258,9 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	}
 	q->pid = -1;
 	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = q->in_peer_fd = -1;
-	if (wants_dir(spec) && (ret = make_dir(q, errbuf, errlen)) < 0)
+	if (!wants_dir(spec))
+		privdir_sweep(dir_parent());
+	else if ((ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
 	if ((ret = stub_channel(q, gdbarg, sizeof(gdbarg), chardev,
 				sizeof(chardev), pair, spec, errbuf, errlen)) < 0)
