@@ -1,347 +1,8 @@
-/* The options of `stubrun run` (runopt.h): the table and its value
- * parsers (the --help text made from it is runopt_help.c, the lookups in
- * it runopt_find.c). */
+/* The options of `stubrun run` (runopt.h): the table (its value parsers
+ * are runopt_values.c, the --help text made from it runopt_help.c, the
+ * lookups in it runopt_find.c). */
 #include "runopt.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "console.h"
-#include "target.h"
-#include "util.h"
-
-static int parse_timeout(runopt_value *out, const char *v, char *why,
-			 size_t whylen)
-{
-	if (runopt_parse_seconds(&out->seconds, v) < 0) {
-		util_errf(why, whylen, "%s", RUNOPT_TIMEOUT_PROBLEM);
-		return -1;
-	}
-	out->ms = (int)(out->seconds * 1000);
-	if (out->ms < 1)
-		out->ms = 1;
-	return 0;
-}
-
-static int parse_gdb(runopt_value *out, const char *s, char *why,
-		     size_t whylen)
-{
-	uint64_t port;
-
-	out->tcp = 0;
-	out->tcp_port = 0;
-	if (strcmp(s, "unix") == 0)
-		return 0;
-	out->tcp = 1;
-	if (strcmp(s, "tcp") == 0)
-		return 0;
-	if (strncmp(s, "tcp:", 4) == 0 && util_parse_u64(&port, s + 4) == 0 &&
-	    port > 0 && port < 65536) {
-		out->tcp_port = (int)port;
-		return 0;
-	}
-	util_errf(why, whylen, "expected unix, tcp or tcp:PORT");
-	return -1;
-}
-
-static int parse_semihosting(runopt_value *out, const char *v, char *why,
-			     size_t whylen)
-{
-	static const struct { const char *name; runopt_semihosting mode; } modes[] = {
-		{ "stubrun", RUNOPT_SH_STUBRUN }, { "qemu", RUNOPT_SH_QEMU },
-		{ "gdb", RUNOPT_SH_GDB }, { "off", RUNOPT_SH_OFF },
-	};
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(v, modes[i].name) == 0) {
-			out->sh = modes[i].mode;
-			return 0;
-		}
-	}
-	util_errf(why, whylen, "expected stubrun, qemu, gdb or off");
-	return -1;
-}
-
-static int parse_postmortem(runopt_value *out, const char *v, char *why,
-			    size_t whylen)
-{
-	static const struct { const char *name; runopt_postmortem mode; } modes[] = {
-		{ "brief", RUNOPT_PM_BRIEF }, { "full", RUNOPT_PM_FULL },
-		{ "none", RUNOPT_PM_NONE },
-	};
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(v, modes[i].name) == 0) {
-			out->pm = modes[i].mode;
-			return 0;
-		}
-	}
-	util_errf(why, whylen, "expected brief, full or none");
-	return -1;
-}
-
-static int parse_regex(runopt_value *out, const char *v, char *why,
-		       size_t whylen)
-{
-	(void)out;
-	return console_check_regex(v, why, whylen) == 0 ? 0 : -1;
-}
-
-static int parse_arch(runopt_value *out, const char *v, char *why,
-		      size_t whylen)
-{
-	char names[128];
-
-	(void)out;
-	if (target_by_name(v))
-		return 0;
-	target_names(names, sizeof(names), ", ");
-	util_errf(why, whylen, "unknown architecture (%s)", names);
-	return -1;
-}
-
-static int parse_preset(runopt_value *out, const char *v, char *why,
-			size_t whylen)
-{
-	const char *const *names = console_preset_names();
-	const console_rule *rules;
-	size_t n, len = 0;
-	char list[128] = "";
-
-	(void)out;
-	if (console_describe_preset(&rules, &n, v) == 0)
-		return 0;
-	for (size_t i = 0; names[i] && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					i ? ", " : "", names[i]);
-	util_errf(why, whylen, "unknown preset (known: %s)", list);
-	return -1;
-}
-
-static int parse_results(runopt_value *out, const char *v, char *why,
-			 size_t whylen)
-{
-	static const struct { const char *name; runopt_results mode; } modes[] = {
-		{ "auto", RUNOPT_RESULTS_AUTO }, { "ktap", RUNOPT_RESULTS_KTAP },
-		{ "tap", RUNOPT_RESULTS_TAP }, { "none", RUNOPT_RESULTS_NONE },
-	};
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(v, modes[i].name) == 0) {
-			out->results = modes[i].mode;
-			return 0;
-		}
-	}
-	util_errf(why, whylen, "expected ktap, tap, none or auto");
-	return -1;
-}
-
-/* BASE:LIMIT[:STACK_BASE:STACK_LIMIT], each a number util_parse_u64 takes;
- * the heap grows up (BASE < LIMIT), the stack down (LIMIT < BASE). */
-static int parse_heap(runopt_value *out, const char *s, char *why,
-		      size_t whylen)
-{
-	uint64_t *v = out->heap;
-	size_t n = 0;
-	const char *p = s, *end;
-
-	for (;;) {
-		if (n == 4 || util_parse_u64_prefix(&v[n], &end, p) < 0)
-			goto bad;
-		n++;
-		if (*end == '\0')
-			break;
-		if (*end != ':')
-			goto bad;
-		p = end + 1;
-	}
-	if ((n != 2 && n != 4) || v[0] >= v[1] || (n == 4 && v[3] >= v[2]))
-		goto bad;
-	out->has_stack = n == 4;
-	if (n == 2)
-		v[2] = v[3] = 0;
-	return 0;
-bad:
-	util_errf(why, whylen, "expected BASE:LIMIT[:STACK_BASE:STACK_LIMIT] "
-		  "with BASE < LIMIT and STACK_LIMIT < STACK_BASE");
-	return -1;
-}
-
-static int parse_loc(runopt_value *out, const char *v, char *why,
-		     size_t whylen)
-{
-	char msg[200];
-
-	if (expect_parse_operand(&out->where, v, msg, sizeof(msg)) < 0 ||
-	    out->where.kind == EXPECT_MEM || out->where.negative) {
-		util_errf(why, whylen, "expected a symbol, symbol+offset or "
-			  "address");
-		return -1;
-	}
-	return 0;
-}
-
-/* --snapshot-at: a LOC, or console:REGEX (a prompt, matched as a
- * --console-expect is: also on a line without its newline yet). */
-static int parse_snapshot_at(runopt_value *out, const char *v, char *why,
-			     size_t whylen)
-{
-	static const char prefix[] = RUNOPT_CONSOLE_AT;
-
-	if (strncmp(v, prefix, sizeof(prefix) - 1) != 0)
-		return parse_loc(out, v, why, whylen);
-	out->console_at = v + sizeof(prefix) - 1;
-	if (!*out->console_at) {
-		util_errf(why, whylen, "expected console:REGEX with a REGEX");
-		return -1;
-	}
-	return parse_regex(out, out->console_at, why, whylen);
-}
-
-/* NAME=TEXT: NAME names the test in events and reports (printable, no
- * '='), TEXT is what is typed after the restore, with the escapes of
- * --console-send. */
-static int parse_snapshot_test(runopt_value *out, const char *v, char *why,
-			       size_t whylen)
-{
-	const char *eq = strchr(v, '=');
-	char *text = NULL;
-	size_t len;
-	char msg[128] = "out of memory";
-
-	out->name_len = eq ? (size_t)(eq - v) : 0;
-	for (size_t i = 0; i < out->name_len; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			out->name_len = 0;
-	if (out->name_len == 0 || out->name_len > RUNOPT_TEST_NAME_MAX) {
-		util_errf(why, whylen, "expected NAME=TEXT (NAME 1 to %d "
-			  "printable characters)", RUNOPT_TEST_NAME_MAX);
-		return -1;
-	}
-	if (console_unescape(&text, &len, eq + 1, msg, sizeof(msg)) < 0) {
-		util_errf(why, whylen, "TEXT: %s", msg);
-		return -1;
-	}
-	free(text);
-	return 0;
-}
-
-/* LOC[:LEN][=r|w|a]: LEN bytes from LOC, written (w, the default), read
- * or accessed either way. */
-static int parse_watch(runopt_value *out, const char *v, char *why,
-		       size_t whylen)
-{
-	static const struct { char c; runopt_watch how; } hows[] = {
-		{ 'w', RUNOPT_WATCH_WRITE }, { 'r', RUNOPT_WATCH_READ },
-		{ 'a', RUNOPT_WATCH_ACCESS },
-	};
-	char loc[256];
-	const char *end = v + strcspn(v, ":="), *eq = strchr(v, '=');
-	size_t n = (size_t)(end - v);
-
-	out->watch_len = 0;
-	out->watch = RUNOPT_WATCH_WRITE;
-	if (n == 0 || n >= sizeof(loc))
-		goto bad;
-	memcpy(loc, v, n);
-	loc[n] = '\0';
-	if (parse_loc(out, loc, why, whylen) < 0)
-		return -1;
-	if (*end == ':') {
-		char len[32];
-		size_t ln = eq ? (size_t)(eq - end - 1) : strlen(end + 1);
-		if (ln == 0 || ln >= sizeof(len))
-			goto bad;
-		memcpy(len, end + 1, ln);
-		len[ln] = '\0';
-		/* Why 1 MiB: far beyond any guard or canary, and QEMU splits
-		 * a watchpoint into pages, so the bound keeps its cost sane. */
-		if (util_parse_u64(&out->watch_len, len) < 0 ||
-		    out->watch_len == 0 || out->watch_len > (1u << 20))
-			goto bad;
-	}
-	if (eq) {
-		size_t i;
-		for (i = 0; i < sizeof(hows) / sizeof(hows[0]); i++)
-			if (eq[1] == hows[i].c && eq[2] == '\0')
-				break;
-		if (i == sizeof(hows) / sizeof(hows[0]))
-			goto bad;
-		out->watch = hows[i].how;
-	}
-	return 0;
-bad:
-	util_errf(why, whylen, "expected LOC[:LEN][=r|w|a] (LEN 1 to 1048576)");
-	return -1;
-}
-
-/* --record[=N]: N instructions of history, 1 to 4096 (each is one
- * reverse step, which replays from the start of the recording). */
-static int parse_record(runopt_value *out, const char *v, char *why,
-			size_t whylen)
-{
-	if (util_parse_u64(&out->u64, v) < 0 || out->u64 < 1 || out->u64 > 4096) {
-		util_errf(why, whylen, "expected a number of instructions, 1 to 4096");
-		return -1;
-	}
-	return 0;
-}
-
-/* --coverage-strip N: directories dropped from a build path (GCOV_PREFIX_STRIP). */
-static int parse_strip(runopt_value *out, const char *v, char *why,
-		       size_t whylen)
-{
-	if (util_parse_u64(&out->u64, v) < 0 || out->u64 > 255) {
-		util_errf(why, whylen, "expected a number of directories, 0 to 255");
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_expect(runopt_value *out, const char *v, char *why,
-			size_t whylen)
-{
-	return expect_parse(&out->expr, v, why, whylen) < 0 ? -1 : 0;
-}
-
-static int parse_address(runopt_value *out, const char *v, char *why,
-			 size_t whylen)
-{
-	if (util_parse_u64(&out->u64, v) < 0) {
-		util_errf(why, whylen, "expected an address (e.g. 0x1000000)");
-		return -1;
-	}
-	return 0;
-}
-
-/* FILE[,format=raw|qcow2]; FILE may also be fat:DIR (QEMU's vvfat).
- * QEMU doubles a comma inside a file name; a FILE with a comma is refused
- * rather than escaped (the run names the file). */
-static int parse_drive(runopt_value *out, const char *v, char *why,
-		       size_t whylen)
-{
-	static const char *const formats[] = { "raw", "qcow2" };
-	const char *comma = strchr(v, ',');
-
-	out->format = "raw";
-	out->file_len = comma ? (size_t)(comma - v) : strlen(v);
-	if (out->file_len == 0)
-		goto bad;
-	if (!comma)
-		return 0;
-	if (strncmp(comma, ",format=", 8) != 0)
-		goto bad;
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(comma + 8, formats[i]) == 0) {
-			out->format = formats[i];
-			return 0;
-		}
-bad:
-	util_errf(why, whylen, "expected FILE[,format=raw|qcow2] (a file name "
-		  "without commas)");
-	return -1;
-}
+#include "runopt_values.h"
 
 #define V RUNOPT_VALUE
 #define F RUNOPT_FLAG
@@ -357,7 +18,7 @@ const runopt_def runopt_table[] = {
 	  "after -- are added to it" },
 	{ "--dtb", NULL, RUNOPT_DTB, V, 0, 1, NULL, "FILE", NULL,
 	  "QEMU -dtb: the device tree handed to the kernel" },
-	{ "--drive", NULL, RUNOPT_DRIVE, V, 1, 1, parse_drive,
+	{ "--drive", NULL, RUNOPT_DRIVE, V, 1, 1, runopt_parse_drive,
 	  "FILE[,format=raw|qcow2]", NULL,
 	  "a disk, on the machine's usual interface (pc: ide, virt:\n"
 	  "virtio), always with snapshot=on: FILE is never written;\n"
@@ -376,11 +37,11 @@ const runopt_def runopt_table[] = {
 	  "is not that ELF (vmlinux, the kernel inside an ISO); also a\n"
 	  "System.map (addresses only)" },
 	{ "--symbols-offset", NULL, RUNOPT_SYMBOLS_OFFSET, V, 0, 1,
-	  parse_address, "ADDR", NULL,
+	  runopt_parse_address, "ADDR", NULL,
 	  "add ADDR to every symbol (a relocated kernel; Linux needs\n"
 	  "nokaslr in --append for its addresses to hold)" },
 
-	{ "--arch", NULL, RUNOPT_ARCH, V, 0, 1, parse_arch, "ARCH", "Machine:",
+	{ "--arch", NULL, RUNOPT_ARCH, V, 0, 1, runopt_parse_arch, "ARCH", "Machine:",
 	  "one of those below (default: from the ELF header, the\n"
 	  "--symbols ELF or the --kernel header; required for raw\n"
 	  "images; a real-mode one boots IMAGE as a boot sector)" },
@@ -420,9 +81,9 @@ const runopt_def runopt_table[] = {
 	{ "--fail-symbol", NULL, RUNOPT_FAIL_SYMBOL, V, 1, 1, NULL, "NAME", NULL,
 	  "reaching NAME is a failure (repeatable; default:\n"
 	  "stubrun_panic, panic when present)" },
-	{ "--break", NULL, RUNOPT_BREAK, V, 1, 1, parse_loc, "LOC", NULL,
+	{ "--break", NULL, RUNOPT_BREAK, V, 1, 1, runopt_parse_loc, "LOC", NULL,
 	  "a checkpoint; LOC = symbol, symbol+offset, address" },
-	{ "--expect", NULL, RUNOPT_EXPECT, V, 1, 1, parse_expect, "EXPR", NULL,
+	{ "--expect", NULL, RUNOPT_EXPECT, V, 1, 1, runopt_parse_expect, "EXPR", NULL,
 	  "checked each time the preceding --break or --pass-at\n"
 	  "is reached (repeatable). EXPR = LHS OP RHS with OP one\n"
 	  "of == != < <= > >=; each side a number (12, 0x1f,\n"
@@ -433,10 +94,10 @@ const runopt_def runopt_table[] = {
 	  "target has one so called, else a symbol. A negative\n"
 	  "number makes the comparison signed at the other\n"
 	  "side's width." },
-	{ "--pass-at", NULL, RUNOPT_PASS_AT, V, 1, 1, parse_loc, "LOC", NULL,
+	{ "--pass-at", NULL, RUNOPT_PASS_AT, V, 1, 1, runopt_parse_loc, "LOC", NULL,
 	  "reaching LOC with its --expect checks holding ends\n"
 	  "the run with status 0" },
-	{ "--watch", NULL, RUNOPT_WATCH, V, 1, 1, parse_watch, "LOC[:LEN][=r|w|a]",
+	{ "--watch", NULL, RUNOPT_WATCH, V, 1, 1, runopt_parse_watch, "LOC[:LEN][=r|w|a]",
 	  NULL,
 	  "fail when the guest writes (w, default), reads (r)\n"
 	  "or touches (a) LEN bytes at LOC (default: a pointer's\n"
@@ -447,7 +108,7 @@ const runopt_def runopt_table[] = {
 	  "a bare-metal image's HardFault/BusFault/..., VBAR's\n"
 	  "synchronous and SError entries or mtvec end the run\n"
 	  "at once, naming the fault)" },
-	{ "--postmortem", NULL, RUNOPT_POSTMORTEM, V, 0, 1, parse_postmortem,
+	{ "--postmortem", NULL, RUNOPT_POSTMORTEM, V, 0, 1, runopt_parse_postmortem,
 	  "brief|full|none", NULL,
 	  "what a failure prints: brief (default: source lines,\n"
 	  "backtrace with arguments and locals, general registers,\n"
@@ -455,12 +116,12 @@ const runopt_def runopt_table[] = {
 	  "QEMU's info registers) or none" },
 	{ "--postmortem-file", NULL, RUNOPT_POSTMORTEM_FILE, V, 0, 1, NULL, "FILE",
 	  NULL, "also write the full post-mortem of a failure to FILE" },
-	{ "--record", NULL, RUNOPT_RECORD, RUNOPT_OPTIONAL, 0, 1, parse_record,
+	{ "--record", NULL, RUNOPT_RECORD, RUNOPT_OPTIONAL, 0, 1, runopt_parse_record,
 	  "[=N]", NULL,
 	  "run under QEMU's record/replay; on a failure, replay\n"
 	  "it and print the last N instructions executed (default\n"
 	  "32), found by stepping backwards (needs qemu-img)" },
-	{ "--watch-back", NULL, RUNOPT_WATCH_BACK, V, 0, 1, parse_watch,
+	{ "--watch-back", NULL, RUNOPT_WATCH_BACK, V, 0, 1, runopt_parse_watch,
 	  "LOC[:LEN]", NULL,
 	  "with --record: find the last write to LOC before the\n"
 	  "failure (who corrupted it), with its backtrace" },
@@ -478,12 +139,12 @@ const runopt_def runopt_table[] = {
 	  "HOST:PORT", NULL,
 	  "where gdb connects (default: a unix socket in a private\n"
 	  "directory)" },
-	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, parse_timeout, "SECONDS",
+	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, runopt_parse_timeout, "SECONDS",
 	  NULL, "give up after the guest has run SECONDS (default 60;\n"
 	  "fractions allowed): from its first instruction, less the\n"
 	  "time gdb or a snapshot's save holds the machine (the\n"
 	  "reports' guest time); QEMU's start-up gets 4 s more" },
-	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, parse_snapshot_at,
+	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, runopt_parse_snapshot_at,
 	  "LOC|console:REGEX", "Snapshots (docs/SNAPSHOTS.md):",
 	  "boot once to LOC, or to the first console text matching\n"
 	  "REGEX (a shell prompt; matched as --console-expect is),\n"
@@ -494,14 +155,14 @@ const runopt_def runopt_table[] = {
 	  "guest asks stubrun_test_selected(), include/stubrun/\n"
 	  "guest.h). Needs qemu-img" },
 	{ "--snapshot-test", NULL, RUNOPT_SNAPSHOT_TEST, V, 1, 1,
-	  parse_snapshot_test, "NAME=TEXT", NULL,
+	  runopt_parse_snapshot_test, "NAME=TEXT", NULL,
 	  "a console test from the snapshot: restore it, type TEXT\n"
 	  "(the escapes of --console-send), judge by the console:\n"
 	  "the --console-pass/-fail/-expect/-send options after it\n"
 	  "are this test's, those before the first --snapshot-test\n"
 	  "(and --console-preset) every test's (repeatable)" },
 
-	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, parse_gdb, "unix|tcp[:PORT]",
+	{ "--gdb", NULL, RUNOPT_GDB, V, 0, 1, runopt_parse_gdb, "unix|tcp[:PORT]",
 	  "Stub:",
 	  "how QEMU opens its stub (default unix: a unix\n"
 	  "socketpair, one end passed to QEMU: no socket file)" },
@@ -515,7 +176,7 @@ const runopt_def runopt_table[] = {
 	  "spawn, connect, handshake, breakpoints, run, ...)" },
 
 	{ "--semihosting", NULL, RUNOPT_SEMIHOSTING, RUNOPT_OPTIONAL, 0, 1,
-	  parse_semihosting, "[=MODE]",
+	  runopt_parse_semihosting, "[=MODE]",
 	  "Semihosting (Arm and RISC-V guests; see docs/SEMIHOSTING.md):",
 	  "who services the guest's semihosting calls:\n"
 	  "stubrun (bare --semihosting; the default when the\n"
@@ -530,20 +191,20 @@ const runopt_def runopt_table[] = {
 	{ "--semihosting-allow-system", NULL, RUNOPT_SH_ALLOW_SYSTEM, F, 0, 1,
 	  NULL, NULL, NULL,
 	  "let SYS_SYSTEM run host commands (refused by default)" },
-	{ "--heap", NULL, RUNOPT_HEAP, V, 0, 1, parse_heap,
+	{ "--heap", NULL, RUNOPT_HEAP, V, 0, 1, runopt_parse_heap,
 	  "BASE:LIMIT[:STACK_BASE:STACK_LIMIT]", NULL,
 	  "SYS_HEAPINFO's answer (default: the image's\n"
 	  "__heap_start, __heap_end, __stack... symbols, then\n"
 	  "QEMU's rule)" },
 
-	{ "--console-pass", NULL, RUNOPT_CONSOLE_PASS, V, 1, 1, parse_regex, "REGEX",
+	{ "--console-pass", NULL, RUNOPT_CONSOLE_PASS, V, 1, 1, runopt_parse_regex, "REGEX",
 	  "The console (PCRE2 patterns; see docs/CONSOLE.md):",
 	  "a console line matching REGEX passes the run\n"
 	  "(repeatable)" },
-	{ "--console-fail", NULL, RUNOPT_CONSOLE_FAIL, V, 1, 1, parse_regex, "REGEX",
+	{ "--console-fail", NULL, RUNOPT_CONSOLE_FAIL, V, 1, 1, runopt_parse_regex, "REGEX",
 	  NULL, "a console line matching REGEX fails the run at once,\n"
 	  "with a post-mortem where the guest printed it (repeatable)" },
-	{ "--console-expect", NULL, RUNOPT_CONSOLE_EXPECT, V, 1, 1, parse_regex,
+	{ "--console-expect", NULL, RUNOPT_CONSOLE_EXPECT, V, 1, 1, runopt_parse_regex,
 	  "REGEX", NULL,
 	  "a script step: wait for REGEX (also on a line without\n"
 	  "its newline yet, such as a prompt); the run passes when\n"
@@ -551,11 +212,11 @@ const runopt_def runopt_table[] = {
 	{ "--console-send", NULL, RUNOPT_CONSOLE_SEND, V, 1, 1, NULL, "TEXT",
 	  NULL, "a script step: type TEXT into the console once the\n"
 	  "expect before it matched (\\n \\r \\t \\\\ \\xNN)" },
-	{ "--console-preset", NULL, RUNOPT_CONSOLE_PRESET, V, 0, 1, parse_preset,
+	{ "--console-preset", NULL, RUNOPT_CONSOLE_PRESET, V, 0, 1, runopt_parse_preset,
 	  "NAME",
 	  NULL, "the failure lines of a known kernel: linux, u-boot,\n"
 	  "zephyr (docs/CONSOLE.md lists each rule)" },
-	{ "--results", NULL, RUNOPT_RESULTS, V, 0, 1, parse_results,
+	{ "--results", NULL, RUNOPT_RESULTS, V, 0, 1, runopt_parse_results,
 	  "ktap|tap|none", NULL,
 	  "read KTAP/TAP test results from the console, each a\n"
 	  "test of its own in --events and `stubrun test` (default:\n"
@@ -570,7 +231,7 @@ const runopt_def runopt_table[] = {
 	  "--coverage -fprofile-info-section=gcov_info and\n"
 	  "STUBRUN_GUEST_COVERAGE); stubrun calls the guest's\n"
 	  "stubrun_coverage_dump() at the exit if it did not" },
-	{ "--coverage-strip", NULL, RUNOPT_COVERAGE_STRIP, V, 0, 1, parse_strip,
+	{ "--coverage-strip", NULL, RUNOPT_COVERAGE_STRIP, V, 0, 1, runopt_parse_strip,
 	  "N", NULL,
 	  "drop the first N directories of each object's build\n"
 	  "path under DIR (as GCOV_PREFIX_STRIP; default 0)" },

@@ -398,6 +398,14 @@ int run_read_arg(int64_t *out, run_ctx *r, int as_pointer);
  * made printable. */
 int run_read_string(char *out, size_t cap, run_ctx *r, uint64_t addr);
 
+/* run_semihost.c: semihosting. */
+/* Sets r->sh_mode, the service in effect; before QEMU starts (its
+ * arguments need it). 0, or -1 with the verdict set (125). */
+int run_semihost_mode(run_ctx *r);
+/* Makes the service and plans a breakpoint on each of the image's traps;
+ * 0, or -1 with the verdict set. */
+int run_semihost_plan(run_ctx *r);
+
 /* run_coverage.c: --coverage. */
 /* Plans the hooks' breakpoints; 0, or -1 with the verdict set (125: the
  * image has no coverage to dump, DIR cannot be made). */

@@ -1,6 +1,6 @@
 /*
- * `stubrun test`: loads the suites, selects tests (--filter, --shard,
- * Bazel's sharding, --durations), runs them through the scheduler as child
+ * `stubrun test`: loads the suites, has suite_select.c pick the tests
+ * (with Bazel's sharding applied to the options first), runs them through the scheduler as child
  * `stubrun run` processes in rounds (a round reruns what failed and may be
  * retried), and writes the reports. Entry: suite_main().
  */
@@ -10,12 +10,11 @@
 #include "util.h"
 #include "report.h"
 #include "privdir.h"
-#include "shard.h"
 #include "suite_bazel.h"
 #include "quarantine.h"
-#include "suite_durations.h"
 #include "suite_coverage.h"
 #include "suite_report_file.h"
+#include "suite_select.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -104,142 +103,13 @@ static int load_suites(ctx *c, char *err, size_t errlen)
 	return 0;
 }
 
-static int filtered(const suite_opts *o, const char *name)
+static int alloc_jobs(ctx *c, char *err, size_t errlen)
 {
-	if (o->nfilters == 0)
-		return 1;
-	for (size_t i = 0; i < o->nfilters; i++)
-		if (fnmatch(o->filters[i], name, 0) == 0)
-			return 1;
-	return 0;
-}
-
-typedef struct pick {
-	size_t suite, test;
-	char *key;
-} pick;
-
-/* --durations: each pick's cost from the earlier report, then LPT.
- * -1 (message in err) for out of memory, SUITE_EXIT_BADREPORT's -4 when
- * the report cannot be read. */
-static int select_balanced(ctx *c, unsigned char *keep, const pick *picks,
-			   const char **keys, size_t n, char *err, size_t errlen)
-{
-	suite_durations *d = NULL;
-	long *cost = calloc(n + 1, sizeof(*cost));
-	int rc = -1;
-
-	if (!cost)
-		goto nomem;
-	rc = suite_durations_read(&d, c->o.durations, err, errlen);
-	if (rc == SUITE_DURATIONS_ENOMEM)
-		goto nomem;
-	if (rc < 0) {
-		rc = -SUITE_EXIT_BADREPORT;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		cost[i] = suite_durations_of(d, c->suites[picks[i].suite]->path,
-					     c->suites[picks[i].suite]->tests[picks[i].test].name);
-	if (shard_select_balanced(keep, keys, cost, n, c->o.shard_index,
-				  c->o.shard_total) < 0)
-		goto nomem;
-	rc = 0;
-	goto out;
-nomem:
-	snprintf(err, errlen, "out of memory");
-	rc = -1;
-out:
-	suite_durations_free(d);
-	free(cost);
-	return rc;
-}
-
-static int add_insts(ctx *c, const pick *p)
-{
-	const suite *s = c->suites[p->suite];
-	const suite_test *t = &s->tests[p->test];
-
-	for (int k = 1; k <= c->o.repeat; k++) {
-		suite_inst *in = &c->insts[c->ninsts];
-		memset(in, 0, sizeof(*in));
-		in->suite = s;
-		in->suite_index = p->suite;
-		in->test = t;
-		in->retries = t->retry_failed >= 0 ? t->retry_failed
-			    : c->o.retry_failed;
-		if (c->o.repeat > 1 ? asprintf(&in->name, "%s#%d", t->name, k) < 0
-				    : !(in->name = strdup(t->name)))
-			return -1;
-		c->ninsts++;
+	if (!(c->jobs = calloc(c->ninsts + 1, sizeof(*c->jobs)))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	return 0;
-}
-
-/* --filter, then the shard (over the sorted filtered list), then --repeat. */
-static int select_tests(ctx *c, char *err, size_t errlen)
-{
-	pick *picks = NULL;
-	const char **keys = NULL;
-	unsigned char *keep = NULL;
-	size_t n = 0, total = 0, kept = 0;
-	int rc = -1;
-
-	for (size_t s = 0; s < c->nsuites; s++)
-		total += c->suites[s]->ntests;
-	picks = calloc(total + 1, sizeof(*picks));
-	keys = calloc(total + 1, sizeof(*keys));
-	keep = calloc(total + 1, 1);
-	if (!picks || !keys || !keep)
-		goto nomem;
-	for (size_t s = 0; s < c->nsuites; s++)
-		for (size_t t = 0; t < c->suites[s]->ntests; t++) {
-			if (!filtered(&c->o, c->suites[s]->tests[t].name))
-				continue;
-			picks[n].suite = s;
-			picks[n].test = t;
-			/* Distinct keys even when two suites share names. */
-			if (asprintf(&picks[n].key, "%s%c%s", c->suites[s]->path,
-				     0x1f, c->suites[s]->tests[t].name) < 0)
-				goto nomem;
-			keys[n] = picks[n].key;
-			keep[n++] = 1;
-		}
-	if (c->o.nfilters && n == 0) {
-		snprintf(err, errlen, "no test matches --filter");
-		goto out;
-	}
-	if (c->o.shard_total && c->o.durations) {
-		int drc = select_balanced(c, keep, picks, keys, n, err, errlen);
-		if (drc < 0) {
-			rc = drc;
-			goto out;
-		}
-	} else if (c->o.shard_total &&
-		   shard_select(keep, keys, n, c->o.shard_index,
-				c->o.shard_total) < 0) {
-		goto nomem;
-	}
-	for (size_t i = 0; i < n; i++)
-		kept += keep[i];
-	c->insts = calloc(kept * (size_t)c->o.repeat + 1, sizeof(*c->insts));
-	c->jobs = calloc(kept * (size_t)c->o.repeat + 1, sizeof(*c->jobs));
-	if (!c->insts || !c->jobs)
-		goto nomem;
-	for (size_t i = 0; i < n; i++)
-		if (keep[i] && add_insts(c, &picks[i]) < 0)
-			goto nomem;
-	rc = 0;
-	goto out;
-nomem:
-	snprintf(err, errlen, "out of memory");
-out:
-	for (size_t i = 0; i < n; i++)
-		free(picks[i].key);
-	free(picks);
-	free(keys);
-	free(keep);
-	return rc;
 }
 
 /* ---- --list ---- */
@@ -587,7 +457,9 @@ int suite_main(int argc, char **argv)
 	}
 	if (load_suites(&c, err, sizeof(err)) < 0)
 		goto fail;
-	if ((rc = select_tests(&c, err, sizeof(err))) < 0) {
+	if ((rc = suite_select(&c.o, c.suites, c.nsuites, &c.insts,
+			       &c.ninsts, err, sizeof(err))) < 0 ||
+	    (rc = alloc_jobs(&c, err, sizeof(err))) < 0) {
 		status = rc == -SUITE_EXIT_BADREPORT ? SUITE_EXIT_BADREPORT
 						     : SUITE_EXIT_ERROR;
 		goto fail_status;

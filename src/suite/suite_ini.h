@@ -1,5 +1,6 @@
 /*
- * Private to the suite parser (suite_ini.c, suite_parse.c): the sections
+ * Private to the suite parser (suite_ini.c, suite_keys.c, suite_parse.c):
+ * the sections
  * and keys read so far, and the parser state with its first error.
  */
 #ifndef SUITE_INI_H
@@ -60,6 +61,15 @@ void suite_fail_at(parser *p, int line, int code, const char *fmt, ...)
 /* libinih's line reader (ini_parse_stream): counts lines, parses section
  * headers into p->secs and refuses what libinih would misread. */
 char *suite_ini_reader(char *str, int num, void *stream);
+
+/* libinih's handler (suite_keys.c): takes one key of the current section,
+ * checking its name and value; 0 (p->err set) stops the parse. */
+int suite_key_handler(void *user, const char *sec, const char *name,
+		      const char *value);
+/* Repeatable keys add to the defaults and may appear more than once. */
+int suite_key_repeats(const key_def *d);
+/* An integer in lo..hi (strtol base 0, the whole text); 0 or -1. */
+int suite_parse_long(long *out, const char *v, long lo, long hi);
 
 /* Parses suite text of `len` bytes (suite_parse.c). `check_files`: each
  * literal image path must name a regular file (a suite read from disk;
