@@ -212,20 +212,20 @@ demo:
 	@$(MAKE) --no-print-directory all examples
 	@sh scripts/demo.sh $(BUILD)/stubrun $(EXAMPLES_OUT)
 
-# The README's test command: setup, build, every test; then every test again
-# built with AddressSanitizer + UBSan (in build/san), so CI always runs both.
-# The integration tests run once, against the sanitized stubrun: the same
-# code at the same -O2, with ASan and UBSan watching and slower, which is
-# the harder test of timing; most of their time is QEMU's, which a second,
-# plain pass would only repeat (`make test` runs them against build/).
-# Only valgrind's test needs the plain build (it cannot run an ASan one).
-# The builds use every CPU (.ci/run calls plain `make check`); the tests
-# set their own parallelism.
+# The README's test command: setup, build, every test, built with
+# AddressSanitizer + UBSan (in build/san), so CI always runs them so.
+# Each test runs once, against the sanitized build: the same code at the
+# same -O2, with ASan and UBSan watching and slower, which is the harder
+# test of timing; most of the integration tests' time is QEMU's, which a
+# second, plain pass would only repeat (`make test` runs them against
+# build/). Only valgrind's test needs the plain build (it cannot run an
+# ASan one). The builds use every CPU (.ci/run calls plain `make check`);
+# the tests set their own parallelism.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory -j$(NPROC) all examples headers
-	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory -j$(NPROC) all examples headers \
+		$(TEST_INT) $(FAULTSTUB)
 	@$(MAKE) --no-print-directory test-integration \
 		INT_ARGS="--filter hygiene_valgrind/*"
 	@$(MAKE) --no-print-directory -j$(NPROC) SANITIZE=1 all \
