@@ -161,6 +161,36 @@ const char *harness_example(char *buf, size_t len, const char *name)
 	return buf;
 }
 
+int harness_copy_example(const char *name, const char *dir)
+{
+	char src[512];
+	const char *argv[] = { "cp", src, dir, NULL };
+	harness_result res;
+	int rc;
+
+	harness_example(src, sizeof(src), name);
+	if (access(src, R_OK) != 0)
+		return -1;
+	rc = harness_run(&res, argv, 30) == 0 && res.status == 0 ? 0 : -2;
+	harness_result_free(&res);
+	return rc;
+}
+
+pid_t harness_spawn_quiet(const char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 int harness_count_processes(const char *needle)
 {
 	DIR *d = opendir("/proc");

@@ -7,6 +7,7 @@
 #define TESTS_HARNESS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct harness_result {
 	int status;      /* exit status; 128+N when killed by signal N; -1 on error */
@@ -30,6 +31,14 @@ void harness_result_free(harness_result *res);
 const char *harness_stubrun(void);
 /* Writes "$STUBRUN_EXAMPLES/name" to buf and returns buf. */
 const char *harness_example(char *buf, size_t len, const char *name);
+
+/* Copies the example `name` into the directory `dir`: 0, -1 when the
+ * example is not built (the caller skips), -2 when the copy fails. */
+int harness_copy_example(const char *name, const char *dir);
+
+/* Starts argv (argv[0] searched in PATH) in the background with stdin,
+ * stdout and stderr on /dev/null: its pid, or -1. The caller waits. */
+pid_t harness_spawn_quiet(const char *const argv[]);
 
 /* Number of processes whose command line contains `needle` (via /proc),
  * used to check that no QEMU outlives a test. */

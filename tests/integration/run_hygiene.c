@@ -46,19 +46,12 @@ TestSuite(run_hygiene, .init = setup, .fini = teardown);
 /* Starts stubrun on a hanging guest; returns its pid once its QEMU runs. */
 static pid_t start_hanging(const char *name)
 {
-	pid_t pid = fork();
+	const char *argv[] = { harness_stubrun(), "--timeout", "50", "--qemu-arg",
+			       "-name", "--qemu-arg", name,
+			       EXAMPLE("riscv64-hang.elf"), NULL };
+	pid_t pid = harness_spawn_quiet(argv);
 
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execl(harness_stubrun(), harness_stubrun(), "--timeout", "50",
-		      "--qemu-arg", "-name", "--qemu-arg", name,
-		      EXAMPLE("riscv64-hang.elf"), (char *)NULL);
-		_exit(127);
-	}
 	for (int i = 0; i < 1000 && harness_count_processes(name) == 0; i++)
 		poll(NULL, 0, 10);
 	cr_assert_gt(harness_count_processes(name), 0, "QEMU never started");
@@ -118,15 +111,9 @@ Test(run_hygiene, parallel_runs_do_not_collide)
 
 	for (int i = 0; i < N; i++) {
 		const char *img = EXAMPLE(images[i]);
-		pids[i] = fork();
+		const char *argv[] = { harness_stubrun(), img, NULL };
+		pids[i] = harness_spawn_quiet(argv);
 		cr_assert_geq(pids[i], 0);
-		if (pids[i] == 0) {
-			int devnull = open("/dev/null", O_RDWR);
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-			execl(harness_stubrun(), harness_stubrun(), img, (char *)NULL);
-			_exit(127);
-		}
 	}
 	for (int i = 0; i < N; i++) {
 		int st = 0;

@@ -202,16 +202,10 @@ static void interrupt(int sig, int want_status, const char *why)
 	snprintf(needle, sizeof(needle), "sleep %s", slow);
 	data(suite, sizeof(suite), "slow.ini");
 	tmp(xml, sizeof(xml), "out.xml");
-	pid = fork();
+	const char *argv[] = { harness_stubrun(), "test", "-j", "3", "--junit",
+			       xml, suite, NULL };
+	pid = harness_spawn_quiet(argv);
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(harness_stubrun(), harness_stubrun(), "test", "-j", "3",
-		      "--junit", xml, suite, (char *)NULL);
-		_exit(127);
-	}
 	wait_for(needle, 3);
 	kill(pid, sig);
 	for (int i = 0; i < 600 && waitpid(pid, &st, WNOHANG) == 0; i++)

@@ -136,16 +136,10 @@ Test(suite_examples, sigint_mid_run_leaves_no_qemu)
 	write_suite("hang.ini", "[test \"h\"]\nimage = img/*-hang.elf\ntimeout = 60\n");
 	snprintf(suite, sizeof(suite), "%s/hang.ini", dir);
 	snprintf(xml, sizeof(xml), "%s/hang.xml", dir);
-	pid = fork();
+	const char *argv[] = { harness_stubrun(), "test", "-j", "4", "--junit",
+			       xml, suite, NULL };
+	pid = harness_spawn_quiet(argv);
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(harness_stubrun(), harness_stubrun(), "test", "-j", "4",
-		      "--junit", xml, suite, (char *)NULL);
-		_exit(127);
-	}
 	for (i = 0; i < 800 && our_qemus() < 4; i++)
 		usleep(25000);
 	cr_assert_eq(our_qemus(), 4, "4 QEMUs never ran at once");
@@ -294,13 +288,13 @@ Test(suite_examples, a_test_that_hangs_fails_with_its_post_mortem)
 /* Copies the example `name` into img/; skips the test when not built. */
 static void copy_example(const char *name)
 {
-	char src[512], cmd[1200];
+	char img[600];
 
-	harness_example(src, sizeof(src), name);
-	if (access(src, R_OK) != 0)
-		cr_skip_test("%s not built (make examples)", src);
-	snprintf(cmd, sizeof(cmd), "cp '%s' %s/img/", src, dir);
-	cr_assert_eq(system(cmd), 0);
+	snprintf(img, sizeof(img), "%s/img", dir);
+	int rc = harness_copy_example(name, img);
+	if (rc == -1)
+		cr_skip_test("%s not built (make examples)", name);
+	cr_assert_eq(rc, 0, "cannot copy %s into %s", name, img);
 }
 
 /* Writes suite NAME.ini with `text`; its path in suite, its report's

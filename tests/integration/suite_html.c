@@ -236,13 +236,10 @@ Test(suite_html, stand_in_page_keeps_hostile_text_inert_and_sorts)
 
 static void copy_example(const char *name)
 {
-	char src[512], cmd[1200];
-
-	harness_example(src, sizeof(src), name);
-	if (access(src, R_OK) != 0)
-		cr_skip_test("%s not built (make examples)", src);
-	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/'", src, dir);
-	cr_assert_eq(system(cmd), 0);
+	int rc = harness_copy_example(name, dir);
+	if (rc == -1)
+		cr_skip_test("%s not built (make examples)", name);
+	cr_assert_eq(rc, 0, "cannot copy %s into %s", name, dir);
 }
 
 static void write_file(const char *name, const char *text)
