@@ -305,6 +305,25 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 	return any_bad;
 }
 
+/* The run's own case, under `name`. */
+static int run_case(suite_inst *in, const suite_events *ev, report_outcome run,
+		    const char *msg, const char *name)
+{
+	report_case *c = add_case(in);
+
+	if (!c)
+		return -ENOMEM;
+	c->name = name;
+	c->outcome = run;
+	c->message = msg;
+	c->exit_status = in->job->spawn_errno ? -1 : in->job->exit_status;
+	c->duration_ms = in->job->end_ms - in->job->start_ms;
+	c->guest_ms = verdict_guest(ev);
+	c->output = in->job->out;
+	c->log = in->job->err;
+	return 0;
+}
+
 int suite_inst_results(suite_inst *in, const char *why_cancelled)
 {
 	suite_events ev;
@@ -326,23 +345,13 @@ int suite_inst_results(suite_inst *in, const char *why_cancelled)
 		rc = not_run(in, &ev, in->test->guest_tests,
 			     in->test->nguest_tests);
 	/* The run itself is a result when nothing else explains its
-	 * verdict: no guest tests, or all of them passed. */
-	if (rc >= 0 && (ev.nguests == 0 || (run != REPORT_PASS && !bad))) {
-		report_case *c = add_case(in);
-		if (!c) {
-			rc = -ENOMEM;
-		} else {
-			c->name = in->name;
-			c->outcome = run;
-			c->message = msg;
-			c->exit_status = in->job->spawn_errno ? -1
-				       : in->job->exit_status;
-			c->duration_ms = in->job->end_ms - in->job->start_ms;
-			c->guest_ms = verdict_guest(&ev);
-			c->output = in->job->out;
-			c->log = in->job->err;
-		}
-	}
+	 * verdict: no guest tests, or all of them passed. A group's run is
+	 * every member's, as if each had booted alone: a boot that never
+	 * reached the snapshot fails them all. */
+	if (ev.nguests == 0 || (run != REPORT_PASS && !bad))
+		for (size_t m = 0; rc >= 0 && m <= in->nmore; m++)
+			rc = run_case(in, &ev, run, msg,
+				      m ? in->more_names[m - 1] : in->name);
 	for (size_t i = 0; i < in->ncases; i++)
 		if (in->cases[i].outcome != REPORT_PASS &&
 		    in->cases[i].outcome != REPORT_NOTRUN)

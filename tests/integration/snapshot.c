@@ -196,3 +196,46 @@ Test(snapshot, console_tests_from_a_symbol, .timeout = 60)
 	free(e);
 	harness_result_free(&res);
 }
+
+/* A suite's tests that share one boot: when the boot never reaches the
+ * snapshot point, every member fails with the run's reason, as if each
+ * had booted alone (and not only the first, with the rest "not run"). */
+Test(snapshot, shared_boot_that_fails_fails_every_member, .timeout = 60)
+{
+	char img[512], dir[] = "/tmp/stubrun-snap-grp-XXXXXX", ini[600],
+	     xml[600], text[1400];
+	harness_result res;
+
+	example_or_skip(img, sizeof(img), "riscv64-pass.elf");
+	cr_assert_eq(harness_scratch_make(dir), 0);
+	snprintf(ini, sizeof(ini), "%s/g.ini", dir);
+	snprintf(xml, sizeof(xml), "%s/r.xml", dir);
+	snprintf(text, sizeof(text),
+		 "[defaults]\nimage = %s\nsnapshot-at = console:NEVER-PRINTED\n"
+		 "[test \"a\"]\nsnapshot-test = one=echo 1\\n\nconsole-pass = ^1\n"
+		 "[test \"b\"]\nsnapshot-test = two=echo 2\\n\nconsole-pass = ^2\n",
+		 img);
+	FILE *f = fopen(ini, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	const char *argv[] = { harness_stubrun(), "test", "--junit", xml, ini,
+			       NULL };
+	cr_assert_eq(harness_run(&res, argv, 60), 0);
+	char *junit = harness_slurp(xml);
+	cr_assert_not_null(junit);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	/* One boot for both. */
+	cr_expect_eq(count(res.err, "--- a (stubrun run, stderr) ---") +
+		     count(res.err, "--- b (stubrun run, stderr) ---"), 1,
+		     "%s", res.err);
+	cr_expect(strstr(res.err, "0 passed, 2 failed"), "%s", res.err);
+	cr_expect_eq(count(junit, "<failure message=\"exit status 1, expected 0 "
+			   "(the guest never reached --snapshot-at"), 2,
+		     "a failure of each member:\n%s", junit);
+	cr_expect(strstr(junit, "<testcase name=\"a\""), "%s", junit);
+	cr_expect(strstr(junit, "<testcase name=\"b\""), "%s", junit);
+	free(junit);
+	harness_result_free(&res);
+	harness_scratch_remove(dir);
+}
