@@ -245,6 +245,8 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		 * QEMU's start-up has its allowance, and the post-mortem a
 		 * quarter more, at least 2 s. A test that may wait for gdb
 		 * gets none, and talks to the terminal. */
+		if (suite_group_plans_later(in) && !in->debug)
+			in->plan_test_ms = (long)(secs * 1000.0);
 		secs *= (double)suite_group_runs(in);
 		in->job->timeout_ms = in->debug ? 0 : (long)(secs * 1000.0) +
 				      UTIL_STARTUP_MS +
@@ -278,6 +280,9 @@ static int on_done(sched_job *job, void *arg)
 static void on_tick(const sched_job *jobs, size_t n, long now, void *arg)
 {
 	ctx *c = arg;
+
+	for (size_t i = 0; i < c->ninsts; i++)
+		suite_group_watch_plan(&c->insts[i]);
 	suite_progress_tick(&c->prog, jobs, n, now);
 }
 

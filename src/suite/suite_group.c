@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runopt.h"
+#include "suite_events.h"
 
 /* The option whose name opens t->opts[i] ("--semihosting=x" is one
  * token), or NULL. */
@@ -193,6 +194,35 @@ size_t suite_group_runs(const suite_inst *in)
 		}
 	}
 	return runs;
+}
+
+int suite_group_plans_later(const suite_inst *in)
+{
+	const suite_test *t = in->test;
+	int at = 0;
+
+	if (suite_group_runs(in) != 1)
+		return 0;
+	for (size_t i = 0; i < t->nopts; i = next_opt(t, i)) {
+		const runopt_def *d = opt_at(t, i);
+		at |= d && d->id == RUNOPT_SNAPSHOT_AT;
+	}
+	return at;
+}
+
+void suite_group_watch_plan(suite_inst *in)
+{
+	suite_events ev;
+
+	if (!in->plan_test_ms || in->plan_read || !in->job ||
+	    in->job->state != SCHED_RUNNING)
+		return;
+	/* A line still being written is skipped as bad: read next tick. */
+	if (suite_events_read(&ev, in->events_path) == 0 && ev.nplan) {
+		in->job->timeout_ms += (long)ev.nplan * in->plan_test_ms;
+		in->plan_read = 1;
+	}
+	suite_events_clear(&ev);
 }
 
 void suite_group_member(const char **inst_name, const suite_test **test,

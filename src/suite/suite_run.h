@@ -28,6 +28,12 @@ typedef struct suite_inst {
 	const suite_test **more;
 	char **more_names;
 	size_t nmore;
+	/* A run of the image's own tests from a snapshot (--snapshot-at
+	 * without --snapshot-test) names them only in its plan event: each
+	 * then adds plan_test_ms to the backstop (0: not such a run), once
+	 * the plan is read. */
+	long plan_test_ms;
+	int plan_read;
 
 	/* Results, after suite_inst_results(). */
 	report_case *cases;
@@ -109,6 +115,13 @@ size_t suite_group_boot_len(const suite_test *t);
 
 /* Runs of --timeout the instance may take: 1 + its --snapshot-tests. */
 size_t suite_group_runs(const suite_inst *inst);
+
+/* 1 when the instance's run takes its tests from the image's plan after
+ * a --snapshot-at (no --snapshot-test names them). */
+int suite_group_plans_later(const suite_inst *inst);
+/* While the instance runs: once its run's plan event is in the events
+ * file, adds plan_test_ms per planned test to the job's backstop. */
+void suite_group_watch_plan(suite_inst *inst);
 
 /* The instance and test names a case of the instance belongs to (the
  * member of a group whose NAME/ it starts with). */

@@ -197,6 +197,15 @@ Test(snapshot, console_tests_from_a_symbol, .timeout = 60)
 	harness_result_free(&res);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0, "%s", path);
+}
+
 /* A suite's tests that share one boot: when the boot never reaches the
  * snapshot point, every member fails with the run's reason, as if each
  * had booted alone (and not only the first, with the rest "not run"). */
@@ -215,10 +224,7 @@ Test(snapshot, shared_boot_that_fails_fails_every_member, .timeout = 60)
 		 "[test \"a\"]\nsnapshot-test = one=echo 1\\n\nconsole-pass = ^1\n"
 		 "[test \"b\"]\nsnapshot-test = two=echo 2\\n\nconsole-pass = ^2\n",
 		 img);
-	FILE *f = fopen(ini, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
+	write_text(ini, text);
 	const char *argv[] = { harness_stubrun(), "test", "--junit", xml, ini,
 			       NULL };
 	cr_assert_eq(harness_run(&res, argv, 60), 0);
@@ -236,6 +242,33 @@ Test(snapshot, shared_boot_that_fails_fails_every_member, .timeout = 60)
 	cr_expect(strstr(junit, "<testcase name=\"a\""), "%s", junit);
 	cr_expect(strstr(junit, "<testcase name=\"b\""), "%s", junit);
 	free(junit);
+	harness_result_free(&res);
+	harness_scratch_remove(dir);
+}
+
+/* In a suite, a run of the image's own tests from a snapshot may take
+ * --timeout for the boot and for each test its plan names: six tests
+ * that hang each end by their own timeout, none by the suite's backstop
+ * (which a boot and one --timeout would have fired in the sixth). */
+Test(snapshot, suite_backstop_counts_the_planned_tests, .timeout = 90)
+{
+	char img[512], dir[] = "/tmp/stubrun-snap-plan-XXXXXX", ini[600],
+	     text[1000];
+	harness_result res;
+
+	example_or_skip(img, sizeof(img), "riscv64-hangs.elf");
+	cr_assert_eq(harness_scratch_make(dir), 0);
+	snprintf(ini, sizeof(ini), "%s/h.ini", dir);
+	snprintf(text, sizeof(text), "[test \"hangs\"]\nimage = %s\n"
+		 "snapshot-at = main\ntimeout = 1\n", img);
+	write_text(ini, text);
+	const char *argv[] = { harness_stubrun(), "test", ini, NULL };
+	cr_assert_eq(harness_run(&res, argv, 90), 0);
+	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
+	cr_expect_eq(count(res.err, ": guest test status 124"), 6, "%s", res.err);
+	cr_expect_null(strstr(res.err, "killed by stubrun test"), "%s", res.err);
+	cr_expect(strstr(res.err, "stubrun: FAIL: 6 of 6 tests failed, each "
+			 "run alone from the snapshot at main"), "%s", res.err);
 	harness_result_free(&res);
 	harness_scratch_remove(dir);
 }
