@@ -142,26 +142,28 @@ int events_begin(events *ev, const char *name, events_time at)
 	return ret;
 }
 
-/* One "end" line; `skip` (or NULL) adds "skip":"reason". */
-static int end_line(events *ev, const char *name, int status, const char *skip,
-		    events_time at, const char *output, size_t output_len)
+/* One "end" line; `key` (or NULL) adds "KEY":"value": "skip" for a
+ * skipped test, "reason" for an end the run made. */
+static int end_line(events *ev, const char *name, int status, const char *key,
+		    const char *value, events_time at, const char *output,
+		    size_t output_len)
 {
 	char t[EVENTS_TIME_MAX];
 	char *n = escape_alloc(name, strlen(name));
 	char *o = escape_alloc(output ? output : "", output ? output_len : 0);
-	char *k = skip ? escape_alloc(skip, strlen(skip)) : NULL;
+	char *k = key ? escape_alloc(value, strlen(value)) : NULL;
 	int ret = -1, len;
 	char *line = NULL;
 
-	if (n && o && (k || !skip) && ev) {
+	if (n && o && (k || !key) && ev) {
 		put_time(t, sizeof(t), at);
 		len = asprintf(&line, "{\"event\":\"end\",\"name\":\"%s\","
-			       "\"status\":%d,%s%s%s%s,\"output\":\"%s\"}\n",
-			       n, status, k ? "\"skip\":\"" : "", k ? k : "",
-			       k ? "\"," : "", t, o);
+			       "\"status\":%d,%s%s%s%s%s%s,\"output\":\"%s\"}\n",
+			       n, status, k ? "\"" : "", k ? key : "",
+			       k ? "\":\"" : "", k ? k : "", k ? "\"," : "", t, o);
 		if (len >= 0)
 			ret = util_write_all(ev->fd, line, (size_t)len);
-	} else if (n && o && (k || !skip)) {
+	} else if (n && o && (k || !key)) {
 		ret = 0;
 	}
 	free(line);
@@ -174,13 +176,21 @@ static int end_line(events *ev, const char *name, int status, const char *skip,
 int events_end(events *ev, const char *name, int status, events_time at,
 	       const char *output, size_t output_len)
 {
-	return end_line(ev, name, status, NULL, at, output, output_len);
+	return end_line(ev, name, status, NULL, NULL, at, output, output_len);
+}
+
+int events_end_by_run(events *ev, const char *name, int status,
+		      const char *reason, events_time at, const char *output,
+		      size_t output_len)
+{
+	return end_line(ev, name, status, "reason", reason ? reason : "", at,
+			output, output_len);
 }
 
 int events_skip(events *ev, const char *name, const char *reason,
 		events_time at, const char *output, size_t output_len)
 {
-	return end_line(ev, name, 0, reason ? reason : "", at, output,
+	return end_line(ev, name, 0, "skip", reason ? reason : "", at, output,
 			output_len);
 }
 

@@ -39,6 +39,12 @@ int events_plan(events *ev, char *const *names, size_t count, int64_t time_ms);
 int events_begin(events *ev, const char *name, events_time at);
 int events_end(events *ev, const char *name, int status, events_time at,
 	       const char *output, size_t output_len);
+/* The end of a test that the run made, not the guest (a timeout, a
+ * crash, a console verdict in it): "reason" says why, as the run's own
+ * verdict line does. */
+int events_end_by_run(events *ev, const char *name, int status,
+		      const char *reason, events_time at, const char *output,
+		      size_t output_len);
 /* The end of a test that did not run its body: a KTAP/TAP "# SKIP" or
  * "# TODO" (`reason` says which and why). */
 int events_skip(events *ev, const char *name, const char *reason,

@@ -433,6 +433,9 @@ static int apply(suite_events *ev, event *e)
 		free(g->skip);
 		g->skip = e->skip;
 		e->skip = NULL;
+		free(g->reason);
+		g->reason = e->reason;
+		e->reason = NULL;
 		return 0;
 	}
 	if (strcmp(e->kind, "verdict") == 0) {
@@ -522,6 +525,7 @@ void suite_events_clear(suite_events *ev)
 		free(ev->guests[i].name);
 		free(ev->guests[i].output);
 		free(ev->guests[i].skip);
+		free(ev->guests[i].reason);
 	}
 	free(ev->guests);
 	free(ev->verdict_reason);

@@ -20,6 +20,8 @@ typedef struct suite_guest {
 	long begin_guest_ms, end_guest_ms;
 	char *output;        /* console output between begin and end, or NULL */
 	char *skip;          /* skipped (KTAP/TAP SKIP or TODO): why, or NULL */
+	char *reason;        /* the run ended it (a timeout, a crash): why,
+			      * or NULL when the guest ended it */
 } suite_guest;
 
 typedef struct suite_events {

@@ -215,9 +215,9 @@ int run_host_status(int64_t st);
 int run_own_error(int status);
 /* run_stop.c: a test begins (its begin event; its console output is
  * recorded from now), and ends with `status` (its end event, with that
- * output). */
+ * output); `reason` is why the run ended it, NULL when the guest did. */
 void run_test_start(run_ctx *r, const char *name);
-void run_test_end(run_ctx *r, int status);
+void run_test_end(run_ctx *r, int status, const char *reason);
 /* run_stop.c: the verdict came inside an in-image test: its end event,
  * failed with the verdict's status (1 for a pass), and no test is open. */
 void run_test_abandon(run_ctx *r);

@@ -245,7 +245,7 @@ static void finish_test(run_ctx *r)
 	r->snap_ran_ms += util_now_ms() - r->snap_test_t0;
 	r->snap_tests_ms += util_now_ms() - r->snap_test_t0;
 	if (r->opt->n_snap_tests && r->in_test)
-		run_test_end(r, r->status);
+		run_test_end(r, r->status, r->status ? r->reason : NULL);
 	run_test_abandon(r);
 	if (r->status == 0)
 		return;

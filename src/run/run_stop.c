@@ -167,7 +167,7 @@ static void test_begin(run_ctx *r)
 	run_test_start(r, name);
 }
 
-void run_test_end(run_ctx *r, int status)
+void run_test_end(run_ctx *r, int status, const char *reason)
 {
 	static const char cut[] = "\n[output cut at 1 MiB]\n";
 
@@ -176,8 +176,12 @@ void run_test_end(run_ctx *r, int status)
 		memcpy(r->test_out + r->test_len, cut, sizeof(cut) - 1);
 		r->test_len += sizeof(cut) - 1;
 	}
-	events_end(r->ev, r->test_name, status, run_event_time(r),
-		   r->test_out, r->test_len);
+	if (reason)
+		events_end_by_run(r->ev, r->test_name, status, reason,
+				  run_event_time(r), r->test_out, r->test_len);
+	else
+		events_end(r->ev, r->test_name, status, run_event_time(r),
+			   r->test_out, r->test_len);
 	r->in_test = 0;
 	r->test_len = 0;
 	r->test_cut = 0;
@@ -186,7 +190,7 @@ void run_test_end(run_ctx *r, int status)
 void run_test_abandon(run_ctx *r)
 {
 	if (r->in_test && r->ev)
-		run_test_end(r, r->status ? r->status : 1);
+		run_test_end(r, r->status ? r->status : 1, r->reason);
 	r->in_test = 0;
 }
 
@@ -198,7 +202,7 @@ static void test_end(run_ctx *r)
 		st = 1;
 	if (!r->in_test)
 		snprintf(r->test_name, sizeof(r->test_name), "(no test begun)");
-	run_test_end(r, (int)st);
+	run_test_end(r, (int)st, NULL);
 }
 
 static void exit_symbol(run_resume *resume, run_ctx *r, const run_bp *b)

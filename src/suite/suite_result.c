@@ -266,10 +266,14 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 			c->message = ownf(in, "skipped%s%s", *g->skip ? ": " : "",
 					  g->skip);
 		} else if (g->ended) {
-			c->outcome = g->status == 0 ? REPORT_PASS : REPORT_FAIL;
+			c->outcome = g->status == 0 ? REPORT_PASS :
+				     g->reason && g->status == 124 ?
+				     REPORT_TIMEOUT : REPORT_FAIL;
 			c->exit_status = g->status;
 			c->output = own(in, g->output ? strdup(g->output) : NULL);
-			if (g->status != 0)
+			if (g->status != 0 && g->reason)
+				c->message = ownf(in, "%s", g->reason);
+			else if (g->status != 0)
 				c->message = ownf(in, "guest test status %d",
 						  g->status);
 		} else {

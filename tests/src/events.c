@@ -91,6 +91,35 @@ Test(events, guest_times_round_trip_through_the_suite_reader)
 	suite_events_clear(&se);
 }
 
+/* An end the run made carries its reason, which the suite reader keeps
+ * for that test alone; the guest's own end has none. */
+Test(events, an_end_by_the_run_carries_its_reason)
+{
+	char path[] = "/tmp/stubrun-events-XXXXXX";
+	events *ev = open_temp(path);
+	suite_events se;
+
+	cr_assert_eq(events_begin(ev, "own", AT(1, -1)), 0);
+	cr_assert_eq(events_end(ev, "own", 2, AT(2, -1), NULL, 0), 0);
+	cr_assert_eq(events_begin(ev, "hung", AT(3, -1)), 0);
+	cr_assert_eq(events_end_by_run(ev, "hung", 124, "timeout after \"1\" s",
+				       AT(4, -1), "x", 1), 0);
+	events_close(ev);
+	const char *text = slurp(path);
+	cr_expect(strstr(text, "{\"event\":\"end\",\"name\":\"hung\",\"status\":124,"
+			 "\"reason\":\"timeout after \\\"1\\\" s\",\"time_ms\":4,"
+			 "\"output\":\"x\"}\n"), "%s", text);
+	cr_assert_eq(suite_events_read(&se, path), 0);
+	unlink(path);
+	cr_assert_eq(se.nguests, 2);
+	cr_expect_null(se.guests[0].reason);
+	cr_expect_eq(se.guests[0].status, 2);
+	cr_assert_not_null(se.guests[1].reason);
+	cr_expect_str_eq(se.guests[1].reason, "timeout after \"1\" s");
+	cr_expect_eq(se.guests[1].status, 124);
+	suite_events_clear(&se);
+}
+
 Test(events, plan_line_lists_every_name_escaped)
 {
 	char path[] = "/tmp/stubrun-events-XXXXXX", err[256];
