@@ -296,12 +296,13 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 			   c->outcome != REPORT_NOTRUN;
 	}
 	/* A run that failed in its last guest test (a crash the run turned
-	 * into that test's end): the post-mortem belongs to that test. */
+	 * into that test's end): the post-mortem belongs to that test, and
+	 * the run's message too unless that end already gave its reason. */
 	if (ev->nguests && run != REPORT_PASS) {
 		report_case *c = &in->cases[in->ncases - 1];
 		if (c->outcome != REPORT_PASS && !c->log) {
 			c->log = in->job->err;
-			if (run_msg)
+			if (run_msg && !ev->guests[ev->nguests - 1].reason)
 				c->message = ownf(in, "%s; the run: %s",
 						  c->message, run_msg);
 		}

@@ -264,8 +264,10 @@ Test(suite_examples, a_test_that_hangs_fails_with_its_post_mortem)
 	cr_assert_eq(harness_run(&r, argv, 110), 0);
 	cr_assert_eq(r.status, 1, "%.3000s", r.err);
 	char *j = slurp(json);
-	cr_assert(strstr(j, "\"name\":\"m/hangs\",\"status\":\"fail\",\"exit\":124"),
+	/* The run ended the test by its timeout: a timeout, with its reason. */
+	cr_assert(strstr(j, "\"name\":\"m/hangs\",\"status\":\"timeout\",\"exit\":124"),
 		  "%.3000s", j);
+	cr_expect(strstr(j, "\"message\":\"timeout after 3 s\""), "%.3000s", j);
 	cr_assert(strstr(j, "stubrun post-mortem: timeout"), "post-mortem attached: "
 		  "%.3000s", j);
 	cr_assert(strstr(j, "spin_forever"), "the post-mortem shows the spin: %.3000s",
