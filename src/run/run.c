@@ -59,20 +59,16 @@ static void discard_sigpipe(void)
 
 /* --- waiting ------------------------------------------------------------ */
 
-/* Why 2 s: a halted guest answers an interrupt at once; a QEMU that does
- * not is wedged and the post-mortem is skipped. */
-#define INTERRUPT_WAIT_MS 2000
-
 /* The deadline passed. A running guest is interrupted first, to be halted
  * for the post-mortem; a guest the loop holds at a stop (a breakpoint, a
  * semihosting call, a step) is halted already: an interrupt would go
- * unanswered, cost INTERRUPT_WAIT_MS and lose the post-mortem. */
+ * unanswered, cost RUN_INTERRUPT_WAIT_MS and lose the post-mortem. */
 static int halt_guest(run_ctx *r)
 {
 	rsp_stop stop;
 	int sent = r->user ? run_user_interrupt(r) : rsp_interrupt(r->conn);
 	int stopped = sent == 0 &&
-		      rsp_wait(&stop, r->conn, INTERRUPT_WAIT_MS) == 0;
+		      rsp_wait(&stop, r->conn, RUN_INTERRUPT_WAIT_MS) == 0;
 
 	/* A stub that ignored the interrupt still runs the guest: it would
 	 * answer nothing else (the post-mortem is skipped, no D). */
@@ -307,11 +303,11 @@ static void loop(run_ctx *r)
 /* --- the verdict -------------------------------------------------------- */
 
 /* The bound of what follows the verdict (post-mortem, D): a timed-out
- * run has spent INTERRUPT_WAIT_MS on the interrupt already; a run that
+ * run has spent RUN_INTERRUPT_WAIT_MS on the interrupt already; a run that
  * ended early keeps the library's 5 s per request. */
 static int64_t after_run(const run_ctx *r)
 {
-	int64_t now = util_now_ms(), end = r->deadline + INTERRUPT_WAIT_MS +
+	int64_t now = util_now_ms(), end = r->deadline + RUN_INTERRUPT_WAIT_MS +
 					     RUN_GRACE_MS;
 
 	return end > now + RUN_GRACE_MS ? end : now + RUN_GRACE_MS;
@@ -553,6 +549,7 @@ int run_main(int argc, char **argv, int first)
 	fflush(stdout);
 	run_print_postmortem(&r);
 	run_replay_history(&r);
+	run_coverage_after_verdict(&r);
 	report(&r);
 	run_coverage_finish(&r);
 	run_mark(&r, RUN_PH_POSTMORTEM);

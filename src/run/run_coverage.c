@@ -6,12 +6,8 @@
  * pointers are), file (a name), data (a chunk of bytes), end. Each file
  * is written under DIR (src/coverage/covout.c) when the next begins.
  *
- * When the guest reaches its exit without having dumped, stubrun calls
- * its stubrun_coverage_dump() itself: the registers saved, the PC set to
- * the function and the return address to the exit's own breakpoint; the
- * loop runs the call like any other guest code (its hooks, the timeout),
- * and when the call returns there the registers are restored and the
- * exit is handled again, this time to its verdict.
+ * stubrun's own calls of the dump (at an exit, after a timeout or a
+ * fault) are run_coverage_call.c's.
  */
 #include "run_int.h"
 
@@ -23,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "covout.h"
+#include "run_coverage.h"
 #include "regs.h"
 #include "util.h"
 
@@ -37,27 +34,7 @@ static const char *const hook_names[COV_NHOOKS] = {
  * broken guest, and stays bounded. Why 256 MiB: the bytes of one file. */
 #define CHUNK_MAX (1u << 20)
 #define FILE_MAX (256u << 20)
-/* Why 256: the call's stack starts this far below the SP it interrupts,
- * beyond any red zone, and 16-byte aligned as every ABI here wants. */
-#define CALL_STACK_GAP 256
 
-struct run_cov {
-	covout_map map;
-	uint64_t dump_fn;          /* stubrun_coverage_dump, 0: none */
-	uint64_t info_lo, info_hi; /* the gcov_info pointers (0: the guest
-				    * knows them from its own symbols) */
-	int dumped;                /* a dump began */
-	int ended;                 /* ... and reached its end hook */
-	int calling;               /* stubrun's call of the dump runs */
-	uint64_t call_ret;
-	uint8_t saved[4096];       /* the registers ('g') before the call */
-	size_t saved_len;
-	char file[COVOUT_PATH_MAX]; /* the file being received, "" none */
-	uint8_t *data;
-	size_t len, cap;
-	size_t files;              /* written */
-	int failed;                /* a file could not be written (said) */
-};
 
 static int find_symbol(uint64_t *addr, const run_ctx *r, const char *name)
 {
@@ -308,83 +285,6 @@ void run_coverage_hook(run_ctx *r, const run_bp *b)
 	}
 }
 
-static int set_reg(run_ctx *r, const char *name, uint64_t value)
-{
-	const rsp_reg *reg = rsp_reg_find(r->conn, name);
-
-	return reg ? rsp_regcache_write(r->regs, r->conn, reg, value) :
-		     RSP_ENOTFOUND;
-}
-
-/* Sets the registers for the call: PC at the dump, the return address at
- * `ret`, a fresh aligned stack below the current one. */
-static int setup_call(run_ctx *r, uint64_t ret)
-{
-	const target_desc *t = r->tgt;
-	run_cov *c = r->cov;
-	uint64_t sp, pc_state = ret;
-	int err;
-
-	if ((err = regs_sp_cached(&sp, r->regs, r->conn, t)) < 0)
-		return err;
-	/* A Thumb return address carries bit 0 (BX back to Thumb state). */
-	if (t->thumb && (c->dump_fn & 1))
-		pc_state |= 1;
-	sp = (sp - CALL_STACK_GAP) & ~(uint64_t)15;
-	if ((err = set_reg(r, t->sp_reg, sp)) < 0 ||
-	    (err = set_reg(r, t->lr_reg, pc_state)) < 0)
-		return err;
-	return set_reg(r, t->pc_reg, target_code_addr(t, c->dump_fn));
-}
-
-int run_coverage_call(run_resume *resume, run_ctx *r)
-{
-	run_cov *c = r->cov;
-	int err;
-
-	if (!c || c->dumped || !c->dump_fn)
-		return 0;
-	c->dumped = 1;
-	if (!r->tgt->lr_reg) {
-		fprintf(stderr, "stubrun: coverage: the guest did not dump its "
-			"coverage, and stubrun cannot call it on %s (no link "
-			"register): call stubrun_coverage_dump() before the exit\n",
-			r->tgt->name);
-		return 0;
-	}
-	rsp_regcache_reset(r->regs);
-	if ((err = rsp_regs_read_all(c->saved, sizeof(c->saved), &c->saved_len,
-				     r->conn)) < 0 ||
-	    (err = setup_call(r, r->stop_pc)) < 0) {
-		fprintf(stderr, "stubrun: coverage: cannot call the guest's "
-			"stubrun_coverage_dump(): %s\n", rsp_errmsg(r->conn));
-		rsp_regcache_reset(r->regs);
-		return 0;
-	}
-	c->calling = 1;
-	c->call_ret = r->stop_pc;
-	*resume = RUN_CONTINUE;
-	return 1;
-}
-
-int run_coverage_returned(run_ctx *r, uint64_t pc)
-{
-	run_cov *c = r->cov;
-	int err;
-
-	if (!c || !c->calling || pc != c->call_ret)
-		return 0;
-	c->calling = 0;
-	rsp_regcache_reset(r->regs);
-	if ((err = rsp_regs_write_all(r->conn, c->saved, c->saved_len)) < 0) {
-		run_stub_failed(r, err);
-		run_verdict(r, RUN_EXIT_ERROR, 0, "coverage: restoring the "
-			    "registers after the dump: %s", rsp_errmsg(r->conn));
-		return -1;
-	}
-	return 0;
-}
-
 void run_coverage_finish(run_ctx *r)
 {
 	run_cov *c = r->cov;
@@ -399,7 +299,8 @@ void run_coverage_finish(run_ctx *r)
 			"incomplete\n");
 	else if (!c->dumped)
 		fprintf(stderr, "stubrun: coverage: nothing written: the run "
-			"ended before the guest reached an exit\n");
+			"ended where stubrun cannot call the guest's dump (not at "
+			"an exit, a timeout or a caught fault)\n");
 	else if (!c->ended && !c->failed)
 		fprintf(stderr, "stubrun: coverage: the guest's dump did not "
 			"finish: the data is incomplete\n");

@@ -189,6 +189,9 @@ typedef struct run_ctx {
 void run_verdict(run_ctx *r, int status, int postmortem, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Why 2 s: a halted guest answers an interrupt at once; a QEMU that does
+ * not is wedged (the post-mortem is skipped, the stub not asked again). */
+#define RUN_INTERRUPT_WAIT_MS 2000
 /* Why 1 s: a stop that arrives just before the deadline is still read
  * and dispatched; a stub that stops answering holds the run at most this
  * long past --timeout. */
@@ -419,6 +422,11 @@ int run_coverage_call(run_resume *resume, run_ctx *r);
 /* At any breakpoint, first: when stubrun's call returns at `pc`, the
  * registers of before the call come back. 0, or -1 with the verdict. */
 int run_coverage_returned(run_ctx *r, uint64_t pc);
+/* After the verdict of a timeout that halted the guest, or of a caught
+ * fault, when the guest has not dumped: calls its dump (bounded by one
+ * more --timeout), registers restored after; a call that fails or hangs
+ * gets one line. The verdict is never changed. */
+void run_coverage_after_verdict(run_ctx *r);
 /* After the run: the last file written, and one line on what was. */
 void run_coverage_finish(run_ctx *r);
 void run_coverage_free(run_ctx *r);

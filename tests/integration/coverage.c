@@ -74,26 +74,38 @@ static char *strip_count(char *buf, size_t len)
 	return buf;
 }
 
+/* Runs `image` with --coverage into scratch/NAME and the options `opts`
+ * (NULL-terminated, or NULL); *res gets what it printed. */
+static void run_cov_with(harness_result *res, const char *image,
+			 const char *name, char *dir, size_t len,
+			 const char *const *opts, const char *const *guest_args)
+{
+	char img[512], strip[16];
+	const char *argv[24] = { harness_stubrun(), "run", "-q", "--coverage",
+				 dir, "--coverage-strip",
+				 strip_count(strip, sizeof(strip)) };
+	size_t n = 7;
+
+	snprintf(dir, len, "%s/%s", scratch, name);
+	while (opts && *opts && n < 12)
+		argv[n++] = *opts++;
+	argv[n++] = harness_example(img, sizeof(img), image);
+	if (guest_args) {
+		argv[n++] = "--";
+		while (*guest_args && n < 23)
+			argv[n++] = *guest_args++;
+	}
+	cr_assert_eq(harness_run(res, argv, 120), 0);
+}
+
 /* Runs `image` with --coverage into scratch/NAME; the exit status. */
 static int run_cov(const char *image, const char *name, char *dir, size_t len,
 		   const char *const *guest_args)
 {
-	char img[512], strip[16];
-	const char *argv[16] = { harness_stubrun(), "run", "-q", "--coverage",
-				 dir, "--coverage-strip",
-				 strip_count(strip, sizeof(strip)),
-				 harness_example(img, sizeof(img), image) };
-	size_t n = 8;
 	harness_result res;
 	int status;
 
-	snprintf(dir, len, "%s/%s", scratch, name);
-	if (guest_args) {
-		argv[n++] = "--";
-		while (*guest_args && n < 15)
-			argv[n++] = *guest_args++;
-	}
-	cr_assert_eq(harness_run(&res, argv, 120), 0);
+	run_cov_with(&res, image, name, dir, len, NULL, guest_args);
 	status = res.status;
 	cr_expect(!strstr(res.err, "stubrun: coverage:"),
 		  "a coverage complaint:\n%s", res.err);
@@ -127,6 +139,35 @@ static void stubrun_calls_the_dump(const cov_arch *a)
 	cr_expect_eq(counted_line(a->gcov, dir), 4);
 }
 
+/* The run ends without an exit: a timeout (the guest spins after the
+ * loop) and, where the catch takes it, a fault after the loop. stubrun
+ * calls the dump after the verdict: gcov counts the loop's 6 turns, and
+ * the status and the post-mortem are what a run without --coverage
+ * gives. */
+static void ends_without_exit(const cov_arch *a, const char *how, int status)
+{
+	char image[64], dir[PATH_MAX], img[512];
+	const char *opts[] = { "--timeout", "2", NULL };
+	const char *args[] = { "6", how, NULL };
+	harness_result with, plain;
+
+	snprintf(image, sizeof(image), "%s-cov-auto.elf", a->arch);
+	run_cov_with(&with, image, how, dir, sizeof(dir), opts, args);
+	cr_expect_eq(with.status, status, "%s", with.err);
+	cr_expect(!strstr(with.err, "stubrun: coverage:"),
+		  "a coverage complaint:\n%s", with.err);
+	cr_expect_eq(counted_line(a->gcov, dir), 6);
+
+	const char *argv[] = { harness_stubrun(), "run", "-q", "--timeout", "2",
+			       harness_example(img, sizeof(img), image), "--",
+			       "6", how, NULL };
+	cr_assert_eq(harness_run(&plain, argv, 120), 0);
+	cr_expect_eq(plain.status, status, "%s", plain.err);
+	cr_expect_str_eq(with.err, plain.err, "the report changed");
+	harness_result_free(&with);
+	harness_result_free(&plain);
+}
+
 #define COV_ARCH_TESTS(i, name)                                               \
 	Test(coverage, name##_dumps_itself, .init = scratch_make,             \
 	     .fini = scratch_remove, .timeout = 120)                          \
@@ -137,11 +178,53 @@ static void stubrun_calls_the_dump(const cov_arch *a)
 	     .fini = scratch_remove, .timeout = 180)                          \
 	{                                                                     \
 		stubrun_calls_the_dump(&arches[i]);                           \
+	}                                                                     \
+	Test(coverage, name##_dumps_at_a_timeout, .init = scratch_make,       \
+	     .fini = scratch_remove, .timeout = 180)                          \
+	{                                                                     \
+		ends_without_exit(&arches[i], "hang", 124);                   \
 	}
 COV_ARCH_TESTS(0, arm)
 COV_ARCH_TESTS(1, aarch64)
 COV_ARCH_TESTS(2, riscv64)
 COV_ARCH_TESTS(3, riscv32)
+
+/* picolibc's aarch64 start-up sets no vector base: the fault is not
+ * caught there (it ends in the timeout above). */
+#define COV_FAULT_TEST(i, name)                                               \
+	Test(coverage, name##_dumps_at_a_fault, .init = scratch_make,         \
+	     .fini = scratch_remove, .timeout = 180)                          \
+	{                                                                     \
+		ends_without_exit(&arches[i], "fault", 1);                    \
+	}
+COV_FAULT_TEST(0, arm)
+COV_FAULT_TEST(2, riscv64)
+COV_FAULT_TEST(3, riscv32)
+
+/* A dump that cannot run (the guest's stack pointer is wild when it
+ * times out, so the call faults at once): one line, nothing written, and
+ * the timeout stands. */
+Test(coverage, a_failing_late_dump_keeps_the_verdict, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 120)
+{
+	char dir[PATH_MAX], gcda[PATH_MAX + 16];
+	const char *opts[] = { "--timeout", "2", "--postmortem", "none", NULL };
+	const char *args[] = { "6", "wild-sp", NULL };
+	harness_result res;
+
+	run_cov_with(&res, "riscv64-cov-auto.elf", "wild", dir, sizeof(dir),
+		     opts, args);
+	cr_expect_eq(res.status, 124, "%s", res.err);
+	const char *said = strstr(res.err, "stubrun: coverage: the dump called "
+				  "after the verdict stopped at ");
+	cr_expect(said && strstr(said, " in _trap "), "%s", res.err);
+	cr_expect(said && !strstr(said + 1, "stubrun: coverage:") &&
+		  strstr(res.err, "stubrun: coverage:") == said,
+		  "more than one line:\n%s", res.err);
+	snprintf(gcda, sizeof(gcda), "%s/cov.gcda", dir);
+	cr_expect_neq(access(gcda, F_OK), 0, "%s was written", gcda);
+	harness_result_free(&res);
+}
 
 /* Without coverage in the image: one line naming it, status 125. */
 Test(coverage, image_without_coverage, .init = scratch_make,
