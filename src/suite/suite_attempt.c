@@ -4,6 +4,7 @@
  * with the quarantine and flaky policies (src/suite/suite_run.h).
  */
 #include "suite_run.h"
+#include "suite_coverage.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@ int suite_inst_retry(suite_inst *in)
 	in->attempt++;
 	if (!in->failed || in->attempt > in->retries || j->state != SCHED_DONE)
 		return 0;
+	/* Every attempt's coverage counts, as in libgcov's own .gcda files. */
+	if ((rc = suite_cov_keep_attempt(in)) < 0)
+		return rc;
 	/* The cases point at the job's output: the instance keeps it. */
 	rc = keep_string(in, j->out);
 	j->out = NULL;

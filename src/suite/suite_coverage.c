@@ -1,6 +1,7 @@
 /*
  * `stubrun test --coverage DIR`: each test run writes its gcov data into a
- * directory of its own in the suite's private directory; at the end they
+ * directory of its own in the suite's private directory (each attempt of
+ * a retried test too: every attempt counts); at the end they
  * are summed into DIR with gcov-tool (GCC's own merge of .gcda files,
  * which knows every counter kind), each .gcno copied beside its .gcda,
  * and, when gcovr is installed, its HTML pages and Cobertura XML made
@@ -34,6 +35,30 @@ int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
 		return -ENOMEM;
 	}
 	in->cov_strip = strip;
+	return 0;
+}
+
+/* The directory of an instance's attempt k: 0 its last (cov_path),
+ * 1.. the earlier ones, moved aside. */
+static int attempt_dir(char *out, size_t cap, const suite_inst *in, int k)
+{
+	int n = k ? snprintf(out, cap, "%s.attempt-%d", in->cov_path, k) :
+		    snprintf(out, cap, "%s", in->cov_path);
+
+	return n >= 0 && (size_t)n < cap ? 0 : -ENAMETOOLONG;
+}
+
+int suite_cov_keep_attempt(suite_inst *in)
+{
+	char to[COVOUT_PATH_MAX];
+	int e;
+
+	if (!in->cov_path)
+		return 0;
+	if ((e = attempt_dir(to, sizeof(to), in, in->attempt)) < 0)
+		return e;
+	if (rename(in->cov_path, to) < 0 && errno != ENOENT)
+		return -errno;
 	return 0;
 }
 
@@ -158,32 +183,43 @@ note:
 	return 0;
 }
 
-/* Sums the test directories that hold data, pairwise with gcov-tool into
- * fresh directories of tmpdir; *acc is the last (or the only) one. */
+/* Adds attempt k of an instance (0: its last, in cov_path) to *acc: the
+ * first directory with data becomes *acc, each later one is summed with
+ * it by gcov-tool into a fresh directory of tmpdir. */
+static int fold_one(const char **acc, char *merged, size_t cap,
+		    const suite_inst *in, int k, const char *tmpdir,
+		    size_t *runs, char *err, size_t errlen)
+{
+	char d[COVOUT_PATH_MAX], out[COVOUT_PATH_MAX];
+
+	if (!in->cov_path || attempt_dir(d, sizeof(d), in, k) < 0 ||
+	    walk(d, ".gcda", found, NULL) != 1)
+		return 0;
+	snprintf(out, sizeof(out), "%s/cov-merged-%zu", tmpdir, (*runs)++);
+	if (!*acc) {
+		snprintf(merged, cap, "%s", d);
+		*acc = merged;
+		return 0;
+	}
+	char *argv[] = { "gcov-tool", "merge", "-o", out, (char *)*acc, d, NULL };
+	if (run_tool(argv, NULL, NULL, 0, err, errlen) < 0)
+		return -1;
+	snprintf(merged, cap, "%s", out);
+	return 0;
+}
+
+/* Sums the test directories that hold data (every attempt of each). */
 static int fold(const char **acc, char *merged, size_t cap,
 		const suite_inst *insts, size_t n, const char *tmpdir,
 		size_t *runs, char *err, size_t errlen)
 {
 	*acc = NULL;
 	*runs = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *d = insts[i].cov_path;
-		if (!d || walk(d, ".gcda", found, NULL) != 1)
-			continue;
-		(*runs)++;
-		if (!*acc) {
-			*acc = d;
-			continue;
-		}
-		char out[COVOUT_PATH_MAX];
-		snprintf(out, sizeof(out), "%s/cov-merged-%zu", tmpdir, i);
-		char *argv[] = { "gcov-tool", "merge", "-o", out, (char *)*acc,
-				 (char *)d, NULL };
-		if (run_tool(argv, NULL, NULL, 0, err, errlen) < 0)
-			return -1;
-		snprintf(merged, cap, "%s", out);
-		*acc = merged;
-	}
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k <= insts[i].attempt; k++)
+			if (fold_one(acc, merged, cap, &insts[i], k, tmpdir, runs,
+				     err, errlen) < 0)
+				return -1;
 	return 0;
 }
 
@@ -276,9 +312,12 @@ int suite_cov_merge(suite_cov_result *res, const char *dir,
 	size_t files = cc.copied;
 	cc.replace = 0;
 	for (size_t i = 0; i < n; i++)
-		if (insts[i].cov_path && walk(insts[i].cov_path, ".gcno", copy_one,
-					      &cc) < 0)
-			return -1;
+		for (int k = 0; insts[i].cov_path && k <= insts[i].attempt; k++) {
+			char d[COVOUT_PATH_MAX];
+			if (attempt_dir(d, sizeof(d), &insts[i], k) == 0 &&
+			    access(d, F_OK) == 0 && walk(d, ".gcno", copy_one, &cc) < 0)
+				return -1;
+		}
 	fprintf(msg, "stubrun test: coverage: %zu file%s from %zu run%s in %s\n",
 		files, files == 1 ? "" : "s", runs, runs == 1 ? "" : "s", dir);
 	if (cc.first_gcno[0] && in_path("gcovr"))

@@ -14,6 +14,10 @@
  * (made by the run) and `strip`. 0 or -ENOMEM. */
 int suite_cov_prepare(suite_inst *in, size_t index, const char *tmpdir,
 		      int strip);
+/* Before a retry: the attempt's data (attempt number `in->attempt`, if
+ * it wrote any) moves aside, to be summed with the others, as libgcov
+ * itself would add every run into one .gcda. 0, or a negative errno. */
+int suite_cov_keep_attempt(suite_inst *in);
 /* What the merge made, for the HTML report. */
 typedef struct suite_cov_result {
 	char summary[128];            /* "lines: 81.8% (9 of 11)", or "" */

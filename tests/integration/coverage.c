@@ -294,6 +294,33 @@ Test(coverage, suite_sums_its_tests, .init = scratch_make,
 	free(html);
 }
 
+/* A test retried twice that fails every time (status 1 after 2 turns):
+ * its three attempts all count, as libgcov adds each run into its .gcda,
+ * so the merged count is 6, not the last attempt's 2. */
+Test(coverage, suite_counts_every_attempt, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 240)
+{
+	char img[512], path[PATH_MAX + 64], dir[PATH_MAX], strip[16];
+	harness_result res;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/retry.ini", scratch);
+	cr_assert_not_null(f = fopen(path, "w"));
+	harness_example(img, sizeof(img), "riscv64-cov-auto.elf");
+	fprintf(f, "[test \"fails\"]\nimage = %s\nargs = 2 return 1\n"
+		   "retry-failed = 2\n", img);
+	fclose(f);
+	snprintf(dir, sizeof(dir), "%s/merged", scratch);
+	const char *argv[] = { harness_stubrun(), "test", "--coverage", dir,
+			       "--coverage-strip",
+			       strip_count(strip, sizeof(strip)), path, NULL };
+	cr_assert_eq(harness_run(&res, argv, 240), 0);
+	cr_expect_eq(res.status, 1, "%s", res.err);
+	cr_expect(strstr(res.err, "coverage: 2 files from 3 runs"), "%s", res.err);
+	harness_result_free(&res);
+	cr_expect_eq(counted_line("riscv64-unknown-elf-gcov", dir), 6);
+}
+
 /* libgcov's own file output through semihosting: the absolute .gcda path
  * lands under DIR (with --coverage-strip 1), any other absolute path is
  * still refused, and without --coverage the .gcda path is refused too. */
