@@ -142,8 +142,11 @@ const runopt_def runopt_table[] = {
 	{ "--timeout", NULL, RUNOPT_TIMEOUT, V, 0, 1, runopt_parse_timeout, "SECONDS",
 	  NULL, "give up after the guest has run SECONDS (default 60;\n"
 	  "fractions allowed): from its first instruction, less the\n"
-	  "time gdb or a snapshot's save holds the machine (the\n"
-	  "reports' guest time); QEMU's start-up gets 4 s more" },
+	  "time gdb or a snapshot's save holds the machine and the\n"
+	  "time stubrun services its semihosting calls (at most\n"
+	  "SECONDS more of that, so a run ends within twice\n"
+	  "SECONDS; the reports' guest time); QEMU's start-up gets\n"
+	  "4 s more" },
 	{ "--snapshot-at", NULL, RUNOPT_SNAPSHOT_AT, V, 0, 1, runopt_parse_snapshot_at,
 	  "LOC|console:REGEX", "Snapshots (docs/SNAPSHOTS.md):",
 	  "boot once to LOC, or to the first console text matching\n"

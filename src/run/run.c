@@ -271,12 +271,17 @@ static void loop(run_ctx *r)
 	if (!have && resume_guest(r) < 0)
 		return;
 	for (;;) {
+		int64_t stopped_us;
+
 		if (!have && wait_stop(r, &stop))
 			return;
 		have = 0;
+		stopped_us = util_now_us();
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 		if (run_stop_dispatch(&resume, r, &stop) < 0 || r->done)
 			return;
+		if (r->sh_serviced)
+			run_guest_serviced(r, stopped_us);
 		if (resume == RUN_WAIT) {
 			rsp_regcache_reset(r->regs);
 			continue;

@@ -106,6 +106,10 @@ typedef struct run_ctx {
 	/* The guest's clock (run_timing.c): its first instruction, the time
 	 * a debugger held it since, and when the verdict was set. */
 	int64_t guest_t0, guest_held_ms, verdict_at;
+	/* The time semihosting service held the guest (run_guest_serviced),
+	 * as far as it was taken off the guest's clock. */
+	int64_t sh_held_us;
+	int sh_serviced;      /* the stop just handled was a service */
 	int stub_dead;        /* the stub failed: no D at teardown */
 	int64_t stop_tid;     /* thread of the last stop reply (0: none yet) */
 	uint64_t stop_pc;     /* PC of the last stop handled (guest address) */
@@ -295,6 +299,12 @@ void run_print_timing(const run_ctx *r);
  * times of an event now: the guest's stop at the verdict once one is set. */
 void run_guest_start(run_ctx *r);
 void run_guest_held(run_ctx *r, int64_t since);
+/* After stubrun serviced a semihosting call (a trap, or a File-I/O
+ * request) that halted the guest since `since_us` (util_now_us()): that
+ * time is not the guest's either, up to one more --timeout in all, so
+ * that a guest that does nothing but call still ends (within twice its
+ * --timeout). */
+void run_guest_serviced(run_ctx *r, int64_t since_us);
 events_time run_event_time(const run_ctx *r);
 
 /* run.c: the post-mortem of the verdict now set, when it has one. */

@@ -300,6 +300,7 @@ static int semihosting(run_resume *resume, run_ctx *r, uint64_t pc)
 		return 0;
 	switch (res.action) {
 	case SEMIHOST_CONTINUE:
+		r->sh_serviced = 1;
 		*resume = RUN_CONTINUE; /* PC already past the trap */
 		break;
 	case SEMIHOST_EXIT:
@@ -448,6 +449,7 @@ static int file_io(run_resume *resume, run_ctx *r, const rsp_stop *stop)
 				    "request: %s", rsp_errmsg(r->conn));
 		return -1;
 	}
+	r->sh_serviced = 1;
 	*resume = RUN_WAIT;
 	return 0;
 }

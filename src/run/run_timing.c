@@ -5,7 +5,8 @@
  * slow start-up points at its phase (docs/BENCHMARKS.md has the figures);
  * a run from a snapshot adds where its tests' time went. The guest's
  * clock: the time it ran, which --timeout bounds and the events (and so
- * the suite's reports) carry.
+ * the suite's reports) carry; not the time it was held by a debugger,
+ * a snapshot's save or restore, or stubrun's semihosting service.
  */
 #include <stdio.h>
 
@@ -92,6 +93,26 @@ void run_guest_held(run_ctx *r, int64_t since)
 	/* After the verdict the guest's time is fixed (--debug-on-failure). */
 	if (r->guest_started && !r->done)
 		r->guest_held_ms += held;
+}
+
+void run_guest_serviced(run_ctx *r, int64_t since_us)
+{
+	int64_t cap_us = (int64_t)r->opt->timeout_ms * 1000;
+	int64_t held_us = util_now_us() - since_us, before_ms, moved;
+
+	r->sh_serviced = 0;
+	if (held_us > cap_us - r->sh_held_us)
+		held_us = cap_us - r->sh_held_us;
+	if (held_us <= 0 || r->done)
+		return;
+	/* Kept in microseconds: a call is often well under a millisecond,
+	 * and many of them would round to nothing. */
+	before_ms = r->sh_held_us / 1000;
+	r->sh_held_us += held_us;
+	moved = r->sh_held_us / 1000 - before_ms;
+	r->deadline += moved;
+	if (r->guest_started)
+		r->guest_held_ms += moved;
 }
 
 events_time run_event_time(const run_ctx *r)

@@ -57,6 +57,17 @@ static inline void stubrun(harness_result *res, const char *first, ...)
 	va_end(ap);
 }
 
+/* stubrun() with an outer limit of limit_s. */
+static inline void stubrun_limit(harness_result *res, int limit_s,
+				 const char *first, ...)
+{
+	va_list ap;
+
+	va_start(ap, first);
+	stubrun_limit_v(res, limit_s, first, ap);
+	va_end(ap);
+}
+
 /* The path of an example guest; skips the test when examples are not built. */
 static inline const char *example(char *buf, size_t len, const char *name)
 {

@@ -1,0 +1,63 @@
+/* Integration: the fair --timeout. The time stubrun spends servicing a
+ * semihosting call, with the guest halted, is not the guest's: a guest
+ * whose host calls take longer than its --timeout still passes, and its
+ * guest time leaves them out; at most one more --timeout is taken off, so
+ * a guest that does nothing but call still times out. Real QEMU, the
+ * examples' sh-slow guest (its SYS_SYSTEM runs a host command). */
+#include "run_common.h"
+
+#include <stdlib.h>
+
+/* The verdict event's "time_ms" and "guest_ms" from an --events file. */
+static void verdict_times(long *wall, long *guest, const char *path)
+{
+	char *ev = harness_slurp(path);
+	const char *v = ev ? strstr(ev, "{\"event\":\"verdict\"") : NULL;
+
+	cr_assert(v, "no verdict event in %s:\n%s", path, ev ? ev : "");
+	cr_assert(strstr(v, "\"time_ms\":") && strstr(v, "\"guest_ms\":"), "%s", v);
+	*wall = strtol(strstr(v, "\"time_ms\":") + 10, NULL, 10);
+	*guest = strtol(strstr(v, "\"guest_ms\":") + 11, NULL, 10);
+	free(ev);
+}
+
+/* Two host calls of 2 s each under --timeout 3: the run takes over 4 s of
+ * wall time and passes, and at least the 3 s the cap allows are off its
+ * guest time. */
+Test(run_timeout, host_calls_are_not_guest_time, .timeout = 120)
+{
+	char scratch[] = "/tmp/stubrun-fair-XXXXXX", events[64];
+	harness_result res;
+	long wall, guest;
+
+	cr_assert_eq(harness_scratch_make(scratch), 0);
+	snprintf(events, sizeof(events), "%s/ev.json", scratch);
+	stubrun(&res, "--timeout", "3", "--semihosting-allow-system",
+		"--events", events, EXAMPLE("riscv64-sh-slow.elf"), "--",
+		"calls=2", "system", "sleep", "2", NULL);
+	cr_expect_eq(res.status, 0, "%s%s", res.out, res.err);
+	expect_in(res.out, "sh-slow: 2 calls done", "stdout");
+	verdict_times(&wall, &guest, events);
+	cr_expect(wall >= 4000, "the host calls took %ld ms in all", wall);
+	cr_expect(guest >= 0 && wall - guest >= 3000,
+		  "guest %ld ms of wall %ld ms", guest, wall);
+	harness_result_free(&res);
+	harness_scratch_remove(scratch);
+}
+
+/* A guest that does nothing but slow semihosting calls: the time taken
+ * off is capped at one more --timeout, so it still times out (status 124,
+ * with its post-mortem) long before the test's outer limit; uncapped, it
+ * would run for ever. */
+Test(run_timeout, calls_alone_still_time_out, .timeout = 120)
+{
+	harness_result res;
+
+	stubrun_limit(&res, 30, "--timeout", "1",
+		      "--semihosting-allow-system", EXAMPLE("riscv64-sh-slow.elf"),
+		      "--", "spin", "system", "sleep", "0.2", NULL);
+	cr_expect_eq(res.status, 124, "%s", res.err);
+	expect_in(res.err, "stubrun: TIMEOUT: timeout after 1 s", "stderr");
+	expect_postmortem(&res);
+	harness_result_free(&res);
+}
