@@ -59,7 +59,9 @@ typedef struct ctx {
 /* ---- selection ---- */
 
 /* Bazel's variables (suite_bazel.c): XML_OUTPUT_FILE is the JUnit
- * report unless --junit names one, its shard applies unless --shard. */
+ * report unless --junit names one, its shard applies unless --shard,
+ * --test_filter's TESTBRIDGE_TEST_ONLY is the --filter unless one is
+ * given. */
 static int bazel_env(ctx *c, char *err, size_t errlen)
 {
 	for (int i = 0; i < REPORT_NFORMATS; i++)
@@ -72,6 +74,16 @@ static int bazel_env(ctx *c, char *err, size_t errlen)
 	if (c->bazel.shard_total) {
 		c->o.shard_index = c->bazel.shard_index;
 		c->o.shard_total = c->bazel.shard_total;
+	}
+	if (c->bazel.test_only && !c->o.nfilters) {
+		/* The options own the array, not its strings (argv's). */
+		if (!(c->o.filters = malloc(sizeof(*c->o.filters)))) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		c->o.filters[0] = (char *)c->bazel.test_only;
+		c->o.nfilters = 1;
+		c->o.filter_var = "TESTBRIDGE_TEST_ONLY";
 	}
 	return 0;
 }

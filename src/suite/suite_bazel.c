@@ -1,7 +1,7 @@
 /*
  * Bazel's test protocol for `stubrun test`: the variables of the test
  * encyclopedia that a test runner honours (sharding, the XML report, the
- * premature exit file). The only module of the suite that reads them.
+ * premature exit file, the test filter). The only module of the suite that reads them.
  */
 #include "suite_bazel.h"
 #include "shard.h"
@@ -44,6 +44,7 @@ int suite_bazel_begin(suite_bazel *b, int sharded, char *err, size_t errlen)
 
 	memset(b, 0, sizeof(*b));
 	b->xml_output = env("XML_OUTPUT_FILE");
+	b->test_only = env("TESTBRIDGE_TEST_ONLY");
 	if (!sharded) {
 		rc = shard_from_env(&b->shard_index, &b->shard_total,
 				    getenv("TEST_TOTAL_SHARDS"),

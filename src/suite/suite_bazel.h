@@ -2,7 +2,8 @@
  * Bazel's test protocol for `stubrun test` (the test encyclopedia's
  * environment): its sharding (TEST_TOTAL_SHARDS, TEST_SHARD_INDEX,
  * TEST_SHARD_STATUS_FILE), the JUnit report's default path
- * (XML_OUTPUT_FILE) and TEST_PREMATURE_EXIT_FILE.
+ * (XML_OUTPUT_FILE), TEST_PREMATURE_EXIT_FILE, and the name filter of
+ * `bazel test --test_filter=X` (TESTBRIDGE_TEST_ONLY).
  */
 #ifndef SUITE_BAZEL_H
 #define SUITE_BAZEL_H
@@ -16,6 +17,9 @@ typedef struct suite_bazel {
 	int shard_total;             /* 0: Bazel asks for no shard */
 	const char *premature_exit;  /* the TEST_PREMATURE_EXIT_FILE this run
 				      * created, or NULL */
+	const char *test_only;       /* TESTBRIDGE_TEST_ONLY, a --filter
+				      * GLOB; NULL when unset or empty
+				      * (borrowed from environ) */
 } suite_bazel;
 
 /*

@@ -16,6 +16,8 @@ typedef struct suite_opts {
 	int jobs;                /* -j N (default: online CPUs) */
 	char **filters;          /* --filter GLOB, repeatable */
 	size_t nfilters;
+	const char *filter_var;  /* the variable the one filter came from
+				  * (Bazel's), NULL: --filter */
 	int list;                /* --list */
 	int fail_fast;
 	/* --debug-on-failure[=NAME]: a failing test's machine is handed to

@@ -127,7 +127,11 @@ int suite_select(const suite_opts *o, suite *const *suites, size_t nsuites,
 	    collect_picks(o, suites, nsuites, picks, keys, keep, &n) < 0)
 		goto nomem;
 	if (o->nfilters && n == 0) {
-		snprintf(err, errlen, "no test matches --filter");
+		if (o->filter_var)
+			snprintf(err, errlen, "no test matches %s=%s (bazel test "
+				 "--test_filter)", o->filter_var, o->filters[0]);
+		else
+			snprintf(err, errlen, "no test matches --filter");
 		goto out;
 	}
 	if (o->shard_total && o->durations) {

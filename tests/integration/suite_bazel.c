@@ -2,8 +2,8 @@
  * with the stand-in for `stubrun run` of suite_cli.c: XML_OUTPUT_FILE,
  * and TEST_PREMATURE_EXIT_FILE, there while the tests run, removed at an
  * end of stubrun test's own (pass or fail) and kept when a signal cut
- * the run short. Sharding is tested with the other shards in
- * suite_cli.c. */
+ * the run short; TESTBRIDGE_TEST_ONLY as the --filter. Sharding is tested
+ * with the other shards in suite_cli.c. */
 #include "suite_common.h"
 
 TestSuite(suite_bazel, .init = setup, .fini = teardown);
@@ -80,5 +80,32 @@ Test(suite_bazel, uncreatable_premature_exit_file_is_a_suite_error)
 	snprintf(want, sizeof(want), "stubrun test: TEST_PREMATURE_EXIT_FILE "
 		 "%s: No such file or directory\n", file);
 	cr_assert_str_eq(r.err, want);
+	harness_result_free(&r);
+}
+
+/* `bazel test --test_filter=GLOB` sets TESTBRIDGE_TEST_ONLY: it selects
+ * as --filter GLOB would, a --filter given wins over it, and a glob that
+ * matches nothing names the variable. */
+Test(suite_bazel, test_only_is_the_filter)
+{
+	char suite[512];
+	harness_result r;
+
+	cr_assert_eq(setenv("TESTBRIDGE_TEST_ONLY", "[bc]", 1), 0);
+	RUN(&r, "--list", data(suite, sizeof(suite), "pass.ini"));
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	cr_assert_str_eq(r.out, "b\nc\n");
+	harness_result_free(&r);
+
+	RUN(&r, "--list", "--filter", "a", data(suite, sizeof(suite), "pass.ini"));
+	cr_assert_eq(r.status, 0, "%.1500s", r.err);
+	cr_assert_str_eq(r.out, "a\n");
+	harness_result_free(&r);
+
+	cr_assert_eq(setenv("TESTBRIDGE_TEST_ONLY", "nothing*", 1), 0);
+	RUN(&r, data(suite, sizeof(suite), "pass.ini"));
+	cr_assert_eq(r.status, 125);
+	cr_assert(strstr(r.err, "no test matches TESTBRIDGE_TEST_ONLY=nothing* "
+			 "(bazel test --test_filter)"), "%.1500s", r.err);
 	harness_result_free(&r);
 }

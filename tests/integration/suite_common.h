@@ -51,6 +51,7 @@ static inline void setup(void)
 	unsetenv("TEST_SHARD_STATUS_FILE");
 	unsetenv("XML_OUTPUT_FILE");
 	unsetenv("TEST_PREMATURE_EXIT_FILE");
+	unsetenv("TESTBRIDGE_TEST_ONLY");
 }
 
 /* Removes the files a test asked for; anything else (an events file, a
