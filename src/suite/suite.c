@@ -237,6 +237,7 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		double secs = t->timeout_s > 0 ? t->timeout_s
 			    : c->o.timeout_s > 0 ? c->o.timeout_s
 			    : RUN_DEFAULT_TIMEOUT_S;
+		double extra;
 		if (asprintf(&in->events_path, "%s/events-%zu.jsonl", c->tmpdir,
 			     i) < 0) {
 			in->events_path = NULL;
@@ -255,13 +256,17 @@ static int prepare(ctx *c, char *err, size_t errlen)
 		/* A backstop behind run's own timeout, which a run with
 		 * tests from a snapshot has for the boot and for each test:
 		 * QEMU's start-up has its allowance, and the post-mortem a
-		 * quarter more, at least 2 s. A test that may wait for gdb
-		 * gets none, and talks to the terminal. */
+		 * quarter more, at least 2 s; one more timeout in all for the
+		 * semihosting service that is not the guest's, and with
+		 * --coverage another for a dump called after a timeout. A
+		 * test that may wait for gdb gets none, and talks to the
+		 * terminal. */
 		if (suite_group_plans_later(in) && !in->debug)
 			in->plan_test_ms = (long)(secs * 1000.0);
+		extra = secs * (c->o.coverage ? 2000.0 : 1000.0);
 		secs *= (double)suite_group_runs(in);
-		in->job->timeout_ms = in->debug ? 0 : (long)(secs * 1000.0) +
-				      UTIL_STARTUP_MS +
+		in->job->timeout_ms = in->debug ? 0 :
+				      (long)(secs * 1000.0 + extra) + UTIL_STARTUP_MS +
 				      (secs / 4 > 2 ? (long)(secs * 250.0) : 2000);
 		in->job->err_to_terminal = in->debug;
 	}
