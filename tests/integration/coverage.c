@@ -168,22 +168,19 @@ static void ends_without_exit(const cov_arch *a, const char *how, int status)
 	harness_result_free(&plain);
 }
 
-#define COV_ARCH_TESTS(i, name)                                               \
-	Test(coverage, name##_dumps_itself, .init = scratch_make,             \
-	     .fini = scratch_remove, .timeout = 120)                          \
+/* One test of the suite, calling `call`, in a scratch directory. */
+#define COV_TEST(name, call)                                                  \
+	Test(coverage, name, .init = scratch_make, .fini = scratch_remove,    \
+	     .timeout = 180)                                                  \
 	{                                                                     \
-		guest_dumps_itself(&arches[i]);                               \
-	}                                                                     \
-	Test(coverage, name##_stubrun_calls_the_dump, .init = scratch_make,   \
-	     .fini = scratch_remove, .timeout = 180)                          \
-	{                                                                     \
-		stubrun_calls_the_dump(&arches[i]);                           \
-	}                                                                     \
-	Test(coverage, name##_dumps_at_a_timeout, .init = scratch_make,       \
-	     .fini = scratch_remove, .timeout = 180)                          \
-	{                                                                     \
-		ends_without_exit(&arches[i], "hang", 124);                   \
+		call;                                                         \
 	}
+#define COV_ARCH_TESTS(i, name)                                               \
+	COV_TEST(name##_dumps_itself, guest_dumps_itself(&arches[i]))         \
+	COV_TEST(name##_stubrun_calls_the_dump,                               \
+		 stubrun_calls_the_dump(&arches[i]))                          \
+	COV_TEST(name##_dumps_at_a_timeout,                                   \
+		 ends_without_exit(&arches[i], "hang", 124))
 COV_ARCH_TESTS(0, arm)
 COV_ARCH_TESTS(1, aarch64)
 COV_ARCH_TESTS(2, riscv64)
@@ -191,15 +188,9 @@ COV_ARCH_TESTS(3, riscv32)
 
 /* picolibc's aarch64 start-up sets no vector base: the fault is not
  * caught there (it ends in the timeout above). */
-#define COV_FAULT_TEST(i, name)                                               \
-	Test(coverage, name##_dumps_at_a_fault, .init = scratch_make,         \
-	     .fini = scratch_remove, .timeout = 180)                          \
-	{                                                                     \
-		ends_without_exit(&arches[i], "fault", 1);                    \
-	}
-COV_FAULT_TEST(0, arm)
-COV_FAULT_TEST(2, riscv64)
-COV_FAULT_TEST(3, riscv32)
+COV_TEST(arm_dumps_at_a_fault, ends_without_exit(&arches[0], "fault", 1))
+COV_TEST(riscv64_dumps_at_a_fault, ends_without_exit(&arches[2], "fault", 1))
+COV_TEST(riscv32_dumps_at_a_fault, ends_without_exit(&arches[3], "fault", 1))
 
 /* A dump that cannot run (the guest's stack pointer is wild when it
  * times out, so the call faults at once): one line, nothing written, and
@@ -246,29 +237,50 @@ Test(coverage, image_without_coverage, .init = scratch_make,
 	harness_result_free(&res);
 }
 
+/* Writes scratch/FILE, a suite whose `sections` name the image
+ * riscv64-cov-auto.elf as "@", and runs `stubrun test --coverage
+ * scratch/merged` (into dir) on it, with `opts` (NULL-terminated, or
+ * NULL) before the suite; *res gets what it printed. */
+static void cov_suite(harness_result *res, char *dir, size_t len,
+		      const char *file, const char *sections,
+		      const char *const *opts)
+{
+	char img[512], path[PATH_MAX + 64], strip[16];
+	const char *argv[16] = { harness_stubrun(), "test", "--coverage", dir,
+				 "--coverage-strip",
+				 strip_count(strip, sizeof(strip)) };
+	size_t n = 6;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", scratch, file);
+	cr_assert_not_null(f = fopen(path, "w"));
+	harness_example(img, sizeof(img), "riscv64-cov-auto.elf");
+	for (const char *p = sections; *p; p++)
+		if (*p == '@')
+			fputs(img, f);
+		else
+			fputc(*p, f);
+	fclose(f);
+	snprintf(dir, len, "%s/merged", scratch);
+	while (opts && *opts && n < 14)
+		argv[n++] = *opts++;
+	argv[n++] = path;
+	cr_assert_eq(harness_run(res, argv, 240), 0);
+}
+
 /* A suite of two tests of one image, N = 2 and N = 5: DIR holds their
  * sum, and gcovr's pages and Cobertura XML say so too. */
 Test(coverage, suite_sums_its_tests, .init = scratch_make,
      .fini = scratch_remove, .timeout = 240)
 {
-	char img[512], path[PATH_MAX + 64], dir[PATH_MAX], strip[16];
+	char path[PATH_MAX + 64], dir[PATH_MAX], page[PATH_MAX + 64];
 	harness_result res;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/cov.ini", scratch);
-	cr_assert_not_null(f = fopen(path, "w"));
-	harness_example(img, sizeof(img), "riscv64-cov-auto.elf");
-	fprintf(f, "[test \"two\"]\nimage = %s\nargs = 2\n\n"
-		   "[test \"five\"]\nimage = %s\nargs = 5 stubrun_exit\n", img, img);
-	fclose(f);
-	snprintf(dir, sizeof(dir), "%s/merged", scratch);
-	char page[PATH_MAX + 64];
 	snprintf(page, sizeof(page), "%s/report.html", scratch);
-	const char *argv[] = { harness_stubrun(), "test", "-j2", "--coverage",
-			       dir, "--coverage-strip",
-			       strip_count(strip, sizeof(strip)), "--html", page,
-			       path, NULL };
-	cr_assert_eq(harness_run(&res, argv, 240), 0);
+	const char *opts[] = { "-j2", "--html", page, NULL };
+	cov_suite(&res, dir, sizeof(dir), "cov.ini",
+		  "[test \"two\"]\nimage = @\nargs = 2\n\n"
+		  "[test \"five\"]\nimage = @\nargs = 5 stubrun_exit\n", opts);
 	cr_expect_eq(res.status, 0, "%s", res.err);
 	cr_expect(strstr(res.err, "coverage: 2 files from 2 runs"), "%s", res.err);
 	harness_result_free(&res);
@@ -300,21 +312,11 @@ Test(coverage, suite_sums_its_tests, .init = scratch_make,
 Test(coverage, suite_counts_every_attempt, .init = scratch_make,
      .fini = scratch_remove, .timeout = 240)
 {
-	char img[512], path[PATH_MAX + 64], dir[PATH_MAX], strip[16];
+	char dir[PATH_MAX];
 	harness_result res;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/retry.ini", scratch);
-	cr_assert_not_null(f = fopen(path, "w"));
-	harness_example(img, sizeof(img), "riscv64-cov-auto.elf");
-	fprintf(f, "[test \"fails\"]\nimage = %s\nargs = 2 return 1\n"
-		   "retry-failed = 2\n", img);
-	fclose(f);
-	snprintf(dir, sizeof(dir), "%s/merged", scratch);
-	const char *argv[] = { harness_stubrun(), "test", "--coverage", dir,
-			       "--coverage-strip",
-			       strip_count(strip, sizeof(strip)), path, NULL };
-	cr_assert_eq(harness_run(&res, argv, 240), 0);
+	cov_suite(&res, dir, sizeof(dir), "retry.ini", "[test \"fails\"]\n"
+		  "image = @\nargs = 2 return 1\nretry-failed = 2\n", NULL);
 	cr_expect_eq(res.status, 1, "%s", res.err);
 	cr_expect(strstr(res.err, "coverage: 2 files from 3 runs"), "%s", res.err);
 	harness_result_free(&res);
