@@ -1,8 +1,10 @@
 /* Integration: --coverage on the four bare-metal architectures with
  * libgcov's freestanding dump (examples/coverage, picolibc with its stock
  * picolibc.ld). gcov, the toolchain's own, reads what stubrun wrote: the
- * loop body runs N times, and gcov must say N; a suite's merged count is
- * the sum of its tests'; a guest built without coverage gets one line. */
+ * loop body runs N times, and gcov must say N, whether the run ends at an
+ * exit, a timeout or a caught fault; a suite's merged count is the sum of
+ * its tests' and of a retried test's attempts; a guest built without
+ * coverage gets one line. */
 #include <criterion/criterion.h>
 
 #include <limits.h>
