@@ -237,7 +237,7 @@ void run_coverage_after_verdict(run_ctx *r)
 {
 	run_cov *c = r->cov;
 	int64_t until;
-	uint64_t pc;
+	uint64_t pc = 0;
 	int own_bp = 0, err;
 	late_end end;
 
@@ -248,7 +248,7 @@ void run_coverage_after_verdict(run_ctx *r)
 	rsp_regcache_reset(r->regs);
 	if ((err = regs_pc_cached(&pc, r->regs, r->conn, r->tgt)) < 0) {
 		stub_trouble(r, err);
-		return;
+		goto out;
 	}
 	/* The call returns where the guest is: a fault entry has its Z0,
 	 * a timed-out guest gets one for the call. */
@@ -256,7 +256,7 @@ void run_coverage_after_verdict(run_ctx *r)
 		if ((err = rsp_bp_insert(r->conn, RSP_BP_SW, pc,
 					 r->tgt->bp_kind)) < 0) {
 			stub_trouble(r, err);
-			return;
+			goto out;
 		}
 		own_bp = 1;
 	}
