@@ -8,6 +8,18 @@
 
 #include <stdlib.h>
 
+static char scratch[] = "/tmp/stubrun-fair-XXXXXX";
+
+static void scratch_make(void)
+{
+	cr_assert_eq(harness_scratch_make(scratch), 0, "mkdtemp");
+}
+
+static void scratch_remove(void)
+{
+	harness_scratch_remove(scratch);
+}
+
 /* The verdict event's "time_ms" and "guest_ms" from an --events file. */
 static void verdict_times(long *wall, long *guest, const char *path)
 {
@@ -24,13 +36,13 @@ static void verdict_times(long *wall, long *guest, const char *path)
 /* Two host calls of 2 s each under --timeout 3: the run takes over 4 s of
  * wall time and passes, and at least the 3 s the cap allows are off its
  * guest time. */
-Test(run_timeout, host_calls_are_not_guest_time, .timeout = 120)
+Test(run_timeout, host_calls_are_not_guest_time, .init = scratch_make,
+     .fini = scratch_remove, .timeout = 120)
 {
-	char scratch[] = "/tmp/stubrun-fair-XXXXXX", events[64];
+	char events[64];
 	harness_result res;
 	long wall, guest;
 
-	cr_assert_eq(harness_scratch_make(scratch), 0);
 	snprintf(events, sizeof(events), "%s/ev.json", scratch);
 	stubrun(&res, "--timeout", "3", "--semihosting-allow-system",
 		"--events", events, EXAMPLE("riscv64-sh-slow.elf"), "--",
@@ -42,7 +54,6 @@ Test(run_timeout, host_calls_are_not_guest_time, .timeout = 120)
 	cr_expect(guest >= 0 && wall - guest >= 3000,
 		  "guest %ld ms of wall %ld ms", guest, wall);
 	harness_result_free(&res);
-	harness_scratch_remove(scratch);
 }
 
 /* A guest that does nothing but slow semihosting calls: the time taken
