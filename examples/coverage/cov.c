@@ -9,9 +9,10 @@
  * exit. Guest arguments: N, then how it ends ("return" from main, a
  * semihosting exit; "stubrun_exit"; "hang": spin until the timeout;
  * "fault": a load from an address with nothing behind it, which the fault
- * catch reports; on RISC-V "wild-sp": the stack pointer at 0, then spin,
- * so that a dump called at the timeout faults), then the status (default
- * 0).
+ * catch reports; on RISC-V and AArch64 "wild-sp": the stack pointer at
+ * 0, then spin, so that a dump called at the timeout faults: into the
+ * caught trap on RISC-V, into an endless exception loop on AArch64, whose
+ * picolibc sets no vector base), then the status (default 0).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,13 @@ static void end_badly(const char *how)
 			__asm__ volatile("");
 	if (strcmp(how, "fault") == 0)
 		(void)*(volatile unsigned *)COV_NOTHING_AT;
-#ifdef __riscv
-	if (strcmp(how, "wild-sp") == 0)
+	if (strcmp(how, "wild-sp") == 0) {
+#if defined(__riscv)
 		__asm__ volatile("mv sp, zero\n1: j 1b");
+#elif defined(__aarch64__)
+		__asm__ volatile("mov x0, #0\nmov sp, x0\n1: b 1b" ::: "x0");
 #endif
+	}
 }
 
 int main(int argc, char **argv)
