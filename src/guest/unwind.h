@@ -22,6 +22,10 @@ typedef int (*unwind_read_fn)(void *buf, uint64_t addr, size_t len, void *arg);
  * them fits a 64-bit mask. */
 #define UNWIND_REGS 40
 
+/* A caller's stack pointer never lies this far above its callee's in
+ * test and kernel code; a larger jump means a corrupt frame. */
+#define UNWIND_MAX_FRAME (16u * 1024 * 1024)
+
 /* Registers by DWARF number, with a bit per known one. */
 typedef struct unwind_regfile {
 	uint64_t v[UNWIND_REGS];
@@ -47,6 +51,8 @@ typedef enum unwind_how {
 	UNWIND_HOW_FP,        /* from the frame-pointer chain */
 	UNWIND_HOW_LR,        /* frame 0 had not saved its return address:
 			       * it came from the link register / stack top */
+	UNWIND_HOW_PROLOGUE,  /* from the callee's prologue, decoded (code
+			       * without unwind information) */
 } unwind_how;
 
 typedef struct unwind_frame {
