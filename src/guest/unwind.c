@@ -69,15 +69,7 @@ const char *unwind_stop_name(unwind_stop stop)
 
 static int read_ptr(uint64_t *out, const uw_ctx *c, uint64_t addr)
 {
-	uint8_t b[8];
-	unsigned n = c->t->ptr_size;
-
-	*out = 0;
-	if (n > sizeof(b) || c->read(b, addr, n, c->arg) != 0)
-		return -1;
-	for (unsigned i = n; i-- > 0;)
-		*out = (*out << 8) | b[i];
-	return 0;
+	return unwind_read_word(out, addr, c->t->ptr_size, c->read, c->arg);
 }
 
 static uint64_t mask_ptr(const target_desc *t, uint64_t v)

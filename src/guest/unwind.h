@@ -17,6 +17,21 @@
  * error (any: the walk stops there). Values are little-endian. */
 typedef int (*unwind_read_fn)(void *buf, uint64_t addr, size_t len, void *arg);
 
+/* The little-endian word of `size` bytes (1..8) at addr through `read`
+ * into *out (0 on failure); 0 or -1. */
+static inline int unwind_read_word(uint64_t *out, uint64_t addr, unsigned size,
+				   unwind_read_fn read, void *arg)
+{
+	uint8_t b[8];
+
+	*out = 0;
+	if (size == 0 || size > sizeof(b) || read(b, addr, size, arg) != 0)
+		return -1;
+	for (unsigned i = size; i-- > 0;)
+		*out = (*out << 8) | b[i];
+	return 0;
+}
+
 /* Why 40: above the DWARF number of every general register the targets
  * name (x86_64's rip is 16, AArch64's sp 31, RISC-V's x31 31); a set of
  * them fits a 64-bit mask. */

@@ -56,19 +56,6 @@ int prologue_analyze(prologue_frame *out, const target_desc *t,
 	return 0;
 }
 
-static int read_ptr(uint64_t *out, uint64_t addr, unsigned w,
-		    unwind_read_fn read, void *arg)
-{
-	uint8_t b[8];
-
-	*out = 0;
-	if (w > sizeof(b) || read(b, addr, w, arg) != 0)
-		return -1;
-	for (unsigned i = w; i-- > 0;)
-		*out = (*out << 8) | b[i];
-	return 0;
-}
-
 /* The registers the whole function at start (`size` bytes) may write;
  * every one when it cannot be read or is larger than PROLOGUE_MAX_BODY. */
 static uint64_t body_writes(const image *img, const target_desc *t,
@@ -107,30 +94,45 @@ static int frame_at(prologue_frame *f, uint64_t *lost, const image *img,
 	return 0;
 }
 
+/* The caller's return address: from its slot, or in the innermost
+ * frame from the link register when the prologue has not saved it yet.
+ * 1, 0 when it is gone (a call since has overwritten the register), -1
+ * on a read error. */
+static int return_address(uint64_t *out, const prologue_frame *f,
+			  const unwind_regfile *regs, const target_desc *t,
+			  uint64_t cfa, int innermost, unwind_read_fn read,
+			  void *arg)
+{
+	int lr = t->dwarf_lr;
+
+	if (f->saved >> lr & 1)
+		return unwind_read_word(out, cfa + (uint64_t)f->slot[lr],
+					t->ptr_size, read, arg) < 0 ? -1 : 1;
+	if (!innermost || !(regs->known >> lr & 1) || (f->lost >> lr & 1))
+		return 0;
+	*out = regs->v[lr];
+	return 1;
+}
+
 int prologue_step(uint64_t *caller_pc, unwind_regfile *regs, const image *img,
 		  const target_desc *t, uint64_t pc, int innermost,
 		  unwind_read_fn read, void *arg)
 {
 	prologue_frame f;
 	unwind_regfile next = { { 0 }, 0 };
-	uint64_t cfa, v, lost;
-	int sp = t->dwarf_sp, lr = t->dwarf_lr;
+	uint64_t cfa, lost;
+	int sp = t->dwarf_sp, rc;
 
-	if (sp < 0 || sp >= UNWIND_REGS || lr < 0 || lr >= UNWIND_REGS ||
-	    !(regs->known >> sp & 1) || frame_at(&f, &lost, img, t, pc) < 0)
+	if (sp < 0 || sp >= UNWIND_REGS || t->dwarf_lr < 0 ||
+	    t->dwarf_lr >= UNWIND_REGS || !(regs->known >> sp & 1) ||
+	    frame_at(&f, &lost, img, t, pc) < 0)
 		return 0;
 	cfa = regs->v[sp] + f.size;
 	if (cfa < regs->v[sp])
 		return 0;
-	if (f.saved >> lr & 1) {
-		if (read_ptr(caller_pc, cfa + (uint64_t)f.slot[lr], t->ptr_size,
-			     read, arg) < 0)
-			return -1;
-	} else if (innermost && (regs->known >> lr & 1) && !(f.lost >> lr & 1)) {
-		*caller_pc = regs->v[lr];
-	} else {
-		return 0; /* a call since has overwritten it */
-	}
+	rc = return_address(caller_pc, &f, regs, t, cfa, innermost, read, arg);
+	if (rc <= 0)
+		return rc;
 	/* A function that never returns (abort()) need not keep the
 	 * callee-saved registers it did not save: those it writes anywhere
 	 * are unknown. */
@@ -139,9 +141,9 @@ int prologue_step(uint64_t *caller_pc, unwind_regfile *regs, const image *img,
 	for (int r = 0; r < UNWIND_REGS; r++) {
 		if (!(f.saved >> r & 1) || !(t->callee_saved >> r & 1))
 			continue;
-		if (read_ptr(&v, cfa + (uint64_t)f.slot[r], t->ptr_size, read, arg) < 0)
+		if (unwind_read_word(&next.v[r], cfa + (uint64_t)f.slot[r],
+				     t->ptr_size, read, arg) < 0)
 			return -1;
-		next.v[r] = v;
 		next.known |= 1ull << r;
 	}
 	next.v[sp] = cfa;

@@ -79,13 +79,17 @@ Test(user_mode, exit_statuses, .timeout = 120)
 }
 
 /* A SIGSEGV three calls deep: the verdict names it, the post-mortem's
- * backtrace names the three functions (of a relocated PIE too). */
+ * backtrace names the three functions (of a relocated PIE too) and the
+ * faulting one's arguments (the callers' are dead at -O1, as gdb says
+ * too), and main's. */
 Test(user_mode, sigsegv_backtrace, .timeout = 120)
 {
 	static const char *const links[] = { "static", "dynamic" };
 	static const char *const frames[] = { "#0 0x", "crash_inner",
 					      "crash_middle", "crash_outer",
-					      "main", "prog.c:17" };
+					      "main", "prog.c:17",
+					      "args: where = 0x10, value = 34",
+					      "args: argc = " };
 
 	for (size_t i = 0; i < N_ARCHES; i++)
 		for (size_t l = 0; l < 2; l++) {
