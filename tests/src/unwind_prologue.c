@@ -75,92 +75,70 @@ static void analyze(prologue_frame *f, const char *arch, const uint8_t *code,
 		     "%s: analysis failed", arch);
 }
 
-static void expect_slot(const prologue_frame *f, int reg, int64_t slot)
+/* One analysis and what it must find: the frame's size, each save (a
+ * register and its slot from the CFA; reg -1 ends the list), registers
+ * that are not saves, registers written before being saved. */
+typedef struct frame_case {
+	const char *what, *arch;
+	const uint8_t *code;
+	size_t len;
+	int thumb;
+	uint64_t size;
+	struct { int reg; int64_t slot; } saves[5];
+	uint64_t not_saved, lost;
+} frame_case;
+
+#define END_SAVES { -1, 0 }
+
+static const frame_case frame_cases[] = {
+	{ "riscv64 abort()", "riscv64", rv64_abort, sizeof(rv64_abort), 0, 192,
+	  /* ra, s0, s1, s2; a3 was loaded before its store (the stack
+	   * guard, not a save) */
+	  { { 1, -8 }, { 8, -16 }, { 9, -24 }, { 18, -32 }, END_SAVES },
+	  1ull << 13, 1ull << 13 },
+	{ "riscv64 abort() stopped before c.sdsp ra", "riscv64", rv64_abort,
+	  0x16, 0, 192, { { 18, -32 }, END_SAVES }, 1ull << 1, 0 },
+	{ "riscv64 abort() at its entry", "riscv64", rv64_abort, 0, 0, 0,
+	  { END_SAVES }, ~0ull, 0 },
+	{ "RV64 32-bit and compressed forms, an epilogue's increment",
+	  "riscv64", rv64_mixed, sizeof(rv64_mixed), 0, 64,
+	  { { 1, -8 }, { 8, -16 }, END_SAVES },
+	  1ull << 0 | 1ull << 9 /* x0; s1 after mv s1, a0 */, 1ull << 9 },
+	{ "RV32C", "riscv32", rv32_compressed, sizeof(rv32_compressed), 0, 16,
+	  { { 1, -4 }, { 8, -8 }, END_SAVES }, 0, 0 },
+	{ "RV32C bytes on RV64: c.swsp stores 32 bits, no save", "riscv64",
+	  rv32_compressed, sizeof(rv32_compressed), 0, 16, { END_SAVES },
+	  ~0ull, 0 },
+	{ "armhf abort() (Thumb-2)", "arm", arm_abort, sizeof(arm_abort), 1, 152,
+	  { { 7, -8 }, { 14, -4 }, END_SAVES },
+	  1ull << 3 /* stored after a load */, 1ull << 4 /* mrc */ },
+	{ "A32 push, vpush, sub", "arm", a32_prologue, sizeof(a32_prologue), 0, 48,
+	  { { 4, -16 }, { 5, -12 }, { 11, -8 }, { 14, -4 }, END_SAVES }, 0, 0 },
+};
+
+Test(unwind_prologue, frames_and_saves)
 {
-	cr_assert(f->saved >> reg & 1, "register %d not saved", reg);
-	cr_expect_eq(f->slot[reg], slot, "register %d at CFA%+lld, want %+lld",
-		     reg, (long long)f->slot[reg], (long long)slot);
-}
+	for (size_t i = 0; i < sizeof(frame_cases) / sizeof(frame_cases[0]); i++) {
+		const frame_case *c = &frame_cases[i];
+		uint64_t want = 0;
+		prologue_frame f;
 
-Test(unwind_prologue, riscv64_abort_frame_and_saves)
-{
-	prologue_frame f;
-
-	analyze(&f, "riscv64", rv64_abort, sizeof(rv64_abort), 0);
-	cr_expect_eq(f.size, 192);
-	expect_slot(&f, 1, -8);    /* ra */
-	expect_slot(&f, 8, -16);   /* s0 */
-	expect_slot(&f, 9, -24);   /* s1 */
-	expect_slot(&f, 18, -32);  /* s2 */
-	/* a3 was loaded before its store: the stack guard, not a save. */
-	cr_expect(!(f.saved >> 13 & 1), "a3 taken for a save");
-	cr_expect(f.lost >> 13 & 1, "a3 written");
-}
-
-Test(unwind_prologue, riscv64_stops_at_pc)
-{
-	prologue_frame f;
-
-	/* Stopped before c.sdsp ra: the frame is there, ra still in ra. */
-	analyze(&f, "riscv64", rv64_abort, 0x16, 0);
-	cr_expect_eq(f.size, 192);
-	cr_expect(!(f.saved >> 1 & 1), "ra saved before its store");
-	expect_slot(&f, 18, -32);
-	/* At the entry nothing is set up. */
-	analyze(&f, "riscv64", rv64_abort, 0, 0);
-	cr_expect_eq(f.size, 0);
-	cr_expect_eq(f.saved, 0);
-}
-
-Test(unwind_prologue, riscv64_mixed_forms_and_epilogue)
-{
-	prologue_frame f;
-
-	analyze(&f, "riscv64", rv64_mixed, sizeof(rv64_mixed), 0);
-	cr_expect_eq(f.size, 64, "size %llu", (unsigned long long)f.size);
-	expect_slot(&f, 1, -8);
-	expect_slot(&f, 8, -16);
-	cr_expect(!(f.saved & 1), "x0 is no register save");
-	cr_expect(!(f.saved >> 9 & 1), "s1 stored after mv s1, a0");
-	cr_expect(f.lost >> 9 & 1);
-}
-
-Test(unwind_prologue, riscv32_compressed)
-{
-	prologue_frame f;
-
-	analyze(&f, "riscv32", rv32_compressed, sizeof(rv32_compressed), 0);
-	cr_expect_eq(f.size, 16);
-	expect_slot(&f, 1, -4);
-	expect_slot(&f, 8, -8);
-	/* The same bytes as RV64: c.swsp stores 32 bits, no save. */
-	analyze(&f, "riscv64", rv32_compressed, sizeof(rv32_compressed), 0);
-	cr_expect_eq(f.size, 16);
-	cr_expect_eq(f.saved, 0);
-}
-
-Test(unwind_prologue, arm_thumb_abort)
-{
-	prologue_frame f;
-
-	analyze(&f, "arm", arm_abort, sizeof(arm_abort), 1);
-	cr_expect_eq(f.size, 152, "size %llu", (unsigned long long)f.size);
-	expect_slot(&f, 7, -8);
-	expect_slot(&f, 14, -4);
-	cr_expect(f.lost >> 4 & 1, "r4 written by mrc");
-	cr_expect(!(f.saved >> 3 & 1), "r3 stored after a load");
-}
-
-Test(unwind_prologue, arm_a32_push_vpush_sub)
-{
-	prologue_frame f;
-
-	analyze(&f, "arm", a32_prologue, sizeof(a32_prologue), 0);
-	cr_expect_eq(f.size, 48, "size %llu", (unsigned long long)f.size);
-	expect_slot(&f, 4, -16);
-	expect_slot(&f, 5, -12);
-	expect_slot(&f, 11, -8);
-	expect_slot(&f, 14, -4);
+		analyze(&f, c->arch, c->code, c->len, c->thumb);
+		cr_expect_eq(f.size, c->size, "%s: size %llu, want %llu", c->what,
+			     (unsigned long long)f.size, (unsigned long long)c->size);
+		for (size_t k = 0; k < 5 && c->saves[k].reg >= 0; k++) {
+			int r = c->saves[k].reg;
+			want |= 1ull << r;
+			cr_expect(f.saved >> r & 1, "%s: r%d not saved", c->what, r);
+			cr_expect_eq(f.slot[r], c->saves[k].slot,
+				     "%s: r%d at CFA%+lld, want %+lld", c->what, r,
+				     (long long)f.slot[r], (long long)c->saves[k].slot);
+		}
+		cr_expect(!(f.saved & c->not_saved & ~want), "%s: saved 0x%llx",
+			  c->what, (unsigned long long)f.saved);
+		cr_expect((f.lost & c->lost) == c->lost, "%s: lost 0x%llx", c->what,
+			  (unsigned long long)f.lost);
+	}
 }
 
 /* Hostile input: what the analysis is given is the image's bytes. */
