@@ -353,10 +353,9 @@ static int load_symtab(image *img, size_t sec, const GElf_Shdr *sh, size_t shnum
 			       (GELF_ST_BIND(sym.st_info) == STB_GLOBAL ||
 				GELF_ST_BIND(sym.st_info) == STB_WEAK);
 		/* Thumb functions have bit 0 set in st_value. */
-		if (t && s->is_func) {
+		if (t && s->is_func)
 			s->addr = target_code_addr(t, s->addr);
-			s->is_thumb = s->addr != sym.st_value;
-		}
+		s->is_thumb = s->addr != sym.st_value;
 		if (s->size > UINT64_MAX - s->addr)
 			s->size = UINT64_MAX - s->addr;
 	}
