@@ -1,5 +1,5 @@
 /* Target description: Arm Cortex-M (Thumb) under qemu-system-arm (mps2-an385). */
-#include "target.h"
+#include "arm.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
@@ -353,6 +353,9 @@ const target_desc target_arm = {
 	.dwarf_fp = 7,
 	.dwarf_lr = 14,
 	.dwarf_regs = arm_dwarf_regs,
+	.prologue = target_arm_prologue,
+	.writes = target_arm_writes,
+	.callee_saved = ARM_CALLEE_SAVED,
 	.fp_walk = 1,
 	.fp_prev_offset = 0,
 	.fp_ret_offset = 4,

@@ -13,6 +13,20 @@
 /* riscv.c: the fault catch both share. */
 extern const target_faults target_riscv_faults;
 
+/* riscv_prologue.c: the prologue decoders (target_prologue_fn,
+ * target_writes_fn). */
+int target_riscv32_prologue(target_prologue_op *ops, size_t *n, size_t cap,
+			    const uint8_t *code, size_t len, int thumb);
+int target_riscv64_prologue(target_prologue_op *ops, size_t *n, size_t cap,
+			    const uint8_t *code, size_t len, int thumb);
+uint64_t target_riscv32_writes(const uint8_t *code, size_t len, int thumb);
+uint64_t target_riscv64_writes(const uint8_t *code, size_t len, int thumb);
+
+/* The psABI's callee-saved registers: s0-s1 (x8-x9), s2-s11 (x18-x27);
+ * gp and tp (x3, x4) are never changed by a call either. */
+#define RISCV_CALLEE_SAVED \
+	(1ull << 3 | 1ull << 4 | 1ull << 8 | 1ull << 9 | 0x3ffull << 18)
+
 /* DWARF numbers are the x numbers; QEMU's target.xml has the ABI names
  * (and "fp" for x8). */
 static const char *const riscv_dwarf_regs[] = {
@@ -78,6 +92,7 @@ static const char *const riscv_lazy[] = { "riscv-csr.xml", NULL };
 	.dwarf_fp = 8,                                                       \
 	.dwarf_lr = 1,                                                       \
 	.dwarf_regs = riscv_dwarf_regs,                                      \
+	.callee_saved = RISCV_CALLEE_SAVED,                                  \
 	.fp_walk = 1,                                                        \
 	.fp_prev_offset = -2 * (xlen),                                       \
 	.fp_ret_offset = -(xlen),                                            \

@@ -8,5 +8,7 @@ const target_desc target_riscv64 = {
 	.user_sysroot = "/usr/riscv64-linux-gnu",
 	.user_libc_package = "libc6-riscv64-cross",
 	.elf_class = ELFCLASS64,
+	.prologue = target_riscv64_prologue,
+	.writes = target_riscv64_writes,
 	TARGET_RISCV_VIRT(8),
 };

@@ -135,6 +135,45 @@ typedef struct target_faults {
 	int at_reset;
 } target_faults;
 
+/*
+ * Prologue analysis (src/guest/unwind_prologue.c), for code without DWARF
+ * CFI or an EHABI entry: what one instruction at the start of a function
+ * does to the stack. Registers are DWARF numbers.
+ */
+typedef struct target_prologue_op {
+	int64_t sp_delta;          /* added to sp (negative: the frame grows) */
+	uint64_t saved;            /* the registers it stores, a bit each */
+	int64_t save_at;           /* where the lowest-numbered of them goes,
+				    * relative to sp before the instruction;
+				    * the others follow at ptr_size steps in
+				    * rising register order (a push) */
+	uint64_t clobbered;        /* the registers other than sp it writes:
+				    * a callee-saved one written before it
+				    * is saved no longer holds the caller's
+				    * value */
+} target_prologue_op;
+
+/*
+ * Decodes a function's first instructions, code[0..len) (bytes of the
+ * image, untrusted; `thumb`: Arm Thumb code), into ops[0..*n), one per
+ * instruction, at most cap. The decode ends before the first instruction
+ * that ends straight-line prologue code: control flow, a write to sp
+ * other than a constant decrement, one it cannot decode, or one cut by
+ * the end of the bytes. 0, or a negative error when the decoder cannot
+ * run (*n is then 0).
+ */
+typedef int (*target_prologue_fn)(target_prologue_op *ops, size_t *n,
+				  size_t cap, const uint8_t *code, size_t len,
+				  int thumb);
+
+/* The registers (DWARF numbers, a bit each) any instruction of a whole
+ * function's code[0..len) writes, branches or not; every one when it
+ * cannot tell (bytes it cannot decode are skipped: Thumb's literal
+ * pools). What a function that never returns leaves of its caller's
+ * callee-saved registers. */
+typedef uint64_t (*target_writes_fn)(const uint8_t *code, size_t len,
+				     int thumb);
+
 typedef struct target_desc {
 	const char *name;          /* "x86_64", "i386", "i8086", "aarch64", "arm",
 				    * "riscv64", "riscv32" */
@@ -201,6 +240,13 @@ typedef struct target_desc {
 	 * terminated: where DWARF locations of variables point; NULL when
 	 * unknown. */
 	const char *const *dwarf_regs;
+	/* Prologue analysis: the decoders, or NULL for none; the registers
+	 * a call preserves (the ABI's callee-saved ones, DWARF numbers, a
+	 * bit each), which a caller has as its callee had them unless the
+	 * callee saved or wrote them. */
+	target_prologue_fn prologue;
+	target_writes_fn writes;
+	uint64_t callee_saved;
 	/* Frame-pointer walking: the caller's frame pointer and the return
 	 * address are saved at fp + fp_prev_offset and fp + fp_ret_offset
 	 * (ptr_size bytes each). Meaningful only when fp_walk is nonzero. */

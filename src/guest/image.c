@@ -355,6 +355,7 @@ static int load_symtab(image *img, size_t sec, const GElf_Shdr *sh, size_t shnum
 		/* Thumb functions have bit 0 set in st_value. */
 		if (t && s->is_func)
 			s->addr = target_code_addr(t, s->addr);
+		s->is_thumb = s->addr != sym.st_value;
 		if (s->size > UINT64_MAX - s->addr)
 			s->size = UINT64_MAX - s->addr;
 	}

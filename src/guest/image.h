@@ -25,6 +25,8 @@ typedef struct image_symbol {
 	uint64_t addr;
 	uint64_t size;
 	int is_func;         /* STT_FUNC (others: STT_OBJECT, STT_NOTYPE) */
+	int is_thumb;        /* an Arm Thumb function (bit 0 of its ELF
+			      * value, cleared in addr) */
 	int is_abs;          /* SHN_ABS: a number (a size, a count), no place */
 	int is_linker;       /* global or weak STT_NOTYPE: what a linker
 			      * script defines (end, __heap_start) */

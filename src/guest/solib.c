@@ -12,19 +12,6 @@
 /* Why 4096 entries: a dynamic section has a few dozen. */
 #define DYN_MAX 4096
 
-static int read_word(uint64_t *out, uint64_t addr, unsigned w,
-		     unwind_read_fn read, void *arg)
-{
-	uint8_t b[8];
-
-	*out = 0;
-	if (read(b, addr, w, arg) != 0)
-		return -1;
-	for (unsigned i = w; i-- > 0;)
-		*out = (*out << 8) | b[i];
-	return 0;
-}
-
 /* DT_DEBUG's value: the address of the linker's r_debug, or 0. */
 static int find_debug(uint64_t *rdebug, uint64_t dynamic, uint64_t size,
 		      unsigned w, unwind_read_fn read, void *arg)
@@ -34,8 +21,8 @@ static int find_debug(uint64_t *rdebug, uint64_t dynamic, uint64_t size,
 	*rdebug = 0;
 	for (uint64_t i = 0; i < n && i < DYN_MAX; i++) {
 		uint64_t tag, val;
-		if (read_word(&tag, dynamic + i * 2 * w, w, read, arg) < 0 ||
-		    read_word(&val, dynamic + i * 2 * w + w, w, read, arg) < 0)
+		if (unwind_read_word(&tag, dynamic + i * 2 * w, w, read, arg) < 0 ||
+		    unwind_read_word(&val, dynamic + i * 2 * w + w, w, read, arg) < 0)
 			return -1;
 		if (tag == DT_NULL_TAG)
 			break;
@@ -77,7 +64,7 @@ int solib_list(solib_entry *out, size_t cap, size_t *count, uint64_t dynamic,
 		return -1;
 	/* struct r_debug { int r_version; struct link_map *r_map; ... }:
 	 * r_map sits one pointer in. */
-	if (read_word(&map, rdebug + w, w, read, arg) < 0)
+	if (unwind_read_word(&map, rdebug + w, w, read, arg) < 0)
 		return -1;
 	/* struct link_map { l_addr, l_name, l_ld, l_next, l_prev }. */
 	while (map && nseen < sizeof(seen) / sizeof(seen[0])) {
@@ -86,9 +73,9 @@ int solib_list(solib_entry *out, size_t cap, size_t *count, uint64_t dynamic,
 			if (seen[i] == map)
 				return 0; /* a loop: what was read stands */
 		seen[nseen++] = map;
-		if (read_word(&base, map, w, read, arg) < 0 ||
-		    read_word(&name, map + w, w, read, arg) < 0 ||
-		    read_word(&next, map + 3 * w, w, read, arg) < 0)
+		if (unwind_read_word(&base, map, w, read, arg) < 0 ||
+		    unwind_read_word(&name, map + w, w, read, arg) < 0 ||
+		    unwind_read_word(&next, map + 3 * w, w, read, arg) < 0)
 			return *count ? 0 : -1;
 		if (name && *count < cap) {
 			solib_entry *e = &out[*count];

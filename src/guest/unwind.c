@@ -5,6 +5,7 @@
  */
 #include "unwind.h"
 #include "unwind_exidx.h"
+#include "unwind_prologue.h"
 
 #include <dwarf.h>
 #include <elf.h>
@@ -12,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A caller's stack pointer never lies this far above its callee's in
- * test and kernel code; a larger jump means a corrupt frame pointer. */
-#define UNWIND_MAX_FRAME (16u * 1024 * 1024)
 /* Operand stack of the small DWARF expression evaluator: CFI rules that
  * GCC and clang emit need 2 or 3 slots. */
 #define UNWIND_EXPR_STACK 8
@@ -71,15 +69,7 @@ const char *unwind_stop_name(unwind_stop stop)
 
 static int read_ptr(uint64_t *out, const uw_ctx *c, uint64_t addr)
 {
-	uint8_t b[8];
-	unsigned n = c->t->ptr_size;
-
-	*out = 0;
-	if (n > sizeof(b) || c->read(b, addr, n, c->arg) != 0)
-		return -1;
-	for (unsigned i = n; i-- > 0;)
-		*out = (*out << 8) | b[i];
-	return 0;
+	return unwind_read_word(out, addr, c->t->ptr_size, c->read, c->arg);
 }
 
 static uint64_t mask_ptr(const target_desc *t, uint64_t v)
@@ -419,29 +409,54 @@ static void fill_frame(unwind_frame *f, const uw_ctx *c, const uw_state *s,
 	}
 }
 
+/* A caller's state from the registers a table or prologue step left
+ * (sp among them), its PC given. */
+static void from_regfile(uw_state *next, const target_desc *t,
+			 const unwind_regfile *regs, uint64_t pc)
+{
+	memset(next, 0, sizeof(*next));
+	next->pc = pc;
+	next->sp = regs->v[t->dwarf_sp];
+	next->regs = *regs;
+	next->fp_ok = t->dwarf_fp >= 0 && (regs->known >> t->dwarf_fp & 1);
+	if (next->fp_ok)
+		next->fp = regs->v[t->dwarf_fp];
+}
+
 /* Arm code without DWARF CFI, from its EHABI index (unwind_exidx.c). The
  * caller-saved registers come back unknown. */
 static step_result step_exidx(uw_state *next, const uw_ctx *c,
 			      const uw_state *cur, uint64_t lookup_pc)
 {
-	const target_desc *t = c->t;
 	unwind_regfile regs = cur->regs;
 	int rc;
 
-	if (!t->thumb)
+	if (!c->t->thumb)
 		return STEP_NOINFO;
 	rc = exidx_step(&regs, c->img ? image_holding(c->img, lookup_pc) : NULL,
 			lookup_pc, c->read, c->arg);
 	if (rc <= 0)
 		return rc == 0 ? STEP_NOINFO : STEP_READ;
-	memset(next, 0, sizeof(*next));
-	next->pc = regs.v[15];
-	next->sp = regs.v[13];
+	uint64_t pc = regs.v[15];
 	regs.known &= ~(0xfull | 1ull << 12 | 1ull << 14 | 1ull << 15);
-	next->regs = regs;
-	next->fp_ok = t->dwarf_fp >= 0 && (regs.known >> t->dwarf_fp & 1);
-	if (next->fp_ok)
-		next->fp = regs.v[t->dwarf_fp];
+	from_regfile(next, c->t, &regs, pc);
+	return STEP_OK;
+}
+
+/* Code with neither CFI nor an EHABI entry, from its decoded prologue
+ * (unwind_prologue.c). */
+static step_result step_prologue(uw_state *next, const uw_ctx *c,
+				 const uw_state *cur, uint64_t lookup_pc,
+				 size_t depth)
+{
+	unwind_regfile regs = cur->regs;
+	uint64_t pc;
+	int rc = prologue_step(&pc, &regs, c->img, c->t, lookup_pc, depth == 0,
+			       c->read, c->arg);
+
+	if (rc <= 0)
+		return rc == 0 ? STEP_NOINFO : STEP_READ;
+	from_regfile(next, c->t, &regs, pc);
 	return STEP_OK;
 }
 
@@ -471,6 +486,11 @@ static step_result step_any(uw_state *next, unwind_how *how, const uw_ctx *c,
 	 * would: only CFI-less Arm code gets here. */
 	*how = UNWIND_HOW_CFI;
 	if ((r = step_exidx(next, c, cur, lookup_pc)) != STEP_NOINFO)
+		return r;
+	/* Decoded prologues before frame pointers: code without unwind
+	 * information (a C library's) rarely keeps a frame pointer. */
+	*how = UNWIND_HOW_PROLOGUE;
+	if ((r = step_prologue(next, c, cur, lookup_pc, depth)) != STEP_NOINFO)
 		return r;
 	*how = UNWIND_HOW_LR;
 	if (depth == 0 && !leaf_first &&

@@ -17,10 +17,29 @@
  * error (any: the walk stops there). Values are little-endian. */
 typedef int (*unwind_read_fn)(void *buf, uint64_t addr, size_t len, void *arg);
 
+/* The little-endian word of `size` bytes (1..8) at addr through `read`
+ * into *out (0 on failure); 0 or -1. */
+static inline int unwind_read_word(uint64_t *out, uint64_t addr, unsigned size,
+				   unwind_read_fn read, void *arg)
+{
+	uint8_t b[8];
+
+	*out = 0;
+	if (size == 0 || size > sizeof(b) || read(b, addr, size, arg) != 0)
+		return -1;
+	for (unsigned i = size; i-- > 0;)
+		*out = (*out << 8) | b[i];
+	return 0;
+}
+
 /* Why 40: above the DWARF number of every general register the targets
  * name (x86_64's rip is 16, AArch64's sp 31, RISC-V's x31 31); a set of
  * them fits a 64-bit mask. */
 #define UNWIND_REGS 40
+
+/* A caller's stack pointer never lies this far above its callee's in
+ * test and kernel code; a larger jump means a corrupt frame. */
+#define UNWIND_MAX_FRAME (16u * 1024 * 1024)
 
 /* Registers by DWARF number, with a bit per known one. */
 typedef struct unwind_regfile {
@@ -47,6 +66,8 @@ typedef enum unwind_how {
 	UNWIND_HOW_FP,        /* from the frame-pointer chain */
 	UNWIND_HOW_LR,        /* frame 0 had not saved its return address:
 			       * it came from the link register / stack top */
+	UNWIND_HOW_PROLOGUE,  /* from the callee's prologue, decoded (code
+			       * without unwind information) */
 } unwind_how;
 
 typedef struct unwind_frame {
