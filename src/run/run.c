@@ -288,7 +288,7 @@ static void loop(run_ctx *r)
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 		if (resume == RUN_STEP_CONTINUE) {
 			err = step_over(r, &stop, r->stop_pc);
-			if (err < 0)
+			if (err < 0 || run_fault_stepped(r) < 0)
 				return;
 			if (err == 1) {
 				have = 1;

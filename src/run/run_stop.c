@@ -334,7 +334,7 @@ static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 		case RUN_BP_EXIT: exit_symbol(resume, r, b); break;
 		case RUN_BP_FAIL: fail_symbol(resume, r, b); break;
 		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
-		case RUN_BP_VECTOR: r->fault_rearm = 1; break;
+		case RUN_BP_VECTOR: run_fault_written(r, b); break;
 		case RUN_BP_FAULT: run_fault_entry(r, b); break;
 		case RUN_BP_SNAPSHOT: run_snapshot_hit(resume, r); break;
 		case RUN_BP_COVERAGE: run_coverage_hook(r, b); break;
