@@ -231,11 +231,15 @@ stub_error:
 }
 
 /* The guest is halted at its first instruction: a breakpoint right there
- * counts as reached (continuing would skip it on some stubs). */
+ * counts as reached (continuing would skip it on some stubs). The QEMU
+ * stubrun started reports it at once when continued (rsp.h), so the PC is
+ * not read for it there. */
 static int initial_stop(rsp_stop *stop, run_ctx *r)
 {
 	uint64_t pc;
 
+	if (step_passes_breakpoints(r))
+		return 0;
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = RSP_STOP_SIGNAL;
 	stop->signal = RSP_GDB_SIGTRAP;
