@@ -209,6 +209,11 @@ void run_bound_handshake(run_ctx *r, int64_t until);
  * is not asked anything again (no D at teardown). */
 void run_stub_failed(run_ctx *r, int err);
 
+/* 1 for the QEMU stubrun started in system mode, under TCG: a single
+ * step executes the instruction under a breakpoint, continuing at one
+ * reports it at once (rsp.h), and a stop selects its own CPU for the
+ * register reads; none of these is asked of it. */
+int run_own_tcg(const run_ctx *r);
 /* Appends a breakpoint to r->bps (not inserted yet); z_kind 0 is the
  * target's. 0, or -1 with the verdict set. */
 int run_add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,

@@ -477,6 +477,8 @@ void run_stop_thread_init(run_ctx *r)
 	size_t len;
 	long long tid;
 
+	if (run_own_tcg(r))
+		return; /* QEMU selects each stop's CPU itself */
 	/* "QC[pPID.]TID" (hex); anything else leaves the thread unknown. */
 	if (rsp_request(reply, sizeof(reply), &len, r->conn, "qC") < 0 ||
 	    strncmp(reply, "QC", 2))
@@ -495,13 +497,15 @@ void run_stop_thread_init(run_ctx *r)
  * QEMU and gdbserver select it themselves; GDB assumes they did. We
  * select it (Hg) when it is not the thread selected last (the stub's
  * current one, from qC, at first): one Hg per change of thread, none on a
- * one-CPU machine. A thread the stub can neither select nor list is the
- * stub's error. */
+ * one-CPU machine, none at all on the QEMU stubrun started, whose choice
+ * is known (run_own_tcg()). A thread the stub can neither select nor
+ * list is the stub's error. */
 static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 {
 	int err, listed;
 
-	if (!stop->has_thread || stop->tid <= 0 || stop->tid == r->stop_tid)
+	if (!stop->has_thread || stop->tid <= 0 || stop->tid == r->stop_tid ||
+	    run_own_tcg(r))
 		return 0;
 	err = rsp_thread_select(r->conn, 'g', stop->tid);
 	if (err == 0) {
