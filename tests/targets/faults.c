@@ -94,6 +94,19 @@ static int predict(size_t *base, uint64_t *value, const target_desc *t,
 	return t->faults->predict(base, value, b, 4, &io);
 }
 
+/* predict() foretells that `insn` writes `value` into the base `name`. */
+static void foretold(const target_desc *t, uint32_t insn, const fake_guest *g,
+		     const char *name, uint64_t value, const char *what)
+{
+	size_t base = 99;
+	uint64_t v = ~value;
+
+	cr_assert_eq(predict(&base, &v, t, insn, g), 1, "%s", what);
+	cr_assert_lt(base, TARGET_BASES_MAX, "%s", what);
+	cr_assert_str_eq(t->faults->bases[base], name, "%s", what);
+	cr_assert_eq(v, value, "%s: 0x%llx", what, (unsigned long long)v);
+}
+
 /* --- M-profile ----------------------------------------------------------- */
 
 Test(faults_m, vectors_come_from_the_table_vtor_names)
@@ -301,20 +314,11 @@ Test(faults_aarch64, a_vbar_write_is_foretold_by_its_source_register)
 				 { NULL, 0, 0 } };
 	fake_guest g1 = { el1, NULL, NULL }, g2 = { el2, NULL, NULL };
 	const target_desc *t = target_by_name("aarch64");
-	const char *const *bases = t->faults->bases;
-	size_t base = 99;
-	uint64_t v = 1;
 
-	cr_assert_eq(predict(&base, &v, t, 0xd518c003, &g1), 1, "msr vbar_el1, x3");
-	cr_assert_str_eq(bases[base], "VBAR");
-	cr_assert_eq(v, 0x40082000);
-	cr_assert_eq(predict(&base, &v, t, 0xd518c01f, &g1), 1, "msr vbar_el1, xzr");
-	cr_assert_eq(v, 0);
-	cr_assert_eq(predict(&base, &v, t, 0xd518c000, &g2), 1, "EL2 sets EL1's");
-	cr_assert_str_eq(bases[base], "VBAR");
-	cr_assert_eq(v, 0x40090000);
-	cr_assert_eq(predict(&base, &v, t, 0xd51cc000, &g2), 1, "msr vbar_el2, x0");
-	cr_assert_str_eq(bases[base], "VBAR_EL2");
+	foretold(t, 0xd518c003, &g1, "VBAR", 0x40082000, "msr vbar_el1, x3");
+	foretold(t, 0xd518c01f, &g1, "VBAR", 0, "msr vbar_el1, xzr");
+	foretold(t, 0xd518c000, &g2, "VBAR", 0x40090000, "EL2 sets EL1's");
+	foretold(t, 0xd51cc000, &g2, "VBAR_EL2", 0x40090000, "msr vbar_el2, x0");
 }
 
 /* Below the register's EL the msr traps: nothing to foretell. */
@@ -436,22 +440,12 @@ Test(faults_riscv, a_tvec_write_is_foretold_by_its_source)
 				  { NULL, 0, 0 } };
 	fake_guest g = { regs, NULL, NULL };
 	const target_desc *t = target_by_name("riscv64");
-	const char *const *bases = t->faults->bases;
-	size_t base = 99;
-	uint64_t v = 1;
 
-	cr_assert_eq(predict(&base, &v, t, 0x30529073, &g), 1, "csrw mtvec, t0");
-	cr_assert_str_eq(bases[base], "mtvec");
-	cr_assert_eq(v, 0x80000500);
-	cr_assert_eq(predict(&base, &v, t, 0x10545073, &g), 1, "csrwi stvec, 8");
-	cr_assert_str_eq(bases[base], "stvec");
-	cr_assert_eq(v, 8);
-	cr_assert_eq(predict(&base, &v, t, 0x3052a073, &g), 1, "csrs mtvec, t0");
-	cr_assert_eq(v, 0x80000701);
-	cr_assert_eq(predict(&base, &v, t, 0x3050f073, &g), 1, "csrci mtvec, 1");
-	cr_assert_eq(v, 0x80000300);
-	cr_assert_eq(predict(&base, &v, t, 0x30502073, &g), 1, "csrr: no write");
-	cr_assert_eq(v, 0x80000301);
+	foretold(t, 0x30529073, &g, "mtvec", 0x80000500, "csrw mtvec, t0");
+	foretold(t, 0x10545073, &g, "stvec", 8, "csrwi stvec, 8");
+	foretold(t, 0x3052a073, &g, "mtvec", 0x80000701, "csrs mtvec, t0");
+	foretold(t, 0x3050f073, &g, "mtvec", 0x80000300, "csrci mtvec, 1");
+	foretold(t, 0x30502073, &g, "mtvec", 0x80000301, "csrr: no write");
 }
 
 /* Modes 2 and 3 are reserved: what the hart keeps is read afterwards. */
