@@ -174,8 +174,9 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 
 /* Steps off the breakpoint at pc, so that continuing does not hit it
  * again; on the QEMU stubrun started (run_own_tcg()) the step alone does,
- * so the z0/Z0 around it would be two round trips for nothing. 0: done; 1: the step itself produced a stop worth dispatching
- * (*stop); -1: the run is over.
+ * so the z0/Z0 around it would be two round trips for nothing. 0: done;
+ * 1: the step itself produced a stop worth dispatching (*stop); -1: the
+ * run is over.
  * A step that lands on another of our breakpoints is not looked at here
  * (that would cost a PC read on every hit): continuing from it reports
  * that breakpoint again at once, without executing it (QEMU does, see
@@ -275,7 +276,9 @@ static void loop(run_ctx *r)
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 		if (resume == RUN_STEP_CONTINUE) {
 			err = step_over(r, &stop, r->stop_pc);
-			if (err < 0 || run_fault_stepped(r) < 0)
+			/* the entries a vector write moved, read once it
+			 * ran (a step that stopped otherwise: the next) */
+			if (err < 0 || (err == 0 && run_fault_stepped(r) < 0))
 				return;
 			if (err == 1) {
 				have = 1;
