@@ -94,6 +94,15 @@ typedef struct rsp_config {
 	 * (rsp_reg_find()). The strings must outlive the connection. NULL
 	 * (the default): the whole description at the handshake. */
 	const char *const *lazy_annexes;
+	/* What the caller knows of its stub, so that the handshake need not
+	 * ask it (a round trip each; 0, the default, asks). QEMU's stub
+	 * needs neither: it describes its first CPU with no thread
+	 * selected, and its c and s resume as vCont would.
+	 *   no_select: no Hg0 before the target description (gdbserver
+	 *              asserts without one);
+	 *   no_vcont:  no vCont? probe; resuming is c and s. */
+	int no_select;
+	int no_vcont;
 } rsp_config;
 
 /* Fills `cfg` with the defaults. */

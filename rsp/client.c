@@ -181,6 +181,8 @@ static int load_tdesc(rsp_conn *c)
 	 * that cannot answer Hg at all means the stub runs a reply behind. */
 	const char *r;
 	size_t rlen;
+	if (c->cfg.no_select)
+		return rsp_features_load(c, c->cfg.lazy_annexes);
 	err = rsp_exchangef(c, &r, &rlen, "Hg0");
 	if (err)
 		return err;
@@ -197,6 +199,8 @@ static int probe_vcont(rsp_conn *c)
 	int err, has_c = 0, has_s = 0;
 
 	c->vcont = 0;
+	if (c->cfg.no_vcont)
+		return 0;
 	err = rsp_exchangef(c, &r, &rlen, "vCont?");
 	if (err)
 		return err;

@@ -35,7 +35,8 @@ static const target_magic aarch64_kernel = { 56, "ARM\x64", 4,
  * ESR_ELx / FAR_ELx / ELR_ELx decoded at the entry. QEMU's target.xml calls
  * VBAR_EL1 "VBAR" (its AArch32 alias's name).
  */
-static const char *const a64_vbar[4] = { NULL, "VBAR", "VBAR_EL2", "VBAR_EL3" };
+static const char *const a64_vbar[5] = { NULL, "VBAR", "VBAR_EL2", "VBAR_EL3",
+					  NULL };
 static const char *const a64_esr[4] = { NULL, "ESR_EL1", "ESR_EL2", "ESR_EL3" };
 static const char *const a64_far[4] = { NULL, "FAR_EL1", "FAR_EL2", "FAR_EL3" };
 static const char *const a64_elr[4] = { NULL, "ELR_EL1", "ELR_EL2", "ELR_EL3" };
@@ -168,8 +169,38 @@ static unsigned a64_vbar_write(const uint8_t *p, size_t avail)
 				   (p[2] & 7) == 6) ? 4 : 0;
 }
 
-static const target_faults aarch64_faults = { a64_vectors, a64_decode,
-					      a64_vbar_write, 4, 0 };
+/* The msr of a64_vbar_write(), before it runs: VBAR_EL(n) takes Xt
+ * (xzr: 0). Code below EL n traps instead of writing, which only a read
+ * after it can see. */
+static int a64_vbar_predict(size_t *base, uint64_t *value, const uint8_t *insn,
+			    unsigned len, const target_io *io)
+{
+	static const int el_of_op1[8] = { 1, 0, 0, 0, 2, 0, 3, 0 };
+	uint64_t cpsr;
+	uint32_t w;
+	int bits, el;
+	char xt[8];
+
+	if (len < 4)
+		return 0;
+	w = (uint32_t)insn[0] | (uint32_t)insn[1] << 8 | (uint32_t)insn[2] << 16 |
+	    (uint32_t)insn[3] << 24;
+	el = el_of_op1[w >> 16 & 7];
+	if (el == 0 || io->reg(&cpsr, &bits, "cpsr", io->arg) < 0 ||
+	    (int)(cpsr >> 2 & 3) < el)
+		return 0;
+	*value = 0;
+	snprintf(xt, sizeof(xt), "x%u", (unsigned)(w & 31));
+	if ((w & 31) != 31 && io->reg(value, &bits, xt, io->arg) < 0)
+		return 0;
+	*base = (size_t)(el - 1);
+	return 1;
+}
+
+static const target_faults aarch64_faults = {
+	a64_vectors, a64_decode, a64_vbar_write, 4, 0, a64_vbar_predict,
+	a64_vbar + 1,
+};
 
 /* DWARF for AArch64: x0-x30 are 0-30, sp is 31. */
 static const char *const aarch64_dwarf_regs[] = {

@@ -163,7 +163,8 @@ static int m_decode(target_fault *f, int id, const target_io *io)
 	return m_frame(f, io) < 0 ? -1 : 1;
 }
 
-static const target_faults arm_faults = { m_vectors, m_decode, NULL, 0, 1 };
+static const target_faults arm_faults = { m_vectors, m_decode, NULL, 0, 1,
+					  NULL, NULL };
 
 /*
  * Build attributes (Arm IHI 0045, "Build attributes"): the board whose CPU

@@ -10,7 +10,7 @@
 /* Entry ids: which trap vector, machine or supervisor. */
 enum { RV_M = 0, RV_S = 1 };
 
-static const char *const rv_tvec[] = { "mtvec", "stvec" };
+static const char *const rv_tvec[] = { "mtvec", "stvec", NULL };
 static const char *const rv_cause[] = { "mcause", "scause" };
 static const char *const rv_tval[] = { "mtval", "stval" };
 static const char *const rv_epc[] = { "mepc", "sepc" };
@@ -100,5 +100,42 @@ static unsigned rv_tvec_write(const uint8_t *p, size_t avail)
 	return (w & 0x7f) == 0x73 && ((w >> 20) == 0x305 || (w >> 20) == 0x105) ? 4 : 0;
 }
 
+/* The CSR instruction of rv_tvec_write(), before it runs (Zicsr): the
+ * write takes rs1 or the 5-bit immediate (csrrw, csrrwi), or sets or
+ * clears those bits of the old value (csrrs, csrrc and their immediate
+ * forms, which write nothing with a zero source). A mode of 2 or 3 is
+ * reserved: what a WARL field keeps then is the hart's choice. */
+static int rv_tvec_predict(size_t *base, uint64_t *value, const uint8_t *insn,
+			   unsigned len, const target_io *io)
+{
+	uint32_t w;
+	unsigned funct3, src;
+	uint64_t s = 0, old = 0;
+	int bits;
+
+	if (len < 4)
+		return 0;
+	w = (uint32_t)insn[0] | (uint32_t)insn[1] << 8 | (uint32_t)insn[2] << 16 |
+	    (uint32_t)insn[3] << 24;
+	funct3 = w >> 12 & 7;
+	src = w >> 15 & 31;
+	*base = (w >> 20) == 0x305 ? RV_M : RV_S;
+	if (funct3 & 4)
+		s = src;
+	else if (src && io->reg(&s, &bits, riscv_dwarf_regs[src], io->arg) < 0)
+		return 0;
+	if ((funct3 & 3) != 1 &&
+	    io->reg(&old, &bits, rv_tvec[*base], io->arg) < 0)
+		return 0;
+	switch (funct3 & 3) {
+	case 1: *value = s; break;
+	case 2: *value = old | s; break;
+	case 3: *value = old & ~s; break;
+	default: return 0;
+	}
+	return (*value & 3) < 2;
+}
+
 const target_faults target_riscv_faults = { rv_vectors, rv_decode,
-					    rv_tvec_write, 2, 0 };
+					    rv_tvec_write, 2, 0,
+					    rv_tvec_predict, rv_tvec };

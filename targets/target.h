@@ -93,6 +93,9 @@ typedef struct target_io {
 	void *arg;
 } target_io;
 
+/* Why 4: AArch64's VBAR_EL1..EL3, RISC-V's mtvec and stvec. */
+#define TARGET_BASES_MAX 4
+
 /* Why 8: above the most entries any architecture's fault catch names
  * (x86: five IDT gates; AArch64: four vector-table entries). */
 #define TARGET_VECTORS_MAX 8
@@ -133,6 +136,19 @@ typedef struct target_faults {
 	 * vector base is 0 until the guest writes it, and asking costs the
 	 * start-up round trips for nothing. */
 	int at_reset;
+	/* The new value of a vector base, from the write about to run (the
+	 * PC is on it; insn: its len bytes, which vector_write() matched),
+	 * read off its source register or immediate through io: 1 with
+	 * *base (an index into `bases`) and *value set; 0 when only reading
+	 * the base after the write can tell. With it the breakpoint sits on
+	 * the write and the bases are kept by the run, so a passing guest
+	 * costs no system-register read; NULL: the breakpoint follows the
+	 * write and the bases are read there. */
+	int (*predict)(size_t *base, uint64_t *value, const uint8_t *insn,
+		       unsigned len, const target_io *io);
+	/* The vector-base registers vectors() reads, by name, NULL-ended
+	 * (at most TARGET_BASES_MAX): 0 until the guest writes them. */
+	const char *const *bases;
 } target_faults;
 
 /*

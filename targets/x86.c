@@ -250,4 +250,5 @@ static unsigned x86_lidt(const uint8_t *p, size_t avail)
 	return len <= avail ? len : 0;
 }
 
-const target_faults target_x86_faults = { x86_vectors, x86_decode, x86_lidt, 1, 0 };
+const target_faults target_x86_faults = { x86_vectors, x86_decode, x86_lidt,
+					  1, 0, NULL, NULL };

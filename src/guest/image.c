@@ -430,9 +430,8 @@ static int open_elf(image *img, char *errbuf, size_t errlen)
 		err = load_segments(img, errbuf, errlen);
 	if (err == 0)
 		err = load_symbols(img, shnum, errbuf, errlen);
-	/* No or broken DWARF only means no line numbers. */
-	if (err == 0 && shnum)
-		img->dwarf = dwarf_begin_elf(img->elf, DWARF_C_READ, NULL);
+	if (err == 0 && shnum && !(img->dwarf = calloc(1, sizeof(*img->dwarf))))
+		err = fail(errbuf, errlen, IMAGE_EFORMAT, img->path, "out of memory");
 	return err;
 }
 
@@ -564,8 +563,9 @@ void image_free(image *img)
 	for (size_t i = 0; i < img->nobjs; i++)
 		image_free(img->objs[i]);
 	free(img->objs);
-	if (img->dwarf)
-		dwarf_end(img->dwarf);
+	if (img->dwarf && img->dwarf->handle)
+		dwarf_end(img->dwarf->handle);
+	free(img->dwarf);
 	if (img->elf)
 		elf_end(img->elf);
 	if (img->map)
@@ -585,4 +585,14 @@ int image_elf_class(const image *img) { return img->elf_class; }
 uint32_t image_elf_flags(const image *img) { return img->flags; }
 uint64_t image_entry(const image *img) { return img->entry; }
 struct Elf *image_elf_handle(const image *img) { return img->elf; }
-struct Dwarf *image_dwarf_handle(const image *img) { return img->dwarf; }
+struct Dwarf *image_dwarf_handle(const image *img)
+{
+	struct image_dwarf *d = img->dwarf;
+
+	/* No or broken DWARF only means no line numbers. */
+	if (d && !d->begun) {
+		d->begun = 1;
+		d->handle = dwarf_begin_elf(img->elf, DWARF_C_READ, NULL);
+	}
+	return d ? d->handle : NULL;
+}

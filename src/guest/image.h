@@ -128,7 +128,8 @@ int image_source_path(char *path, size_t len, int *line, const image *img,
 
 /* The libelf and libdw handles, for modules that read more than this one
  * offers (unwind.c reads the CFI). NULL for raw images / without DWARF.
- * Owned by the image; valid until image_free(). */
+ * Owned by the image; valid until image_free(). The DWARF is read at the
+ * first call (a passing run makes none). */
 struct Elf;
 struct Dwarf;
 struct Elf *image_elf_handle(const image *img);

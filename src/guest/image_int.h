@@ -26,7 +26,13 @@ struct image {
 	uint8_t *map;            /* the file, mapped MAP_PRIVATE (or malloc'd) */
 	size_t map_size;
 	Elf *elf;
-	Dwarf *dwarf;            /* NULL without DWARF */
+	/* Begun at the first lookup that needs it (image_dwarf_handle()): a
+	 * passing run needs none. Apart from the image, so that a lookup
+	 * through a const image can fill it. NULL for a raw image. */
+	struct image_dwarf {
+		Dwarf *handle;   /* NULL without DWARF */
+		int begun;
+	} *dwarf;
 	int machine, elf_class;
 	uint32_t flags;
 	uint64_t entry;

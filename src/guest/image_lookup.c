@@ -198,6 +198,7 @@ static int line_at(const char **file, int *line, Dwarf_Die *cu,
 		   const image *img, uint64_t addr)
 {
 	Dwarf_Line *l;
+	Dwarf *dw;
 	int n;
 
 	const image *obj = object_for(img, addr);
@@ -207,7 +208,8 @@ static int line_at(const char **file, int *line, Dwarf_Die *cu,
 	*file = NULL;
 	*line = 0;
 	addr -= img->bias;          /* DWARF has the link-time addresses */
-	if (!img->dwarf || !dwarf_addrdie(img->dwarf, addr, cu))
+	dw = image_dwarf_handle(img);
+	if (!dw || !dwarf_addrdie(dw, addr, cu))
 		return IMAGE_ENOTFOUND;
 	l = dwarf_getsrc_die(cu, addr);
 	if (!l || dwarf_lineno(l, &n) != 0 || n <= 0)

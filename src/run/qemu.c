@@ -258,9 +258,7 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	}
 	q->pid = -1;
 	q->out_fd = q->err_fd = q->gdb_fd = q->in_fd = q->in_peer_fd = -1;
-	if (!wants_dir(spec))
-		privdir_sweep(dir_parent());
-	else if ((ret = make_dir(q, errbuf, errlen)) < 0)
+	if (wants_dir(spec) && (ret = make_dir(q, errbuf, errlen)) < 0)
 		goto out;
 	if ((ret = stub_channel(q, gdbarg, sizeof(gdbarg), chardev,
 				sizeof(chardev), pair, spec, errbuf, errlen)) < 0)
@@ -276,6 +274,10 @@ int qemu_spawn(qemu_proc **out, const qemu_spec *spec, char *errbuf,
 	if (ret == 0) {
 		q->gdb_fd = pair[0];
 		pair[0] = -1;
+		/* The sweep of dead runs' directories (make_dir() did it for
+		 * a run with one) while QEMU starts, rather than before. */
+		if (!wants_dir(spec))
+			privdir_sweep(dir_parent());
 	}
 out:
 	if (pair[0] >= 0)

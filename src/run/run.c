@@ -168,27 +168,11 @@ static int wait_stop(run_ctx *r, rsp_stop *stop)
 	}
 }
 
-/* 1 when a single step executes the instruction under a breakpoint: the
- * QEMU stubrun started in system mode translates with TCG, where a step
- * overrides breakpoints (accel/tcg; `rsp_bench hits-step` checks it with
- * the guest's call counter), so the z0/Z0 around the step would be two
- * round trips for nothing. Another stub (--connect), qemu-user and KVM
- * (asked for with --qemu-arg) get the generic step-over. */
-static int step_passes_breakpoints(const run_ctx *r)
-{
-	const cli_options *o = r->opt;
-
-	if (!r->qemu || r->user)
-		return 0;
-	for (size_t i = 0; i < o->n_qemu_args; i++)
-		if (strstr(o->qemu_args[i], "kvm"))
-			return 0;
-	return 1;
-}
-
 /* Steps off the breakpoint at pc, so that continuing does not hit it
- * again. 0: done; 1: the step itself produced a stop worth dispatching
- * (*stop); -1: the run is over.
+ * again; on the QEMU stubrun started (run_own_tcg()) the step alone does,
+ * so the z0/Z0 around it would be two round trips for nothing. 0: done;
+ * 1: the step itself produced a stop worth dispatching (*stop); -1: the
+ * run is over.
  * A step that lands on another of our breakpoints is not looked at here
  * (that would cost a PC read on every hit): continuing from it reports
  * that breakpoint again at once, without executing it (QEMU does, see
@@ -196,7 +180,7 @@ static int step_passes_breakpoints(const run_ctx *r)
 static int step_over(run_ctx *r, rsp_stop *stop, uint64_t pc)
 {
 	const run_bp *b = run_find_bp(r, pc);
-	int keep = step_passes_breakpoints(r), err;
+	int keep = run_own_tcg(r), err;
 
 	if (run_leave_stop(r) < 0)
 		return -1;
@@ -227,11 +211,15 @@ stub_error:
 }
 
 /* The guest is halted at its first instruction: a breakpoint right there
- * counts as reached (continuing would skip it on some stubs). */
+ * counts as reached (continuing would skip it on some stubs). The QEMU
+ * stubrun started reports it at once when continued (rsp.h), so the PC is
+ * not read for it there. */
 static int initial_stop(rsp_stop *stop, run_ctx *r)
 {
 	uint64_t pc;
 
+	if (run_own_tcg(r))
+		return 0;
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = RSP_STOP_SIGNAL;
 	stop->signal = RSP_GDB_SIGTRAP;
@@ -289,7 +277,9 @@ static void loop(run_ctx *r)
 		run_bound_requests(r, r->deadline + RUN_GRACE_MS);
 		if (resume == RUN_STEP_CONTINUE) {
 			err = step_over(r, &stop, r->stop_pc);
-			if (err < 0)
+			/* the entries a vector write moved, read once it
+			 * ran (a step that stopped otherwise: the next) */
+			if (err < 0 || (err == 0 && run_fault_stepped(r) < 0))
 				return;
 			if (err == 1) {
 				have = 1;

@@ -14,15 +14,39 @@
  * look-alike words can cause. */
 #define VECTOR_WRITES_MAX 64
 
+/* The index of `name` in the target's vector bases, or -1. */
+static int base_index(const run_ctx *r, const char *name)
+{
+	const char *const *b = r->tgt->faults->bases;
+
+	for (int i = 0; b && b[i] && i < TARGET_BASES_MAX; i++)
+		if (strcmp(b[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* A vector base the guest's writes told is answered without the stub
+ * (whose system registers a passing run then never loads); one read
+ * from the stub is kept. */
 static int io_reg(uint64_t *v, int *bits, const char *name, void *arg)
 {
 	run_ctx *r = arg;
-	const rsp_reg *reg = rsp_reg_find(r->conn, name);
+	int i = base_index(r, name), err;
+	const rsp_reg *reg;
 
-	if (!reg)
+	if (i >= 0 && (r->fault_known >> i & 1)) {
+		*v = r->fault_base[i];
+		*bits = (int)r->tgt->ptr_size * 8;
+		return 0;
+	}
+	if (!(reg = rsp_reg_find(r->conn, name)))
 		return RSP_ENOTFOUND;
 	*bits = reg->bitsize;
-	return rsp_regcache_read(v, r->regs, r->conn, reg);
+	if ((err = rsp_regcache_read(v, r->regs, r->conn, reg)) == 0 && i >= 0) {
+		r->fault_base[i] = *v;
+		r->fault_known |= 1u << i;
+	}
+	return err;
 }
 
 static int io_mem(void *buf, uint64_t addr, size_t len, void *arg)
@@ -51,12 +75,25 @@ static int enabled(const run_ctx *r)
 	       !r->user;
 }
 
-/* Breakpoints after each instruction of the image that writes the vector
- * base: there, the entries are read again. */
+/* An instruction's first bytes in a size_t, little-endian: a vector
+ * write's breakpoint carries them to the stop. */
+static size_t pack_insn(const uint8_t *p, size_t avail)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < sizeof(w) && i < avail; i++)
+		w |= (size_t)p[i] << (8 * i);
+	return w;
+}
+
+/* Breakpoints at each instruction of the image that writes the vector
+ * base, or after it when the target cannot foretell the write: there,
+ * the entries are found again. */
 static int plan_vector_writes(run_ctx *r)
 {
 	const target_faults *f = r->tgt->faults;
 	size_t found = 0;
+	unsigned after = f->predict ? 0 : 1;
 
 	for (size_t i = 0; f->vector_write && image_section_at(r->img, i); i++) {
 		const image_section *s = image_section_at(r->img, i);
@@ -69,7 +106,9 @@ static int plan_vector_writes(run_ctx *r)
 				continue;
 			if (found++ == VECTOR_WRITES_MAX)
 				return 0;
-			if (run_add_bp(r, s->addr + off + len, RUN_BP_VECTOR, 0,
+			if (run_add_bp(r, s->addr + off + after * len,
+				       RUN_BP_VECTOR,
+				       pack_insn(s->data + off, (size_t)(s->size - off)),
 				       "vector base write", 0) < 0)
 				return -1;
 		}
@@ -77,10 +116,26 @@ static int plan_vector_writes(run_ctx *r)
 	return 0;
 }
 
+/* With predict(), every base starts known: 0 until the guest writes it
+ * (target.h), and each write is seen before it runs. */
+static void know_reset_values(run_ctx *r)
+{
+	const target_faults *f = r->tgt->faults;
+
+	memset(r->fault_base, 0, sizeof(r->fault_base));
+	r->fault_known = 0;
+	for (int i = 0; f->predict && f->bases && f->bases[i] &&
+			i < TARGET_BASES_MAX; i++)
+		r->fault_known |= 1u << i;
+}
+
 int run_fault_plan(run_ctx *r)
 {
 	r->fault_catch = enabled(r);
-	return r->fault_catch ? plan_vector_writes(r) : 0;
+	if (!r->fault_catch)
+		return 0;
+	know_reset_values(r);
+	return plan_vector_writes(r);
 }
 
 /* 1 when a breakpoint other than `except` holds a Z0 at addr. */
@@ -185,6 +240,46 @@ int run_fault_arm(run_ctx *r)
 int run_fault_rearm(run_ctx *r)
 {
 	return r->fault_catch ? arm_vectors(r, 1) : 0;
+}
+
+void run_fault_written(run_ctx *r, const run_bp *b)
+{
+	target_io io = { io_reg, io_mem, io_monitor, r };
+	const target_faults *f = r->tgt->faults;
+	uint8_t insn[sizeof(size_t)];
+	uint64_t value;
+	size_t base;
+	unsigned len;
+
+	if (!f->predict) {
+		r->fault_rearm = 1; /* the stop follows the write */
+		return;
+	}
+	for (size_t i = 0; i < sizeof(insn); i++)
+		insn[i] = (uint8_t)(b->index >> (8 * i));
+	len = f->vector_write(insn, sizeof(insn));
+	if (len && f->predict(&base, &value, insn, len, &io) == 1 &&
+	    base < TARGET_BASES_MAX) {
+		r->fault_base[base] = value;
+		r->fault_known |= 1u << base;
+		r->fault_rearm = 1;
+		return;
+	}
+	r->fault_known = 0;
+	r->fault_reread = 1;
+}
+
+int run_fault_stepped(run_ctx *r)
+{
+	if (!r->fault_reread || r->done)
+		return 0;
+	r->fault_reread = 0;
+	return run_fault_rearm(r);
+}
+
+void run_fault_forget(run_ctx *r)
+{
+	r->fault_known = 0;
 }
 
 void run_fault_entry(run_ctx *r, const run_bp *b)

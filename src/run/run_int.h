@@ -33,7 +33,9 @@ typedef enum run_bp_kind {
 	RUN_BP_TEST_BEGIN,
 	RUN_BP_TEST_END,
 	RUN_BP_SEMIHOST,      /* a semihosting trap */
-	RUN_BP_VECTOR,        /* after a write of the vector base */
+	RUN_BP_VECTOR,        /* a write of the vector base (on it with the
+			       * target's predict(), else after it); index:
+			       * its first bytes, little-endian */
 	RUN_BP_FAULT,         /* a fault handler's entry, index: its id */
 	RUN_BP_SNAPSHOT,      /* --snapshot-at */
 	RUN_BP_COVERAGE,      /* a --coverage hook, index: which */
@@ -182,6 +184,11 @@ typedef struct run_ctx {
 	/* the fault catch (run_fault.c) */
 	int fault_catch;      /* on for this run */
 	int fault_rearm;      /* the vector base was written: read it again */
+	int fault_reread;     /* a write no register foretold: read the
+			       * bases once it has run (after the step) */
+	uint64_t fault_base[TARGET_BASES_MAX]; /* the target's bases, as
+			       * the guest wrote them (faults->predict) */
+	unsigned fault_known; /* bit i: fault_base[i] holds bases[i] */
 	int has_fault;        /* the verdict is r->fault */
 	target_fault fault;
 
@@ -209,6 +216,11 @@ void run_bound_handshake(run_ctx *r, int64_t until);
  * is not asked anything again (no D at teardown). */
 void run_stub_failed(run_ctx *r, int err);
 
+/* 1 for the QEMU stubrun started in system mode, under TCG: a single
+ * step executes the instruction under a breakpoint, continuing at one
+ * reports it at once (rsp.h), and a stop selects its own CPU for the
+ * register reads; none of these is asked of it. */
+int run_own_tcg(const run_ctx *r);
 /* Appends a breakpoint to r->bps (not inserted yet); z_kind 0 is the
  * target's. 0, or -1 with the verdict set. */
 int run_add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
@@ -274,7 +286,7 @@ void run_replay_history(run_ctx *r);
 void run_replay_remove(run_ctx *r);
 
 /* run_fault.c: the fault catch. */
-/* Plans the breakpoints after vector-base writes (before the stub is
+/* Plans the breakpoints at vector-base writes (before the stub is
  * connected). 0, or -1 with the verdict set. */
 int run_fault_plan(run_ctx *r);
 /* Reads the fault entries and adds their breakpoints (before the first
@@ -285,6 +297,16 @@ int run_fault_rearm(run_ctx *r);
 /* At a fault entry: the verdict when a fault was taken; nothing when the
  * entry served an interrupt or a call. */
 void run_fault_entry(run_ctx *r, const run_bp *b);
+/* At a vector-base write: the entries it moves to are armed now when its
+ * registers tell where (faults->predict), else once it has run:
+ * run_fault_stepped() after the step over it. */
+void run_fault_written(run_ctx *r, const run_bp *b);
+/* After the step off a stop: the entries a write moved, read. 0, or -1
+ * with the verdict set. */
+int run_fault_stepped(run_ctx *r);
+/* The machine was restored from a snapshot: the bases kept from its
+ * writes no longer hold, and are read at the next write. */
+void run_fault_forget(run_ctx *r);
 
 /* run_timing.c: --trace-timing. run_mark() notes that phase `ph` ended
  * now; run_print_timing() prints the phases reached, in the order they

@@ -264,6 +264,7 @@ static int connect_stub(run_ctx *r)
 	cfg.console = console_packet;
 	cfg.console_arg = r;
 	cfg.lazy_annexes = r->tgt->lazy_annexes;
+	cfg.no_select = cfg.no_vcont = run_own_tcg(r);
 	if (!addr) {
 		/* Our end of the socketpair QEMU's stub sits on. */
 		if (rsp_open_fd(&r->conn, qemu_take_gdb_fd(r->qemu), &cfg) == 0)

@@ -312,6 +312,7 @@ static int reload(run_ctx *r)
 	char msg[300];
 	size_t dropped;
 
+	run_fault_forget(r);
 	if (clock_ran_ahead(r) || needs_reset(r)) {
 		r->snap_restarts++;
 		return respawn(r);

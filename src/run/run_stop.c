@@ -335,7 +335,7 @@ static void stop_at_bp(run_resume *resume, run_ctx *r, uint64_t pc)
 		case RUN_BP_EXIT: exit_symbol(resume, r, b); break;
 		case RUN_BP_FAIL: fail_symbol(resume, r, b); break;
 		case RUN_BP_SEMIHOST: semihosting(resume, r, pc); break;
-		case RUN_BP_VECTOR: r->fault_rearm = 1; break;
+		case RUN_BP_VECTOR: run_fault_written(r, b); break;
 		case RUN_BP_FAULT: run_fault_entry(r, b); break;
 		case RUN_BP_SNAPSHOT: run_snapshot_hit(resume, r); break;
 		case RUN_BP_COVERAGE: run_coverage_hook(r, b); break;
@@ -479,6 +479,8 @@ void run_stop_thread_init(run_ctx *r)
 	size_t len;
 	long long tid;
 
+	if (run_own_tcg(r))
+		return; /* QEMU selects each stop's CPU itself */
 	/* "QC[pPID.]TID" (hex); anything else leaves the thread unknown. */
 	if (rsp_request(reply, sizeof(reply), &len, r->conn, "qC") < 0 ||
 	    strncmp(reply, "QC", 2))
@@ -497,13 +499,15 @@ void run_stop_thread_init(run_ctx *r)
  * QEMU and gdbserver select it themselves; GDB assumes they did. We
  * select it (Hg) when it is not the thread selected last (the stub's
  * current one, from qC, at first): one Hg per change of thread, none on a
- * one-CPU machine. A thread the stub can neither select nor list is the
- * stub's error. */
+ * one-CPU machine, none at all on the QEMU stubrun started, whose choice
+ * is known (run_own_tcg()). A thread the stub can neither select nor
+ * list is the stub's error. */
 static int select_stop_thread(run_ctx *r, const rsp_stop *stop)
 {
 	int err, listed;
 
-	if (!stop->has_thread || stop->tid <= 0 || stop->tid == r->stop_tid)
+	if (!stop->has_thread || stop->tid <= 0 || stop->tid == r->stop_tid ||
+	    run_own_tcg(r))
 		return 0;
 	err = rsp_thread_select(r->conn, 'g', stop->tid);
 	if (err == 0) {

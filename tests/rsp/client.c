@@ -158,6 +158,35 @@ static void script_core_handshake(fakestub *fs, const char *target)
 	fs_add(fs, FS_REPLY, "", 0);
 }
 
+/* A caller that knows its stub (rsp_config.no_select, no_vcont) gets the
+ * same table without the Hg0 and vCont? round trips, and steps with a
+ * plain s although the stub offers vCont. */
+Test(client, a_known_stub_is_asked_neither_hg0_nor_vcont)
+{
+	rsp_config cfg = quick(2000, NULL);
+	fakestub *fs = fakestub_new();
+	rsp_stop stop;
+
+	cfg.no_select = cfg.no_vcont = 1;
+	fs_add(fs, FS_EXPECT_PREFIX, "qSupported:", 0);
+	fs_add(fs, FS_REPLY, "PacketSize=1000;qXfer:features:read+;vContSupported+", 0);
+	fs_add(fs, FS_EXPECT, "qXfer:features:read:target.xml:0,ff8", 0);
+	fs_add(fs, FS_REPLY,
+	       "l<target><feature name=\"core\"><reg name=\"x0\" bitsize=\"64\"/>"
+	       "</feature></target>", 0);
+	fs_add(fs, FS_EXPECT, "s", 0);
+	fs_add(fs, FS_REPLY, "S05", 0);
+	fs_add(fs, FS_EXPECT_ACK, NULL, 0);
+	fs_add(fs, FS_EXPECT_CLOSE, NULL, 0);
+	rsp_conn *c = fs_connect(fs, &cfg);
+	cr_assert_eq(rsp_handshake(c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(rsp_reg_count(c), 1);
+	cr_assert_str_eq(rsp_reg_at(c, 0)->name, "x0");
+	cr_assert_eq(rsp_step(&stop, c), 0, "%s", rsp_errmsg(c));
+	cr_assert_eq(stop.kind, RSP_STOP_SIGNAL);
+	FS_FINISH(fs, c);
+}
+
 Test(client, target_xml_with_include)
 {
 	rsp_config cfg = quick(2000, NULL);

@@ -80,6 +80,33 @@ static int vectors(target_vector *v, size_t *n, const target_desc *t,
 	return t->faults->vectors(v, n, &io);
 }
 
+/* What predict() says of the write `insn` (a little-endian word) in g:
+ * its return, with *base and *value. */
+static int predict(size_t *base, uint64_t *value, const target_desc *t,
+		   uint32_t insn, const fake_guest *g)
+{
+	target_io io = { fake_reg_read, fake_mem_read, fake_monitor, (void *)g };
+	const uint8_t b[4] = { (uint8_t)insn, (uint8_t)(insn >> 8),
+			       (uint8_t)(insn >> 16), (uint8_t)(insn >> 24) };
+
+	cr_assert_eq(t->faults->vector_write(b, sizeof(b)), 4,
+		     "0x%08x is a vector write", insn);
+	return t->faults->predict(base, value, b, 4, &io);
+}
+
+/* predict() foretells that `insn` writes `value` into the base `name`. */
+static void foretold(const target_desc *t, uint32_t insn, const fake_guest *g,
+		     const char *name, uint64_t value, const char *what)
+{
+	size_t base = 99;
+	uint64_t v = ~value;
+
+	cr_assert_eq(predict(&base, &v, t, insn, g), 1, "%s", what);
+	cr_assert_lt(base, TARGET_BASES_MAX, "%s", what);
+	cr_assert_str_eq(t->faults->bases[base], name, "%s", what);
+	cr_assert_eq(v, value, "%s: 0x%llx", what, (unsigned long long)v);
+}
+
 /* --- M-profile ----------------------------------------------------------- */
 
 Test(faults_m, vectors_come_from_the_table_vtor_names)
@@ -278,6 +305,39 @@ Test(faults_aarch64, an_undefined_instruction)
 	cr_assert(strstr(f.what, "undefined instruction"), "%s", f.what);
 }
 
+/* msr VBAR_ELn, Xt before it runs: the new base is Xt. */
+Test(faults_aarch64, a_vbar_write_is_foretold_by_its_source_register)
+{
+	const fake_reg el1[] = { { "cpsr", 0x3c5, 32 }, { "x3", 0x40082000, 64 },
+				 { NULL, 0, 0 } };
+	const fake_reg el2[] = { { "cpsr", 0x3c9, 32 }, { "x0", 0x40090000, 64 },
+				 { NULL, 0, 0 } };
+	fake_guest g1 = { el1, NULL, NULL }, g2 = { el2, NULL, NULL };
+	const target_desc *t = target_by_name("aarch64");
+
+	foretold(t, 0xd518c003, &g1, "VBAR", 0x40082000, "msr vbar_el1, x3");
+	foretold(t, 0xd518c01f, &g1, "VBAR", 0, "msr vbar_el1, xzr");
+	foretold(t, 0xd518c000, &g2, "VBAR", 0x40090000, "EL2 sets EL1's");
+	foretold(t, 0xd51cc000, &g2, "VBAR_EL2", 0x40090000, "msr vbar_el2, x0");
+}
+
+/* Below the register's EL the msr traps: nothing to foretell. */
+Test(faults_aarch64, a_vbar_write_that_traps_is_left_to_a_read)
+{
+	const fake_reg el0[] = { { "cpsr", 0x3c0, 32 }, { "x0", 0x40082000, 64 },
+				 { NULL, 0, 0 } };
+	const fake_reg el1[] = { { "cpsr", 0x3c5, 32 }, { "x0", 0x40082000, 64 },
+				 { NULL, 0, 0 } };
+	fake_guest g0 = { el0, NULL, NULL }, g1 = { el1, NULL, NULL };
+	const target_desc *t = target_by_name("aarch64");
+	size_t base;
+	uint64_t v;
+
+	cr_assert_eq(predict(&base, &v, t, 0xd518c000, &g0), 0, "EL0");
+	cr_assert_eq(predict(&base, &v, t, 0xd51cc000, &g1), 0, "VBAR_EL2 at EL1");
+	cr_assert_eq(predict(&base, &v, t, 0xd51ec000, &g1), 0, "VBAR_EL3 at EL1");
+}
+
 /* --- RISC-V ---------------------------------------------------------------- */
 
 static void rv_regs(fake_reg *out, uint64_t mcause, uint64_t mtval, int bits)
@@ -370,6 +430,33 @@ Test(faults_riscv, unknown_entry_ids_are_errors)
 
 	rv_regs(regs, 5, 0, 64);
 	cr_assert_lt(decode(&f, target_by_name("riscv64"), 7, &g), 0);
+}
+
+/* csrrw/csrrwi write their source; csrrs/csrrc set or clear its bits in
+ * the old value; t0 is x5. */
+Test(faults_riscv, a_tvec_write_is_foretold_by_its_source)
+{
+	const fake_reg regs[] = { { "t0", 0x80000500, 64 }, { "mtvec", 0x80000301, 64 },
+				  { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL, NULL };
+	const target_desc *t = target_by_name("riscv64");
+
+	foretold(t, 0x30529073, &g, "mtvec", 0x80000500, "csrw mtvec, t0");
+	foretold(t, 0x10545073, &g, "stvec", 8, "csrwi stvec, 8");
+	foretold(t, 0x3052a073, &g, "mtvec", 0x80000701, "csrs mtvec, t0");
+	foretold(t, 0x3050f073, &g, "mtvec", 0x80000300, "csrci mtvec, 1");
+	foretold(t, 0x30502073, &g, "mtvec", 0x80000301, "csrr: no write");
+}
+
+/* Modes 2 and 3 are reserved: what the hart keeps is read afterwards. */
+Test(faults_riscv, a_reserved_mode_is_left_to_a_read)
+{
+	const fake_reg regs[] = { { "t0", 0x80000502, 64 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL, NULL };
+	size_t base;
+	uint64_t v;
+
+	cr_assert_eq(predict(&base, &v, target_by_name("riscv64"), 0x30529073, &g), 0);
 }
 
 Test(faults_table, every_target_but_real_mode_catches_faults)
