@@ -27,6 +27,16 @@ int util_ends_with(const char *s, const char *suffix)
 	return suffix && n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+int util_parse_count(long *out, const char *s, long lo, long hi)
+{
+	uint64_t v;
+
+	if (util_parse_u64(&v, s) < 0 || v < (uint64_t)lo || v > (uint64_t)hi)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
 int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s)
 {
 	unsigned base = 10;

@@ -18,6 +18,10 @@ int util_parse_u64(uint64_t *out, const char *s);
  * had a '-'; the value is then the two's complement of the magnitude. */
 int util_parse_i64(uint64_t *out, int *negative, const char *s);
 
+/* A count in lo..hi (0 <= lo <= hi), written as util_parse_u64 reads it;
+ * 0, or -1 for anything else. */
+int util_parse_count(long *out, const char *s, long lo, long hi);
+
 /* Parses the prefix of `s` that forms a number; *end gets what follows.
  * -1 when there is no digit or the number overflows. */
 int util_parse_u64_prefix(uint64_t *out, const char **end, const char *s);

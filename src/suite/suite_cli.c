@@ -4,12 +4,12 @@
  * report_formats[], where each format is declared once).
  */
 #include "suite_cli.h"
+#include "util.h"
 #include "suite.h"
 
 #include "runopt.h"
 #include "shard.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,10 +189,9 @@ static int push(char ***v, size_t *n, char *s)
 
 static int parse_count(int *out, const char *s, int lo, int hi)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
+	long v;
+
+	if (util_parse_count(&v, s, lo, hi) < 0)
 		return -1;
 	*out = (int)v;
 	return 0;

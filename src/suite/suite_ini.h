@@ -68,8 +68,6 @@ int suite_key_handler(void *user, const char *sec, const char *name,
 		      const char *value);
 /* Repeatable keys add to the defaults and may appear more than once. */
 int suite_key_repeats(const key_def *d);
-/* An integer in lo..hi (strtol base 0, the whole text); 0 or -1. */
-int suite_parse_long(long *out, const char *v, long lo, long hi);
 
 /* Parses suite text of `len` bytes (suite_parse.c). `check_files`: each
  * literal image path must name a regular file (a suite read from disk;

@@ -7,9 +7,9 @@
  */
 #include "suite.h"
 #include "suite_ini.h"
+#include "util.h"
 #include "strv.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,17 +46,6 @@ int suite_key_repeats(const key_def *d)
 	return d->kind == KEY_RUN && d->opt->repeat;
 }
 
-int suite_parse_long(long *out, const char *v, long lo, long hi)
-{
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 0);
-	if (errno || end == v || *end || x < lo || x > hi)
-		return -1;
-	*out = x;
-	return 0;
-}
-
 static void check_run_value(parser *p, const key_def *d, const char *v)
 {
 	runopt_value val;
@@ -87,12 +76,12 @@ static void check_value(parser *p, const key_def *d, const char *v)
 		check_run_value(p, d, v);
 		return;
 	case KEY_EXPECT_EXIT:
-		if (suite_parse_long(&l, v, 0, 255) < 0)
+		if (util_parse_count(&l, v, 0, 255) < 0)
 			fail_at(p, p->line, SUITE_ESYNTAX,
 				"expect-exit: expected a status 0..255, not '%s'", v);
 		return;
 	case KEY_RETRY_FAILED:
-		if (suite_parse_long(&l, v, 0, SUITE_MAX_RETRIES) < 0)
+		if (util_parse_count(&l, v, 0, SUITE_MAX_RETRIES) < 0)
 			fail_at(p, p->line, SUITE_ESYNTAX,
 				"retry-failed: expected 0..%d more attempts, not '%s'",
 				SUITE_MAX_RETRIES, v);

@@ -9,6 +9,7 @@
  */
 #include "suite.h"
 #include "suite_ini.h"
+#include "util.h"
 #include "strv.h"
 
 #include <errno.h>
@@ -134,7 +135,7 @@ static int apply_kv(suite_test *t, const kv **image, const kv *k)
 				      sizeof(msg));
 		break;
 	case KEY_EXPECT_EXIT:
-		if (suite_parse_long(&l, k->value, 0, 255) == 0)
+		if (util_parse_count(&l, k->value, 0, 255) == 0)
 			t->expect_exit = (int)l;
 		break;
 	case KEY_EXPECT_OUTPUT:
@@ -143,7 +144,7 @@ static int apply_kv(suite_test *t, const kv **image, const kv *k)
 			rc = SUITE_ENOMEM;
 		break;
 	case KEY_RETRY_FAILED:
-		if (suite_parse_long(&l, k->value, 0, SUITE_MAX_RETRIES) == 0)
+		if (util_parse_count(&l, k->value, 0, SUITE_MAX_RETRIES) == 0)
 			t->retry_failed = (int)l;
 		break;
 	case KEY_QUARANTINE:
