@@ -14,11 +14,14 @@
 
 int main(int argc, char **argv)
 {
-	char *end;
-	long lines = strtol(argv[argc - 1], &end, 10);
+	long lines = LINES;
 
-	if (argc < 2 || end == argv[argc - 1] || *end || lines < 0)
-		lines = LINES;
+	if (argc >= 2) {
+		char *end;
+		long n = strtol(argv[argc - 1], &end, 10);
+		if (end != argv[argc - 1] && !*end && n >= 0)
+			lines = n;
+	}
 
 	for (int line = 0; line < lines; line++)
 		for (int col = 0; col < LINE_LEN; col++)
