@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `stubrun run`'s status for its own timeout (RUN_EXIT_TIMEOUT in
+ * src/run/run.h, which a suite does not include): the run's, or a guest
+ * test's that the run ended. */
+#define RUN_STATUS_TIMEOUT 124
+
 static int argv_push(suite_inst *in, const char *s)
 {
 	char **nv = realloc(in->argv, (in->argc + 2) * sizeof(*nv));
@@ -158,7 +163,7 @@ static report_outcome run_outcome(const char **msg, suite_inst *in,
 		*msg = ownf(in, "console output lacks \"%s\"", t->expect_output);
 		return REPORT_FAIL;
 	}
-	if (j->exit_status == 124) {
+	if (j->exit_status == RUN_STATUS_TIMEOUT) {
 		*msg = ownf(in, "timed out%s%s", why ? ": " : "", why ? why : "");
 		return REPORT_TIMEOUT;
 	}
@@ -267,7 +272,7 @@ static int guest_cases(suite_inst *in, const suite_events *ev,
 					  g->skip);
 		} else if (g->ended) {
 			c->outcome = g->status == 0 ? REPORT_PASS :
-				     g->reason && g->status == 124 ?
+				     g->reason && g->status == RUN_STATUS_TIMEOUT ?
 				     REPORT_TIMEOUT : REPORT_FAIL;
 			c->exit_status = g->status;
 			c->output = own(in, g->output ? strdup(g->output) : NULL);
