@@ -244,7 +244,8 @@ check-rest:
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 # Test ELF files built with the cross compilers (tests/data/elf/Makefile).
-TESTDATA_OUT := $(abspath $(BUILD)/tests/data/elf)
+# Guest images, the same for every build of stubrun (like the examples).
+TESTDATA_OUT := $(abspath build/tests/data/elf)
 testdata:
 	@$(MAKE) --no-print-directory -s -C tests/data/elf OUT=$(TESTDATA_OUT)
 

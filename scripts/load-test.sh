@@ -18,7 +18,7 @@ stop_hogs() {
 trap stop_hogs EXIT
 trap 'exit 130' INT TERM HUP
 
-make --no-print-directory -s "BUILD=$build" all examples \
+make --no-print-directory -s "BUILD=$build" all examples testdata \
 	"$build/tests/integration_tests" "$build/tests/faultstub" || exit 125
 mkdir -p "$logs"
 for _ in $(seq "$(nproc)"); do
@@ -31,7 +31,7 @@ k=1
 while [ "$k" -le "$rounds" ]; do
 	log=$logs/round-$k.log
 	if STUBRUN="$top/$build/stubrun" STUBRUN_EXAMPLES="$top/build/examples" \
-	   STUBRUN_TESTDATA="$top/$build/tests/data/elf" STUBRUN_SRCDIR="$top" \
+	   STUBRUN_TESTDATA="$top/build/tests/data/elf" STUBRUN_SRCDIR="$top" \
 	   STUBRUN_RSP_EXAMPLE="$top/$build/stubrun-rsp-example" \
 	   STUBRUN_FAULTSTUB="$top/$build/tests/faultstub" \
 	   "$build/tests/integration_tests" >"$log" 2>&1; then
