@@ -45,6 +45,11 @@ check() {
 	# shellcheck disable=SC2086
 	$VG --log-file="$log" "$STUBRUN" run "$@" >"$LOGDIR/$n.out" 2>"$LOGDIR/$n.err"
 	got=$?
+	# Debian 12's valgrind does not know pidfd_open (syscall 434) and
+	# says so in five lines; it fails the call, and stubrun's wait for
+	# QEMU's exit falls back to a short nap (src/run/qemu.c). Not a
+	# memory error: those lines alone are dropped.
+	[ -f "$log" ] && sed -i '/unhandled amd64-linux syscall: 434$/,+4d' "$log"
 	if [ "$got" -eq "$want" ] && [ ! -s "$log" ]; then
 		echo "valgrind-check: ok   $name (status $got)"
 		return
