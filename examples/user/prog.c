@@ -3,10 +3,13 @@
  *   exit N   exits with status N
  *   segv     a SIGSEGV three calls deep (main -> crash_outer -> crash_middle
  *            -> crash_inner), with arguments
+ *   thread-segv N  the same SIGSEGV in a second thread (crash_thread ->
+ *            crash_outer ...), while main waits for it
  *   abort    abort(): SIGABRT
  *   cat      copies stdin to stdout
  *   hang     loops forever; spin N: computes a while (compute() below)
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,24 @@ __attribute__((noinline)) static int crash_middle(int *where, int value)
 __attribute__((noinline)) static int crash_outer(int value)
 {
 	return crash_middle((int *)(unsigned long)value, value + 1) + 1;
+}
+
+static void *crash_thread(void *arg)
+{
+	crash_outer(*(const int *)arg);
+	return NULL;
+}
+
+/* The crash is not the first thread's: a debugger that reads the
+ * registers of the thread it selected last shows pthread_join(). */
+static int crash_in_thread(int value)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, crash_thread, &value) != 0)
+		return 2;
+	pthread_join(t, NULL);
+	return 0;
 }
 
 static int copy_stdin(void)
@@ -61,6 +82,8 @@ int main(int argc, char **argv)
 		return argc > 2 ? atoi(argv[2]) : 0;
 	if (!strcmp(what, "segv"))
 		return crash_outer(argc > 2 ? atoi(argv[2]) : 16);
+	if (!strcmp(what, "thread-segv"))
+		return crash_in_thread(argc > 2 ? atoi(argv[2]) : 16);
 	if (!strcmp(what, "abort"))
 		abort();
 	if (!strcmp(what, "cat"))

@@ -8,7 +8,7 @@ user_aarch64_CC := aarch64-linux-gnu-gcc
 user_arm_CC := arm-linux-gnueabihf-gcc
 user_riscv64_CC := riscv64-linux-gnu-gcc
 
-USER_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror
+USER_CFLAGS := -std=c11 -pthread -g -O1 -Wall -Wextra -Werror
 USER_PROGS := $(foreach a,$(USER_ARCHES),$(OUT)/user-$(a)-static $(OUT)/user-$(a)-dynamic)
 
 user: $(USER_PROGS)

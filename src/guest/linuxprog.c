@@ -1,5 +1,6 @@
 /* Linux program detection (src/guest/linuxprog.h): the ELF header's
- * OS/ABI and type, PT_INTERP, and the GNU ABI tag note. */
+ * OS/ABI and type, PT_INTERP, and the GNU ABI tag note, from an opened
+ * image or from a file's headers alone. */
 #include "linuxprog.h"
 
 #include <elf.h>
@@ -48,16 +49,18 @@ static int has_abi_tag(Elf *elf)
 	return 0;
 }
 
-int linuxprog_probe(linuxprog_info *out, const image *img)
+/* Fills *out from `elf`; 0 for an ELF that is no Linux program too. */
+static int probe_elf(linuxprog_info *out, Elf *elf)
 {
-	Elf *elf = image_elf_handle(img);
 	GElf_Ehdr eh;
 	size_t nph = 0;
 	int interp = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (!elf || !gelf_getehdr(elf, &eh))
-		return 0;
+	if (!gelf_getehdr(elf, &eh))
+		return IMAGE_EFORMAT;
+	out->machine = eh.e_machine;
+	out->elf_class = eh.e_ident[EI_CLASS];
+	out->flags = eh.e_flags;
 	if (eh.e_ident[EI_OSABI] != ELFOSABI_SYSV &&
 	    eh.e_ident[EI_OSABI] != ELFOSABI_GNU)
 		return 0;
@@ -75,4 +78,30 @@ int linuxprog_probe(linuxprog_info *out, const image *img)
 	out->is_linux = interp || has_abi_tag(elf);
 	out->is_pie = out->is_linux && eh.e_type == ET_DYN;
 	return 0;
+}
+
+int linuxprog_probe(linuxprog_info *out, const image *img)
+{
+	Elf *elf = image_elf_handle(img);
+	GElf_Ehdr eh;
+
+	memset(out, 0, sizeof(*out));
+	/* A raw image, or one without an ELF header: no Linux program. */
+	if (!elf || !gelf_getehdr(elf, &eh))
+		return 0;
+	return probe_elf(out, elf);
+}
+
+int linuxprog_probe_fd(linuxprog_info *out, int fd)
+{
+	Elf *elf;
+	int err = IMAGE_EFORMAT;
+
+	memset(out, 0, sizeof(*out));
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF)
+		err = probe_elf(out, elf);
+	elf_end(elf);
+	return err;
 }

@@ -15,6 +15,10 @@
 #define LINUXPROG_INTERP_MAX 256
 
 typedef struct linuxprog_info {
+	/* The ELF header's e_machine, class and e_flags: the target. */
+	int machine;
+	int elf_class;
+	unsigned flags;
 	/* OS/ABI SYSV or GNU, and a PT_INTERP or a GNU ABI tag note (which
 	 * only the C library's start files carry: a -nostdlib kernel or
 	 * bare-metal image has neither). */
@@ -27,5 +31,11 @@ typedef struct linuxprog_info {
  * is "not Linux"). Returns 0; IMAGE_EFORMAT when a PT_INTERP lies outside
  * the file. */
 int linuxprog_probe(linuxprog_info *out, const image *img);
+
+/* The same from the ELF file open on `fd`, read for its headers alone
+ * (no symbols, sections' contents or DWARF): what picks the run mode and
+ * QEMU's command line before the image is read whole. IMAGE_EFORMAT when
+ * the file is no ELF or its PT_INTERP lies outside it. */
+int linuxprog_probe_fd(linuxprog_info *out, int fd);
 
 #endif /* LINUXPROG_H */

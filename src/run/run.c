@@ -438,13 +438,14 @@ static void run_session(run_ctx *r)
 	/* QEMU starts before the breakpoints are planned and the image is
 	 * scanned for semihosting traps, so that work (a few ms of symbol
 	 * lookups and disassembly) overlaps QEMU's own start-up instead of
-	 * adding to it. */
+	 * adding to it; qemu-user even before the image is read, when its
+	 * headers are all it takes. */
 	/* A position-independent program's symbols are known only once the
 	 * stub says where it was loaded: its plan waits for the connection. */
-	if (run_console_setup(r) < 0 ||
+	if (run_console_setup(r) < 0 || run_user_start_early(r) < 0 ||
 	    marked(r, run_setup_image(r), RUN_PH_IMAGE) < 0 ||
 	    announce_test_plan(r) < 0 || run_replay_prepare(r) < 0 ||
-	    marked(r, run_setup_spawn(r), RUN_PH_SPAWN) < 0 ||
+	    (!r->qemu && marked(r, run_setup_spawn(r), RUN_PH_SPAWN) < 0) ||
 	    (!r->user_pie && marked(r, run_setup_plan(r), RUN_PH_PLAN) < 0) ||
 	    run_setup_connect(r) < 0 || run_user_relocate(r) < 0 ||
 	    (r->user_pie && marked(r, run_setup_plan(r), RUN_PH_PLAN) < 0) ||

@@ -105,13 +105,15 @@ int run_add_bp(run_ctx *r, uint64_t addr, run_bp_kind kind, size_t index,
 
 /* TCG lets a single step override breakpoints (accel/tcg; `rsp_bench
  * hits-step` checks it with the guest's call counter), and QEMU's stub
- * selects the CPU of each stop for the register reads. Another stub
- * (--connect), qemu-user and KVM (asked for with --qemu-arg) are asked. */
+ * selects the CPU of each stop for the register reads: qemu-system's and
+ * qemu-user's alike (both are TCG; gdb_handlesig() selects the CPU that
+ * took the signal). Another stub (--connect) and KVM (asked for with
+ * --qemu-arg) are asked. */
 int run_own_tcg(const run_ctx *r)
 {
 	const cli_options *o = r->opt;
 
-	if (!r->qemu || r->user)
+	if (!r->qemu)
 		return 0;
 	for (size_t i = 0; i < o->n_qemu_args; i++)
 		if (strstr(o->qemu_args[i], "kvm"))

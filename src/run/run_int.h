@@ -354,6 +354,12 @@ void run_debug_on_failure(run_ctx *r);
  * needs (the interpreter under the sysroot); 0, or -1 with the verdict
  * set (125). */
 int run_user_setup(run_ctx *r);
+/* Before the image is read: when IMAGE's headers say it is a Linux
+ * program and no option needs the whole image first, chooses user mode
+ * and starts qemu-user, so that reading the image (symbols, DWARF: about
+ * a millisecond) overlaps qemu-user's own start (some 20 ms). 0 (started,
+ * or left to run_setup_image()), or -1 with the verdict. */
+int run_user_start_early(run_ctx *r);
 /* The name of GDB's signal number `sig` ("SIGSEGV"), or NULL. */
 const char *run_user_signal_name(int sig);
 /* Halts the running program: qemu-user reads its stub only while the

@@ -64,17 +64,19 @@ static const char *const sh_mode_names[] = {
 int run_semihost_mode(run_ctx *r)
 {
 	const cli_options *o = r->opt;
-	/* Only the booted ELF's traps can be found (not a --symbols one). */
-	int capable = r->tgt->semihosting != TARGET_SEMIHOSTING_NONE &&
-		      r->boot_elf && image_is_elf(r->img);
+	int capable;
 
-	r->sh_mode = o->semihosting;
 	/* A Linux program's traps are the kernel's business (qemu-user's):
-	 * an explicit --semihosting was refused by run_user_setup(). */
+	 * an explicit --semihosting was refused by run_user_setup(). Its
+	 * image may not be read yet (run_user_start_early()). */
 	if (r->user) {
 		r->sh_mode = RUNOPT_SH_OFF;
 		return 0;
 	}
+	/* Only the booted ELF's traps can be found (not a --symbols one). */
+	capable = r->tgt->semihosting != TARGET_SEMIHOSTING_NONE &&
+		  r->boot_elf && image_is_elf(r->img);
+	r->sh_mode = o->semihosting;
 	if (o->semihosting == RUNOPT_SH_AUTO) {
 		/* --record: stubrun's answers (register and memory writes
 		 * through the stub) would not be in the recording; QEMU's

@@ -1,11 +1,13 @@
-/* User mode: which IMAGE is a Linux program run under qemu-user, what it
- * needs before QEMU starts (its interpreter under the sysroot), when its
- * stub's socket appears, the names of the signals that end it, the
- * relocation of a position-independent program once the stub says where
- * it was loaded, and its shared objects for a post-mortem. */
+/* User mode: which IMAGE is a Linux program run under qemu-user (from
+ * its headers, so that qemu-user starts before the image is read whole),
+ * what it needs before QEMU starts (its interpreter under the sysroot),
+ * when its stub's socket appears, the names of the signals that end it,
+ * the relocation of a position-independent program once the stub says
+ * where it was loaded, and its shared objects for a post-mortem. */
 #include "run_int.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "linuxprog.h"
@@ -85,12 +88,40 @@ static int check_interp(run_ctx *r, const linuxprog_info *li)
 	return -1;
 }
 
+/* User mode for the Linux program `li` (or the --user one): what it
+ * needs, checked. 0, or -1 with the verdict. */
+static int choose_user(run_ctx *r, const linuxprog_info *li)
+{
+	const cli_options *o = r->opt;
+	const char *sysopt;
+
+	if ((sysopt = system_option(o)) != NULL) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: a system-mode option, and "
+			    "%s is a Linux program (give --system to boot it)",
+			    sysopt, o->image);
+		return -1;
+	}
+	if (!r->tgt->qemu_user) {
+		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: no qemu-user is known for "
+			    "%s (give --system to boot it)", o->image, r->tgt->name);
+		return -1;
+	}
+	r->user = 1;
+	r->user_pie = li->is_pie;
+	r->sysroot = o->sysroot ? o->sysroot : r->tgt->user_sysroot;
+	if (r->sysroot && !o->sysroot && access(r->sysroot, X_OK) < 0 &&
+	    !li->interp[0])
+		r->sysroot = NULL; /* a static program needs none */
+	return check_interp(r, li);
+}
+
 int run_user_setup(run_ctx *r)
 {
 	const cli_options *o = r->opt;
 	linuxprog_info li;
-	const char *sysopt;
 
+	if (r->user)
+		return 0; /* chosen before the image was read */
 	if (o->system || !o->image || !image_is_elf(r->img)) {
 		if (o->user) {
 			run_verdict(r, RUN_EXIT_ERROR, 0, "--user runs IMAGE, an "
@@ -106,24 +137,45 @@ int run_user_setup(run_ctx *r)
 	}
 	if (!o->user && !li.is_linux)
 		return 0;
-	if ((sysopt = system_option(o)) != NULL) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: a system-mode option, and "
-			    "%s is a Linux program (give --system to boot it)",
-			    sysopt, o->image);
+	return choose_user(r, &li);
+}
+
+/* Whether the plain case, where nothing but IMAGE's headers decides:
+ * each option left out here has its checks in run_setup_image(), which
+ * then decides as ever. */
+static int plain_user_run(const cli_options *o)
+{
+	return o->image && !o->system && !o->connect && !o->arch &&
+	       !o->kernel && !o->symbols && !o->snapshot_at &&
+	       !o->n_snap_tests && !system_option(o);
+}
+
+int run_user_start_early(run_ctx *r)
+{
+	const cli_options *o = r->opt;
+	linuxprog_info li;
+	const target_desc *t;
+	int fd, err;
+
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO named as IMAGE must not block its open; it is
+	 * refused by run_setup_image(), as anything but a regular file is. */
+	if (!plain_user_run(o) ||
+	    (fd = open(o->image, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return 0;
+	err = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ? IMAGE_EFORMAT :
+	      linuxprog_probe_fd(&li, fd);
+	close(fd);
+	if (err < 0 || (!li.is_linux && !o->user) ||
+	    !(t = target_from_elf(li.machine, li.elf_class, li.flags)) ||
+	    !t->qemu_user)
+		return 0; /* run_setup_image() says what is wrong, if anything */
+	r->tgt = t;
+	if (choose_user(r, &li) < 0 || run_setup_spawn(r) < 0)
 		return -1;
-	}
-	if (!r->tgt->qemu_user) {
-		run_verdict(r, RUN_EXIT_ERROR, 0, "%s: no qemu-user is known for "
-			    "%s (give --system to boot it)", o->image, r->tgt->name);
-		return -1;
-	}
-	r->user = 1;
-	r->user_pie = li.is_pie;
-	r->sysroot = o->sysroot ? o->sysroot : r->tgt->user_sysroot;
-	if (r->sysroot && !o->sysroot && access(r->sysroot, X_OK) < 0 &&
-	    !li.interp[0])
-		r->sysroot = NULL; /* a static program needs none */
-	return check_interp(r, &li);
+	run_mark(r, RUN_PH_SPAWN);
+	return 0;
 }
 
 /* The file's creation is an event of its directory (inotify), so that the

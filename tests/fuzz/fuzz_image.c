@@ -1,9 +1,10 @@
 /* libFuzzer harness for the ELF image reader (src/guest/image.c) with its
  * symbols, DWARF lines, the in-image test plan (testplan.c), the CFI
  * unwinder (unwind.c) and the frame variables (dwvars.c) of each frame it
- * finds, and the targets' build attributes (targets/arm.c): any bytes as
- * an image file. Guest memory for the
- * unwinder is the input itself, so stack contents are hostile too. */
+ * finds, the targets' build attributes (targets/arm.c) and the Linux
+ * program check from the headers alone (linuxprog.c): any bytes as an
+ * image file. Guest memory for the unwinder is the input itself, so stack
+ * contents are hostile too. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "dwvars.h"
 #include "image.h"
+#include "linuxprog.h"
 #include "target.h"
 #include "testplan.h"
 #include "solib.h"
@@ -142,8 +144,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 	image *img = NULL;
 	testplan tp;
+	linuxprog_info li;
 
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	/* The headers alone, as user mode's early start reads them. */
+	if (linuxprog_probe_fd(&li, fd) == 0 && !memchr(li.interp, '\0',
+							 sizeof(li.interp)))
 		abort();
 	if (image_open(&img, path, 0, 0, err, sizeof(err)) < 0) {
 		if (img || !strstr(err, path))

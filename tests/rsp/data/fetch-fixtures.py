@@ -15,6 +15,9 @@ MACHINES = {
     "i386": ["qemu-system-i386", "-M", "pc"],
     "x86_64": ["qemu-system-x86_64", "-M", "pc"],
     "aarch64": ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57"],
+    # SVE, as qemu-aarch64's default CPU has: sve-registers.xml instead of
+    # aarch64-fpu.xml, before the system registers
+    "aarch64-sve": ["qemu-system-aarch64", "-M", "virt", "-cpu", "max"],
     "arm-m": ["qemu-system-arm", "-M", "mps2-an385"],
     "riscv64": ["qemu-system-riscv64", "-M", "virt", "-bios", "none"],
     "riscv32": ["qemu-system-riscv32", "-M", "virt", "-bios", "none"],
