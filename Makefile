@@ -22,10 +22,15 @@ else
 Q := @
 endif
 
+# The sanitizers' run-times are linked in statically: each sanitized
+# process (a test case, a stubrun the integration tests start) then exits
+# in about 28 ms instead of 48 (LeakSanitizer's exit scan of the shared
+# run-times and of the libstdc++ that shared UBSan pulls in; measured on
+# this machine with an empty main), and make check starts some 1,600.
 ifeq ($(SANITIZE),1)
 BUILD ?= build/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all
+	-fno-sanitize-recover=all -static-libasan -static-libubsan
 else
 BUILD ?= build
 SAN_FLAGS :=
