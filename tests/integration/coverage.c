@@ -149,7 +149,7 @@ static void stubrun_calls_the_dump(const cov_arch *a)
 static void ends_without_exit(const cov_arch *a, const char *how, int status)
 {
 	char image[64], dir[PATH_MAX], img[512];
-	const char *opts[] = { "--timeout", "2", NULL };
+	const char *opts[] = { "--timeout", "1", NULL };
 	const char *args[] = { "6", how, NULL };
 	harness_result with, plain;
 
@@ -160,7 +160,7 @@ static void ends_without_exit(const cov_arch *a, const char *how, int status)
 		  "a coverage complaint:\n%s", with.err);
 	cr_expect_eq(counted_line(a->gcov, dir), 6);
 
-	const char *argv[] = { harness_stubrun(), "run", "-q", "--timeout", "2",
+	const char *argv[] = { harness_stubrun(), "run", "-q", "--timeout", "1",
 			       harness_example(img, sizeof(img), image), "--",
 			       "6", how, NULL };
 	cr_assert_eq(harness_run(&plain, argv, 120), 0);

@@ -70,9 +70,9 @@ static void check_hang(const char *arch)
 	harness_result res;
 
 	snprintf(img, sizeof(img), "%s-hang.elf", arch);
-	stubrun(&res, "--timeout", "2", EXAMPLE(img), NULL);
+	stubrun(&res, "--timeout", "1", EXAMPLE(img), NULL);
 	cr_expect_eq(res.status, 124, "%s: status %d\n%s", arch, res.status, res.err);
-	expect_in(res.err, "TIMEOUT: timeout after 2 s", "stderr");
+	expect_in(res.err, "TIMEOUT: timeout after 1 s", "stderr");
 	expect_postmortem(&res);
 	expect_in(res.err, "spin_forever", "stderr (where it hangs)");
 	harness_result_free(&res);
@@ -204,11 +204,11 @@ Test(run_exit, timeout_at_a_breakpoint_keeps_the_postmortem)
 {
 	harness_result res;
 
-	stubrun(&res, "--timeout", "2", "--break", "spin_forever+4",
+	stubrun(&res, "--timeout", "1", "--break", "spin_forever+4",
 		EXAMPLE("aarch64-hang.elf"), NULL);
 	cr_expect_eq(res.status, 124, "status %d:\n%s", res.status, res.err);
 	expect_postmortem(&res);
-	expect_in(res.err, "stubrun: TIMEOUT: timeout after 2 s (status 124)",
+	expect_in(res.err, "stubrun: TIMEOUT: timeout after 1 s (status 124)",
 		  "stderr");
 	cr_expect_null(strstr(res.err, "did not stop"), "%s", res.err);
 	harness_result_free(&res);

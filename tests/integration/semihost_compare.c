@@ -690,7 +690,7 @@ static void off(const char *arch_name)
 	snprintf(qname, sizeof(qname), "stubrun-shoff-%d", (int)getpid());
 	const char *argv[] = { harness_stubrun(), "run", "--semihosting=off",
 			       "--qemu-arg=-name", "--qemu-arg", qname,
-			       "--timeout", "2", img, NULL };
+			       "--timeout", "1", img, NULL };
 	cr_assert_eq(harness_run(&s, argv, TIMEOUT_S), 0);
 	cr_expect(s.status == 124 || s.status == 1, "%s: status %d\n%s",
 		  arch_name, s.status, s.err);

@@ -91,7 +91,7 @@ static void every_test_runs(const char *arch)
 	example_or_skip(img, sizeof(img), name);
 	snprintf(ev, sizeof(ev), "/tmp/stubrun-snap-ev-%d.jsonl", (int)getpid());
 	const char *argv[] = { harness_stubrun(), "run", "--snapshot-at", "main",
-			       "--timeout", "2", "--events", ev, img, NULL };
+			       "--timeout", "1", "--events", ev, img, NULL };
 	char *e = run_events(&res, argv, ev, 90);
 	cr_expect_eq(res.status, 1, "status %d\n%s", res.status, res.err);
 	cr_expect(strstr(res.err, "stubrun: FAIL: 3 of 5 tests failed, each run "
@@ -102,7 +102,7 @@ static void every_test_runs(const char *arch)
 	cr_expect(strstr(e, "\"name\":\"fails\",\"status\":2"), "%s", e);
 	cr_expect(strstr(e, "\"name\":\"crashes\",\"status\":1"), "%s", e);
 	cr_expect(strstr(e, "\"name\":\"hangs\",\"status\":124"), "%s", e);
-	cr_expect(strstr(res.err, "stubrun: test hangs: timeout after 2 s"), "%s",
+	cr_expect(strstr(res.err, "stubrun: test hangs: timeout after 1 s"), "%s",
 		  res.err);
 	free(e);
 	harness_result_free(&res);

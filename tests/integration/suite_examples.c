@@ -69,7 +69,7 @@ static const char all16[] =
 	"[test \"pass\"]\nimage = img/*-pass.elf\nexpect-output = hello from\n"
 	"[test \"fail\"]\nimage = img/*-fail.elf\nexpect-exit = 3\n"
 	"[test \"crash\"]\nimage = img/*-crash.elf\nexpect-exit = 1\n"
-	"[test \"hang\"]\nimage = img/*-hang.elf\ntimeout = 2\nexpect-exit = 124\n";
+	"[test \"hang\"]\nimage = img/*-hang.elf\ntimeout = 1\nexpect-exit = 124\n";
 
 static char *slurp(const char *path)
 {
