@@ -466,25 +466,24 @@ int qemu_killed_signal(const qemu_proc *q)
 	return q->killed_by;
 }
 
-/* Sleeps until QEMU exits or `ms` pass. QEMU's pidfd becomes readable at
- * its exit, so the reap follows at once (a run's verdict waits for it);
- * without pidfds (Linux < 5.3) a short nap stands in for the event. */
-static void await_exit(pid_t pid, int ms)
+/* Sleeps until QEMU exits or `ms` pass. QEMU's pidfd (`pidfd`) becomes
+ * readable at its exit, so the reap follows at once (a run's verdict
+ * waits for it); without pidfds (Linux < 5.3: -1) a short nap stands in
+ * for the event. */
+static void await_exit(int pidfd, int ms)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
-	if (fd < 0) {
+	if (pidfd < 0)
 		poll(NULL, 0, ms < 5 ? ms : 5);
-		return;
-	}
-	poll(&p, 1, ms);
-	close(fd);
+	else
+		poll(&p, 1, ms);
 }
 
 int qemu_wait(int *exited, int *wstatus, qemu_proc *q, int timeout_ms)
 {
 	int64_t deadline = util_now_ms() + timeout_ms;
+	int pidfd = -1, opened = 0, ret = 0;
 
 	*exited = 0;
 	if (q->pid < 0)
@@ -494,13 +493,23 @@ int qemu_wait(int *exited, int *wstatus, qemu_proc *q, int timeout_ms)
 		if (r == q->pid) {
 			q->pid = -1;
 			*exited = 1;
-			return 0;
+			break;
 		}
-		if (r < 0 && errno != EINTR)
-			return QEMU_ESYS;
+		if (r < 0 && errno != EINTR) {
+			ret = QEMU_ESYS;
+			break;
+		}
 		int64_t left = deadline - util_now_ms();
 		if (left <= 0)
-			return 0;
-		await_exit(q->pid, (int)left);
+			break;
+		/* Opened once: a wait interrupted by a signal polls again. */
+		if (!opened) {
+			pidfd = (int)syscall(SYS_pidfd_open, q->pid, 0);
+			opened = 1;
+		}
+		await_exit(pidfd, (int)left);
 	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
 }
