@@ -263,6 +263,31 @@ Test(user_mode, pass_at_relocated, .timeout = 30)
 	harness_result_free(&res);
 }
 
+/* A checkpoint the program passes: main's breakpoint is reached (a
+ * failing --expect there fails the run), and with an --expect that holds
+ * the program goes on past it (stepped over with the breakpoint in
+ * place: qemu-user is TCG) to its own exit status, on every
+ * architecture. */
+Test(user_mode, break_is_reached_and_passed, .timeout = 60)
+{
+	for (size_t i = 0; i < N_ARCHES; i++) {
+		char path[512];
+		harness_result res;
+		user_run(&res, prog(path, sizeof(path), arches[i], "dynamic"),
+			 ARGS("--break", "main", "--expect", "pc == 1"),
+			 ARGS("exit", "3"), NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", arches[i],
+			     res.status, res.err);
+		harness_result_free(&res);
+		user_run(&res, prog(path, sizeof(path), arches[i], "dynamic"),
+			 ARGS("--break", "main", "--expect", "pc != 1"),
+			 ARGS("exit", "3"), NULL);
+		cr_expect_eq(res.status, 3, "%s: status %d\n%s", arches[i],
+			     res.status, res.err);
+		harness_result_free(&res);
+	}
+}
+
 /* --system boots the program as a machine's kernel: the QEMU started
  * gets system-mode arguments (-S, -machine). A stand-in QEMU that prints
  * them and exits tells, at once: qemu-system-aarch64 itself takes over
