@@ -49,20 +49,18 @@ static int has_abi_tag(Elf *elf)
 	return 0;
 }
 
-/* Fills *out from `elf`; 0 for an ELF that is no Linux program too. */
-static int probe_elf(linuxprog_info *out, Elf *elf)
+/* Fills *out from `elf` and its header `eh`; 0 for an ELF that is no
+ * Linux program too. */
+static int probe_elf(linuxprog_info *out, Elf *elf, const GElf_Ehdr *eh)
 {
-	GElf_Ehdr eh;
 	size_t nph = 0;
 	int interp = 0;
 
-	if (!gelf_getehdr(elf, &eh))
-		return IMAGE_EFORMAT;
-	out->machine = eh.e_machine;
-	out->elf_class = eh.e_ident[EI_CLASS];
-	out->flags = eh.e_flags;
-	if (eh.e_ident[EI_OSABI] != ELFOSABI_SYSV &&
-	    eh.e_ident[EI_OSABI] != ELFOSABI_GNU)
+	out->machine = eh->e_machine;
+	out->elf_class = eh->e_ident[EI_CLASS];
+	out->flags = eh->e_flags;
+	if (eh->e_ident[EI_OSABI] != ELFOSABI_SYSV &&
+	    eh->e_ident[EI_OSABI] != ELFOSABI_GNU)
 		return 0;
 	if (elf_getphdrnum(elf, &nph) < 0)
 		nph = 0;
@@ -76,7 +74,7 @@ static int probe_elf(linuxprog_info *out, Elf *elf)
 		break;
 	}
 	out->is_linux = interp || has_abi_tag(elf);
-	out->is_pie = out->is_linux && eh.e_type == ET_DYN;
+	out->is_pie = out->is_linux && eh->e_type == ET_DYN;
 	return 0;
 }
 
@@ -89,19 +87,20 @@ int linuxprog_probe(linuxprog_info *out, const image *img)
 	/* A raw image, or one without an ELF header: no Linux program. */
 	if (!elf || !gelf_getehdr(elf, &eh))
 		return 0;
-	return probe_elf(out, elf);
+	return probe_elf(out, elf, &eh);
 }
 
 int linuxprog_probe_fd(linuxprog_info *out, int fd)
 {
 	Elf *elf;
+	GElf_Ehdr eh;
 	int err = IMAGE_EFORMAT;
 
 	memset(out, 0, sizeof(*out));
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf && elf_kind(elf) == ELF_K_ELF)
-		err = probe_elf(out, elf);
+	if (elf && elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh))
+		err = probe_elf(out, elf, &eh);
 	elf_end(elf);
 	return err;
 }

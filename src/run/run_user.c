@@ -155,9 +155,8 @@ int run_user_start_early(run_ctx *r)
 	const cli_options *o = r->opt;
 	linuxprog_info li;
 	const target_desc *t;
-	int fd, err;
-
 	struct stat st;
+	int fd, err;
 
 	/* O_NONBLOCK: a FIFO named as IMAGE must not block its open; it is
 	 * refused by run_setup_image(), as anything but a regular file is. */
