@@ -102,7 +102,7 @@ ALL_OBJ := $(RSP_OBJ) $(APP_OBJ) $(MAIN_OBJ) \
 	$(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/harness.o
 
 .PHONY: all deps demo check test test-unit test-integration examples headers \
-	install clean bench fuzz fuzz-smoke testdata check-integration check-rest \
+	install clean bench fuzz fuzz-smoke testdata linux-testdata check-integration check-rest \
 	check-build-plain check-build-san
 
 all: $(BIN) $(LIB) $(BUILD)/stubrun-rsp-example
@@ -250,7 +250,7 @@ check:
 # on its last links (the ASan unit tests' takes seconds).
 check-build-plain:
 	@$(MAKE) --no-print-directory all examples headers testdata \
-		$(TEST_INT) $(FAULTSTUB)
+		linux-testdata $(TEST_INT) $(FAULTSTUB)
 
 check-build-san:
 	@$(MAKE) --no-print-directory SANITIZE=1 all \
@@ -271,6 +271,21 @@ TESTDATA_OUT := $(abspath build/tests/data/elf)
 testdata:
 	@$(MAKE) --no-print-directory -s -C tests/data/elf OUT=$(TESTDATA_OUT)
 
+# The vmlinux inside Debian's bzImage, which most Linux tests boot by its
+# PVH entry: under TCG the bzImage spends about 4 CPU-s decompressing
+# itself, each boot (tests/boot/extract-vmlinux.sh). Nothing without the
+# kernel package: those tests then skip.
+LINUX_BZIMAGE := $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
+LINUX_VMLINUX := $(abspath build/tests/linux/vmlinux)
+ifneq ($(LINUX_BZIMAGE),)
+linux-testdata: $(LINUX_VMLINUX)
+else
+linux-testdata:
+endif
+$(LINUX_VMLINUX): $(LINUX_BZIMAGE) tests/boot/extract-vmlinux.sh
+	@mkdir -p $(@D)
+	@sh tests/boot/extract-vmlinux.sh $< $@
+
 # Sanitized test runs excuse Criterion's own leak (see tests/lsan.supp);
 # stubrun and the library are still checked for leaks.
 ifeq ($(SANITIZE),1)
@@ -285,7 +300,8 @@ TEST_BUILD ?= $(BUILD)
 TEST_ENV = $(TEST_ENV_SAN) STUBRUN=$(abspath $(TEST_BUILD)/stubrun) \
 	STUBRUN_EXAMPLES=$(EXAMPLES_OUT) STUBRUN_TESTDATA=$(TESTDATA_OUT) \
 	STUBRUN_RSP_EXAMPLE=$(abspath $(TEST_BUILD)/stubrun-rsp-example) \
-	STUBRUN_SRCDIR=$(CURDIR) STUBRUN_FAULTSTUB=$(abspath $(FAULTSTUB))
+	STUBRUN_SRCDIR=$(CURDIR) STUBRUN_FAULTSTUB=$(abspath $(FAULTSTUB)) \
+	STUBRUN_VMLINUX=$(LINUX_VMLINUX)
 
 test: test-unit test-integration
 
@@ -296,7 +312,7 @@ test-unit: $(TEST_RSP) $(TEST_UNIT) testdata
 # Three at a time on two cores: several tests wait on purpose (for a
 # timeout, a silent stub, an idle Linux guest), and a third fills the time.
 INT_JOBS ?= 3
-test-integration: $(TEST_INT) $(BIN) $(FAULTSTUB)
+test-integration: $(TEST_INT) $(BIN) $(FAULTSTUB) linux-testdata
 	$(TEST_ENV) $(TEST_INT) --jobs $(INT_JOBS) $(INT_ARGS)
 
 # Each public header must compile on its own.

@@ -25,9 +25,9 @@ static void expect_demo_failures(const char *log)
 	expect_in(log, "stubrun: FAIL: the guest exited through semihosting "
 		  "with status 134 (status 134)");
 	expect_in(log, "demo_hang: waiting for a device that never answers");
-	expect_in(log, "=== stubrun post-mortem: timeout after 2 s ===");
+	expect_in(log, "=== stubrun post-mortem: timeout after 1 s ===");
 	expect_in(log, " wait_for_ready+");
-	expect_in(log, "stubrun: TIMEOUT: timeout after 2 s (status 124)");
+	expect_in(log, "stubrun: TIMEOUT: timeout after 1 s (status 124)");
 	expect_no_qemu();
 }
 

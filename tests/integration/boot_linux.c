@@ -2,8 +2,9 @@
  * initramfs built at test time by tests/boot/mkinitramfs.sh around
  * busybox-static. No symbols (Debian's /boot/System.map is a placeholder):
  * the run ends by power-off or timeout; the post-mortem has raw addresses.
- * Measured here: the kernel reaches /init in about 3 s of guest time, 5-8 s
- * of wall time under TCG. */
+ * Measured here: the kernel reaches /init in about 2.4 s of guest time;
+ * under TCG the bzImage takes 7.5 s of wall time, 4.5 of them
+ * decompressing itself, and its vmlinux 3 s. */
 #include "boot_common.h"
 
 /* Why 512M: Debian's kernel with an initramfs wants well over QEMU's
@@ -39,14 +40,15 @@ Test(boot_linux, bzimage_boots_without_arch_and_poweroff_is_a_failure)
 }
 
 /* An init that never ends: 124 after --timeout, with a post-mortem of
- * where the kernel idles (raw addresses: no symbols). */
+ * where the kernel idles (raw addresses: no symbols). Booted from the
+ * vmlinux: what it tests is not the bzImage path. */
 Test(boot_linux, hanging_init_times_out_with_a_postmortem)
 {
 	boot_dir d;
 	char kernel[256], initrd[256];
 	harness_result res;
 
-	debian_kernel(kernel, sizeof(kernel));
+	debian_vmlinux(kernel, sizeof(kernel));
 	boot_dir_make(&d);
 	boot_path(initrd, sizeof(initrd), &d, "initrd.cpio.gz");
 	build_initramfs(&d, initrd, "echo stubrun-init: hanging\n"

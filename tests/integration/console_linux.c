@@ -1,5 +1,6 @@
 /* Integration: verdicts from the serial console of Debian's Linux kernel
- * (/boot/vmlinuz-*-amd64) with an initramfs built at test time around
+ * (the vmlinux of /boot/vmlinuz-*-amd64, booted by its PVH entry; see
+ * debian_vmlinux()) with an initramfs built at test time around
  * busybox-static (tests/boot/mkinitramfs.sh): KTAP results printed by
  * init, a panic, and a power-off after results. */
 #include "boot_common.h"

@@ -4,7 +4,8 @@
  * shell prompt; each console test runs alone from the snapshot. What one
  * test does to the initramfs, and the input it leaves unread, never reach
  * the next; a prompt never reached is the run's failure. Each Linux boot
- * costs about 5 s of wall time: the tests are few and share what they can.
+ * (of the kernel's vmlinux, see debian_vmlinux()) costs about 3 s of wall
+ * time: the tests are few and share what they can.
  */
 #include "boot_common.h"
 
