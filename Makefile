@@ -346,7 +346,7 @@ headers:
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all examples $(BUILD)/rsp_bench \
+	@$(MAKE) --no-print-directory -s all examples $(BUILD)/rsp_bench \
 		$(BUILD)/peak_rss $(BUILD)/alternate $(BUILD)/user_floor
 	@sh bench/run.sh $(abspath $(BUILD)) $(EXAMPLES_OUT)
 

@@ -574,53 +574,62 @@ bench_protocol() {
 
 # --- 8. user mode ------------------------------------------------------------------
 # qemu-user's command line as stubrun builds it (src/run/run_qemu_args.c),
-# without -g: $1 ARCH. The sysroot is Debian's cross C library's.
+# without -g: $1 ARCH, $2 the binary's suffix (-static: Debian's
+# qemu-user-static, which stubrun runs when it is installed). The sysroot
+# is Debian's cross C library's.
 user_qemu() {
 	case $1 in
-	aarch64) echo "qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
-	arm) echo "qemu-arm -L /usr/arm-linux-gnueabihf" ;;
-	riscv64) echo "qemu-riscv64 -L /usr/riscv64-linux-gnu" ;;
+	aarch64) echo "qemu-aarch64${2:-} -L /usr/aarch64-linux-gnu" ;;
+	arm) echo "qemu-arm${2:-} -L /usr/arm-linux-gnueabihf" ;;
+	riscv64) echo "qemu-riscv64${2:-} -L /usr/riscv64-linux-gnu" ;;
 	esac
 }
 # Start to verdict of `stubrun run` on examples/user/prog.c (dynamic, as
 # Debian links by default) vs the same program under bare qemu-user: one
-# that exits at once and one that computes for about 100 ms. The floor,
-# bench/user_floor, is qemu-user -g driven by one continue: no runner
-# under -g can be faster. BENCH_LONG_RUNS x BENCH_RUNS rounds in turn,
-# compared round by round: load on a shared machine drifts.
+# that exits at once and one that computes for about 100 ms. Two bare
+# references: qemu-ARCH, what build systems call today (the issue's
+# reference), and qemu-ARCH-static, the binary stubrun runs. The floor,
+# bench/user_floor, is qemu-ARCH-static -g driven by one continue: no
+# runner under -g can be faster. BENCH_LONG_RUNS x BENCH_RUNS rounds in
+# turn, compared round by round: load on a shared machine drifts.
 bench_user() {
 	for a in $USER_ARCHES; do
 		p=$EX/user-$a-dynamic
 		[ -f "$p" ] || { say "no $p"; continue; }
+		command -v "qemu-$a-static" >/dev/null ||
+			{ say "no qemu-$a-static (qemu-user-static)"; continue; }
 		for k in exit spin; do
 			args="exit 0"
 			[ "$k" = spin ] && args="spin $USER_SPIN"
 			bare="$(user_qemu "$a") $p $args"
+			bares="$(user_qemu "$a" -static) $p $args"
 			sr="$STUBRUN run -q $p -- $args"
 			say "user mode: $a, $args (runs: $LONG x $RUNS)"
 			# shellcheck disable=SC2086
-			check 0 $bare && check 0 $sr &&
+			check 0 $bare && check 0 $bares && check 0 $sr &&
 				"$PEAK" "$OUT/user-$a-$k.rss" $sr >/dev/null 2>&1 || continue
-			# Bare, the floor (bench/user_floor: qemu-user -g and
-			# one continue, what the stub costs QEMU itself) and
-			# stubrun, in turn: LONG x RUNS rounds.
 			alt "user-$a-$k" "$((LONG * RUNS))" "bare 0 $bare" \
-				"floor 0 $FLOOR $(user_qemu "$a") $p $args" \
+				"static 0 $bares" \
+				"floor 0 $FLOOR $(user_qemu "$a" -static) $p $args" \
 				"stubrun 0 $sr"
 			s=$(altv "user-$a-$k" stubrun median)
 			b=$(altv "user-$a-$k" bare median)
+			bs=$(altv "user-$a-$k" static median)
 			f=$(altv "user-$a-$k" floor median)
 			r=$(altv "user-$a-$k" stubrun ratio)
-			rf=$(altv "user-$a-$k" floor ratio)
+			rs= rf=
 			[ -z "$r" ] || r=$(calc "printf \"%.2f\", $r")
-			[ -z "$rf" ] || rf=$(calc "printf \"%.2f\", $rf")
+			[ -z "$s" ] || [ -z "$bs" ] || rs=$(calc "printf \"%.2f\", $s / $bs")
+			[ -z "$f" ] || [ -z "$bs" ] || rf=$(calc "printf \"%.2f\", $f / $bs")
 			lim=1.10 what="exit at once"
 			[ "$k" = spin ] && lim=1.02 what="~100 ms run"
 			row "user $a $what: stubrun/bare" "$(ms "$s")" \
 				"qemu-$a $(ms "$b")" "$r" "<= $lim $(goal "$r" "<=" "$lim")" \
 				"$(rss "user-$a-$k")"
-			row "user $a $what: -g floor/bare" "$(ms "$f")" \
-				"qemu-$a $(ms "$b")" "$rf" "" ""
+			row "user $a $what: stubrun/static" "$(ms "$s")" \
+				"qemu-$a-static $(ms "$bs")" "$rs" "" ""
+			row "user $a $what: -g floor/static" "$(ms "$f")" \
+				"qemu-$a-static $(ms "$bs")" "$rf" "" ""
 		done
 	done
 }
@@ -643,12 +652,12 @@ echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 	echo "medians of $RUNS runs ($LONG for multi-second jobs); $(grep '^load' "$OUT/machine.txt" | tr '\n' ' ')"
 	echo
 	awk -F'|' 'BEGIN {
-		printf "%-40s %-18s %-26s %-7s %-14s %s\n", "measure", "stubrun",
+		printf "%-46s %-18s %-28s %-7s %-14s %s\n", "measure", "stubrun",
 			"reference", "ratio", "goal", "stubrun RSS"
 	}
 	{
 		r = ($6 == "") ? "" : sprintf("%.1f MB", $6 / 1024)
-		printf "%-40s %-18s %-26s %-7s %-14s %s\n", $1, ($2 == "" ? "-" : $2),
+		printf "%-46s %-18s %-28s %-7s %-14s %s\n", $1, ($2 == "" ? "-" : $2),
 			$3, ($4 == "" ? "-" : $4), $5, r
 	}' "$ROWS"
 } | tee "$OUT/table.txt"

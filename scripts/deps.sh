@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="
 make gcc pkg-config
-qemu-system-x86 qemu-system-arm qemu-system-misc qemu-user
+qemu-system-x86 qemu-system-arm qemu-system-misc qemu-user qemu-user-static
 libelf-dev libdw-dev libcapstone-dev libcriterion-dev libexpat1-dev libinih-dev
 zlib1g-dev liblzma-dev libbz2-dev
 gcc-arm-none-eabi gcc-aarch64-linux-gnu gcc-riscv64-unknown-elf nasm
@@ -46,6 +46,14 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
+# apt's output is shown only when it fails: a good install also prints
+# debconf's and dpkg's remarks to stderr, nothing the user asked for.
+log=$(mktemp "${TMPDIR:-/tmp}/stubrun-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+if ! apt-get update -q >"$log" 2>&1 ||
+	! apt-get install -y -q --no-install-recommends $missing >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "deps: apt-get failed (the lines above are its own)" >&2
+	exit 1
+fi

@@ -94,6 +94,8 @@ typedef struct run_ctx {
 	int user;
 	int user_pie;
 	const char *sysroot;
+	char qemu_user[64];   /* the qemu-user binary run_spawn_qemu() runs
+			       * (run_user.c: the static build if in PATH) */
 	char boot_dir[4096];  /* private directory of --uefi's variable store */
 	char fw_code[4096], fw_vars_template[4096], fw_vars[4096];
 	qemu_proc *qemu;

@@ -391,7 +391,7 @@ int run_spawn_qemu(run_ctx *r)
 		return -1;
 	}
 	spec.binary = r->opt->qemu ? r->opt->qemu :
-		      r->user ? r->tgt->qemu_user : r->tgt->qemu;
+		      r->user ? r->qemu_user : r->tgt->qemu;
 	spec.user = r->user;
 	spec.args = a.v;
 	spec.tcp = r->opt->gdb_mode == CLI_GDB_TCP;

@@ -88,6 +88,38 @@ static int check_interp(run_ctx *r, const linuxprog_info *li)
 	return -1;
 }
 
+/* Whether `name` is an executable file in one of PATH's directories. */
+static int in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char file[PATH_MAX];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		if (n > 0 && (size_t)snprintf(file, sizeof(file), "%.*s/%s",
+					      (int)n, path, name) < sizeof(file) &&
+		    access(file, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+/* The target's qemu-user into r->qemu_user: its static build when one is
+ * in PATH (Debian's qemu-user-static, qemu-aarch64-static beside
+ * qemu-aarch64). Why: the same QEMU, but the shared one spends a quarter
+ * of a short run in the loader, relocating its 30-odd libraries; here a
+ * program that exits at once takes 23 ms under the static one, 31 under
+ * the shared one (docs/BENCHMARKS.md). */
+static void choose_user_qemu(run_ctx *r)
+{
+	const char *name = r->tgt->qemu_user;
+
+	snprintf(r->qemu_user, sizeof(r->qemu_user), "%s-static", name);
+	if (!in_path(r->qemu_user))
+		snprintf(r->qemu_user, sizeof(r->qemu_user), "%s", name);
+}
+
 /* User mode for the Linux program `li` (or the --user one): what it
  * needs, checked. 0, or -1 with the verdict. */
 static int choose_user(run_ctx *r, const linuxprog_info *li)
@@ -107,6 +139,7 @@ static int choose_user(run_ctx *r, const linuxprog_info *li)
 		return -1;
 	}
 	r->user = 1;
+	choose_user_qemu(r);
 	r->user_pie = li->is_pie;
 	r->sysroot = o->sysroot ? o->sysroot : r->tgt->user_sysroot;
 	if (r->sysroot && !o->sysroot && access(r->sysroot, X_OK) < 0 &&

@@ -315,6 +315,82 @@ Test(user_mode, system_forced, .timeout = 30)
 	harness_result_free(&res);
 }
 
+/* The first directory of PATH holding `name` into out (the real
+ * qemu-user the stand-ins below run). */
+static void real_program(char *out, size_t cap, const char *name)
+{
+	const char *path = getenv("PATH");
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(out, cap, "%.*s/%s", (int)n, path, name);
+		if (n > 0 && access(out, X_OK) == 0)
+			return;
+		path += n + (path[n] == ':');
+	}
+	cr_assert_fail("%s is not in PATH", name);
+}
+
+/* A stand-in `dir/name` that appends its name to dir/ran, then runs the
+ * real qemu-user `real`. */
+static void stand_in(const char *dir, const char *name, const char *real)
+{
+	char file[160];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	cr_assert_not_null(f = fopen(file, "w"));
+	fprintf(f, "#!/bin/sh\necho %s >> %s/ran\nexec %s \"$@\"\n", name,
+		dir, real);
+	fclose(f);
+	cr_assert_eq(chmod(file, 0755), 0);
+}
+
+/* What ran a program that exits 3, with PATH set to `path`. */
+static char *user_qemu_run(const char *dir, const char *path)
+{
+	char prog_path[512], ran[128];
+	harness_result res;
+
+	setenv("PATH", path, 1);
+	user_run(&res, prog(prog_path, sizeof(prog_path), "aarch64", "static"),
+		 NULL, ARGS("exit", "3"), NULL);
+	cr_expect_eq(res.status, 3, "status %d\n%s", res.status, res.err);
+	harness_result_free(&res);
+	snprintf(ran, sizeof(ran), "%s/ran", dir);
+	char *text = harness_slurp(ran);
+	unlink(ran);
+	return text;
+}
+
+/* qemu-aarch64-static (Debian's qemu-user-static) is run when it is in
+ * PATH, qemu-aarch64 otherwise: both stand-ins run the real shared one,
+ * so this needs only qemu-user. */
+Test(user_mode, static_qemu_user_is_preferred, .timeout = 60)
+{
+	char dir[64], real[512], path[4096], *ran;
+	const char *old = getenv("PATH");
+
+	snprintf(dir, sizeof(dir), "/tmp/stubrun-it-qstatic-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	real_program(real, sizeof(real), "qemu-aarch64");
+	stand_in(dir, "qemu-aarch64-static", real);
+	stand_in(dir, "qemu-aarch64", real);
+	snprintf(path, sizeof(path), "%s:%s", dir, old ? old : "/usr/bin:/bin");
+	ran = user_qemu_run(dir, path);
+	cr_expect_str_eq(ran, "qemu-aarch64-static\n", "what ran");
+	free(ran);
+	/* Only the shared one: PATH is the stand-ins' directory alone. */
+	snprintf(path, sizeof(path), "%s/qemu-aarch64-static", dir);
+	unlink(path);
+	ran = user_qemu_run(dir, dir);
+	cr_expect_str_eq(ran, "qemu-aarch64\n", "what ran");
+	free(ran);
+	snprintf(path, sizeof(path), "%s/qemu-aarch64", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* --user before PROGRAM: an exec wrapper (ctest's
  * CMAKE_CROSSCOMPILING_EMULATOR, meson's exe_wrapper, cargo's runner):
  * everything after PROGRAM is the program's, options included. */
