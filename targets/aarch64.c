@@ -55,12 +55,24 @@ static int a64_el(const target_io *io)
 	return el ? el : 1; /* EL0 code traps to EL1 */
 }
 
+/* Whether the entry `off` of the table read at 0x200 (tab: `len` bytes)
+ * holds no handler: its first word is 0, UDF, which faults again at
+ * once, so an exception taken there loops on it for good. */
+static int a64_entry_empty(const uint8_t *tab, size_t len, unsigned off)
+{
+	size_t at = off - 0x200;
+
+	return at + 4 <= len && (tab[at] | tab[at + 1] | tab[at + 2] |
+				 tab[at + 3]) == 0;
+}
+
 static int a64_vectors(target_vector *v, size_t *n, const target_io *io)
 {
 	/* current EL with SPx, lower EL in AArch64: synchronous, SError
 	 * (the SP0 and AArch32 groups serve code bare-metal tests rarely
 	 * run, and each entry costs a breakpoint round trip) */
 	static const unsigned offsets[] = { 0x200, 0x380, 0x400, 0x580 };
+	uint8_t tab[0x584 - 0x200];
 	uint64_t vbar;
 	int bits, el = a64_el(io);
 
@@ -68,11 +80,17 @@ static int a64_vectors(target_vector *v, size_t *n, const target_io *io)
 	if (el < 0 || io->reg(&vbar, &bits, a64_vbar[el], io->arg) < 0)
 		return 0;
 	vbar &= ~(uint64_t)0x7ff;
-	if (vbar == 0)
-		return 0; /* not set yet (QEMU resets it to 0, where a
-			   * firmware image's own code may start) */
-	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++)
+	/* VBAR 0 is QEMU's reset value, kept by a guest that sets none
+	 * (picolibc's crt0): its faults loop at 0x200 on. Only an empty
+	 * entry is caught there, where a firmware image's own code may
+	 * run; the four are read at once. */
+	if (vbar == 0 && io->mem(tab, 0x200, sizeof(tab), io->arg) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		if (vbar == 0 && !a64_entry_empty(tab, sizeof(tab), offsets[i]))
+			continue;
 		v[(*n)++] = (target_vector){ vbar + offsets[i], A64_ID(el, offsets[i]) };
+	}
 	return 0;
 }
 

@@ -5,7 +5,8 @@
 
 SH_ARCHES := arm aarch64 riscv64 riscv32
 SH_EXITS := 0 1 3 255
-SH_PROGS := sh-hello sh-files sh-writec sh-flaky sh-slow $(SH_EXITS:%=sh-exit-%)
+SH_PROGS := sh-hello sh-files sh-writec sh-flaky sh-slow sh-fault \
+	$(SH_EXITS:%=sh-exit-%)
 SH_IMAGES := $(foreach a,$(SH_ARCHES),$(SH_PROGS:%=$(OUT)/$(a)-%.elf)) \
 	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf $(OUT)/arm-sh-gcda.elf \
 	$(OUT)/arm-m4f-sh-hello.elf

@@ -88,12 +88,14 @@ static size_t pack_insn(const uint8_t *p, size_t avail)
 
 /* Breakpoints at each instruction of the image that writes the vector
  * base, or after it when the target cannot foretell the write: there,
- * the entries are found again. */
-static int plan_vector_writes(run_ctx *r)
+ * the entries are found again. *found: how many the image has. */
+static int plan_vector_writes(run_ctx *r, size_t *found_out)
 {
 	const target_faults *f = r->tgt->faults;
 	size_t found = 0;
 	unsigned after = f->predict ? 0 : 1;
+
+	*found_out = 0;
 
 	for (size_t i = 0; f->vector_write && image_section_at(r->img, i); i++) {
 		const image_section *s = image_section_at(r->img, i);
@@ -104,7 +106,8 @@ static int plan_vector_writes(run_ctx *r)
 						       (size_t)(s->size - off));
 			if (len == 0)
 				continue;
-			if (found++ == VECTOR_WRITES_MAX)
+			*found_out = ++found;
+			if (found > VECTOR_WRITES_MAX)
 				return 0;
 			if (run_add_bp(r, s->addr + off + after * len,
 				       RUN_BP_VECTOR,
@@ -131,11 +134,18 @@ static void know_reset_values(run_ctx *r)
 
 int run_fault_plan(run_ctx *r)
 {
+	size_t writes;
+
 	r->fault_catch = enabled(r);
 	if (!r->fault_catch)
 		return 0;
 	know_reset_values(r);
-	return plan_vector_writes(r);
+	if (plan_vector_writes(r, &writes) < 0)
+		return -1;
+	/* Only a vector_write target's base can move; without a write in
+	 * the image (picolibc's AArch64 crt0 sets none) it never does. */
+	r->fault_base_stays = r->tgt->faults->vector_write && writes == 0;
+	return 0;
 }
 
 /* 1 when a breakpoint other than `except` holds a Z0 at addr. */
@@ -232,9 +242,14 @@ static int arm_vectors(run_ctx *r, int insert_now)
 	return 0;
 }
 
+/* The entries are read at the first instruction when the target has
+ * them at reset, or when the image never moves them: then the reset
+ * value is the base for the whole run, and the target tells whether
+ * anything there could be a handler (AArch64: VBAR 0). */
 int run_fault_arm(run_ctx *r)
 {
-	return r->fault_catch && r->tgt->faults->at_reset ? arm_vectors(r, 0) : 0;
+	return r->fault_catch && (r->tgt->faults->at_reset ||
+				  r->fault_base_stays) ? arm_vectors(r, 0) : 0;
 }
 
 int run_fault_rearm(run_ctx *r)

@@ -185,6 +185,8 @@ typedef struct run_ctx {
 
 	/* the fault catch (run_fault.c) */
 	int fault_catch;      /* on for this run */
+	int fault_base_stays; /* the image never writes its vector base: it
+			       * keeps its reset value the whole run */
 	int fault_rearm;      /* the vector base was written: read it again */
 	int fault_reread;     /* a write no register foretold: read the
 			       * bases once it has run (after the step) */

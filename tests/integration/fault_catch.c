@@ -91,6 +91,37 @@ Test(fault_catch, no_fault_catch_leaves_the_guest_its_handler)
 	harness_result_free(&res);
 }
 
+/* picolibc with its stock crt0 (examples/semihosting/sh-fault.c): an
+ * undefined instruction is named at once, never a timeout, whether crt0
+ * brings handlers (M-profile, RISC-V) or none (AArch64: VBAR stays 0 and
+ * the fault would loop at 0x200 until the timeout). */
+Test(fault_catch, stock_picolibc_faults_are_named)
+{
+	static const char *const what[] = {
+		"FAIL: UsageFault: UNDEFINSTR at 0x",
+		"FAIL: undefined instruction (ESR_EL1 0x02000000) at 0x",
+		"FAIL: illegal instruction at 0x",
+		"FAIL: illegal instruction at 0x",
+	};
+
+	for (size_t i = 0; i < NCASES; i++) {
+		char img[512];
+		harness_result res;
+
+		image(img, sizeof(img), cases[i].arch, "sh-fault");
+		stubrun(&res, "--timeout", "20", img, NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", cases[i].arch,
+			     res.status, res.err);
+		expect_in(res.err, what[i], cases[i].arch);
+		expect_in(res.err, " in undefined_instruction", cases[i].arch);
+		expect_in(res.err, "sh-fault.c:1", cases[i].arch);
+		cr_expect(strstr(res.err, "#1 0x") && strstr(res.err, " main+"),
+			  "%s: backtrace to main:\n%s", cases[i].arch, res.err);
+		cr_expect_null(strstr(res.out, "still running"), "%s", res.out);
+		harness_result_free(&res);
+	}
+}
+
 /* A kernel booted with firmware takes faults as its normal work: only a
  * bare image is caught. */
 Test(fault_catch, passing_guests_are_untouched)

@@ -227,7 +227,33 @@ Test(faults_aarch64, vbar_not_yet_set_is_not_caught)
 	size_t n = 99;
 
 	cr_assert_eq(vectors(v, &n, target_by_name("aarch64"), &g), 0);
-	cr_assert_eq(n, 0, "VBAR 0 at reset: a firmware's code may start there");
+	cr_assert_eq(n, 0, "VBAR 0 and its table unreadable: nothing caught");
+}
+
+/* VBAR left at 0 (picolibc's crt0 sets none): the entries there that
+ * hold no handler (a zero word, UDF) are caught; one with code in it
+ * (a firmware image's own, at 0) is left alone. */
+Test(faults_aarch64, vbar_zero_catches_only_empty_entries)
+{
+	static uint8_t table[0x400];
+	const fake_reg regs[] = { { "cpsr", 0x3c5, 32 }, { "VBAR", 0, 64 },
+				  { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0x200, table, sizeof(table) }, { 0, NULL, 0 } };
+	fake_guest g = { regs, mem, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("aarch64"), &g), 0);
+	cr_assert_eq(n, 4, "all four entries empty");
+	cr_assert_eq(v[0].addr, 0x200);
+	cr_assert_eq(v[2].addr, 0x400);
+	table[0] = 0x1f; /* 0xd503201f: nop, at 0x200 */
+	table[1] = 0x20;
+	table[2] = 0x03;
+	table[3] = 0xd5;
+	cr_assert_eq(vectors(v, &n, target_by_name("aarch64"), &g), 0);
+	cr_assert_eq(n, 3, "0x200 holds code");
+	cr_assert_eq(v[0].addr, 0x380);
 }
 
 static const fake_reg a64_frame[] = {
