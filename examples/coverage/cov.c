@@ -11,8 +11,9 @@
  * "fault": a load from an address with nothing behind it, which the fault
  * catch reports; on RISC-V and AArch64 "wild-sp": the stack pointer at
  * 0, then spin, so that a dump called at the timeout faults: into the
- * caught trap on RISC-V, into an endless exception loop on AArch64, whose
- * picolibc sets no vector base), then the status (default 0).
+ * caught trap on RISC-V, on AArch64 (whose picolibc sets no vector base)
+ * into the reset table at 0, an endless exception loop unless the fault
+ * catch stops it there), then the status (default 0).
  */
 #include <stdlib.h>
 #include <string.h>

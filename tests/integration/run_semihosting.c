@@ -228,7 +228,9 @@ Test(run_semihosting, explicit_mode_on_x86_is_a_usage_error)
 }
 
 /* The default leaves semihosting to QEMU when the user asked QEMU for it:
- * no trap breakpoint is planted, and QEMU's exit carries the status. */
+ * no trap breakpoint is planted, and QEMU's exit carries the status.
+ * (--no-fault-catch: the fault catch's own breakpoints, at the reset
+ * vector table this image keeps, are not what is counted.) */
 Test(run_semihosting, user_qemu_semihosting_is_left_to_qemu)
 {
 	harness_result res;
@@ -236,7 +238,7 @@ Test(run_semihosting, user_qemu_semihosting_is_left_to_qemu)
 	size_t z = 0;
 
 	stubrun(&res, "--trace-rsp", "--qemu-arg=-semihosting",
-		EXAMPLE("aarch64-sh-exit-3.elf"), NULL);
+		"--no-fault-catch", EXAMPLE("aarch64-sh-exit-3.elf"), NULL);
 	cr_expect_eq(res.status, 3, "%s", res.err);
 	expect_in(res.err, "exited with status 3 (reported by QEMU)", "stderr");
 	sent_parse(&s, res.err);
