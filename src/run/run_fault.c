@@ -88,7 +88,7 @@ static size_t pack_insn(const uint8_t *p, size_t avail)
 
 /* Breakpoints at each instruction of the image that writes the vector
  * base, or after it when the target cannot foretell the write: there,
- * the entries are found again. *found: how many the image has. */
+ * the entries are found again. *found_out: how many the image has. */
 static int plan_vector_writes(run_ctx *r, size_t *found_out)
 {
 	const target_faults *f = r->tgt->faults;
@@ -96,7 +96,6 @@ static int plan_vector_writes(run_ctx *r, size_t *found_out)
 	unsigned after = f->predict ? 0 : 1;
 
 	*found_out = 0;
-
 	for (size_t i = 0; f->vector_write && image_section_at(r->img, i); i++) {
 		const image_section *s = image_section_at(r->img, i);
 		if (!s->executable || !s->data)
