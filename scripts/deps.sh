@@ -19,7 +19,7 @@ hyperfine time
 valgrind
 clang libclang-rt-14-dev llvm
 libpcre2-dev
-linux-image-amd64 busybox-static cpio
+linux-image-amd64 busybox-static cpio xz-utils
 u-boot-qemu opensbi ovmf qemu-efi-aarch64
 qemu-utils
 grub-pc-bin grub-common xorriso mtools
