@@ -285,7 +285,7 @@ static void assert_partition(const char *all, char *const *shards, int n)
 
 Test(suite_cli, shards_partition_the_tests)
 {
-	char *all = list(NULL), *shards[3], *bazel[3], spec[8], idx[8];
+	char *all = list(NULL), *shards[3], *bazel[3], spec[24], idx[16];
 	char status[256];
 
 	cr_assert_gt(count_lines(all), 3);
@@ -490,7 +490,7 @@ static const char durations[] =
  * alone in shard 1 of 2, where round-robin would pair it with five. */
 Test(suite_cli, durations_balance_shards_longest_first)
 {
-	char suite[512], path[256], *text, *all, *shards[3], spec[8];
+	char suite[512], path[256], *text, *all, *shards[3], spec[24];
 	const char *argv[10];
 	harness_result r;
 
@@ -541,7 +541,7 @@ Test(suite_cli, durations_balance_shards_longest_first)
 Test(suite_cli, report_merge_joins_two_shard_reports)
 {
 	static const char *const ext[] = { "jsonl", "xml", "tap" };
-	char suite[512], in[2][3][256], out[256], spec[8];
+	char suite[512], in[2][3][256], out[256], spec[24];
 	harness_result r;
 
 	for (int k = 0; k < 2; k++) {

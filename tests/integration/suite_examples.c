@@ -164,7 +164,7 @@ Test(suite_examples, sigint_mid_run_leaves_no_qemu)
 
 Test(suite_examples, shards_run_every_test_exactly_once)
 {
-	char suite[128], xml[2][128], spec[8];
+	char suite[128], xml[2][128], spec[24];
 	char *x[2];
 
 	write_suite("all.ini", all16);
@@ -402,7 +402,7 @@ Test(suite_examples, retries_are_bounded_and_quarantine_does_not_fail)
  * merged: one report of all 16, each once, as if run in one go. */
 Test(suite_examples, merged_shard_reports_are_the_whole_run)
 {
-	char suite[128], xml[2][128], json[2][128], spec[8], out[2][128];
+	char suite[128], xml[2][128], json[2][128], spec[24], out[2][128];
 	harness_result r;
 
 	write_suite("all.ini", all16);
