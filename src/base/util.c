@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,22 @@ int util_ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), m = suffix ? strlen(suffix) : 0;
 
 	return suffix && n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int util_in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char file[PATH_MAX];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		if (n > 0 && (size_t)snprintf(file, sizeof(file), "%.*s/%s",
+					      (int)n, path, prog) < sizeof(file) &&
+		    access(file, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
 }
 
 int util_parse_count(long *out, const char *s, long lo, long hi)

@@ -48,6 +48,10 @@ int util_hex_digit(int ch);
 /* 1 when s ends in `suffix` (NULL: never). */
 int util_ends_with(const char *s, const char *suffix);
 
+/* 1 when `prog` is an executable file in one of $PATH's directories (as
+ * execvp() would find it; empty entries are skipped). */
+int util_in_path(const char *prog);
+
 /* Milliseconds of CLOCK_MONOTONIC: the orchestrator's one clock. */
 int64_t util_now_ms(void);
 /* The same clock in microseconds (--trace-timing). */

@@ -21,6 +21,7 @@
 
 #include "linuxprog.h"
 #include "solib.h"
+#include "util.h"
 
 /* GDB's signal numbers (include/gdb/signals.def), as QEMU's stub reports
  * a guest signal; not the host's (GDB's SIGBUS is 10). */
@@ -88,23 +89,6 @@ static int check_interp(run_ctx *r, const linuxprog_info *li)
 	return -1;
 }
 
-/* Whether `name` is an executable file in one of PATH's directories. */
-static int in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char file[PATH_MAX];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		if (n > 0 && (size_t)snprintf(file, sizeof(file), "%.*s/%s",
-					      (int)n, path, name) < sizeof(file) &&
-		    access(file, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
 /* The target's qemu-user into r->qemu_user: its static build when one is
  * in PATH (Debian's qemu-user-static, qemu-aarch64-static beside
  * qemu-aarch64). Why: the same QEMU, but the shared one spends a quarter
@@ -116,7 +100,7 @@ static void choose_user_qemu(run_ctx *r)
 	const char *name = r->tgt->qemu_user;
 
 	snprintf(r->qemu_user, sizeof(r->qemu_user), "%s-static", name);
-	if (!in_path(r->qemu_user))
+	if (!util_in_path(r->qemu_user))
 		snprintf(r->qemu_user, sizeof(r->qemu_user), "%s", name);
 }
 

@@ -268,23 +268,6 @@ static void gcovr_reports(const copy_ctx *cc, suite_cov_result *res, FILE *msg)
 		res->summary, res->summary[0] ? "; " : "", html, xml);
 }
 
-/* 1 when `prog` is an executable in $PATH. */
-static int in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[COVOUT_PATH_MAX];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		if (n && (size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path,
-					  prog) < sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
 int suite_cov_merge(suite_cov_result *res, const char *dir,
 		    const suite_inst *insts, size_t n, const char *tmpdir,
 		    FILE *msg, char *err, size_t errlen)
@@ -320,7 +303,7 @@ int suite_cov_merge(suite_cov_result *res, const char *dir,
 		}
 	fprintf(msg, "stubrun test: coverage: %zu file%s from %zu run%s in %s\n",
 		files, files == 1 ? "" : "s", runs, runs == 1 ? "" : "s", dir);
-	if (cc.first_gcno[0] && in_path("gcovr"))
+	if (cc.first_gcno[0] && util_in_path("gcovr"))
 		gcovr_reports(&cc, res, msg);
 	return 0;
 }
