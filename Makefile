@@ -111,7 +111,8 @@ TEST_INT := $(BUILD)/tests/integration_tests
 
 ALL_OBJ := $(RSP_OBJ) $(APP_OBJ) $(MAIN_OBJ) \
 	$(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(TEST_UNIT_SRC:%.c=$(BUILD)/%.o) \
-	$(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/harness.o
+	$(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/harness.o \
+	$(BUILD)/tests/no_ca_bundle.o
 
 .PHONY: all deps demo check test test-unit test-integration examples headers \
 	install clean bench fuzz fuzz-smoke testdata linux-testdata check-integration \
@@ -174,8 +175,13 @@ $(BUILD)/stubrun-rsp-example: examples/rsp_client.c $(LIB) include/rsp.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LIBS_RSP)
 
-HARNESS_OBJ := $(BUILD)/tests/harness.o
-$(HARNESS_OBJ): tests/harness.c
+# What every test binary links: the harness, and the CA bundle that
+# Criterion's start-up no longer parses in each test's process
+# (tests/no_ca_bundle.c, whose two functions the executable must export).
+HARNESS_OBJ := $(BUILD)/tests/harness.o $(BUILD)/tests/no_ca_bundle.o
+TEST_EXPORTS := -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_file \
+	-Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_path
+$(HARNESS_OBJ): $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests -c $< -o $@
 
@@ -220,19 +226,20 @@ $(BUILD)/user_floor: bench/user_floor.c
 # (capstone's tables).
 $(TEST_RSP): $(TEST_RSP_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_BIN) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) \
-		$(LIBS_TEST)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_BIN) $(LDFLAGS) $(TEST_EXPORTS) -o $@ \
+		$^ $(LIBS_RSP) $(LIBS_TEST)
 	$(Q)$(SAN_POSTLINK)
 
 $(TEST_UNIT): $(TEST_UNIT_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(APP_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_BIN) $(LDFLAGS) -o $@ $^ $(LIBS_APP) \
-		$(LIBS_TEST)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_BIN) $(LDFLAGS) $(TEST_EXPORTS) -o $@ \
+		$^ $(LIBS_APP) $(LIBS_TEST)
 	$(Q)$(SAN_POSTLINK)
 
 $(TEST_INT): $(TEST_INT_SRC:%.c=$(BUILD)/%.o) $(HARNESS_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS_RSP) $(LIBS_TEST)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) $(TEST_EXPORTS) -o $@ $^ $(LIBS_RSP) \
+		$(LIBS_TEST)
 
 # --- setup, demo, tests ----------------------------------------------------------
 deps:
