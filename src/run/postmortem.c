@@ -212,17 +212,23 @@ static int print_registers(pm *p)
 	return (n > 0 && failed == n) ? RSP_EPROTO : 0;
 }
 
-static int arm_thumb(pm *p)
+/* Whether the code at pc is Thumb: M-profile's always is; A-profile's
+ * function symbol says, else the CPU's state (at a fault caught in its
+ * handler, the handler's state, which need not be the faulting code's). */
+static int arm_thumb(pm *p, uint64_t pc)
 {
-	uint64_t cpsr;
-	int bits;
-
 	const target_desc *t = p->in->tgt;
+	const image_symbol *s;
+	uint64_t cpsr, off;
+	int bits;
 
 	if (!t->thumb)
 		return 0;
 	if (t->thumb_only_reg && rsp_reg_find(p->in->conn, t->thumb_only_reg))
 		return 1;
+	if (p->in->img && image_is_elf(p->in->img) &&
+	    image_symbol_lookup(&s, &off, p->in->img, pc) == 0 && s->is_func)
+		return s->is_thumb;
 	return t->thumb_state_reg &&
 	       regs_get(&cpsr, &bits, p->in->conn, t, t->thumb_state_reg) == 0 &&
 	       (cpsr & t->thumb_state_mask);
@@ -259,7 +265,7 @@ static void print_code(pm *p, uint64_t pc)
 		fprintf(p->out, "  (memory at 0x%" PRIx64 " cannot be read)\n", pc);
 		return;
 	}
-	if (disasm_open(&d, p->in->tgt, arm_thumb(p)) < 0) {
+	if (disasm_open(&d, p->in->tgt, arm_thumb(p, pc)) < 0) {
 		fprintf(p->out, "  (no disassembler for %s)\n", p->in->tgt->name);
 		return;
 	}

@@ -122,6 +122,34 @@ Test(fault_catch, stock_picolibc_faults_are_named)
 	}
 }
 
+/* newlib with the toolchain's stock A-profile specs on vexpress-a15, in
+ * ARM and in Thumb state: crt0 sets no VBAR, and the undefined
+ * instruction, taken at the empty table at 0, is named with its place.
+ * The faulting code's own LR is banked in SVC mode, which QEMU's stub does
+ * not show, so the backtrace needs only its first frame here. */
+Test(fault_catch, stock_aprofile_faults_are_named)
+{
+	static const char *const names[] = { "arm-a15-sh-fault.elf",
+					     "arm-a15-thumb-sh-fault.elf" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char img[512];
+		harness_result res;
+
+		example(img, sizeof(img), names[i]);
+		stubrun(&res, "--timeout", "20", "--machine", "vexpress-a15",
+			"--cpu", "cortex-a15", img, NULL);
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", names[i],
+			     res.status, res.err);
+		expect_in(res.err, "FAIL: undefined instruction at 0x", names[i]);
+		expect_in(res.err, " in undefined_instruction+0x", names[i]);
+		expect_in(res.err, "sh-fault.c:13", names[i]);
+		expect_in(res.err, "udf", "the code, decoded in its own state");
+		cr_expect_null(strstr(res.out, "still running"), "%s", res.out);
+		harness_result_free(&res);
+	}
+}
+
 /* A kernel booted with firmware takes faults as its normal work: only a
  * bare image is caught. */
 Test(fault_catch, passing_guests_are_untouched)

@@ -128,7 +128,7 @@ Test(faults_m, vectors_come_from_the_table_vtor_names)
 	cr_assert_eq(v[1].id, 6, "UsageFault");
 }
 
-Test(faults_m, a_profile_has_no_m_vectors)
+Test(faults_m, a_profile_without_system_registers_has_no_vectors)
 {
 	const fake_reg regs[] = { { "cpsr", 0x1d3, 32 }, { NULL, 0, 0 } };
 	fake_guest g = { regs, NULL, NULL };
@@ -493,6 +493,194 @@ Test(faults_table, every_target_but_real_mode_catches_faults)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		cr_assert_not_null(target_by_name(names[i])->faults, "%s", names[i]);
 	cr_assert_null(target_by_name("i8086")->faults, "a boot sector's BIOS");
+}
+
+/* --- A-profile Arm ------------------------------------------------------- */
+
+#define A_SVC 0x1d3        /* cpsr: SVC mode, IRQ and FIQ masked */
+#define A_UND 0x1db
+#define A_ABT 0x1d7
+
+/* The id vectors() gives the entry `off` bytes into a table at VBAR. */
+static int a_entry_id(unsigned off)
+{
+	const fake_reg regs[] = { { "cpsr", A_SVC, 32 }, { "SCTLR", 0, 32 },
+				  { "VBAR", 0x1000, 32 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].addr == 0x1000 + off)
+			return v[i].id;
+	cr_assert_fail("no entry at VBAR + 0x%x", off);
+	return -1;
+}
+
+Test(faults_a, vectors_are_undef_and_the_aborts_at_vbar)
+{
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+	const fake_reg regs[] = { { "cpsr", A_SVC, 32 }, { "SCTLR", 0, 32 },
+				  { "VBAR", 0x80000020, 32 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL, NULL };
+
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	cr_assert_eq(n, 3, "whatever the table holds: VBAR was set");
+	cr_assert_eq(v[0].addr, 0x80000024, "undefined instruction");
+	cr_assert_eq(v[1].addr, 0x8000002c, "prefetch abort");
+	cr_assert_eq(v[2].addr, 0x80000030, "data abort");
+	cr_assert(v[0].id != v[1].id && v[1].id != v[2].id);
+}
+
+Test(faults_a, sctlr_v_moves_the_table_high)
+{
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+	const fake_reg regs[] = { { "cpsr", A_SVC, 32 },
+				  { "SCTLR", 0xc50078 | 1u << 13, 32 },
+				  { "VBAR", 0x80000000, 32 }, { NULL, 0, 0 } };
+	fake_guest g = { regs, NULL, NULL };
+
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(v[0].addr, 0xffff0004);
+}
+
+Test(faults_a, vbar_zero_catches_only_empty_entries)
+{
+	/* 0: reset, undef: empty, svc and prefetch abort: a branch to a
+	 * handler, data abort: erased flash */
+	static const uint32_t table[] = { 0xea000006, 0, 0xea000010, 0xea000010,
+					  0xffffffffu };
+	const fake_reg regs[] = { { "cpsr", A_SVC, 32 }, { "SCTLR", 0xc50078, 32 },
+				  { "VBAR", 0, 32 }, { NULL, 0, 0 } };
+	const fake_mem mem[] = { { 0, table, sizeof(table) }, { 0, NULL, 0 } };
+	fake_guest g = { regs, mem, NULL };
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = 0;
+
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	cr_assert_eq(n, 2, "the prefetch abort entry holds code");
+	cr_assert_eq(v[0].addr, 0x4);
+	cr_assert_eq(v[1].addr, 0x10);
+	g.mem = NULL;
+	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	cr_assert_eq(n, 0, "an unreadable table is not guessed at");
+}
+
+/* A guest halted at an entry, in `mode`, with lr and the fault registers. */
+static void a_regs(fake_reg *out, uint64_t mode, uint64_t lr)
+{
+	out[0] = (fake_reg){ "cpsr", mode, 32 };
+	out[1] = (fake_reg){ "lr", lr, 32 };
+	out[2] = (fake_reg){ "r11", 0x87ffafec, 32 };
+	out[3] = (fake_reg){ "r7", 0x87ffaf00, 32 };
+	out[4] = (fake_reg){ "DFSR", 0x801, 32 };  /* write, alignment */
+	out[5] = (fake_reg){ "DFAR", 0x1001, 32 };
+	out[6] = (fake_reg){ "IFSR", 0x8, 32 };    /* external abort */
+	out[7] = (fake_reg){ "IFAR", 0x90000000, 32 };
+	out[8] = (fake_reg){ NULL, 0, 0 };
+}
+
+Test(faults_a, undefined_arm_instruction_is_four_before_lr)
+{
+	static const uint8_t udf[] = { 0xf0, 0x00, 0xf0, 0xe7 }; /* udf #0 */
+	const fake_mem mem[] = { { 0x80010294, udf, 4 }, { 0, NULL, 0 } };
+	fake_reg regs[9];
+	fake_guest g = { regs, mem, NULL };
+	target_fault f;
+
+	a_regs(regs, A_UND, 0x80010298);
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x04), &g), 1);
+	cr_assert_str_eq(f.what, "undefined instruction");
+	cr_assert_eq(f.pc, 0x80010294);
+	cr_assert_eq(f.fp, 0x87ffafec, "ARM code's frame pointer is r11");
+	cr_assert_eq(f.has_lr, 0, "LR_svc is banked away");
+	cr_assert_eq(f.has_addr, 0);
+}
+
+Test(faults_a, undefined_thumb_instruction_is_two_before_lr)
+{
+	static const uint8_t udf[] = { 0x00, 0xde, 0x00, 0xbf }; /* udf; nop */
+	const fake_mem mem[] = { { 0x80010288, udf, 4 }, { 0, NULL, 0 } };
+	fake_reg regs[9];
+	fake_guest g = { regs, mem, NULL };
+	target_fault f;
+	int id = a_entry_id(0x04);
+
+	a_regs(regs, A_UND, 0x8001028a); /* not word-aligned: Thumb */
+	cr_assert_eq(decode(&f, target_by_name("arm"), id, &g), 1);
+	cr_assert_eq(f.pc, 0x80010288);
+	cr_assert_eq(f.fp, 0x87ffaf00, "Thumb code's frame pointer is r7");
+	a_regs(regs, A_UND, 0x8001028a + 2); /* word-aligned: the UDF says */
+	g.mem = (const fake_mem[]){ { 0x8001028a, udf, 2 }, { 0, NULL, 0 } };
+	cr_assert_eq(decode(&f, target_by_name("arm"), id, &g), 1);
+	cr_assert_eq(f.pc, 0x8001028a);
+}
+
+Test(faults_a, data_abort_names_its_status_access_and_address)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL, NULL };
+	target_fault f;
+
+	a_regs(regs, A_ABT, 0x80001008);
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 1);
+	cr_assert_str_eq(f.what, "data abort: alignment fault, on a write "
+			 "(DFSR 0x00000801)");
+	cr_assert_eq(f.pc, 0x80001000, "eight before LR_abt");
+	cr_assert_eq(f.has_addr, 1);
+	cr_assert_eq(f.addr, 0x1001);
+}
+
+Test(faults_a, prefetch_abort_names_ifsr_and_ifar)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL, NULL };
+	target_fault f;
+
+	a_regs(regs, A_ABT, 0x90000004);
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x0c), &g), 1);
+	cr_assert_str_eq(f.what, "prefetch abort: synchronous external abort "
+			 "(IFSR 0x00000008)");
+	cr_assert_eq(f.pc, 0x90000000);
+	cr_assert_eq(f.addr, 0x90000000);
+}
+
+Test(faults_a, an_entry_reached_in_another_mode_is_no_fault)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL, NULL };
+	target_fault f;
+
+	/* an SVC whose empty entry falls through to the next ones */
+	a_regs(regs, 0x1d3, 0x8000100c);
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x0c), &g), 0);
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x04), &g), 0);
+	a_regs(regs, A_UND, 0x8000100c);
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 0,
+		     "an undefined instruction is not a data abort");
+}
+
+Test(faults_a, vbar_and_sctlr_writes_in_arm_and_thumb)
+{
+	static const struct { uint8_t b[4]; unsigned len; const char *what; } w[] = {
+		{ { 0x10, 0x0f, 0x0c, 0xee }, 4, "mcr p15, 0, r0, c12, c0, 0" },
+		{ { 0x10, 0x3f, 0x0c, 0x0e }, 4, "mcreq p15, 0, r3, c12, c0, 0" },
+		{ { 0x10, 0x0f, 0x01, 0xee }, 4, "mcr p15, 0, r0, c1, c0, 0" },
+		{ { 0x0c, 0xee, 0x10, 0x2f }, 4, "Thumb: mcr p15, 0, r2, c12, c0, 0" },
+		{ { 0x01, 0xee, 0x10, 0x0f }, 4, "Thumb: mcr p15, 0, r0, c1, c0, 0" },
+		{ { 0x10, 0x0f, 0x1c, 0xee }, 0, "mrc p15, 0, r0, c12, c0, 0 (a read)" },
+		{ { 0x30, 0x0f, 0x0c, 0xee }, 0, "mcr p15, 0, r0, c12, c0, 1 (MVBAR)" },
+		{ { 0x10, 0x0a, 0x0c, 0xee }, 0, "cp10: a VFP instruction" },
+	};
+	const target_faults *f = target_by_name("arm")->faults;
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		cr_expect_eq(f->vector_write(w[i].b, 4), w[i].len, "%s", w[i].what);
+	cr_expect_eq(f->vector_write(w[0].b, 3), 0, "three bytes are no write");
 }
 
 /* --- x86 ------------------------------------------------------------------- */
