@@ -501,16 +501,25 @@ Test(faults_table, every_target_but_real_mode_catches_faults)
 #define A_UND 0x1db
 #define A_ABT 0x1d7
 
-/* The id vectors() gives the entry `off` bytes into a table at VBAR. */
-static int a_entry_id(unsigned off)
+/* vectors() of an A-profile guest in SVC mode with these SCTLR and VBAR
+ * (memory unreadable). */
+static size_t a_vectors_for(target_vector *v, uint64_t sctlr, uint64_t vbar)
 {
-	const fake_reg regs[] = { { "cpsr", A_SVC, 32 }, { "SCTLR", 0, 32 },
-				  { "VBAR", 0x1000, 32 }, { NULL, 0, 0 } };
+	const fake_reg regs[] = { { "cpsr", A_SVC, 32 }, { "SCTLR", sctlr, 32 },
+				  { "VBAR", vbar, 32 }, { NULL, 0, 0 } };
 	fake_guest g = { regs, NULL, NULL };
-	target_vector v[TARGET_VECTORS_MAX];
 	size_t n = 0;
 
 	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
+	return n;
+}
+
+/* The id vectors() gives the entry `off` bytes into a table at VBAR. */
+static int a_entry_id(unsigned off)
+{
+	target_vector v[TARGET_VECTORS_MAX];
+	size_t n = a_vectors_for(v, 0, 0x1000);
+
 	for (size_t i = 0; i < n; i++)
 		if (v[i].addr == 0x1000 + off)
 			return v[i].id;
@@ -521,13 +530,9 @@ static int a_entry_id(unsigned off)
 Test(faults_a, vectors_are_undef_and_the_aborts_at_vbar)
 {
 	target_vector v[TARGET_VECTORS_MAX];
-	size_t n = 0;
-	const fake_reg regs[] = { { "cpsr", A_SVC, 32 }, { "SCTLR", 0, 32 },
-				  { "VBAR", 0x80000020, 32 }, { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL, NULL };
 
-	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
-	cr_assert_eq(n, 3, "whatever the table holds: VBAR was set");
+	cr_assert_eq(a_vectors_for(v, 0, 0x80000020), 3,
+		     "whatever the table holds: VBAR was set");
 	cr_assert_eq(v[0].addr, 0x80000024, "undefined instruction");
 	cr_assert_eq(v[1].addr, 0x8000002c, "prefetch abort");
 	cr_assert_eq(v[2].addr, 0x80000030, "data abort");
@@ -537,14 +542,8 @@ Test(faults_a, vectors_are_undef_and_the_aborts_at_vbar)
 Test(faults_a, sctlr_v_moves_the_table_high)
 {
 	target_vector v[TARGET_VECTORS_MAX];
-	size_t n = 0;
-	const fake_reg regs[] = { { "cpsr", A_SVC, 32 },
-				  { "SCTLR", 0xc50078 | 1u << 13, 32 },
-				  { "VBAR", 0x80000000, 32 }, { NULL, 0, 0 } };
-	fake_guest g = { regs, NULL, NULL };
 
-	cr_assert_eq(vectors(v, &n, target_by_name("arm"), &g), 0);
-	cr_assert_eq(n, 3);
+	cr_assert_eq(a_vectors_for(v, 0xc50078 | 1u << 13, 0x80000000), 3);
 	cr_assert_eq(v[0].addr, 0xffff0004);
 }
 
@@ -620,33 +619,34 @@ Test(faults_a, undefined_thumb_instruction_is_two_before_lr)
 	cr_assert_eq(f.pc, 0x8001028a);
 }
 
-Test(faults_a, data_abort_names_its_status_access_and_address)
+/* Each abort at its entry: its status register named, the faulting
+ * instruction at its offset before LR_abt, the address register read. */
+Test(faults_a, aborts_name_their_status_and_address)
 {
-	fake_reg regs[9];
-	fake_guest g = { regs, NULL, NULL };
-	target_fault f;
+	static const struct {
+		unsigned entry;
+		uint64_t lr, pc, addr;
+		const char *what;
+	} cases[] = {
+		{ 0x10, 0x80001008, 0x80001000, 0x1001,
+		  "data abort: alignment fault, on a write (DFSR 0x00000801)" },
+		{ 0x0c, 0x90000004, 0x90000000, 0x90000000,
+		  "prefetch abort: synchronous external abort (IFSR 0x00000008)" },
+	};
 
-	a_regs(regs, A_ABT, 0x80001008);
-	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 1);
-	cr_assert_str_eq(f.what, "data abort: alignment fault, on a write "
-			 "(DFSR 0x00000801)");
-	cr_assert_eq(f.pc, 0x80001000, "eight before LR_abt");
-	cr_assert_eq(f.has_addr, 1);
-	cr_assert_eq(f.addr, 0x1001);
-}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fake_reg regs[9];
+		fake_guest g = { regs, NULL, NULL };
+		target_fault f;
 
-Test(faults_a, prefetch_abort_names_ifsr_and_ifar)
-{
-	fake_reg regs[9];
-	fake_guest g = { regs, NULL, NULL };
-	target_fault f;
-
-	a_regs(regs, A_ABT, 0x90000004);
-	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x0c), &g), 1);
-	cr_assert_str_eq(f.what, "prefetch abort: synchronous external abort "
-			 "(IFSR 0x00000008)");
-	cr_assert_eq(f.pc, 0x90000000);
-	cr_assert_eq(f.addr, 0x90000000);
+		a_regs(regs, A_ABT, cases[i].lr);
+		cr_assert_eq(decode(&f, target_by_name("arm"),
+				    a_entry_id(cases[i].entry), &g), 1);
+		cr_expect_str_eq(f.what, cases[i].what);
+		cr_expect_eq(f.pc, cases[i].pc, "%s", cases[i].what);
+		cr_expect_eq(f.has_addr, 1, "%s", cases[i].what);
+		cr_expect_eq(f.addr, cases[i].addr, "%s", cases[i].what);
+	}
 }
 
 Test(faults_a, an_entry_reached_in_another_mode_is_no_fault)
