@@ -165,11 +165,12 @@ static int m_decode(target_fault *f, int id, const target_io *io)
  * A-profile fault catch (Armv7-A ARM, B1.8): the Undefined Instruction,
  * Prefetch Abort and Data Abort entries of the vector table at VBAR, or
  * at 0xffff0000 when SCTLR.V asks for the high vectors, and DFSR/DFAR or
- * IFSR/IFAR read at the entry. The exception's own mode holds the
- * faulting code's return: LR_und or LR_abt, at a fixed offset from the
- * faulting instruction. QEMU's stub shows no banked register of another
- * mode, so the faulting code's SP, LR and SPSR cannot be read there: its
- * frame pointer (not banked) is what the backtrace has beyond the pc.
+ * IFSR/IFAR read at the entry, each in the bank of the CPU's security
+ * state. The exception's own mode holds the faulting code's return:
+ * LR_und or LR_abt, at a fixed offset from the faulting instruction.
+ * QEMU's stub shows no banked register of another mode, so the faulting
+ * code's SP, LR and SPSR cannot be read there: its frame pointer (not
+ * banked) is what the backtrace has beyond the pc.
  */
 #define A_SCTLR_V (1u << 13)
 #define A_HIGH_VECTORS 0xffff0000u
@@ -180,6 +181,32 @@ static int m_decode(target_fault *f, int id, const target_io *io)
 #define A_MODE_UND 0x1b
 /* An entry's id: its offset, above M-profile's exception numbers. */
 #define A_ID(off) (0x100 + (off))
+#define A_SCR_NS 1u
+
+/* Whether the CPU runs in Secure state (SCR.NS clear), where QEMU's stub
+ * names the live copy of each banked register NAME_S (vexpress-a15 boots
+ * an image so); a CPU without the Security Extensions has no SCR. */
+static int a_secure(const target_io *io)
+{
+	uint64_t scr;
+	int bits;
+
+	return io->reg(&scr, &bits, "SCR", io->arg) == 0 && !(scr & A_SCR_NS);
+}
+
+/* A system register as the CPU sees it: the Secure copy in Secure state
+ * when the register is banked, else the one copy. */
+static int a_sysreg(uint64_t *v, const char *name, int secure,
+		    const target_io *io)
+{
+	char banked[16];
+	int bits;
+
+	snprintf(banked, sizeof(banked), "%s_S", name);
+	if (secure && io->reg(v, &bits, banked, io->arg) == 0)
+		return 0;
+	return io->reg(v, &bits, name, io->arg);
+}
 
 /* Whether a vector-table word holds no handler: 0 (QEMU's memory at 0
  * on virt and vexpress when no firmware is loaded, an AND that falls
@@ -195,14 +222,14 @@ static int a_vectors(target_vector *v, size_t *n, const target_io *io)
 					    A_DATA_ABORT };
 	uint64_t sctlr, vbar = 0;
 	uint32_t table[A_DATA_ABORT / 4 + 1];
-	int bits;
+	int secure = a_secure(io);
 
 	*n = 0;
-	if (io->reg(&sctlr, &bits, "SCTLR", io->arg) < 0)
+	if (a_sysreg(&sctlr, "SCTLR", secure, io) < 0)
 		return 0; /* no system registers: nothing is caught */
 	if (sctlr & A_SCTLR_V)
 		vbar = A_HIGH_VECTORS;
-	else if (io->reg(&vbar, &bits, "VBAR", io->arg) < 0)
+	else if (a_sysreg(&vbar, "VBAR", secure, io) < 0)
 		vbar = 0; /* no Security Extensions: the vectors stay at 0 */
 	vbar &= ~(uint64_t)0x1f;
 	/* VBAR 0 is the reset value a guest that sets none keeps (newlib's
@@ -285,7 +312,7 @@ static int a_decode(target_fault *f, int id, const target_io *io)
 {
 	uint64_t cpsr, lr, fsr = 0, far = 0, fp = 0;
 	int bits, undef = id == A_ID(A_UNDEF), data = id == A_ID(A_DATA_ABORT);
-	int thumb;
+	int thumb, secure;
 	char status[64] = "";
 
 	memset(f, 0, sizeof(*f));
@@ -296,9 +323,10 @@ static int a_decode(target_fault *f, int id, const target_io *io)
 		return 0; /* reached otherwise: a branch, a fall-through */
 	thumb = undef && a_undef_thumb(lr, io);
 	io->reg(&fp, &bits, thumb ? "r7" : "r11", io->arg);
-	if (!undef && io->reg(&fsr, &bits, data ? "DFSR" : "IFSR", io->arg) == 0) {
+	secure = undef ? 0 : a_secure(io);
+	if (!undef && a_sysreg(&fsr, data ? "DFSR" : "IFSR", secure, io) == 0) {
 		a_status(status, sizeof(status), (uint32_t)fsr);
-		if (io->reg(&far, &bits, data ? "DFAR" : "IFAR", io->arg) == 0) {
+		if (a_sysreg(&far, data ? "DFAR" : "IFAR", secure, io) == 0) {
 			f->addr = far;
 			f->has_addr = 1;
 		}

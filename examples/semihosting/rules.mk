@@ -10,7 +10,7 @@ SH_PROGS := sh-hello sh-files sh-writec sh-flaky sh-slow sh-fault \
 SH_IMAGES := $(foreach a,$(SH_ARCHES),$(SH_PROGS:%=$(OUT)/$(a)-%.elf)) \
 	$(OUT)/arm-sh-rdimon.elf $(OUT)/arm-sh-rdimon-a15.elf $(OUT)/arm-sh-gcda.elf \
 	$(OUT)/arm-m4f-sh-hello.elf $(OUT)/arm-a15-sh-fault.elf \
-	$(OUT)/arm-a15-thumb-sh-fault.elf
+	$(OUT)/arm-a15-thumb-sh-fault.elf $(OUT)/arm-a15-sh-abort.elf
 
 SH_CFLAGS := -std=c11 -g -O2 -Wall -Wextra -Werror -fno-omit-frame-pointer
 SH_PICOLIBC = --specs=/usr/lib/picolibc/$(1)/picolibc.specs --oslib=semihost \
@@ -80,16 +80,17 @@ $(OUT)/arm-sh-rdimon-a15.elf: semihosting/rdimon-stock.c
 	$(Q)arm-none-eabi-gcc --specs=aprofile-ve.specs --specs=rdimon.specs -g -O2 \
 		-Wall -Wextra -Werror -o $@ $<
 
-# sh-fault with the same stock A-profile specs, in ARM and in Thumb state:
-# newlib's crt0 sets no VBAR, so its faults go to the empty table at 0.
-$(OUT)/arm-a15-sh-fault.elf: semihosting/sh-fault.c
+# sh-fault and sh-abort with the same stock A-profile specs, in ARM (and
+# sh-fault in Thumb) state: newlib's crt0 sets no VBAR, so their faults
+# go to the empty table at 0.
+SH_A15 := arm-none-eabi-gcc --specs=aprofile-ve.specs --specs=rdimon.specs
+$(OUT)/arm-a15-sh-%.elf: semihosting/sh-%.c
 	@mkdir -p $(@D)
-	$(Q)arm-none-eabi-gcc --specs=aprofile-ve.specs --specs=rdimon.specs \
-		-marm -march=armv7-a $(SH_CFLAGS) -o $@ $<
-$(OUT)/arm-a15-thumb-sh-fault.elf: semihosting/sh-fault.c
+	$(Q)$(SH_A15) -marm -march=armv7-a $(SH_CFLAGS) -o $@ $<
+$(OUT)/arm-a15-thumb-sh-%.elf: semihosting/sh-%.c
 	@mkdir -p $(@D)
-	$(Q)arm-none-eabi-gcc --specs=aprofile-ve.specs --specs=rdimon.specs \
-		-mthumb -march=armv7-a -mfloat-abi=soft $(SH_CFLAGS) -o $@ $<
+	$(Q)$(SH_A15) -mthumb -march=armv7-a -mfloat-abi=soft $(SH_CFLAGS) \
+		-o $@ $<
 
 # A guest writing a .gcda file as libgcov's own output does (--coverage,
 # picolibc's stock set-up): the sandbox's mapping into --coverage DIR.

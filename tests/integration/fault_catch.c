@@ -124,27 +124,37 @@ Test(fault_catch, stock_picolibc_faults_are_named)
 
 /* newlib with the toolchain's stock A-profile specs on vexpress-a15, in
  * ARM and in Thumb state: crt0 sets no VBAR, and the undefined
- * instruction, taken at the empty table at 0, is named with its place.
- * The faulting code's own LR is banked in SVC mode, which QEMU's stub does
- * not show, so the backtrace needs only its first frame here. */
+ * instruction or the data abort, taken at the empty table at 0, is named
+ * with its place. The CPU runs in Secure state there, whose banked DFSR
+ * and DFAR are the ones read. The faulting code's own LR is banked in SVC
+ * mode, which QEMU's stub does not show, so the backtrace needs only its
+ * first frame here. */
 Test(fault_catch, stock_aprofile_faults_are_named)
 {
-	static const char *const names[] = { "arm-a15-sh-fault.elf",
-					     "arm-a15-thumb-sh-fault.elf" };
+	static const struct { const char *image, *fault, *where; } a15[] = {
+		{ "arm-a15-sh-fault.elf", "FAIL: undefined instruction at 0x",
+		  " in undefined_instruction+0x" },
+		{ "arm-a15-thumb-sh-fault.elf", "FAIL: undefined instruction at 0x",
+		  " in undefined_instruction+0x" },
+		{ "arm-a15-sh-abort.elf", "FAIL: data abort: alignment fault, on "
+		  "a read (DFSR 0x00000001), address 0x", " in load_exclusive" },
+	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < sizeof(a15) / sizeof(a15[0]); i++) {
+		const char *name = a15[i].image;
 		char img[512];
 		harness_result res;
 
-		example(img, sizeof(img), names[i]);
+		example(img, sizeof(img), name);
 		stubrun(&res, "--timeout", "20", "--machine", "vexpress-a15",
 			"--cpu", "cortex-a15", img, NULL);
-		cr_expect_eq(res.status, 1, "%s: status %d\n%s", names[i],
+		cr_expect_eq(res.status, 1, "%s: status %d\n%s", name,
 			     res.status, res.err);
-		expect_in(res.err, "FAIL: undefined instruction at 0x", names[i]);
-		expect_in(res.err, " in undefined_instruction+0x", names[i]);
-		expect_in(res.err, "sh-fault.c:13", names[i]);
-		expect_in(res.err, "udf", "the code, decoded in its own state");
+		expect_in(res.err, a15[i].fault, name);
+		expect_in(res.err, a15[i].where, name);
+		expect_in(res.err, i < 2 ? "sh-fault.c:13" : "sh-abort.c:15", name);
+		expect_in(res.err, i < 2 ? "udf" : "ldrex",
+			  "the code, decoded in its own state");
 		cr_expect_null(strstr(res.out, "still running"), "%s", res.out);
 		harness_result_free(&res);
 	}

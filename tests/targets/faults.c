@@ -649,6 +649,28 @@ Test(faults_a, aborts_name_their_status_and_address)
 	}
 }
 
+/* vexpress-a15 boots an image in Secure state: the live DFSR and DFAR
+ * are the Secure copies, which QEMU names DFSR_S and DFAR_S. */
+Test(faults_a, secure_state_reads_the_secure_bank)
+{
+	fake_reg regs[12];
+	fake_guest g = { regs, NULL, NULL };
+	target_fault f;
+
+	a_regs(regs, A_ABT, 0x80001008);
+	regs[8] = (fake_reg){ "SCR", 0, 32 };           /* NS clear */
+	regs[9] = (fake_reg){ "DFSR_S", 0x1, 32 };      /* alignment */
+	regs[10] = (fake_reg){ "DFAR_S", 0x8002001d, 32 };
+	regs[11] = (fake_reg){ NULL, 0, 0 };
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 1);
+	cr_expect_str_eq(f.what, "data abort: alignment fault, on a read "
+			 "(DFSR 0x00000001)");
+	cr_expect_eq(f.addr, 0x8002001d);
+	regs[8].value = 1; /* NS set: the Non-secure copies */
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 1);
+	cr_expect_eq(f.addr, 0x1001);
+}
+
 Test(faults_a, an_entry_reached_in_another_mode_is_no_fault)
 {
 	fake_reg regs[9];
