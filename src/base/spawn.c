@@ -3,12 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "util.h"
 
 /* The child runs in the parent's memory (vfork) until it execs: no copy
  * of the parent's page tables to make and then throw away at the exec,
@@ -35,6 +40,7 @@ void spawn_opts_init(spawn_opts *o, char *const *argv)
 	o->in_fd = o->out_fd = o->err_fd = -1;
 	o->death_signal = SIGKILL;
 	o->keep_fd = -1;
+	o->cwd_fd = -1;
 }
 
 /* In the child: a message on stderr (no allocation). */
@@ -94,12 +100,13 @@ __attribute__((noreturn)) static void child(spawn_child *c)
 		e = errno;
 		goto fail;
 	}
-	if (o->cwd && chdir(o->cwd) < 0) {
+	if ((o->cwd && chdir(o->cwd) < 0) ||
+	    (o->cwd_fd >= 0 && fchdir(o->cwd_fd) < 0)) {
 		if (!o->who) {
 			e = errno;
 			goto fail;
 		}
-		say(o, "cannot enter", o->cwd, errno);
+		say(o, "cannot enter", o->cwd ? o->cwd : "its directory", errno);
 		_exit(125);
 	}
 	if (o->path_search)
@@ -190,4 +197,55 @@ out:
 	free(tmpvar);
 	errno = saved;
 	return rc;
+}
+
+/* Reaps `pid`, whatever signal interrupts the wait. */
+static int reap(int *status, pid_t pid)
+{
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+/* poll(2)'s timeout until `end` (util_now_ms(); -1: none). */
+static int poll_ms(int64_t end)
+{
+	int64_t left;
+
+	if (end < 0)
+		return -1;
+	left = end - util_now_ms();
+	return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+/* Polls the child's pidfd, which turns readable at its exit, beside
+ * cancel_fd; without pidfds (Linux < 5.3) the wait has no bound. */
+int spawn_wait(int *status, pid_t pid, int64_t limit_ms, int cancel_fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), rc = 0, err;
+	int64_t end = limit_ms < 0 ? -1 : util_now_ms() + limit_ms;
+	struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { cancel_fd, POLLIN, 0 } };
+
+	while (pidfd >= 0) {
+		int n = poll(p, cancel_fd >= 0 ? 2 : 1, poll_ms(end));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		else if (p[0].revents)
+			break;
+		else if (cancel_fd >= 0 && p[1].revents)
+			rc = -ECANCELED;
+		else if (n == 0)
+			rc = -ETIMEDOUT;
+		else
+			continue;
+		kill(-pid, SIGKILL); /* the command and all it started */
+		break;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	err = reap(status, pid);
+	return rc ? rc : err;
 }

@@ -1,6 +1,6 @@
 /*
- * The one child-process spawner of the orchestrator (QEMU, and the tests of
- * a suite): a child sharing the parent's memory until its exec (vfork's
+ * The one child-process spawner of the orchestrator (QEMU, the tests of a
+ * suite, a guest's host command): a child sharing the parent's memory until its exec (vfork's
  * way), a process group of its own, death with the parent, the signal
  * state reset, stdio from the caller's descriptors, exec.
  */
@@ -8,6 +8,7 @@
 #define SPAWN_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct spawn_opts {
@@ -25,6 +26,7 @@ typedef struct spawn_opts {
 	const char *tmpdir;       /* the child's $TMPDIR, or NULL: unchanged */
 	int keep_fd;              /* a close-on-exec fd the child inherits, or -1 */
 	const char *cwd;          /* directory to run in, or NULL */
+	int cwd_fd;               /* or a directory's descriptor, or -1 */
 	/* Stay in the parent's process group rather than lead a new one: a
 	 * child that reads the terminal would be stopped (SIGTTIN) in a
 	 * background group. Killing the group then kills only the child. */
@@ -39,7 +41,7 @@ typedef struct spawn_opts {
 
 /* Defaults: no path search, stdin /dev/null, stdout/stderr inherited,
  * a process group of its own, SIGKILL at the parent's death, empty mask,
- * nothing else. */
+ * the parent's directory, nothing else. */
 void spawn_opts_init(spawn_opts *o, char *const *argv);
 
 /*
@@ -51,5 +53,15 @@ void spawn_opts_init(spawn_opts *o, char *const *argv);
  * vfork); *pid is -1. Returns once the child has exec'd or exited.
  */
 int spawn_start(pid_t *pid, int *child_errno, const spawn_opts *o);
+
+/*
+ * Waits for the child `pid` (a group leader from spawn_start()) to exit:
+ * 0 with *status its wait status. It is cut short after `limit_ms` (< 0:
+ * no limit) with -ETIMEDOUT, or as soon as `cancel_fd` (>= 0, e.g. a
+ * signalfd, which is not read) turns readable with -ECANCELED; then the
+ * child's whole group is killed (SIGKILL) and the child reaped. Another
+ * negative errno when the wait itself fails.
+ */
+int spawn_wait(int *status, pid_t pid, int64_t limit_ms, int cancel_fd);
 
 #endif /* SPAWN_H */

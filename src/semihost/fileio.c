@@ -439,7 +439,9 @@ static int f_system(fio_call *c, fileio *f)
 	}
 	if ((rc = read_path(f, c->io, cmd, sizeof(cmd), c->a[0], c->a[1])))
 		return rc;
-	if ((rc = semihost_fs_system(&status, f->fs, cmd)))
+	if ((rc = semihost_fs_system(&status, f->fs, cmd,
+				     semihost_config_budget(&f->cfg),
+				     f->cfg.cancel_fd)))
 		return -rc;
 	return done(c, status);
 }

@@ -16,6 +16,14 @@ void semihost_config_init(semihost_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->stdin_fd = -1;
+	cfg->cancel_fd = -1;
+}
+
+int64_t semihost_config_budget(const semihost_config *cfg)
+{
+	int64_t ms = cfg->host_budget ? cfg->host_budget(cfg->host_budget_arg) : -1;
+
+	return ms < 0 ? -1 : ms;
 }
 
 /* --- traps ------------------------------------------------------------- */

@@ -105,6 +105,14 @@ typedef struct semihost_config {
 	const char *root;
 	int allow_system;        /* SYS_SYSTEM runs /bin/sh -c in root; default 0:
 				  * refused with -1 and a warning */
+	/* The bounds of such a host command: it may run host_budget(
+	 * host_budget_arg) more ms (no host_budget, or negative: no limit),
+	 * and stops when cancel_fd (-1: none; stubrun's signalfd) turns
+	 * readable. Either way its process group is killed and the guest's
+	 * call fails (ETIMEDOUT, ECANCELED). */
+	int64_t (*host_budget)(void *arg);
+	void *host_budget_arg;
+	int cancel_fd;
 	/* A host file the guest may not open for writing, e.g. the image when
 	 * running fileio (semihost_new() protects its `img` by itself): stubrun
 	 * maps the image and a guest truncating it would crash stubrun. NULL:
@@ -143,8 +151,12 @@ typedef struct semihost_config {
 	void *warn_arg;
 } semihost_config;
 
-/* Fills `cfg` with the defaults (root NULL, nothing allowed, stdin_fd -1). */
+/* Fills `cfg` with the defaults (root NULL, nothing allowed, stdin_fd and
+ * cancel_fd -1). */
 void semihost_config_init(semihost_config *cfg);
+/* What cfg's host_budget says a host command may take now, in ms (-1: no
+ * limit). */
+int64_t semihost_config_budget(const semihost_config *cfg);
 
 typedef struct semihost semihost;
 

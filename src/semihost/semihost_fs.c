@@ -2,6 +2,7 @@
  * one component at a time (openat + O_NOFOLLOW), see semihost_fs.h. */
 #include "semihost_fs.h"
 #include "covout.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -298,25 +299,26 @@ out:
 	return err;
 }
 
-int semihost_fs_system(int *status, semihost_fs *fs, const char *cmd)
+/* /bin/sh -c through the orchestrator's spawner: its own process group
+ * (killed whole when the call is cut short), the signal state stubrun
+ * blocks for its signalfd reset, stdin /dev/null (the guest's console
+ * input is not the command's), stdout and stderr stubrun's. */
+int semihost_fs_system(int *status, semihost_fs *fs, const char *cmd,
+		       int64_t limit_ms, int cancel_fd)
 {
+	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+	spawn_opts o;
 	pid_t pid;
-	int st = 0;
+	int child_errno, rc;
 
 	*status = -1;
-	pid = fork();
-	if (pid < 0)
+	spawn_opts_init(&o, argv);
+	o.reset_signals = 1;
+	o.cwd_fd = fs->rootfd;
+	if (spawn_start(&pid, &child_errno, &o) < 0)
 		return -errno;
-	if (pid == 0) {
-		if (fchdir(fs->rootfd) < 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	*status = st;
-	return 0;
+	/* A child that could not exec exits 127, as sh does: reaped too. */
+	(void)child_errno;
+	rc = spawn_wait(status, pid, limit_ms, cancel_fd);
+	return rc < 0 ? rc : 0;
 }

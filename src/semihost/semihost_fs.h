@@ -14,6 +14,7 @@
 #define SEMIHOST_FS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 /* Longest guest path accepted, without its NUL: the host's PATH_MAX. */
@@ -51,7 +52,10 @@ int semihost_fs_rename(semihost_fs *fs, const char *from, const char *to);
 /* lstat(2) of a guest path. */
 int semihost_fs_stat(struct stat *st, semihost_fs *fs, const char *path);
 /* Runs `/bin/sh -c cmd` with the root as working directory and waits;
- * *status is the raw wait status, as system(3) returns it. */
-int semihost_fs_system(int *status, semihost_fs *fs, const char *cmd);
+ * *status is the raw wait status, as system(3) returns it. The command
+ * (with all it started) is killed after limit_ms (< 0: no limit), with
+ * -ETIMEDOUT, or when cancel_fd (>= 0) turns readable, with -ECANCELED. */
+int semihost_fs_system(int *status, semihost_fs *fs, const char *cmd,
+		       int64_t limit_ms, int cancel_fd);
 
 #endif /* SEMIHOST_FS_H */

@@ -403,7 +403,9 @@ static int op_system(sh_call *c, semihost *sh)
 			"(--semihosting-allow-system)", cmd);
 		return EPERM;
 	}
-	if ((rc = semihost_fs_system(&status, sh->fs, cmd)))
+	if ((rc = semihost_fs_system(&status, sh->fs, cmd,
+				     semihost_config_budget(&sh->cfg),
+				     sh->cfg.cancel_fd)))
 		return -rc;
 	return ret(c, (uint64_t)(int64_t)status);
 }

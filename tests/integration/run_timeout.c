@@ -72,3 +72,33 @@ Test(run_timeout, calls_alone_still_time_out, .timeout = 120)
 	expect_postmortem(&res);
 	harness_result_free(&res);
 }
+
+/* A host command that never ends is killed where the fair timeout's
+ * bound is: the guest's --timeout plus the one more it allows for host
+ * calls. Before, stubrun waited on it for good, deaf to its deadline and
+ * to signals (the command had them blocked). The run times out with its
+ * post-mortem, and nothing the command started is left. */
+Test(run_timeout, a_host_command_that_never_ends_is_killed_at_the_bound,
+     .init = scratch_make, .fini = scratch_remove, .timeout = 120)
+{
+	char script[128];
+	harness_result res;
+	FILE *f;
+
+	snprintf(script, sizeof(script), "%s/hang.sh", scratch);
+	cr_assert((f = fopen(script, "w")));
+	fputs("sleep 600\n", f);
+	fclose(f);
+	stubrun_limit(&res, 60, "--timeout", "1", "--semihosting-allow-system",
+		      EXAMPLE("riscv64-sh-slow.elf"), "--", "system", "sh",
+		      script, NULL);
+	cr_expect_eq(res.timed_out, 0, "stubrun waited on the command");
+	cr_expect_eq(res.status, 124, "%s%s", res.out, res.err);
+	expect_in(res.err, "stubrun: TIMEOUT: timeout after 1 s", "stderr");
+	cr_expect_null(strstr(res.out, "failed"), "the guest saw its call cut "
+		       "short:\n%s", res.out);
+	expect_postmortem(&res);
+	cr_expect_eq(harness_count_processes(scratch), 0,
+		     "the host command outlived stubrun");
+	harness_result_free(&res);
+}

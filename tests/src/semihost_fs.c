@@ -2,10 +2,15 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "semihost_fake.h"
 #include "semihost_fs.h"
 
@@ -129,11 +134,84 @@ Test(semihost_fs, system_runs_in_the_root)
 	fsenv e;
 	fsenv_open(&e);
 	int status = -1;
-	cr_assert_eq(semihost_fs_system(&status, e.fs, "pwd > where"), 0);
+	cr_assert_eq(semihost_fs_system(&status, e.fs, "pwd > where", -1, -1), 0);
 	cr_assert_eq(status, 0);
 	cr_assert_eq(access(in_root(&e, "where"), F_OK), 0);
-	cr_assert_eq(semihost_fs_system(&status, e.fs, "exit 7"), 0);
+	cr_assert_eq(semihost_fs_system(&status, e.fs, "exit 7", -1, -1), 0);
 	cr_assert_eq(WEXITSTATUS(status), 7);
+	fsenv_close(&e);
+}
+
+/* Whether process `pid` is gone (or a zombie its new parent has yet to
+ * reap), waiting for it up to `cap_s` seconds: the kill is immediate,
+ * init's reaping is not. */
+static int gone(pid_t pid, int cap_s)
+{
+	char path[64], stat[256];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < cap_s * 100; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		stat[n] = '\0';
+		if (!f || (strrchr(stat, ')') && strrchr(stat, ')')[2] == 'Z'))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* A command past its limit is killed with all it started (its process
+ * group), and the call says so. */
+Test(semihost_fs, system_is_killed_at_its_limit_with_what_it_started)
+{
+	fsenv e;
+	fsenv_open(&e);
+	int status = 0;
+	cr_assert_eq(semihost_fs_system(&status, e.fs,
+					"sleep 30 & echo $! > bg; wait", 200, -1),
+		     -ETIMEDOUT);
+	char *bg = harness_slurp(in_root(&e, "bg"));
+	cr_assert(bg && atoi(bg) > 0, "the command started its sleep");
+	cr_expect(gone((pid_t)atoi(bg), 10), "the background sleep survived");
+	free(bg);
+	fsenv_close(&e);
+}
+
+Test(semihost_fs, system_stops_when_its_cancel_fd_is_readable)
+{
+	fsenv e;
+	fsenv_open(&e);
+	int p[2], status = 0;
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "x", 1), 1); /* a signal arrived */
+	cr_assert_eq(semihost_fs_system(&status, e.fs, "sleep 30", -1, p[0]),
+		     -ECANCELED);
+	close(p[0]);
+	close(p[1]);
+	fsenv_close(&e);
+}
+
+/* stubrun blocks SIGINT, SIGTERM, SIGHUP and SIGPIPE for its signalfd:
+ * the command must not inherit that, or it could not be interrupted and
+ * a pipe in it would not end at its reader's exit. */
+Test(semihost_fs, system_runs_with_no_signal_blocked)
+{
+	fsenv e;
+	fsenv_open(&e);
+	sigset_t set, old;
+	int status = -1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	cr_assert_eq(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	cr_assert_eq(semihost_fs_system(&status, e.fs,
+					"grep -q '^SigBlk:[[:space:]]*0*$' "
+					"/proc/self/status", -1, -1), 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	cr_expect_eq(WEXITSTATUS(status), 0, "the command's mask is not empty");
 	fsenv_close(&e);
 }
 
