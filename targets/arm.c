@@ -388,11 +388,17 @@ static const target_faults arm_faults = { arm_vectors, arm_decode,
 #define ATTR_CPU_RAW_NAME 4       /* NTBS-valued tags below 32 */
 #define ATTR_CPU_NAME 5
 #define ATTR_CPU_ARCH 6
+#define ATTR_CPU_ARCH_PROFILE 7   /* 'A', 'R', 'M', 'S' (A or R), 0 */
 #define ATTR_FP_ARCH 10
 #define ATTR_COMPATIBILITY 32     /* ULEB128 then NTBS; above 32 odd tags
 				   * are NTBS, even ones ULEB128 */
 #define ATTR_ULEB_MAX 10          /* bytes of a 64-bit ULEB128 */
+#define CPU_ARCH_V6M 11
+#define CPU_ARCH_V6SM 12
 #define CPU_ARCH_V7EM 13
+#define CPU_ARCH_V8M_BASE 16
+#define CPU_ARCH_V8M_MAIN 17
+#define CPU_ARCH_V81M_MAIN 21
 #define FP_ARCH_V8 7              /* FPv5: Armv8's FP, Cortex-M7's */
 #define FP_ARCH_V8_D16 8
 
@@ -446,7 +452,11 @@ static int attr_block(attr_cur *in, attr_cur *c, size_t head)
 	return 0;
 }
 
-static int attr_file(uint64_t *cpu_arch, uint64_t *fp_arch, attr_cur c)
+typedef struct attr_arch_tags {
+	uint64_t cpu_arch, profile, fp_arch;  /* 0 when absent */
+} attr_arch_tags;
+
+static int attr_file(attr_arch_tags *tags, attr_cur c)
 {
 	uint64_t tag, v;
 
@@ -463,22 +473,23 @@ static int attr_file(uint64_t *cpu_arch, uint64_t *fp_arch, attr_cur c)
 		    (tag == ATTR_COMPATIBILITY && attr_ntbs(&c) < 0))
 			return -1;
 		if (tag == ATTR_CPU_ARCH)
-			*cpu_arch = v;
+			tags->cpu_arch = v;
+		else if (tag == ATTR_CPU_ARCH_PROFILE)
+			tags->profile = v;
 		else if (tag == ATTR_FP_ARCH)
-			*fp_arch = v;
+			tags->fp_arch = v;
 	}
 	return 0;
 }
 
-/* Tag_CPU_arch and Tag_FP_arch of the "aeabi" subsection's file scope
- * (0 when absent). */
-static int attr_arch(uint64_t *cpu_arch, uint64_t *fp_arch, const uint8_t *a,
-		     size_t len)
+/* Tag_CPU_arch, Tag_CPU_arch_profile and Tag_FP_arch of the "aeabi"
+ * subsection's file scope (0 when absent). */
+static int attr_arch(attr_arch_tags *tags, const uint8_t *a, size_t len)
 {
 	attr_cur c = { a + 1, len ? len - 1 : 0 }, sub, vendor, scope;
 	uint64_t tag;
 
-	*cpu_arch = *fp_arch = 0;
+	memset(tags, 0, sizeof(*tags));
 	if (len == 0 || a[0] != ATTR_FORMAT)
 		return -1;
 	while (c.n) {
@@ -493,22 +504,46 @@ static int attr_arch(uint64_t *cpu_arch, uint64_t *fp_arch, const uint8_t *a,
 			if (attr_uleb(&tag, &sub) < 0 ||
 			    attr_block(&scope, &sub, 1) < 0)
 				return -1;
-			if (tag == ATTR_FILE &&
-			    attr_file(cpu_arch, fp_arch, scope) < 0)
+			if (tag == ATTR_FILE && attr_file(tags, scope) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static const char *arm_machine_for_attrs(const uint8_t *attrs, size_t len)
+static int attr_m_profile(const attr_arch_tags *t)
 {
-	uint64_t cpu_arch, fp_arch;
+	return t->profile == 'M' || t->cpu_arch == CPU_ARCH_V6M ||
+	       t->cpu_arch == CPU_ARCH_V6SM || t->cpu_arch == CPU_ARCH_V7EM ||
+	       t->cpu_arch == CPU_ARCH_V8M_BASE || t->cpu_arch == CPU_ARCH_V8M_MAIN ||
+	       t->cpu_arch == CPU_ARCH_V81M_MAIN;
+}
 
-	if (attr_arch(&cpu_arch, &fp_arch, attrs, len) < 0 ||
-	    cpu_arch != CPU_ARCH_V7EM)
+/* An image for no M-profile CPU (newlib's stock aprofile-ve.specs:
+ * Armv4T code at 0x80010000) cannot start on mps2, whose Cortex-M3
+ * locks up at once: the A-profile board whose RAM holds its entry point,
+ * the first in arm_ram (vexpress-a15 before vexpress-a7), each with its
+ * own default CPU. None: the default, and --machine says which. */
+static const char *a_board_for(uint64_t entry)
+{
+	for (const target_ram *r = arm_ram; r->machine; r++)
+		if (entry >= r->base && entry - r->base < r->size)
+			return r->machine;
+	return NULL;
+}
+
+static const char *arm_machine_for_attrs(const uint8_t *attrs, size_t len,
+					 uint64_t entry)
+{
+	attr_arch_tags t;
+
+	if (attr_arch(&t, attrs, len) < 0 || t.cpu_arch == 0)
 		return NULL;
-	return fp_arch == FP_ARCH_V8 || fp_arch == FP_ARCH_V8_D16 ?
+	if (!attr_m_profile(&t))
+		return a_board_for(entry);
+	if (t.cpu_arch != CPU_ARCH_V7EM)
+		return NULL;
+	return t.fp_arch == FP_ARCH_V8 || t.fp_arch == FP_ARCH_V8_D16 ?
 	       "mps2-an500" : "mps2-an386";
 }
 

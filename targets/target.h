@@ -318,11 +318,13 @@ typedef struct target_desc {
 	/* The board an image was built for, when `machine`'s CPU cannot run
 	 * it: `attrs_section` names the ELF section of build attributes
 	 * (Arm's ".ARM.attributes"), and machine_for_attrs() reads its `len`
-	 * bytes (untrusted: every read stays inside them) and returns a
-	 * -machine, or NULL for the default (also for malformed bytes).
-	 * NULL: the target has none. --machine wins over both. */
+	 * bytes (untrusted: every read stays inside them), with the image's
+	 * entry point, and returns a -machine, or NULL for the default (also
+	 * for malformed bytes). NULL: the target has none. --machine wins
+	 * over both. */
 	const char *attrs_section;
-	const char *(*machine_for_attrs)(const uint8_t *attrs, size_t len);
+	const char *(*machine_for_attrs)(const uint8_t *attrs, size_t len,
+					 uint64_t entry);
 
 	/* 1 when loadvm does not take the guest's clock back: under TCG
 	 * QEMU never lets x86's TSC run backwards within one process, so a

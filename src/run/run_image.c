@@ -254,7 +254,8 @@ static int check_target(run_ctx *r)
 }
 
 /* -machine: --machine, else what targets/ reads in the image's build
- * attributes (an Armv7E-M image: a Cortex-M4 board), else the default. */
+ * attributes (an Armv7E-M image: a Cortex-M4 board; an A-profile one: the
+ * board whose RAM holds its entry point), else the default. */
 static void pick_machine(run_ctx *r)
 {
 	const target_desc *t = r->tgt;
@@ -266,7 +267,8 @@ static void pick_machine(run_ctx *r)
 		return;
 	attrs = image_section_named(r->img, t->attrs_section);
 	if (attrs && attrs->data &&
-	    (m = t->machine_for_attrs(attrs->data, (size_t)attrs->size)))
+	    (m = t->machine_for_attrs(attrs->data, (size_t)attrs->size,
+				      image_entry(r->img))))
 		r->machine = m;
 }
 

@@ -132,10 +132,11 @@ static void attributes(const image *img, const uint8_t *data, size_t size)
 		const image_section *s;
 		if (!t->machine_for_attrs)
 			continue;
-		t->machine_for_attrs(data, size);
+		t->machine_for_attrs(data, size, 0x80000000u);
 		s = img ? image_section_named(img, t->attrs_section) : NULL;
 		if (s && s->data)
-			t->machine_for_attrs(s->data, (size_t)s->size);
+			t->machine_for_attrs(s->data, (size_t)s->size,
+					     image_entry(img));
 	}
 }
 

@@ -169,6 +169,30 @@ Test(run_exit, the_board_comes_from_the_build_attributes)
 	harness_result_free(&res);
 }
 
+/* newlib's stock A-profile image (aprofile-ve.specs: Armv4T code at
+ * 0x80010000) boots on the A-profile board whose RAM holds its entry,
+ * vexpress-a15, with no --machine: malloc and fopen work, so HEAPINFO
+ * answered from that board's RAM. On the default mps2-an385, which
+ * --machine still picks, its Cortex-M3 locks up at once. */
+Test(run_exit, an_a_profile_image_boots_on_the_board_of_its_entry)
+{
+	char root[] = "/tmp/stubrun-a15-XXXXXX";
+	harness_result res;
+
+	cr_assert_eq(harness_scratch_make(root), 0, "mkdtemp");
+	stubrun(&res, "--semihosting-root", root, EXAMPLE("arm-sh-rdimon-a15.elf"),
+		NULL);
+	harness_scratch_remove(root); /* and the rdimon.txt it wrote */
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	expect_in(res.out, "rdimon stock: malloc and fopen ok", "stdout");
+	harness_result_free(&res);
+	stubrun(&res, "--machine", "mps2-an385", EXAMPLE("arm-sh-rdimon-a15.elf"),
+		NULL);
+	cr_expect_eq(res.status, 1, "%s", res.err);
+	expect_in(res.err, "locked up", "stderr");
+	harness_result_free(&res);
+}
+
 /* With the exit symbol moved elsewhere (plat_crash is never called by
  * these variants), stubrun_exit's body ends the run through the machine's
  * exit device, which stubrun decodes: isa-debug-exit on x86, sifive_test
