@@ -151,46 +151,38 @@ Test(run_exit, system_exec_wrapper_passes_the_rest_to_the_guest)
 	harness_result_free(&res);
 }
 
-/* A Cortex-M4F image boots on the board its build attributes ask for
- * (mps2-an386): on the default mps2-an385, a Cortex-M3 without an FPU,
- * picolibc's start-up code faults, as --machine shows (it wins). */
+/* The board comes from the image's build attributes: a Cortex-M4F image
+ * boots on mps2-an386, newlib's stock A-profile image (aprofile-ve.specs:
+ * Armv4T code at 0x80010000) on vexpress-a15, the A-profile board whose
+ * RAM holds its entry (malloc and fopen work: HEAPINFO answered from that
+ * board's RAM). On the default mps2-an385, a Cortex-M3 without an FPU,
+ * which --machine still picks (it wins), the first faults in picolibc's
+ * start-up code, the second locks up at once. */
 Test(run_exit, the_board_comes_from_the_build_attributes)
 {
-	harness_result res;
+	static const struct { const char *image, *out, *on_m3; } cases[] = {
+		{ "arm-m4f-sh-hello.elf", "hello from semihosting on arm-m4f",
+		  "FAIL: UsageFault: NOCP at 0x" },
+		{ "arm-sh-rdimon-a15.elf", "rdimon stock: malloc and fopen ok",
+		  "locked up" },
+	};
 
-	stubrun(&res, EXAMPLE("arm-m4f-sh-hello.elf"), NULL);
-	cr_expect_eq(res.status, 0, "%s", res.err);
-	expect_in(res.out, "hello from semihosting on arm-m4f", "stdout");
-	harness_result_free(&res);
-	stubrun(&res, "--machine", "mps2-an385", EXAMPLE("arm-m4f-sh-hello.elf"),
-		NULL);
-	cr_expect_eq(res.status, 1, "%s", res.err);
-	expect_in(res.err, "FAIL: UsageFault: NOCP at 0x", "stderr");
-	harness_result_free(&res);
-}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char root[] = "/tmp/stubrun-board-XXXXXX", img[512];
+		harness_result res;
 
-/* newlib's stock A-profile image (aprofile-ve.specs: Armv4T code at
- * 0x80010000) boots on the A-profile board whose RAM holds its entry,
- * vexpress-a15, with no --machine: malloc and fopen work, so HEAPINFO
- * answered from that board's RAM. On the default mps2-an385, which
- * --machine still picks, its Cortex-M3 locks up at once. */
-Test(run_exit, an_a_profile_image_boots_on_the_board_of_its_entry)
-{
-	char root[] = "/tmp/stubrun-a15-XXXXXX";
-	harness_result res;
-
-	cr_assert_eq(harness_scratch_make(root), 0, "mkdtemp");
-	stubrun(&res, "--semihosting-root", root, EXAMPLE("arm-sh-rdimon-a15.elf"),
-		NULL);
-	harness_scratch_remove(root); /* and the rdimon.txt it wrote */
-	cr_expect_eq(res.status, 0, "%s", res.err);
-	expect_in(res.out, "rdimon stock: malloc and fopen ok", "stdout");
-	harness_result_free(&res);
-	stubrun(&res, "--machine", "mps2-an385", EXAMPLE("arm-sh-rdimon-a15.elf"),
-		NULL);
-	cr_expect_eq(res.status, 1, "%s", res.err);
-	expect_in(res.err, "locked up", "stderr");
-	harness_result_free(&res);
+		example(img, sizeof(img), cases[i].image);
+		cr_assert_eq(harness_scratch_make(root), 0, "mkdtemp");
+		stubrun(&res, "--semihosting-root", root, img, NULL);
+		harness_scratch_remove(root); /* and the file rdimon wrote */
+		cr_expect_eq(res.status, 0, "%s: %s", cases[i].image, res.err);
+		expect_in(res.out, cases[i].out, cases[i].image);
+		harness_result_free(&res);
+		stubrun(&res, "--machine", "mps2-an385", img, NULL);
+		cr_expect_eq(res.status, 1, "%s: %s", cases[i].image, res.err);
+		expect_in(res.err, cases[i].on_m3, cases[i].image);
+		harness_result_free(&res);
+	}
 }
 
 /* With the exit symbol moved elsewhere (plat_crash is never called by
