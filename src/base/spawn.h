@@ -1,8 +1,9 @@
 /*
  * The one child-process spawner of the orchestrator (QEMU, the tests of a
- * suite, a guest's host command): a child sharing the parent's memory until its exec (vfork's
- * way), a process group of its own, death with the parent, the signal
- * state reset, stdio from the caller's descriptors, exec.
+ * suite, a guest's host command): a child sharing the parent's memory
+ * until its exec (vfork's way), a process group of its own, death with
+ * the parent, the signal state reset, stdio from the caller's
+ * descriptors, exec; and the bounded wait for it.
  */
 #ifndef SPAWN_H
 #define SPAWN_H
