@@ -1,5 +1,5 @@
 /* Target description: AArch64 under qemu-system-aarch64 (virt, Cortex-A57). */
-#include "target.h"
+#include "arm.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
@@ -117,24 +117,6 @@ static const struct a64_ec {
 	{ 0x3c, "BRK instruction", 0 },
 };
 
-/* The fault status code of an abort (ISS[5:0], Arm ARM D17.2.40). */
-static void a64_fsc(char *buf, size_t len, unsigned fsc)
-{
-	static const char *const levelled[] = { "address size fault",
-						"translation fault",
-						"access flag fault",
-						"permission fault" };
-
-	if (fsc < 0x10)
-		snprintf(buf, len, "%s, level %u", levelled[fsc >> 2], fsc & 3);
-	else if (fsc == 0x10)
-		snprintf(buf, len, "synchronous external abort");
-	else if (fsc == 0x21)
-		snprintf(buf, len, "alignment fault");
-	else
-		snprintf(buf, len, "fault status 0x%02x", fsc);
-}
-
 static int a64_decode(target_fault *f, int id, const target_io *io)
 {
 	uint64_t esr, far = 0, elr, sp, fp, lr;
@@ -155,7 +137,7 @@ static int a64_decode(target_fault *f, int id, const target_io *io)
 	if (!serror && !ec)
 		return 0;
 	if (ec && ec->abort) {
-		a64_fsc(fsc, sizeof(fsc), (unsigned)(esr & 0x3f));
+		target_arm_fsc(fsc, sizeof(fsc), (unsigned)(esr & 0x3f));
 		if (!(esr >> 10 & 1) && io->reg(&far, &bits, a64_far[el], io->arg) == 0) {
 			f->addr = far;
 			f->has_addr = 1;

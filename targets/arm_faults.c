@@ -231,7 +231,7 @@ static int arm_vectors(target_vector *v, size_t *n, const target_io *io)
 
 /* The fault status of DFSR or IFSR in the short-descriptor format
  * (Armv7-A ARM B3.13.3: FS is bits 10 and 3:0); LPAE's long format
- * (bit 9) has the level in its low bits, as AArch64's. */
+ * (bit 9) is AArch64's fault status code. */
 static void a_status(char *buf, size_t len, uint32_t fsr)
 {
 	static const struct { unsigned fs; const char *name; } shorts[] = {
@@ -246,18 +246,10 @@ static void a_status(char *buf, size_t len, uint32_t fsr)
 		{ 0x0f, "permission fault, page" },
 		{ 0x16, "asynchronous external abort" },
 	};
-	static const char *const levelled[] = { "address size fault",
-						"translation fault",
-						"access flag fault",
-						"permission fault" };
-	unsigned fs = (fsr >> 6 & 0x10) | (fsr & 0xf), status = fsr & 0x3f;
+	unsigned fs = (fsr >> 6 & 0x10) | (fsr & 0xf);
 
 	if (fsr & (1u << 9)) {
-		if (status < 0x10)
-			snprintf(buf, len, "%s, level %u", levelled[status >> 2],
-				 status & 3);
-		else
-			snprintf(buf, len, "fault status 0x%02x", status);
+		target_arm_fsc(buf, len, fsr & 0x3f);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++)
