@@ -331,6 +331,12 @@ void run_guest_held(run_ctx *r, int64_t since);
  * that a guest that does nothing but call still ends (within twice its
  * --timeout). */
 void run_guest_serviced(run_ctx *r, int64_t since_us);
+/* How long a host call (a guest's SYS_SYSTEM command) may still hold the
+ * guest: its time left, and what is left of that one more --timeout, so
+ * that the run still ends within twice its --timeout. Rounded up, and 1
+ * ms more: when the call is cut there, the deadline it moved has passed,
+ * and the guest is not resumed to see its call fail. */
+int64_t run_host_budget_ms(const run_ctx *r);
 events_time run_event_time(const run_ctx *r);
 
 /* run.c: the post-mortem of the verdict now set, when it has one. */

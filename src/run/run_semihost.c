@@ -150,19 +150,10 @@ static void sh_ram(semihost_config *cfg, const run_ctx *r)
 		cfg->ram_base = 0;
 }
 
-/* How long a guest's host command may still run: the guest's time left,
- * and what is left of the one more --timeout that serviced calls may
- * take (run_guest_serviced()), so that the run still ends within twice
- * its --timeout. Rounded up, and 1 ms more: when the command is killed,
- * the deadline, moved by the call, has passed, and the guest is not
- * resumed to see its call fail. */
+/* semihost_config's host_budget: run_host_budget_ms(). */
 static int64_t host_budget(void *arg)
 {
-	const run_ctx *r = arg;
-	int64_t extra_us = (int64_t)r->opt->timeout_ms * 1000 - r->sh_held_us;
-	int64_t left = r->deadline - util_now_ms() + (extra_us + 999) / 1000 + 1;
-
-	return left < 0 ? 0 : left;
+	return run_host_budget_ms(arg);
 }
 
 static void sh_config(semihost_config *cfg, run_ctx *r, const char *cmdline)

@@ -95,14 +95,19 @@ void run_guest_held(run_ctx *r, int64_t since)
 		r->guest_held_ms += held;
 }
 
+/* What is left of the one more --timeout that serviced calls may take. */
+static int64_t service_left_us(const run_ctx *r)
+{
+	return (int64_t)r->opt->timeout_ms * 1000 - r->sh_held_us;
+}
+
 void run_guest_serviced(run_ctx *r, int64_t since_us)
 {
-	int64_t cap_us = (int64_t)r->opt->timeout_ms * 1000;
 	int64_t held_us = util_now_us() - since_us, before_ms, moved;
 
 	r->sh_serviced = 0;
-	if (held_us > cap_us - r->sh_held_us)
-		held_us = cap_us - r->sh_held_us;
+	if (held_us > service_left_us(r))
+		held_us = service_left_us(r);
 	if (held_us <= 0 || r->done)
 		return;
 	/* Kept in microseconds: a call is often well under a millisecond,
@@ -113,6 +118,14 @@ void run_guest_serviced(run_ctx *r, int64_t since_us)
 	r->deadline += moved;
 	if (r->guest_started)
 		r->guest_held_ms += moved;
+}
+
+int64_t run_host_budget_ms(const run_ctx *r)
+{
+	int64_t left = r->deadline - util_now_ms() +
+		       (service_left_us(r) + 999) / 1000 + 1;
+
+	return left < 0 ? 0 : left;
 }
 
 events_time run_event_time(const run_ctx *r)
