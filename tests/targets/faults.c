@@ -649,6 +649,24 @@ Test(faults_a, aborts_name_their_status_and_address)
 	}
 }
 
+/* Under LPAE (DFSR bit 9) the status is AArch64's fault status code. */
+Test(faults_a, lpae_status_is_the_long_descriptor_code)
+{
+	fake_reg regs[9];
+	fake_guest g = { regs, NULL, NULL };
+	target_fault f;
+
+	a_regs(regs, A_ABT, 0x80001008);
+	regs[4].value = 1u << 9 | 0x21;
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 1);
+	cr_expect_str_eq(f.what, "data abort: alignment fault, on a read "
+			 "(DFSR 0x00000221)");
+	regs[4].value = 1u << 9 | 0x05;
+	cr_assert_eq(decode(&f, target_by_name("arm"), a_entry_id(0x10), &g), 1);
+	cr_expect_str_eq(f.what, "data abort: translation fault, level 1, on a "
+			 "read (DFSR 0x00000205)");
+}
+
 /* vexpress-a15 boots an image in Secure state: the live DFSR and DFAR
  * are the Secure copies, which QEMU names DFSR_S and DFAR_S. */
 Test(faults_a, secure_state_reads_the_secure_bank)
